@@ -1,0 +1,135 @@
+"""The SQLite schema, in SQLAlchemy Core.
+
+Users and groups keep their SCIM attributes as two JSON documents: `doc`, exactly as the server
+returns them, and `fold`, the same document with every case-insensitive string folded (see
+`fold.py`), so that filters compare in SQL without reading rows into Python. Attributes that the
+domain owns (`active`, the role) and the ones IdPs look up by equality (`userName`, `externalId`,
+`displayName`) are columns with indexes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData()
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    Column("slug", String, nullable=False, unique=True),
+    Column("scim_token_hash", String, nullable=False),
+    Column("app_token_hash", String, nullable=False),
+    Column("faults", Text, nullable=False, server_default="[]"),
+    Column("created", String, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    # Insertion order: list pages are ordered by it, so they never shift (RFC 7644 3.4.2.4).
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("user_name", String, nullable=False),
+    Column("user_name_key", String, nullable=False),
+    Column("external_id", String),
+    Column("display_name_key", String),
+    Column("active", Boolean, nullable=False),
+    Column("role", String, nullable=False),
+    Column("doc", Text, nullable=False),
+    Column("fold", Text, nullable=False),
+    Column("created", String, nullable=False),
+    Column("last_modified", String, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", String),
+)
+# userName is unique per team among live users only: a name may be created again after DELETE
+# (RFC 7644 3.6), while the deleted row is retained until purge.
+Index(
+    "users_live_user_name",
+    users.c.team_id,
+    users.c.user_name_key,
+    unique=True,
+    sqlite_where=text("deleted_at IS NULL"),
+)
+Index("users_external_id", users.c.team_id, users.c.external_id)
+Index("users_display_name", users.c.team_id, users.c.display_name_key)
+Index("users_team_seq", users.c.team_id, users.c.seq)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("display_name_key", String, nullable=False),
+    Column("external_id", String),
+    Column("doc", Text, nullable=False),
+    Column("fold", Text, nullable=False),
+    Column("created", String, nullable=False),
+    Column("last_modified", String, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", String),
+)
+Index("groups_display_name", groups.c.team_id, groups.c.display_name_key)
+Index("groups_external_id", groups.c.team_id, groups.c.external_id)
+Index("groups_team_seq", groups.c.team_id, groups.c.seq)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", String, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", String, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # Insertion order of the membership, so `members` renders in a stable order.
+    Column("seq", Integer, nullable=False),
+    UniqueConstraint("group_id", "member_id"),
+)
+Index("group_members_member", group_members.c.member_id)
+
+spaces = Table(
+    "spaces",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("name", String, nullable=False),
+    UniqueConstraint("team_id", "name"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("space_id", String, ForeignKey("spaces.id")),
+    Column("title", String, nullable=False),
+    UniqueConstraint("team_id", "title"),
+)
+
+# A grant gives a member, or every member of a group, access to a space or a document.
+grants = Table(
+    "grants",
+    metadata,
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("target_kind", String, nullable=False),  # "space" | "document"
+    Column("target_id", String, nullable=False),
+    Column("grantee_kind", String, nullable=False),  # "member" | "group"
+    Column("grantee_id", String, nullable=False),
+    UniqueConstraint("target_kind", "target_id", "grantee_kind", "grantee_id"),
+)
+Index("grants_grantee", grants.c.grantee_kind, grants.c.grantee_id)

@@ -49,9 +49,7 @@ def fold_document(definition: ResourceDefinition, document: Mapping[str, Any]) -
     for key, value in document.items():
         schema = definition.schema_for_urn(key) if key.startswith("urn:") else None
         if schema is not None and isinstance(value, dict):
-            folded[key] = {
-                name: fold_value(schema.get(name), item) for name, item in value.items()
-            }
+            folded[key] = {name: fold_value(schema.get(name), item) for name, item in value.items()}
         else:
             folded[key] = fold_value(definition.top_level(key), value)
     return folded

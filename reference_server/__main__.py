@@ -1,0 +1,90 @@
+"""`python -m reference_server`: the server's own commands (`serve`, `team`, `token`, `purge`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import teams
+from .server import ServeOptions, bind, serve
+from .storage.engine import open_engine
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scimcert", description="The reference SCIM server.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve_cmd = commands.add_parser("serve", help="serve the SCIM API and the app probe")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    serve_cmd.add_argument("--team", default="acme", help="the team to serve (created if new)")
+    serve_cmd.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve_cmd.add_argument("--log-file", help="write the access and error log here")
+    team_cmd = commands.add_parser("team", help="manage teams")
+    team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
+    add.add_argument("name")
+    token_cmd = commands.add_parser("token", help="manage tokens")
+    token_actions = token_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rotate = token_actions.add_parser(
+        "rotate", help="replace a team's tokens; old ones stop at once"
+    )
+    rotate.add_argument("--team", default="acme")
+    rotate.add_argument("--which", choices=["scim", "app", "both"], default="scim")
+    commands.add_parser("purge", help="remove for good the users and groups SCIM deleted")
+    for sub in (serve_cmd, add, rotate, commands.choices["purge"]):
+        sub.add_argument("--db", default="sqlite:///scimcert.db", help="SQLite URL")
+    return parser
+
+
+def _urls(host: str, port: int, slug: str) -> None:
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    _say(f"SCIM API URL: http://{authority}/t/{slug}/scim/v2")
+    _say(f"App probe URL: http://{authority}/t/{slug}/app/v1")
+
+
+def _serve(args: argparse.Namespace) -> None:
+    if args.workers < 1:
+        raise ValueError("--workers must be at least 1")
+    sock = bind(args.host, args.port)
+    teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
+    _urls(args.host, sock.getsockname()[1], args.team)
+    serve(ServeOptions(args.host, args.port, args.db, args.workers, args.log_file), sock)
+
+
+def _run(args: argparse.Namespace) -> None:
+    if args.command == "serve":
+        _serve(args)
+    elif args.command == "team":
+        teams.add_team(
+            open_engine(args.db), args.name, teams.TokenSource.from_env(os.environ), _say
+        )
+        _urls("127.0.0.1", 8080, args.name)
+    elif args.command == "token":
+        teams.rotate_tokens(open_engine(args.db), args.team, args.which, _say)
+    else:
+        users, groups = teams.purge(open_engine(args.db))
+        _say(f"Purged {users} deleted users and {groups} deleted groups")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except (ValueError, OSError, SQLAlchemyError) as error:
+        print(f"scimcert {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""The limits the server enforces, and advertises where SCIM gives them a place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_body_bytes: int = 1_048_576
+    max_json_depth: int = 32
+    max_filter_length: int = 4096
+    max_operations: int = 1000
+    # At least 100: Okta pages by 100 and advances startIndex by what it asked for (okta.md 2.2).
+    max_results: int = 200

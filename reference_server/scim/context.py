@@ -1,0 +1,59 @@
+"""Who is asking: the team named by the URL, authenticated by its bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+
+from ..limits import Limits
+from ..storage.engine import reading
+from ..storage.teams import Team, find_team
+from ..tokens import token_matches
+from .errors import ScimError
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    team: Team
+    base_url: str
+    limits: Limits
+
+
+def _unauthorized(detail: str) -> ScimError:
+    # RFC 7644 2: the provider SHALL indicate supported schemes via WWW-Authenticate.
+    return ScimError(401, detail, headers={"WWW-Authenticate": 'Bearer realm="scim"'})
+
+
+def presented_token(request: Request) -> str | None:
+    """The token from `Authorization`, with or without the `Bearer` prefix (okta.md 1)."""
+    header = request.headers.get("authorization", "").strip()
+    if not header:
+        return None
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return rest.strip() or None
+    return header if " " not in header else None
+
+
+def find_team_or_401(engine: Engine, slug: str) -> Team:
+    with reading(engine) as conn:
+        team = find_team(conn, slug)
+    if team is None:
+        # The same answer as a wrong token, so team names cannot be probed.
+        raise _unauthorized("Authentication failed")
+    return team
+
+
+def authenticate(request: Request, team: Team, *, app_probe: bool = False) -> None:
+    token = presented_token(request)
+    if token is None:
+        raise _unauthorized("Authentication required: send Authorization: Bearer <token>")
+    expected = team.app_token_hash if app_probe else team.scim_token_hash
+    if not token_matches(token, expected):
+        raise _unauthorized("Authentication failed")
+
+
+def scim_base_url(request: Request, slug: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/t/{slug}/scim/v2"

@@ -1,0 +1,116 @@
+"""Discovery endpoints (RFC 7644 4): what the server supports, its resource types and schemas.
+
+They are readable without a token, as RFC 7643 5 suggests for `authenticationSchemes`; the team
+must still exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..limits import Limits
+from .attributes import ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, served_schemas
+from .context import find_team_or_401, scim_base_url
+from .endpoints import list_response
+from .errors import not_found
+from .http import ScimResponse
+from .query import ListQuery
+
+SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+
+
+def _base(request: Request) -> str:
+    slug = request.path_params["team"]
+    find_team_or_401(request.app.state.engine, slug)
+    return scim_base_url(request, slug)
+
+
+def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
+    return {
+        "schemas": [SPC_SCHEMA],
+        "documentationUri": "https://datatracker.ietf.org/doc/html/rfc7644",
+        "patch": {"supported": True},
+        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": limits.max_results},
+        "changePassword": {"supported": False},
+        "sort": {"supported": True},
+        "etag": {"supported": True},
+        "authenticationSchemes": [
+            {
+                "type": "oauthbearertoken",
+                "name": "OAuth Bearer Token",
+                "description": "The team's SCIM token in an Authorization: Bearer header",
+                "specUri": "https://datatracker.ietf.org/doc/html/rfc6750",
+                "primary": True,
+            }
+        ],
+        "meta": {
+            "resourceType": "ServiceProviderConfig",
+            "location": f"{base}/ServiceProviderConfig",
+        },
+    }
+
+
+def _resource_types(base: str) -> list[dict[str, Any]]:
+    user = {
+        "schemas": [RESOURCE_TYPE_SCHEMA],
+        "id": "User",
+        "name": "User",
+        "endpoint": "/Users",
+        "description": "A member of the team",
+        "schema": USER_SCHEMA,
+        "schemaExtensions": [{"schema": ENTERPRISE_USER_SCHEMA, "required": False}],
+        "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/User"},
+    }
+    group = {
+        "schemas": [RESOURCE_TYPE_SCHEMA],
+        "id": "Group",
+        "name": "Group",
+        "endpoint": "/Groups",
+        "description": "A group of the team's members",
+        "schema": GROUP_SCHEMA,
+        "schemaExtensions": [],
+        "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/Group"},
+    }
+    return [user, group]
+
+
+def _schemas(base: str) -> list[dict[str, Any]]:
+    documents = []
+    for schema in served_schemas():
+        document = dict(schema.document)
+        document["meta"] = {"resourceType": "Schema", "location": f"{base}/Schemas/{schema.id}"}
+        documents.append(document)
+    return documents
+
+
+def _everything(items: list[dict[str, Any]]) -> Response:
+    query = ListQuery(None, 1, len(items), None, False, (), ())
+    return list_response(query, len(items), items)
+
+
+def _one(items: list[dict[str, Any]], wanted: str, what: str) -> Response:
+    for entry in items:
+        if entry["id"].lower() == wanted.lower():
+            return ScimResponse(entry)
+    raise not_found(f"{what} {wanted!r} not found")
+
+
+async def service_provider_config(request: Request) -> Response:
+    return ScimResponse(_service_provider_config(_base(request), request.app.state.limits))
+
+
+async def resource_types(request: Request) -> Response:
+    items = _resource_types(_base(request))
+    wanted = request.path_params.get("name")
+    return _everything(items) if wanted is None else _one(items, wanted, "ResourceType")
+
+
+async def schemas(request: Request) -> Response:
+    items = _schemas(_base(request))
+    wanted = request.path_params.get("urn")
+    return _everything(items) if wanted is None else _one(items, wanted, "Schema")

@@ -1,0 +1,192 @@
+"""HTTP endpoints of the `/Users` and `/Groups` resource types (RFC 7644 3.3-3.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Engine, Table
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..limits import Limits
+from ..storage.engine import reading, writing
+from ..storage.filters import filter_clause, sort_key
+from ..storage.resources import Record, list_resources
+from ..storage.tables import groups as groups_table
+from ..storage.tables import users as users_table
+from . import groups, users
+from .attributes import ResourceDefinition
+from .context import Context, authenticate, find_team_or_401, scim_base_url
+from .http import ScimResponse, check_if_match, not_modified, read_json
+from .projection import project
+from .query import ListQuery, projection_from_params, query_from_params, query_from_search_request
+from .render import etag
+
+LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A resource type and the module that implements its writes."""
+
+    definition: ResourceDefinition
+    table: Table
+    module: ModuleType
+    # Attributes left out of write answers unless asked for (Entra prefers groups without members).
+    quiet_on_write: tuple[str, ...] = ()
+
+
+USERS = Kind(users.DEFINITION, users_table, users)
+GROUPS = Kind(groups.DEFINITION, groups_table, groups, quiet_on_write=("members",))
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def context(request: Request) -> Context:
+    """Authenticate the request for the team in its URL."""
+    slug = request.path_params["team"]
+    team = find_team_or_401(_engine(request), slug)
+    authenticate(request, team)
+    limits: Limits = request.app.state.limits
+    return Context(team=team, base_url=scim_base_url(request, slug), limits=limits)
+
+
+def _render_one(conn: Connection, ctx: Context, kind: Kind, record: Record) -> dict[str, Any]:
+    rendered: list[dict[str, Any]] = kind.module.render(conn, ctx, [record])
+    return rendered[0]
+
+
+def _resource_response(
+    request: Request, kind: Kind, resource: dict[str, Any], version: int, status: int = 200
+) -> ScimResponse:
+    attributes, excluded = projection_from_params(request.query_params)
+    if status != 200 or request.method == "PATCH":
+        excluded = (*excluded, *(name for name in kind.quiet_on_write if name not in attributes))
+    headers = {"ETag": etag(version)}
+    if status == 201:
+        headers["Location"] = resource["meta"]["location"]
+    body = project(kind.definition, resource, attributes, excluded)
+    return ScimResponse(body, status_code=status, headers=headers)
+
+
+def _page(
+    conn: Connection, ctx: Context, kind: Kind, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    where: list[ColumnElement[bool]] = []
+    if query.filter is not None:
+        where.append(
+            filter_clause(
+                kind.definition, kind.table, query.filter, max_length=ctx.limits.max_filter_length
+            )
+        )
+    order: list[ColumnElement[Any]] = []
+    if query.sort_by is not None:
+        key = sort_key(kind.definition, kind.table, query.sort_by)
+        order.append(key.desc() if query.descending else key.asc())
+    total, records = list_resources(
+        conn, kind.table, ctx.team.id, where, order, query.start_index, query.count
+    )
+    resources = kind.module.render(conn, ctx, records)
+    projected = [
+        project(kind.definition, resource, query.attributes, query.excluded_attributes)
+        for resource in resources
+    ]
+    return total, projected
+
+
+def list_response(
+    query: ListQuery, total: int, resources: Sequence[dict[str, Any]]
+) -> ScimResponse:
+    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned."""
+    return ScimResponse(
+        {
+            "schemas": [LIST_RESPONSE_SCHEMA],
+            "totalResults": total,
+            "startIndex": query.start_index,
+            "itemsPerPage": len(resources),
+            "Resources": list(resources),
+        }
+    )
+
+
+def collection(kind: Kind) -> Endpoint:
+    """GET lists with filter, sort and paging; POST creates."""
+
+    async def endpoint(request: Request) -> Response:
+        ctx = context(request)
+        if request.method == "POST":
+            return await _create(request, ctx, kind)
+        query = query_from_params(request.query_params, max_results=ctx.limits.max_results)
+        with reading(_engine(request)) as conn:
+            total, resources = _page(conn, ctx, kind, query)
+        return list_response(query, total, resources)
+
+    return endpoint
+
+
+async def _create(request: Request, ctx: Context, kind: Kind) -> Response:
+    body = await read_json(request, ctx.limits)
+    with writing(_engine(request)) as conn:
+        record = kind.module.create(conn, ctx, body)
+        resource = _render_one(conn, ctx, kind, record)
+    return _resource_response(request, kind, resource, record.version, status=201)
+
+
+def search(kind: Kind) -> Endpoint:
+    """POST /.search: the same query carried in a SearchRequest body (RFC 7644 3.4.3)."""
+
+    async def endpoint(request: Request) -> Response:
+        ctx = context(request)
+        body = await read_json(request, ctx.limits)
+        query = query_from_search_request(body, max_results=ctx.limits.max_results)
+        with reading(_engine(request)) as conn:
+            total, resources = _page(conn, ctx, kind, query)
+        return list_response(query, total, resources)
+
+    return endpoint
+
+
+def item(kind: Kind) -> Endpoint:
+    """GET, PUT, PATCH and DELETE of one resource by its id."""
+
+    async def endpoint(request: Request) -> Response:
+        ctx = context(request)
+        resource_id = request.path_params["id"]
+        if request.method == "GET":
+            return _get(request, ctx, kind, resource_id)
+        if request.method == "DELETE":
+            return _delete(request, ctx, kind, resource_id)
+        body = await read_json(request, ctx.limits)
+        with writing(_engine(request)) as conn:
+            current = kind.module.find(conn, ctx, resource_id)
+            check_if_match(request.headers, current.version)
+            write = kind.module.patch if request.method == "PATCH" else kind.module.replace
+            record = write(conn, ctx, current, body)
+            resource = _render_one(conn, ctx, kind, record)
+        return _resource_response(request, kind, resource, record.version)
+
+    return endpoint
+
+
+def _get(request: Request, ctx: Context, kind: Kind, resource_id: str) -> Response:
+    with reading(_engine(request)) as conn:
+        record = kind.module.find(conn, ctx, resource_id)
+        if not_modified(request.headers, record.version):
+            return Response(status_code=304, headers={"ETag": etag(record.version)})
+        resource = _render_one(conn, ctx, kind, record)
+    return _resource_response(request, kind, resource, record.version)
+
+
+def _delete(request: Request, ctx: Context, kind: Kind, resource_id: str) -> Response:
+    with writing(_engine(request)) as conn:
+        current = kind.module.find(conn, ctx, resource_id)
+        check_if_match(request.headers, current.version)
+        kind.module.delete(conn, ctx, resource_id)
+    return Response(status_code=204)

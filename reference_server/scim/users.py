@@ -1,0 +1,75 @@
+"""The User resource: SCIM writes translated into the team's lifecycle transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ..domain import members
+from ..storage import memberships
+from ..storage.resources import Record, get_resource, insert_resource, soft_delete, update_resource
+from ..storage.tables import users
+from .attributes import user_definition
+from .context import Context
+from .errors import not_found
+from .normalize import normalize_resource
+from .patch import apply_patch
+from .render import render_user
+
+DEFINITION = user_definition()
+
+
+def _state(record: Record) -> members.MemberState:
+    return members.MemberState(role=members.Role(record.role), active=record.active)
+
+
+def _columns(state: members.MemberState) -> dict[str, Any]:
+    return {"active": state.active, "role": state.role.value}
+
+
+def render(conn: Connection, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
+    groups = memberships.groups_of(conn, [record.id for record in records])
+    return [render_user(record, groups.get(record.id, []), ctx.base_url) for record in records]
+
+
+def find(conn: Connection, ctx: Context, user_id: str) -> Record:
+    record = get_resource(conn, users, ctx.team.id, user_id)
+    if record is None:
+        raise not_found(f"User {user_id!r} not found")
+    return record
+
+
+def create(conn: Connection, ctx: Context, body: object) -> Record:
+    """POST: a new member, role `member` (provision)."""
+    document = normalize_resource(DEFINITION, body)
+    state = members.provision(active=bool(document.pop("active", True)))
+    return insert_resource(conn, DEFINITION, users, ctx.team.id, document, _columns(state))
+
+
+def _store(conn: Connection, ctx: Context, current: Record, document: dict[str, Any]) -> Record:
+    """Write a replacement document; a change of `active` is a deactivation or reactivation."""
+    active = document.pop("active", current.active)  # absent means unchanged (DESIGN.md)
+    state = members.set_activity(_state(current), bool(active))
+    return update_resource(conn, DEFINITION, users, ctx.team.id, current, document, _columns(state))
+
+
+def replace(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
+    """PUT: replaces what it carries; `active` and `password` absent leave them unchanged."""
+    return _store(conn, ctx, current, normalize_resource(DEFINITION, body))
+
+
+def patch(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
+    whole = {**current.document(), "active": current.active}
+    patched = apply_patch(DEFINITION, whole, body, max_operations=ctx.limits.max_operations)
+    return _store(
+        conn, ctx, current, normalize_resource(DEFINITION, patched, require_schemas=False)
+    )
+
+
+def delete(conn: Connection, ctx: Context, user_id: str) -> None:
+    """DELETE: permanent for SCIM (404 from now on); the row is retained until purge."""
+    if not soft_delete(conn, users, ctx.team.id, user_id):
+        raise not_found(f"User {user_id!r} not found")
+    memberships.forget_member(conn, user_id)

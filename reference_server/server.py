@@ -1,0 +1,89 @@
+"""Running the application under uvicorn on a socket bound before the banner is printed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from .app import create_app
+from .limits import Limits
+from .storage.engine import open_engine
+
+DB_ENV = "SCIMCERT_SERVER_DB"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    host: str
+    port: int
+    db: str
+    workers: int = 1
+    log_file: str | None = None
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind first, so `--port 0` can print the port the kernel chose before serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    # Listening now means early clients queue instead of being refused while uvicorn starts.
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def configure_logging(log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger("reference_server")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def app_from_env() -> object:
+    """The application factory the worker processes import (they cannot share an engine)."""
+    configure_logging(os.environ.get("SCIMCERT_SERVER_LOG") or None)
+    return create_app(open_engine(os.environ[DB_ENV]), Limits())
+
+
+def serve(options: ServeOptions, sock: socket.socket) -> None:
+    if options.workers > 1:
+        _serve_workers(options, sock)
+        return
+    configure_logging(options.log_file)
+    app = create_app(open_engine(options.db), Limits())
+    uvicorn.Server(_config(app)).run(sockets=[sock])
+
+
+def _config(app: Any, workers: int | None = None) -> uvicorn.Config:
+    # uvicorn's access log prints query strings, and filters carry personal data (RFC 7644
+    # 7.5.2); the application writes its own access log without them.
+    return uvicorn.Config(
+        app,
+        factory=isinstance(app, str),
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+    )
+
+
+def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
+    """Several processes on one database file: SQLite's locks keep writes serialised."""
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ[DB_ENV] = options.db
+    if options.log_file:
+        os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
+    config = _config("reference_server.server:app_from_env", workers=options.workers)
+    Multiprocess(config, sockets=[sock]).run()

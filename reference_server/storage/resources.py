@@ -1,0 +1,194 @@
+"""Users and groups as rows: insert, read, compare-and-swap update, soft delete, list.
+
+A resource's stored document holds its SCIM attributes minus the ones kept in columns
+(`externalId`, `active`); the `fold` twin is derived from it on every write.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..scim.attributes import ResourceDefinition
+from ..scim.errors import ScimError, conflict, precondition_failed
+from ..scim.folding import fold, fold_document
+from .engine import utc_now
+from .tables import users
+
+COLUMN_ATTRIBUTES = ("externalId", "active")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A live user or group as stored; `active` and `role` only mean something for users."""
+
+    id: str
+    external_id: str | None
+    doc: dict[str, Any]
+    created: str
+    last_modified: str
+    version: int
+    active: bool = True
+    role: str = "member"
+
+    def document(self) -> dict[str, Any]:
+        """The resource's attributes as one canonical document (columns folded back in)."""
+        document = dict(self.doc)
+        if self.external_id is not None:
+            document["externalId"] = self.external_id
+        return document
+
+
+def _record(row: Row[Any]) -> Record:
+    mapping = row._mapping
+    return Record(
+        id=row.id,
+        external_id=row.external_id,
+        doc=json.loads(row.doc),
+        created=row.created,
+        last_modified=row.last_modified,
+        version=row.version,
+        active=bool(mapping.get("active", True)),
+        role=str(mapping.get("role", "member")),
+    )
+
+
+def _columns(
+    definition: ResourceDefinition, table: Table, document: Mapping[str, Any]
+) -> dict[str, Any]:
+    stored = {key: value for key, value in document.items() if key not in COLUMN_ATTRIBUTES}
+    display_name = document.get("displayName")
+    values: dict[str, Any] = {
+        "doc": json.dumps(stored, ensure_ascii=False),
+        "fold": json.dumps(fold_document(definition, stored), ensure_ascii=False),
+        "external_id": document.get("externalId"),
+        "display_name_key": fold(display_name) if isinstance(display_name, str) else None,
+    }
+    if table is users:
+        values["user_name"] = document["userName"]
+        values["user_name_key"] = fold(document["userName"])
+    return values
+
+
+def _live(table: Table, team_id: str) -> ColumnElement[bool]:
+    return (table.c.team_id == team_id) & table.c.deleted_at.is_(None)
+
+
+def _uniqueness_conflict(definition: ResourceDefinition) -> ScimError:
+    return conflict(f"A {definition.name} with this userName already exists in the team")
+
+
+def insert_resource(
+    conn: Connection,
+    definition: ResourceDefinition,
+    table: Table,
+    team_id: str,
+    document: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> Record:
+    """Store a new resource; a duplicate userName becomes 409 `uniqueness` (RFC 7644 3.3)."""
+    now = utc_now()
+    values = {
+        "id": str(uuid.uuid4()),
+        "team_id": team_id,
+        "created": now,
+        "last_modified": now,
+        "version": 1,
+        **_columns(definition, table, document),
+        **(extra or {}),
+    }
+    try:
+        conn.execute(insert(table).values(**values))
+    except IntegrityError as error:
+        raise _uniqueness_conflict(definition) from error
+    found = get_resource(conn, table, team_id, values["id"])
+    assert found is not None  # just inserted in this transaction
+    return found
+
+
+def get_resource(conn: Connection, table: Table, team_id: str, resource_id: str) -> Record | None:
+    row = conn.execute(
+        select(table).where(_live(table, team_id), table.c.id == resource_id)
+    ).first()
+    return _record(row) if row is not None else None
+
+
+def update_resource(
+    conn: Connection,
+    definition: ResourceDefinition,
+    table: Table,
+    team_id: str,
+    current: Record,
+    document: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> Record:
+    """Replace a resource's attributes if it is still at `current.version` (compare-and-swap)."""
+    values = {
+        "last_modified": utc_now(),
+        "version": current.version + 1,
+        **_columns(definition, table, document),
+        **(extra or {}),
+    }
+    statement = (
+        update(table)
+        .where(_live(table, team_id), table.c.id == current.id, table.c.version == current.version)
+        .values(**values)
+    )
+    try:
+        result = conn.execute(statement)
+    except IntegrityError as error:
+        raise _uniqueness_conflict(definition) from error
+    if result.rowcount != 1:
+        raise precondition_failed()
+    found = get_resource(conn, table, team_id, current.id)
+    assert found is not None  # updated in this transaction
+    return found
+
+
+def touch_resource(conn: Connection, table: Table, team_id: str, current: Record) -> None:
+    """A new version without new attributes: for membership changes made elsewhere."""
+    conn.execute(
+        update(table)
+        .where(_live(table, team_id), table.c.id == current.id)
+        .values(last_modified=utc_now(), version=table.c.version + 1)
+    )
+
+
+def soft_delete(conn: Connection, table: Table, team_id: str, resource_id: str) -> bool:
+    """Mark deleted: gone for SCIM (RFC 7644 3.6), retained until purge."""
+    result = conn.execute(
+        update(table)
+        .where(_live(table, team_id), table.c.id == resource_id)
+        .values(deleted_at=utc_now(), version=table.c.version + 1)
+    )
+    return result.rowcount == 1
+
+
+def list_resources(
+    conn: Connection,
+    table: Table,
+    team_id: str,
+    where: Sequence[ColumnElement[bool]],
+    order: Sequence[ColumnElement[Any]],
+    start_index: int,
+    count: int,
+) -> tuple[int, list[Record]]:
+    """One page and the total, read in the caller's transaction so both agree."""
+    conditions = (_live(table, team_id), *where)
+    total = conn.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
+    if count == 0:
+        return total, []
+    rows = conn.execute(
+        select(table)
+        .where(*conditions)
+        .order_by(*order, table.c.seq)
+        .offset(start_index - 1)
+        .limit(count)
+    )
+    return total, [_record(row) for row in rows]

@@ -1,0 +1,108 @@
+"""Setting up teams and their tokens, for the `serve`, `team` and `token` commands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, select
+
+from .storage import teams
+from .storage.engine import writing
+from .storage.tables import grants, group_members, groups, users
+from .tokens import new_token, token_hash
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSource:
+    """Tokens given by the environment are used as they are and never printed."""
+
+    scim: str | None
+    app: str | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TokenSource:
+        return cls(scim=env.get("SCIM_TOKEN") or None, app=env.get("SCIM_APP_TOKEN") or None)
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG.fullmatch(slug):
+        raise ValueError(
+            f"team name {slug!r} must be lowercase letters, digits and dashes (at most 63)"
+        )
+    return slug
+
+
+def _token(given: str | None, label: str, say: Say) -> str:
+    if given is not None:
+        return given
+    token = new_token()
+    say(f"{label}: {token}")
+    return token
+
+
+def ensure_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> teams.Team:
+    """The team, created if new; generated tokens are printed once, here, and never again."""
+    check_slug(slug)
+    with writing(engine) as conn:
+        team = teams.find_team(conn, slug)
+        if team is None:
+            scim = _token(tokens.scim, "Authentication token", say)
+            app = _token(tokens.app, "App probe token", say)
+            return teams.create_team(conn, slug, token_hash(scim), token_hash(app))
+        teams.set_token_hashes(
+            conn,
+            slug,
+            scim=token_hash(tokens.scim) if tokens.scim else None,
+            app=token_hash(tokens.app) if tokens.app else None,
+        )
+        found = teams.find_team(conn, slug)
+    assert found is not None
+    return found
+
+
+def add_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> teams.Team:
+    check_slug(slug)
+    with writing(engine) as conn:
+        if teams.find_team(conn, slug) is not None:
+            raise ValueError(f"team {slug!r} already exists")
+    return ensure_team(engine, slug, tokens, say)
+
+
+def rotate_tokens(engine: Engine, slug: str, which: str, say: Say) -> None:
+    """New tokens take effect at once: the old hash is overwritten in the same transaction."""
+    with writing(engine) as conn:
+        if teams.find_team(conn, slug) is None:
+            raise ValueError(f"no team named {slug!r}")
+        scim = _token(None, "Authentication token", say) if which in ("scim", "both") else None
+        app = _token(None, "App probe token", say) if which in ("app", "both") else None
+        teams.set_token_hashes(
+            conn,
+            slug,
+            scim=token_hash(scim) if scim else None,
+            app=token_hash(app) if app else None,
+        )
+
+
+def purge(engine: Engine) -> tuple[int, int]:
+    """Remove for good what SCIM deleted: users and groups marked deleted, and their links."""
+    with writing(engine) as conn:
+        dead_users = list(conn.scalars(select(users.c.id).where(users.c.deleted_at.is_not(None))))
+        dead_groups = list(
+            conn.scalars(select(groups.c.id).where(groups.c.deleted_at.is_not(None)))
+        )
+        conn.execute(delete(group_members).where(group_members.c.member_id.in_(dead_users)))
+        conn.execute(delete(group_members).where(group_members.c.group_id.in_(dead_groups)))
+        conn.execute(
+            delete(grants).where(
+                ((grants.c.grantee_kind == "member") & grants.c.grantee_id.in_(dead_users))
+                | ((grants.c.grantee_kind == "group") & grants.c.grantee_id.in_(dead_groups))
+            )
+        )
+        conn.execute(delete(users).where(users.c.id.in_(dead_users)))
+        conn.execute(delete(groups).where(groups.c.id.in_(dead_groups)))
+    return len(dead_users), len(dead_groups)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .limits import Limits
 from .probe.api import probe_routes
 from .scim import discovery
-from .scim.endpoints import GROUPS, USERS, collection, item, search
+from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
 
@@ -46,7 +46,7 @@ def scim_routes() -> list[BaseRoute]:
         routes += _both(f"{p}/{name}", collection(kind), ["GET", "POST"])
         routes += _both(f"{p}/{name}/.search", search(kind), ["POST"])
         routes += _both(f"{p}/{name}/{{id}}", item(kind), ["GET", "PUT", "PATCH", "DELETE"])
-    routes += _both(f"{p}/.search", search(USERS), ["POST"])
+    routes += _both(f"{p}/.search", search_all, ["POST"])
     return routes
 
 

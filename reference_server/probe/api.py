@@ -18,7 +18,7 @@ from ..domain.access import effective_access
 from ..scim import users as scim_users
 from ..scim.attributes import USER_SCHEMA
 from ..scim.context import Context, authenticate, find_team_or_401, scim_base_url
-from ..scim.errors import ScimError
+from ..scim.errors import ScimError, ScimType
 from ..scim.http import ScimResponse, read_json
 from ..storage import app_data, memberships
 from ..storage.engine import reading, writing
@@ -45,12 +45,12 @@ def _engine(request: Request) -> Engine:
 async def _body(request: Request, ctx: Context) -> JSON:
     body = await read_json(request, ctx.limits)
     if not isinstance(body, dict):
-        raise ScimError(400, "The request body must be a JSON object")
+        raise ScimError(400, "The request body must be a JSON object", ScimType.INVALID_SYNTAX)
     return body
 
 
 def member_state(conn: Connection, record: Record) -> JSON:
-    state = members.MemberState(role=members.Role(record.role), active=record.active)
+    state = scim_users.member_state(record)
     access = effective_access(state, app_data.grants_of(conn, record.id))
     groups = memberships.groups_of(conn, [record.id]).get(record.id, [])
     return {
@@ -73,10 +73,7 @@ async def create_member(request: Request) -> Response:
         _choice(body.get("role", "member"), "role", [r.value for r in members.Role])
     )
     with writing(_engine(request)) as conn:
-        record = scim_users.create(conn, ctx, {"schemas": [USER_SCHEMA], **body})
-        if role is not members.Role.MEMBER:
-            app_data.set_role(conn, ctx.team.id, record.id, role.value)
-            record = scim_users.find(conn, ctx, record.id)
+        record = scim_users.create(conn, ctx, {"schemas": [USER_SCHEMA], **body}, role=role)
         state = member_state(conn, record)
     return ScimResponse(state, status_code=201)
 
@@ -124,14 +121,16 @@ async def create_document(request: Request) -> Response:
     space = body.get("space")
     with writing(_engine(request)) as conn:
         document = app_data.create_document(
-            conn, ctx.team.id, title, app_data.require(space, "space") if space else None
+            conn, ctx.team.id, title, None if space is None else app_data.require(space, "space")
         )
     return ScimResponse(document, status_code=201)
 
 
 def _choice(value: Any, name: str, choices: list[str]) -> str:
     if value not in choices:
-        raise ScimError(400, f"`{name}` must be one of {', '.join(choices)}")
+        raise ScimError(
+            400, f"`{name}` must be one of {', '.join(choices)}", ScimType.INVALID_VALUE
+        )
     return str(value)
 
 
@@ -139,7 +138,11 @@ def _grant_parts(body: JSON) -> tuple[tuple[str, str], tuple[str, str]]:
     targets = [kind for kind in app_data.TARGETS if kind in body]
     grantees = [kind for kind in GRANTEE_KINDS if kind in body]
     if len(targets) != 1 or len(grantees) != 1:
-        raise ScimError(400, "A grant names one of `space`/`document` and one of `member`/`group`")
+        raise ScimError(
+            400,
+            "A grant names one of `space`/`document` and one of `member`/`group`",
+            ScimType.INVALID_VALUE,
+        )
     target, grantee = targets[0], grantees[0]
     return (
         (target, app_data.require(body[target], target)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..storage.tables import users as users_table
 from . import groups, users
 from .attributes import ResourceDefinition
 from .context import Context, authenticate, find_team_or_401, scim_base_url
+from .errors import ScimError, ScimType
 from .http import ScimResponse, check_if_match, not_modified, read_json
 from .projection import project
 from .query import ListQuery, projection_from_params, query_from_params, query_from_search_request
@@ -36,12 +37,10 @@ class Kind:
     definition: ResourceDefinition
     table: Table
     module: ModuleType
-    # Attributes left out of write answers unless asked for (Entra prefers groups without members).
-    quiet_on_write: tuple[str, ...] = ()
 
 
 USERS = Kind(users.DEFINITION, users_table, users)
-GROUPS = Kind(groups.DEFINITION, groups_table, groups, quiet_on_write=("members",))
+GROUPS = Kind(groups.DEFINITION, groups_table, groups)
 
 
 def _engine(request: Request) -> Engine:
@@ -66,9 +65,9 @@ def _render_one(conn: Connection, ctx: Context, kind: Kind, record: Record) -> d
 def _resource_response(
     request: Request, kind: Kind, resource: dict[str, Any], version: int, status: int = 200
 ) -> ScimResponse:
+    # RFC 7644 3.5.2: a PATCH answer is "the entire resource ... subject to the attributes
+    # query parameter"; a client that wants no members asks with excludedAttributes=members.
     attributes, excluded = projection_from_params(request.query_params)
-    if status != 200 or request.method == "PATCH":
-        excluded = (*excluded, *(name for name in kind.quiet_on_write if name not in attributes))
     headers = {"ETag": etag(version)}
     if status == 201:
         headers["Location"] = resource["meta"]["location"]
@@ -151,6 +150,40 @@ def search(kind: Kind) -> Endpoint:
         return list_response(query, total, resources)
 
     return endpoint
+
+
+async def search_all(request: Request) -> Response:
+    """POST /.search at the root: Users then Groups, paged as one list (RFC 7644 3.4.3).
+
+    Attributes unknown to one resource type match nothing there (RFC 7644 3.4.2.1), so a filter
+    is applied per type and a type that rejects it contributes nothing.
+    """
+    ctx = context(request)
+    body = await read_json(request, ctx.limits)
+    query = query_from_search_request(body, max_results=ctx.limits.max_results)
+    with reading(_engine(request)) as conn:
+        user_total, users_page = _page_or_nothing(conn, ctx, USERS, query)
+        groups_query = replace(
+            query,
+            start_index=max(query.start_index - user_total, 1),
+            count=query.count - len(users_page),
+        )
+        group_total, groups_page = _page_or_nothing(conn, ctx, GROUPS, groups_query)
+    return list_response(query, user_total + group_total, users_page + groups_page)
+
+
+def _page_or_nothing(
+    conn: Connection, ctx: Context, kind: Kind, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    try:
+        return _page(conn, ctx, kind, query)
+    except ScimError as error:
+        if (
+            error.scim_type is ScimType.INVALID_FILTER
+            and "unknown attribute" in error.detail.lower()
+        ):
+            return 0, []
+        raise
 
 
 def item(kind: Kind) -> Endpoint:

@@ -32,12 +32,16 @@ def find(conn: Connection, ctx: Context, group_id: str) -> Record:
     return record
 
 
-def _member_ids(document: dict[str, Any]) -> list[str]:
-    entries = document.pop("members", [])
-    ids = [entry.get("value") for entry in entries]
-    if not all(isinstance(value, str) and value for value in ids):
-        raise bad_request("Every member needs a `value` (a user id)", ScimType.INVALID_VALUE)
-    return [str(value) for value in ids]
+def _members(document: dict[str, Any]) -> dict[str, str | None]:
+    """The members a document carries: user id -> the display the client gave, if any."""
+    members: dict[str, str | None] = {}
+    for entry in document.pop("members", []):
+        value = entry.get("value")
+        if not isinstance(value, str) or not value:
+            raise bad_request("Every member needs a `value` (a user id)", ScimType.INVALID_VALUE)
+        display = entry.get("display")
+        members[value] = display if isinstance(display, str) else None
+    return members
 
 
 def _carries_members(body: object) -> bool:
@@ -46,18 +50,18 @@ def _carries_members(body: object) -> bool:
 
 def create(conn: Connection, ctx: Context, body: object) -> Record:
     document = normalize_resource(DEFINITION, body)
-    member_ids = _member_ids(document)
+    members = _members(document)
     record = insert_resource(conn, DEFINITION, groups, ctx.team.id, document)
-    memberships.set_members(conn, ctx.team.id, record.id, member_ids)
+    memberships.set_members(conn, ctx.team.id, record.id, members)
     return record
 
 
 def _store(
     conn: Connection, ctx: Context, current: Record, document: dict[str, Any], members: bool
 ) -> Record:
-    member_ids = _member_ids(document)
+    given = _members(document)
     if members:
-        memberships.set_members(conn, ctx.team.id, current.id, member_ids)
+        memberships.set_members(conn, ctx.team.id, current.id, given)
     return update_resource(conn, DEFINITION, groups, ctx.team.id, current, document)
 
 

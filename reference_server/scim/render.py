@@ -34,7 +34,8 @@ def render_user(record: Record, groups: Sequence[Link], base_url: str) -> dict[s
     if record.external_id is not None:
         resource["externalId"] = record.external_id
     resource.update(record.doc)
-    resource["active"] = record.active
+    if record.active is not None:
+        resource["active"] = record.active
     resource["roles"] = [{"value": record.role, "display": record.role.title(), "primary": True}]
     if groups:
         resource["groups"] = [

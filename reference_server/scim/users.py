@@ -21,12 +21,13 @@ from .render import render_user
 DEFINITION = user_definition()
 
 
-def _state(record: Record) -> members.MemberState:
-    return members.MemberState(role=members.Role(record.role), active=record.active)
+def member_state(record: Record) -> members.MemberState:
+    """An unassigned `active` is read as active: RFC 7643 4.1.1 leaves its meaning to us."""
+    return members.MemberState(role=members.Role(record.role), active=record.active is not False)
 
 
-def _columns(state: members.MemberState) -> dict[str, Any]:
-    return {"active": state.active, "role": state.role.value}
+def _columns(state: members.MemberState, assigned: bool = True) -> dict[str, Any]:
+    return {"active": state.active if assigned else None, "role": state.role.value}
 
 
 def render(conn: Connection, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
@@ -41,31 +42,49 @@ def find(conn: Connection, ctx: Context, user_id: str) -> Record:
     return record
 
 
-def create(conn: Connection, ctx: Context, body: object) -> Record:
-    """POST: a new member, role `member` (provision)."""
+def create(
+    conn: Connection, ctx: Context, body: object, role: members.Role = members.Role.MEMBER
+) -> Record:
+    """POST: a new member, role `member` (provision); the app probe may create other roles."""
     document = normalize_resource(DEFINITION, body)
     state = members.provision(active=bool(document.pop("active", True)))
+    state = members.set_role(state, role)
     return insert_resource(conn, DEFINITION, users, ctx.team.id, document, _columns(state))
 
 
-def _store(conn: Connection, ctx: Context, current: Record, document: dict[str, Any]) -> Record:
-    """Write a replacement document; a change of `active` is a deactivation or reactivation."""
-    active = document.pop("active", current.active)  # absent means unchanged (DESIGN.md)
-    state = members.set_activity(_state(current), bool(active))
-    return update_resource(conn, DEFINITION, users, ctx.team.id, current, document, _columns(state))
+def _store(
+    conn: Connection, ctx: Context, current: Record, document: dict[str, Any], *, patched: bool
+) -> Record:
+    """Write a replacement document; a change of `active` is a deactivation or reactivation.
+
+    `active` absent from a PUT leaves it unchanged (DESIGN.md: an IdP template without `active`
+    must not deactivate anyone); absent after a PATCH, it was removed, and becomes unassigned.
+    """
+    state = member_state(current)
+    if "active" in document:
+        state = members.set_activity(state, bool(document.pop("active")))
+        assigned = True
+    else:
+        assigned = current.active is not None and not patched
+        if not assigned:
+            # Unassigned reads as active, so leaving inactive this way is a reactivation.
+            state = members.set_activity(state, True)
+    columns = _columns(state, assigned)
+    return update_resource(conn, DEFINITION, users, ctx.team.id, current, document, columns)
 
 
 def replace(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
     """PUT: replaces what it carries; `active` and `password` absent leave them unchanged."""
-    return _store(conn, ctx, current, normalize_resource(DEFINITION, body))
+    return _store(conn, ctx, current, normalize_resource(DEFINITION, body), patched=False)
 
 
 def patch(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
-    whole = {**current.document(), "active": current.active}
+    whole = current.document()
+    if current.active is not None:
+        whole["active"] = current.active
     patched = apply_patch(DEFINITION, whole, body, max_operations=ctx.limits.max_operations)
-    return _store(
-        conn, ctx, current, normalize_resource(DEFINITION, patched, require_schemas=False)
-    )
+    document = normalize_resource(DEFINITION, patched, require_schemas=False)
+    return _store(conn, ctx, current, document, patched=True)
 
 
 def delete(conn: Connection, ctx: Context, user_id: str) -> None:

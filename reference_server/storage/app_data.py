@@ -9,7 +9,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.access import Grant
-from ..scim.errors import ScimError, conflict, not_found
+from ..scim.errors import ScimError, ScimType, conflict, not_found
 from .engine import utc_now
 from .tables import documents, grants, group_members, groups, spaces, users
 
@@ -110,5 +110,5 @@ def set_role(conn: Connection, team_id: str, member_id: str, role: str) -> None:
 
 def require(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ScimError(400, f"`{name}` must be a non-empty string")
+        raise ScimError(400, f"`{name}` must be a non-empty string", ScimType.INVALID_VALUE)
     return value

@@ -5,8 +5,9 @@ that reads its comparison form:
 
 - attributes the domain owns or that IdPs look up by equality are columns (`id`, `externalId`,
   `userName`, `displayName`, `active`, `meta.created`, `meta.lastModified`);
-- `meta.resourceType` is the resource type's name;
-- relationships are JSON arrays built per row: a user's `groups` and `roles`, a group's `members`;
+- `meta.resourceType` is the resource type's name, `meta.version` the ETag of the `version`;
+- relationships are JSON arrays built per row, with the entries `scim/render.py` renders: a
+  user's `groups` and `roles`, a group's `members`;
 - everything else is read from the `fold` document with `json_extract`, every string in it
   already in its comparison form (`scim/folding.py`).
 
@@ -28,7 +29,7 @@ from sqlalchemy.sql.selectable import TableValuedAlias
 from reference_server.scim.attributes import Attribute, ResourceDefinition
 from reference_server.scim.errors import ScimError, ScimType, bad_request
 
-from .tables import group_members, groups
+from .tables import group_members, groups, users
 
 
 def invalid_filter(detail: str) -> ScimError:
@@ -187,19 +188,21 @@ def _special(
 
 
 def _meta(definition: ResourceDefinition, table: Table, attribute: Attribute) -> Node:
-    # `location` and `version` are computed when the resource is rendered: storage has neither,
-    # and RFC 7644 3.12 invalidFilter covers a combination "not supported".
+    # `location` needs the base URL the request came in on, which storage does not know; RFC
+    # 7644 3.12 invalidFilter covers a combination "not supported".
     children: dict[str, ColumnElement[Any]] = {
         "created": table.c.created,
         "lastmodified": table.c.last_modified,
         "resourcetype": literal(definition.name),
+        # The weak ETag the server renders (RFC 7644 3.14), caseExact.
+        "version": func.printf('W/"%d"', table.c.version),
     }
     # `created` is NOT NULL, so meta is always present.
     return Node(attribute, table.c.created.is_not(None), children)
 
 
 def _user_groups(table: Table) -> JsonSource:
-    """A user's live groups (RFC 7643 4.1.2 `groups`): only direct memberships exist here."""
+    """A user's live groups (RFC 7643 4.1.2 `groups`), as `scim/render.py` lists them."""
     entry = func.json_object(
         "value", groups.c.id, "display", groups.c.display_name_key, "type", "direct"
     )
@@ -207,7 +210,7 @@ def _user_groups(table: Table) -> JsonSource:
         select(entry.label("entry"))
         .select_from(group_members.join(groups, groups.c.id == group_members.c.group_id))
         .where(group_members.c.member_id == table.c.id, groups.c.deleted_at.is_(None))
-        .order_by(group_members.c.seq)
+        .order_by(groups.c.seq)
         .correlate(table)
         .subquery()
     )
@@ -215,11 +218,14 @@ def _user_groups(table: Table) -> JsonSource:
 
 
 def _group_members(table: Table) -> JsonSource:
+    """A group's live members, with the display the server renders: displayName or userName."""
+    display = func.coalesce(users.c.display_name_key, users.c.user_name_key)
     # `type` is "User" folded: the operand of `members.type eq "User"` is folded too.
-    entry = func.json_object("value", group_members.c.member_id, "type", "user")
+    entry = func.json_object("value", users.c.id, "display", display, "type", "user")
     rows = (
         select(entry.label("entry"))
-        .where(group_members.c.group_id == table.c.id)
+        .select_from(group_members.join(users, users.c.id == group_members.c.member_id))
+        .where(group_members.c.group_id == table.c.id, users.c.deleted_at.is_(None))
         .order_by(group_members.c.seq)
         .correlate(table)
         .subquery()
@@ -234,7 +240,8 @@ def _array_of(entries: ColumnElement[Any], table: Table) -> ColumnElement[Any]:
 
 
 def _user_roles(table: Table) -> JsonSource:
-    # The role column holds one of the domain's ASCII role names, so SQLite's ASCII-only
-    # lower() is its comparison form (roles.value is not caseExact).
-    entry = func.json_object("value", func.lower(table.c.role), "primary", func.json("true"))
+    # The role column holds one of the domain's ASCII role names (rendered with display
+    # `role.title()`), so SQLite's ASCII-only lower() is the comparison form of both.
+    role = func.lower(table.c.role)
+    entry = func.json_object("value", role, "display", role, "primary", func.json("true"))
     return JsonSource(func.json_array(entry))

@@ -16,22 +16,21 @@ Refusals are 400 `invalidFilter` (RFC 7644 3.12): bad syntax, a filter longer th
 or nested deeper than the grammar allows, an unknown attribute, an ordering or substring operator
 on a boolean or binary attribute (3.4.2.2), a substring operator on a non-string attribute or
 with a non-string operand, an ordering operator against `null`, a comparison on a complex
-attribute without a `value`. A bad sortBy is 400 `invalidValue`: RFC 7644 3.4.2.3 names no error,
-and `invalidValue` is Table 9's "required value was missing, or the value specified was not
-compatible with the operation".
+attribute without a `value`, and attributes storage cannot evaluate (`password`, `meta.location`,
+`$ref`: "the specified attribute and filter comparison combination is not supported").
+
+A bad sortBy (unknown attribute, bad syntax, a complex attribute without a sub-attribute) is 400
+`invalidValue`: RFC 7644 3.4.2.3 names no error, and Table 9 gives `invalidValue` to "the value
+specified was not compatible with the operation"; sortBy is no filter, so not `invalidFilter`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from pydantic import TypeAdapter, ValidationError
 from scim2_models import Path, SCIMException
 from scim2_models.path import (
-    ORDERING_OPERATORS,
-    STRING_OPERATORS,
     AttrPath,
     CompareOperator,
     Comparison,
@@ -45,10 +44,10 @@ from scim2_models.path import (
 )
 from sqlalchemy import Column, ColumnElement, Table, and_, func, literal, not_, or_, select, true
 
-from reference_server.scim.attributes import Attribute, ResourceDefinition
+from reference_server.scim.attributes import ResourceDefinition
 from reference_server.scim.errors import ScimError, ScimType, bad_request
-from reference_server.scim.folding import comparison_key
 
+from .filter_operands import STRING_TYPES, operand
 from .filter_targets import (
     Elements,
     Node,
@@ -59,17 +58,6 @@ from .filter_targets import (
     json_path,
     resolve,
 )
-
-_STRING_TYPES = frozenset({"string", "reference", "binary"})
-_ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    "string": TypeAdapter(str),
-    "reference": TypeAdapter(str),
-    "binary": TypeAdapter(str),
-    "boolean": TypeAdapter(bool),
-    "integer": TypeAdapter(int),
-    "decimal": TypeAdapter(float),
-    "dateTime": TypeAdapter(datetime),
-}
 
 
 def filter_clause(
@@ -192,7 +180,7 @@ class _Builder(FilterVisitor[ColumnElement[bool]]):
             target = _valued(target)
         attribute = target.attribute if isinstance(target, Scalar) else target.sub
         assert attribute is not None
-        value = _operand(attribute, node.op, node.value)
+        value = operand(attribute, node.op, node.value)
         # ne is the exact complement of eq, also on multi-valued attributes: "no value equals".
         op = CompareOperator.eq if node.op == CompareOperator.ne else node.op
         clause = self._compare(target, op, value)
@@ -229,7 +217,7 @@ class _Builder(FilterVisitor[ColumnElement[bool]]):
 
 def _scalar_present(target: Scalar) -> ColumnElement[bool]:
     """RFC 7644 3.4.2.2 `pr`: a non-null value, and a string must not be empty."""
-    if target.attribute.type in _STRING_TYPES:
+    if target.attribute.type in STRING_TYPES:
         return and_(target.expr.is_not(None), target.expr != "")
     return target.expr.is_not(None)
 
@@ -248,11 +236,11 @@ def _predicate(expr: ColumnElement[Any], op: CompareOperator, value: Any) -> Col
     # instr/substr rather than LIKE, whose `%` and `_` would not match literally.
     if op == CompareOperator.co:
         return func.instr(expr, value) > 0
-    if op == CompareOperator.ew and not value:
-        return true()
+    if op == CompareOperator.sw:
+        return _equals(func.substr(expr, 1, len(value)), value)
+    if op == CompareOperator.ew:
+        return _equals(func.substr(expr, -len(value)), value) if value else true()
     comparisons: dict[CompareOperator, Callable[[Any], ColumnElement[bool]]] = {
-        CompareOperator.sw: func.substr(expr, 1, len(str(value))).__eq__,
-        CompareOperator.ew: func.substr(expr, -len(str(value))).__eq__,
         CompareOperator.eq: expr.__eq__,
         CompareOperator.gt: expr.__gt__,
         CompareOperator.ge: expr.__ge__,
@@ -262,35 +250,6 @@ def _predicate(expr: ColumnElement[Any], op: CompareOperator, value: Any) -> Col
     return comparisons[op](value)
 
 
-def _operand(attribute: Attribute, op: CompareOperator, raw: Any) -> Any:
-    """The operand in the stored comparison form, or invalidFilter when it cannot be one."""
-    if attribute.type in ("boolean", "binary") and op in ORDERING_OPERATORS | STRING_OPERATORS:
-        raise invalid_filter(f"'{op.value}' does not apply to {attribute.type} '{attribute.name}'")
-    if raw is None:
-        if op != CompareOperator.eq and op != CompareOperator.ne:
-            raise invalid_filter(f"'{op.value}' cannot compare with null")
-        return None
-    if op in STRING_OPERATORS:
-        if attribute.type not in _STRING_TYPES or not isinstance(raw, str):
-            raise invalid_filter(f"'{op.value}' needs a string attribute and a string operand")
-        return comparison_key(attribute, raw)
-    try:
-        value = _ADAPTERS[attribute.type].validate_python(raw)
-    except ValidationError as exc:
-        raise invalid_filter(
-            f"{raw!r} is not a valid {attribute.type} for '{attribute.name}'"
-        ) from exc
-    if isinstance(value, str):
-        return comparison_key(attribute, value)
-    if isinstance(value, datetime):
-        return _stored_datetime(value)
-    return value
-
-
-def _stored_datetime(value: datetime) -> str:
-    """The stored text form of `meta.created`/`meta.lastModified`, which orders like time.
-
-    A value without an offset is taken as UTC (xsd:dateTime allows one, RFC 7643 2.3.5).
-    """
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _equals(left: ColumnElement[Any], right: Any) -> ColumnElement[bool]:
+    equal: ColumnElement[bool] = left == right  # typed Any by SQLAlchemy's stubs
+    return equal

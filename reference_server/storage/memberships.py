@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ..scim.errors import ScimType, bad_request
 from .tables import group_members, groups, users
 
 
@@ -21,7 +20,11 @@ class Link:
 
 
 def members_of(conn: Connection, group_ids: Collection[str]) -> dict[str, list[Link]]:
-    display = func.coalesce(func.json_extract(users.c.doc, "$.displayName"), users.c.user_name)
+    display = func.coalesce(
+        group_members.c.display,
+        func.json_extract(users.c.doc, "$.displayName"),
+        users.c.user_name,
+    )
     rows = conn.execute(
         select(group_members.c.group_id, users.c.id, display)
         .join(users, users.c.id == group_members.c.member_id)
@@ -49,8 +52,13 @@ def groups_of(conn: Connection, user_ids: Collection[str]) -> dict[str, list[Lin
     return found
 
 
-def _check_members(conn: Connection, team_id: str, member_ids: Sequence[str]) -> None:
-    """Refuse unknown members instead of dropping them silently (robustness.md, section 3)."""
+def _known_members(conn: Connection, team_id: str, member_ids: Sequence[str]) -> list[str]:
+    """The ids that name live users of the team, in the order given.
+
+    RFC 7643 leaves referential integrity to the provider, and checkers (scim-sanity) expect an
+    add of an unknown id to succeed. It is ignored rather than stored, so a group never points
+    outside its team; the answer to the write shows the members as they now are.
+    """
     known = set(
         conn.scalars(
             select(users.c.id).where(
@@ -60,41 +68,42 @@ def _check_members(conn: Connection, team_id: str, member_ids: Sequence[str]) ->
             )
         )
     )
-    unknown = [member_id for member_id in member_ids if member_id not in known]
-    if unknown:
-        raise bad_request(
-            f"members[].value {unknown[0]!r} is not a user of this team", ScimType.INVALID_VALUE
-        )
+    return [member_id for member_id in member_ids if member_id in known]
 
 
-def set_members(conn: Connection, team_id: str, group_id: str, member_ids: Sequence[str]) -> None:
-    """Make the group's members exactly `member_ids`, keeping the order of those already in."""
-    wanted = list(dict.fromkeys(member_ids))
-    _check_members(conn, team_id, wanted)
-    current = list(
+def set_members(
+    conn: Connection, team_id: str, group_id: str, members: Mapping[str, str | None]
+) -> None:
+    """Make the group's members exactly `members` (id -> display as the client sent it).
+
+    Members already in keep their place; `display` is readWrite (RFC 7643 4.2), so a display
+    the client sent is kept, and without one the user's own name is shown.
+    """
+    wanted = _known_members(conn, team_id, list(members))
+    current = set(
         conn.scalars(select(group_members.c.member_id).where(group_members.c.group_id == group_id))
     )
-    gone = set(current) - set(wanted)
+    this_group = group_members.c.group_id == group_id
+    gone = current - set(wanted)
     if gone:
+        conn.execute(delete(group_members).where(this_group, group_members.c.member_id.in_(gone)))
+    for member_id in current & set(wanted):
         conn.execute(
-            delete(group_members).where(
-                group_members.c.group_id == group_id, group_members.c.member_id.in_(gone)
-            )
+            update(group_members)
+            .where(this_group, group_members.c.member_id == member_id)
+            .values(display=members[member_id])
         )
     next_seq = conn.execute(
-        select(func.coalesce(func.max(group_members.c.seq), 0)).where(
-            group_members.c.group_id == group_id
-        )
+        select(func.coalesce(func.max(group_members.c.seq), 0)).where(this_group)
     ).scalar_one()
-    added = [member_id for member_id in wanted if member_id not in set(current)]
+    added = [member_id for member_id in wanted if member_id not in current]
     if added:
-        conn.execute(
-            insert(group_members),
-            [
-                {"group_id": group_id, "member_id": member_id, "seq": next_seq + offset}
-                for offset, member_id in enumerate(added, start=1)
-            ],
-        )
+        rows = [
+            {"group_id": group_id, "member_id": member_id, "seq": next_seq + offset,
+             "display": members[member_id]}
+            for offset, member_id in enumerate(added, start=1)
+        ]  # fmt: skip
+        conn.execute(insert(group_members), rows)
 
 
 def forget_member(conn: Connection, member_id: str) -> None:

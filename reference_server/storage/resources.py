@@ -34,7 +34,7 @@ class Record:
     created: str
     last_modified: str
     version: int
-    active: bool = True
+    active: bool | None = None
     role: str = "member"
 
     def document(self) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def _record(row: Row[Any]) -> Record:
         created=row.created,
         last_modified=row.last_modified,
         version=row.version,
-        active=bool(mapping.get("active", True)),
+        active=mapping.get("active"),
         role=str(mapping.get("role", "member")),
     )
 

@@ -48,7 +48,8 @@ users = Table(
     Column("user_name_key", String, nullable=False),
     Column("external_id", String),
     Column("display_name_key", String),
-    Column("active", Boolean, nullable=False),
+    # NULL when a client removed `active` (RFC 7644 3.5.2.2): unassigned, read as active.
+    Column("active", Boolean),
     Column("role", String, nullable=False),
     Column("doc", Text, nullable=False),
     Column("fold", Text, nullable=False),
@@ -96,6 +97,7 @@ group_members = Table(
     Column("member_id", String, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     # Insertion order of the membership, so `members` renders in a stable order.
     Column("seq", Integer, nullable=False),
+    Column("display", String),
     UniqueConstraint("group_id", "member_id"),
 )
 Index("group_members_member", group_members.c.member_id)

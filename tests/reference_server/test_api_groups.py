@@ -60,7 +60,6 @@ def test_okta_rename_with_id_inside_value(server: RunningServer) -> None:
     response = patch(server, group["id"], {"op": "replace", "value": value})
     assert response.status_code == 200
     assert response.json()["displayName"] == "Renamed"
-    assert "members" not in response.json()  # left out of PATCH answers, as Entra prefers
 
 
 def test_entra_member_removal_by_value_list_removes_only_those(server: RunningServer) -> None:
@@ -89,12 +88,28 @@ def test_excluded_members_are_absent(server: RunningServer) -> None:
     assert "members" not in found["Resources"][0]
 
 
-def test_unknown_member_is_refused_not_dropped(server: RunningServer) -> None:
-    group = new_group(server)
+def test_unknown_member_is_ignored_and_the_answer_shows_it(server: RunningServer) -> None:
+    alice = new_user(server)
+    group = new_group(server, [alice])
     add = {"op": "add", "path": "members", "value": [{"value": "no-such-user"}]}
     response = patch(server, group["id"], add)
-    assert response.status_code == 400
-    assert response.json()["scimType"] == "invalidValue"
+    assert response.status_code == 200
+    assert [member["value"] for member in response.json()["members"]] == [alice]
+
+
+def test_patch_answers_the_entire_group_unless_members_are_excluded(server: RunningServer) -> None:
+    alice = new_user(server)
+    group = new_group(server)
+    add = {"op": "add", "path": "members", "value": [{"value": alice}]}
+    assert patch(server, group["id"], add).json()["members"][0]["value"] == alice
+    body = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "x"}],
+    }
+    quiet = server.scim().patch(
+        f"{server.url}/Groups/{group['id']}", json=body, params={"excludedAttributes": "members"}
+    )
+    assert "members" not in quiet.json()
 
 
 def test_delete_group_keeps_its_users(server: RunningServer) -> None:

@@ -187,3 +187,34 @@ def test_if_none_match_current_version_is_304(server: RunningServer) -> None:
     url = f"{server.url}/Users/{created['id']}"
     response = server.scim().get(url, headers={"If-None-Match": created["meta"]["version"]})
     assert response.status_code == 304
+
+
+def test_patch_remove_active_leaves_it_unassigned(server: RunningServer) -> None:
+    created = create(server, okta_user(unique("unassigned")))
+    response = patch(server, created["id"], {"op": "remove", "path": "active"})
+    assert response.status_code == 200
+    assert "active" not in response.json()
+    params = {"filter": f'userName eq "{created["userName"]}" and active pr'}
+    assert server.scim().get(f"{server.url}/Users", params=params).json()["totalResults"] == 0
+
+
+def test_root_search_spans_users_and_groups(server: RunningServer) -> None:
+    created = create(server, okta_user(unique("root")))
+    group = (
+        server.scim()
+        .post(
+            f"{server.url}/Groups",
+            json={
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": created["id"],
+            },
+        )
+        .json()
+    )
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": f'id eq "{created["id"]}" or id eq "{group["id"]}"',
+    }
+    found = server.scim().post(f"{server.url}/.search", json=body).json()
+    assert found["totalResults"] == 2
+    assert [resource["id"] for resource in found["Resources"]] == [created["id"], group["id"]]

@@ -60,7 +60,7 @@ ALL = set(USERS)
 
 def fold_of(document: Mapping[str, Any]) -> str:
     stored = {key: value for key, value in document.items() if key not in NOT_IN_FOLD}
-    return json.dumps(fold_document(user_definition(), stored))
+    return json.dumps(fold_document(user_definition(), stored), ensure_ascii=False)
 
 
 def user_row(user_id: str, document: dict[str, Any]) -> dict[str, Any]:
@@ -106,12 +106,23 @@ def engine() -> Iterator[Engine]:
         team = {"id": TEAM, "slug": "t", "scim_token_hash": "h", "app_token_hash": "h"}
         conn.execute(insert(teams), [{**team, "created": "2020-01-01T00:00:00Z"}])
         rows = [user_row(user_id, dict(doc)) for user_id, doc in USERS.items()]
+        gone = user_row("gone", {"userName": "gone", "created": "2020-01-01T00:00:00.000000Z"})
         conn.execute(insert(users), rows)
+        conn.execute(insert(users).values(**gone, deleted_at="2024-01-01T00:00:00Z"))
         conn.execute(
             insert(groups),
-            [group_row("g-admins", "Admins"), group_row("g-old", "Old", deleted=True)],
+            [
+                group_row("g-admins", "Admins"),
+                group_row("g-old", "Old", deleted=True),
+                group_row("g-gone", "Gone"),
+            ],
         )
-        memberships = [("g-admins", "bjensen", 1), ("g-old", "percent", 1)]
+        memberships = [
+            ("g-admins", "bjensen", 2),
+            ("g-admins", "strasse", 1),
+            ("g-old", "percent", 1),
+            ("g-gone", "gone", 1),
+        ]
         conn.execute(
             insert(group_members),
             [{"group_id": g, "member_id": m, "seq": s} for g, m, s in memberships],
@@ -274,13 +285,15 @@ def test_active_operand_is_coerced_like_scim2_models(conn: Connection) -> None:
 
 
 def test_groups_and_roles_of_users(conn: Connection) -> None:
-    assert matching(conn, 'groups eq "g-admins"') == {"bjensen"}
-    assert matching(conn, 'groups.display eq "ADMINS"') == {"bjensen"}
-    assert matching(conn, 'groups[type eq "direct" and display sw "adm"]') == {"bjensen"}
+    assert matching(conn, 'groups eq "g-admins"') == {"bjensen", "strasse"}
+    assert matching(conn, 'groups.display eq "ADMINS"') == {"bjensen", "strasse"}
+    assert matching(conn, 'groups[type eq "direct" and display sw "adm"]') == {"bjensen", "strasse"}
+    assert matching(conn, 'groups[type eq "indirect"]') == set()
     # Memberships of a deleted group do not count.
     assert matching(conn, 'groups.value eq "g-old"') == set()
-    assert matching(conn, "groups pr") == {"bjensen"}
+    assert matching(conn, "groups pr") == {"bjensen", "strasse"}
     assert matching(conn, 'roles.value eq "ADMIN"') == {"bjensen"}
+    assert matching(conn, 'roles.display eq "Admin"') == {"bjensen"}  # rendered role.title()
     assert matching(conn, 'roles[value eq "member" and primary eq true]') == {"percent", "strasse"}
 
 
@@ -292,8 +305,15 @@ def test_members_of_groups(conn: Connection) -> None:
     assert select_groups('members.value eq "bjensen"') == {"g-admins"}
     assert select_groups('members[value eq "BJENSEN"]') == set()  # members.value is caseExact
     assert select_groups('members[type eq "User"]') == {"g-admins"}
+    # The rendered display of a member: its displayName, or else its userName.
+    assert select_groups('members[display eq "babs jensen"]') == {"g-admins"}
+    assert select_groups('members.display eq "STRASSE"') == {"g-admins"}
+    # A deleted user is no longer rendered as a member.
     assert select_groups("members pr") == {"g-admins"}
-    assert select_groups('meta.resourceType eq "Group"') == {"g-admins"}
+    assert select_groups('members.value eq "gone"') == set()
+    assert select_groups('meta.resourceType eq "Group"') == {"g-admins", "g-gone"}
+    assert select_groups('meta.version eq "W/\\"1\\""') == {"g-admins", "g-gone"}
+    assert select_groups('meta.version eq "w/\\"1\\""') == set()  # caseExact
 
 
 @pytest.mark.parametrize(
@@ -381,7 +401,8 @@ def test_equality_lookups_use_the_indexes(
 
 def sorted_ids(conn: Connection, sort_by: str) -> list[str]:
     key = sort_key(user_definition(), users, sort_by)
-    statement = select(users.c.id).where(users.c.team_id == TEAM).order_by(key, users.c.seq)
+    live = (users.c.team_id == TEAM) & users.c.deleted_at.is_(None)
+    statement = select(users.c.id).where(live).order_by(key, users.c.seq)
     return list(conn.execute(statement).scalars())
 
 
@@ -393,6 +414,13 @@ def test_sort_key(conn: Connection) -> None:
     assert sorted_ids(conn, "emails") == ["strasse", "bjensen", "percent"]
     assert sorted_ids(conn, "emails.type") == ["strasse", "percent", "bjensen"]
     assert sorted_ids(conn, f"{ENTERPRISE}:department") == ["percent", "bjensen", "strasse"]
+
+
+def test_sort_groups_by_their_first_member(conn: Connection) -> None:
+    # members are in membership order: strasse joined g-admins before bjensen.
+    key = sort_key(group_definition(), groups, "members.display")
+    statement = select(groups.c.id, key).where(groups.c.deleted_at.is_(None)).order_by(key)
+    assert list(conn.execute(statement)) == [("g-gone", None), ("g-admins", "strasse")]
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,49 @@
 """The `scimcert` command.
 
-The server's own commands hand over to `python -m reference_server` in a child process: the
-harness meets the reference server only over HTTP, like any vendor's server, and never imports it.
+`run` drives pytest in-process with the scimcert plugin, so the CLI and a plain
+`pytest --scim-url ...` give identical results. The server's own commands (`serve`, `team`,
+`token`, `purge`) hand over to `python -m reference_server` in a child process: the harness meets
+the reference server only over HTTP, like any vendor's server, and never imports it.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from collections.abc import Sequence
 
+from . import demo, run_command
+from .checks import load_all
+from .checks.registry import registry
+
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
-USAGE = f"usage: scimcert {{{','.join(SERVER_COMMANDS)}}} ...\n"
+EXIT_USAGE = 2
+
+
+def _checks(_: argparse.Namespace) -> int:
+    load_all()
+    for check in registry:
+        kind = "always-on" if check.always_on else "code" if check.function else "expectation"
+        print(f"{check.id:<36} {check.level.value:<6} {kind:<11} {check.ref}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scimcert",
+        description="Certify a SCIM 2.0 server against Okta, Entra ID and OneLogin traffic.",
+        epilog=f"Server commands ({', '.join(SERVER_COMMANDS)}) are described by "
+        "`scimcert serve --help` and so on.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run_command.add_parser(commands)
+    demo.add_parser(commands)
+    checks = commands.add_parser("checks", help="list every check with its level and reference")
+    checks.set_defaults(handler=_checks)
+    for name in SERVER_COMMANDS:
+        commands.add_parser(name, help=f"reference server: {name} (see scimcert {name} --help)")
+    return parser
 
 
 def _server(argv: Sequence[str]) -> int:
@@ -25,15 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SERVER_COMMANDS:
         return _server(args)
-    if args and args[0] in ("-h", "--help"):
-        sys.stdout.write(USAGE)
-        return 0
-    choice = args[0] if args else "(none)"
-    sys.stderr.write(
-        f"{USAGE}scimcert: unknown command {choice!r}; choose one of: "
-        f"{', '.join(SERVER_COMMANDS)}\n"
-    )
-    return 2
+    parser = _parser()
+    try:
+        namespace = parser.parse_args(args)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    try:
+        return int(namespace.handler(namespace))
+    except KeyboardInterrupt:
+        print("scimcert: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

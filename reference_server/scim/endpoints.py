@@ -88,7 +88,8 @@ def _page(
     order: list[ColumnElement[Any]] = []
     if query.sort_by is not None:
         key = sort_key(kind.definition, kind.table, query.sort_by)
-        order.append(key.desc() if query.descending else key.asc())
+        # RFC 7644 3.4.2.3: unassigned values sort last ascending, first descending.
+        order.append(key.desc().nulls_first() if query.descending else key.asc().nulls_last())
     total, records = list_resources(
         conn, kind.table, ctx.team.id, where, order, query.start_index, query.count
     )

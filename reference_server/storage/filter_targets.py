@@ -6,8 +6,8 @@ that reads its comparison form:
 - attributes the domain owns or that IdPs look up by equality are columns (`id`, `externalId`,
   `userName`, `displayName`, `active`, `meta.created`, `meta.lastModified`);
 - `meta.resourceType` is the resource type's name, `meta.version` the ETag of the `version`;
-- relationships are JSON arrays built per row, with the entries `scim/render.py` renders: a
-  user's `groups` and `roles`, a group's `members`;
+- relationships are JSON arrays built per row, with the entries `scim/render.py` renders (less
+  what has no comparison form): a user's `groups` and `roles`, a group's `members`;
 - everything else is read from the `fold` document with `json_extract`, every string in it
   already in its comparison form (`scim/folding.py`).
 
@@ -182,9 +182,18 @@ def _special(
         return _meta(definition, table, attribute)
     arrays = {"groups": _user_groups, "members": _group_members, "roles": _user_roles}
     if name in arrays:
-        # `$ref` is a URI the server computes when it renders (RFC 7643 4.1.2); storage has none.
-        return Elements(arrays[name](table), attribute, unsupported=frozenset({"$ref"}))
+        return Elements(arrays[name](table), attribute, unsupported=_UNSUPPORTED[name])
     return None
+
+
+# `$ref` is a URI the server computes when it renders (RFC 7643 4.1.2); storage has none. A
+# member's `display` may be the text the client sent (`group_members.display`), stored as sent:
+# SQLite cannot casefold it, so it has no comparison form to filter or sort on.
+_UNSUPPORTED = {
+    "groups": frozenset({"$ref"}),
+    "members": frozenset({"$ref", "display"}),
+    "roles": frozenset[str](),
+}
 
 
 def _meta(definition: ResourceDefinition, table: Table, attribute: Attribute) -> Node:
@@ -218,10 +227,9 @@ def _user_groups(table: Table) -> JsonSource:
 
 
 def _group_members(table: Table) -> JsonSource:
-    """A group's live members, with the display the server renders: displayName or userName."""
-    display = func.coalesce(users.c.display_name_key, users.c.user_name_key)
+    """A group's members that are live users, in membership order, as the server renders them."""
     # `type` is "User" folded: the operand of `members.type eq "User"` is folded too.
-    entry = func.json_object("value", users.c.id, "display", display, "type", "user")
+    entry = func.json_object("value", users.c.id, "type", "user")
     rows = (
         select(entry.label("entry"))
         .select_from(group_members.join(users, users.c.id == group_members.c.member_id))

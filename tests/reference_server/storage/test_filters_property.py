@@ -82,8 +82,10 @@ email_entries = st.fixed_dictionaries(
     optional={"type": texts, "primary": st.booleans(), "display": texts},
 )
 user_documents = st.fixed_dictionaries(
-    {"userName": st.text(ALPHABET, min_size=1, max_size=2), "active": st.booleans()},
+    {"userName": st.text(ALPHABET, min_size=1, max_size=2)},
     optional={
+        # Without it the column is NULL: unassigned, and rendered without `active`.
+        "active": st.booleans(),
         "name": st.fixed_dictionaries({}, optional={"givenName": texts, "familyName": texts}),
         "title": texts,
         "displayName": texts,
@@ -257,7 +259,7 @@ def row(team: str, user: Stored) -> dict[str, Any]:
         "user_name_key": fold(document["userName"]),
         "external_id": document.get("externalId"),
         "display_name_key": fold(display) if display is not None else None,
-        "active": document["active"],
+        "active": document.get("active"),
         "role": "member",
         "doc": json.dumps(document, ensure_ascii=False),
         "fold": json.dumps(fold_document(user_definition(), stored), ensure_ascii=False),

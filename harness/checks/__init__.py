@@ -1,0 +1,13 @@
+"""The check registry and the checks themselves; `load_all()` registers every check module."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+CHECK_MODULES = ("always_on", "resources", "declared")
+
+
+def load_all() -> None:
+    """Import every check module once, so the registry holds every check."""
+    for name in CHECK_MODULES:
+        import_module(f"{__name__}.{name}")

@@ -1,0 +1,109 @@
+"""Checks: named rules with a level and a reference, that yield findings.
+
+A check that yields nothing held. Every check has a stable kebab-case id, so reports, baselines
+and the fault catalogue can name it; a renamed check keeps its old id as an alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .context import CheckContext
+
+
+class Level(StrEnum):
+    """RFC 2119 keywords: a broken MUST fails, a broken SHOULD warns, a broken MAY is a note."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One way a check did not hold, with what was expected and what came back."""
+
+    message: str
+    expected: Any = None
+    actual: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "expected": self.expected, "actual": self.actual}
+
+
+CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    level: Level
+    ref: str
+    title: str
+    function: CheckFunction | None = None
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    always_on: bool = False
+
+    def run(self, context: CheckContext) -> list[Finding]:
+        return list(self.function(context)) if self.function is not None else []
+
+
+@dataclass
+class Registry:
+    checks: dict[str, Check] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def add(self, check: Check) -> Check:
+        if check.id in self.checks or check.id in self.aliases:
+            raise ValueError(f"check id {check.id!r} is registered twice")
+        self.checks[check.id] = check
+        self.aliases.update(dict.fromkeys(check.aliases, check.id))
+        return check
+
+    def get(self, check_id: str) -> Check:
+        found = self.checks.get(self.aliases.get(check_id, check_id))
+        if found is None:
+            known = ", ".join(sorted(self.checks))
+            raise KeyError(f"unknown check {check_id!r}; known checks: {known}")
+        return found
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in self.checks or check_id in self.aliases
+
+    def __iter__(self) -> Iterator[Check]:
+        return iter(sorted(self.checks.values(), key=lambda check: check.id))
+
+    def always_on(self) -> list[Check]:
+        return [check for check in self if check.always_on]
+
+
+registry = Registry()
+
+
+def check(
+    id: str,
+    level: Level,
+    ref: str,
+    title: str,
+    *,
+    tags: tuple[str, ...] = (),
+    aliases: tuple[str, ...] = (),
+    always_on: bool = False,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a code check; its docstring says what it verifies and why."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        registry.add(Check(id, level, ref, title, function, tags, aliases, always_on))
+        return function
+
+    return register
+
+
+def declare(id: str, level: Level, ref: str, title: str, tags: tuple[str, ...] = ()) -> Check:
+    """Register a check that scenario expectations are graded as (no code of its own)."""
+    return registry.add(Check(id, level, ref, title, None, tags))

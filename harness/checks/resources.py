@@ -1,0 +1,166 @@
+"""Code checks on resources and list answers, named by expectations (`schema`, `checks: [...]`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ..validation import canonicalise, validate
+from .context import CheckContext
+from .registry import Finding, Level, check
+
+
+@check(
+    "schema-valid",
+    Level.MUST,
+    "RFC 7643 4, 8.7; RFC 7644 3.4.2, 3.12",
+    "The answer follows its SCIM schema",
+)
+def schema_valid(ctx: CheckContext) -> Iterator[Finding]:
+    """The body validates against the JSON Schema the step names (written from RFC 7643 4-8 and
+    RFC 7644), after attribute names are canonicalised, and against what the target's own
+    `/Schemas` declares (types, multiValued, required, `returned: never`)."""
+    body = ctx.json()
+    if ctx.schema is None:
+        return
+    if body is None:
+        yield Finding("no JSON body to validate", expected=ctx.schema, actual=None)
+        return
+    for problem in validate(ctx.schema, body, ctx.target_schemas or None):
+        yield Finding(f"{problem.pointer or '(body)'}: {problem.message}", expected=ctx.schema)
+
+
+@check(
+    "canonical-attribute-names",
+    Level.SHOULD,
+    "RFC 7643 2.1",
+    "Attribute names are returned in their canonical spelling",
+)
+def canonical_attribute_names(ctx: CheckContext) -> Iterator[Finding]:
+    """Names are case-insensitive (RFC 7643 2.1), but clients that compare JSON keys exactly
+    (many IdP connectors do) miss `UserName`; the schema's spelling is what servers should send."""
+    body = ctx.json()
+    if body is None:
+        return
+    _, odd = canonicalise(body, ctx.target_schemas or None)
+    for pointer in odd:
+        yield Finding(f"{pointer}: not the schema's spelling of the attribute name")
+
+
+def _requested_count(ctx: CheckContext) -> int | None:
+    query = parse_qs(urlsplit(ctx.exchange.request.url).query)
+    for key, values in query.items():
+        if key.lower() == "count" and values and values[0].lstrip("-").isdigit():
+            return max(int(values[0]), 0)
+    return None
+
+
+@check(
+    "list-response-consistent",
+    Level.MUST,
+    "RFC 7644 3.4.2, 3.4.2.4; okta.md 2.2",
+    "List answers count what they return, as JSON integers",
+)
+def list_response_consistent(ctx: CheckContext) -> Iterator[Finding]:
+    """`totalResults`, `itemsPerPage` and `startIndex` are JSON integers, `itemsPerPage` is the
+    number of `Resources` returned (Okta rejects a server claiming 100 on a 2-item last page), and
+    no more than `count` come back ("MUST NOT return more results than specified")."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        return
+    for key in ("totalResults", "itemsPerPage", "startIndex"):
+        value = body.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            yield Finding(f"`{key}` must be a JSON integer", expected="an integer", actual=value)
+    resources: Any = body.get("Resources", [])
+    returned = len(resources) if isinstance(resources, list) else 0
+    if isinstance(body.get("itemsPerPage"), int) and body["itemsPerPage"] != returned:
+        yield Finding(
+            "`itemsPerPage` differs from the number of Resources", returned, body["itemsPerPage"]
+        )
+    count = _requested_count(ctx)
+    if count is not None and returned > count:
+        yield Finding(f"{returned} resources returned for count={count}", count, returned)
+
+
+def _keys(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+@check(
+    "password-never-returned",
+    Level.MUST,
+    "RFC 7643 4.1.1, 7; RFC 7644 7.7",
+    "No answer carries a password",
+    tags=("security",),
+)
+def password_never_returned(ctx: CheckContext) -> Iterator[Finding]:
+    """`password` is writeOnly and "MUST never be returned by a service provider in any form"
+    (RFC 7643 4.1.1); storing Okta's placeholder enabled account pre-registration elsewhere."""
+    if any(key.lower() == "password" for key in _keys(ctx.json())):
+        yield Finding("the answer contains `password`", expected="no password", actual="present")
+
+
+@check(
+    "location-matches-meta",
+    Level.SHOULD,
+    "RFC 7644 3.1, 3.3",
+    "A created resource's Location header is its meta.location",
+)
+def location_matches_meta(ctx: CheckContext) -> Iterator[Finding]:
+    """RFC 7644 3.3: the 201 answer gives the resource's URI in `Location`, equal to
+    `meta.location` (3.1), so a client can find what it created."""
+    response = ctx.exchange.response
+    body = ctx.json()
+    if response is None or response.status != 201 or not isinstance(body, dict):
+        return
+    location = response.headers.get("location")
+    meta = body.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    if location is None or location != meta.get("location"):
+        yield Finding("Location header and meta.location differ", meta.get("location"), location)
+
+
+@check(
+    "etag-matches-version",
+    Level.MUST,
+    "RFC 7644 3.14",
+    "The ETag header equals meta.version when ETags are supported",
+)
+def etag_matches_version(ctx: CheckContext) -> Iterator[Finding]:
+    """RFC 7644 3.14: with `etag.supported`, a resource's `meta.version` is its entity tag, and the
+    ETag header carries the same value, so If-Match works on what GET returned."""
+    response = ctx.exchange.response
+    body = ctx.json()
+    if not ctx.etag_supported or response is None or not isinstance(body, dict):
+        return
+    meta = body.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    if response.headers.get("etag") != meta.get("version"):
+        yield Finding(
+            "ETag header differs from meta.version",
+            meta.get("version"),
+            response.headers.get("etag"),
+        )
+
+
+@check(
+    "error-has-detail",
+    Level.SHOULD,
+    "RFC 7644 3.12; okta.md 5 (SPEC tests 4, 11, 12)",
+    "Errors explain themselves in `detail`",
+)
+def error_has_detail(ctx: CheckContext) -> Iterator[Finding]:
+    """Okta shows `detail` verbatim to admins in Tasks, and its SPEC suite requires it non-empty on
+    404 and 401 answers; RFC 7644 3.12 makes it OPTIONAL, hence a SHOULD."""
+    body = ctx.json()
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if not isinstance(detail, str) or not detail.strip():
+        yield Finding("the error has no `detail`", expected="a non-empty string", actual=detail)

@@ -1,0 +1,229 @@
+"""The comparators an expectation uses to judge one value of a response.
+
+Each comparator is a pure function `(actual, present, expected) -> message | None`: `present`
+says whether the JSON pointer (or header) resolved at all, so "missing" and "null" stay apart.
+The vocabulary copies Okta's Runscope assertions exactly (okta.md section 5): `equals_string`
+compares string forms (404 passes "404", true passes "true"), `equals_number` and `is_number`
+need real JSON numbers, and `not_empty` passes `false` and `0`.
+
+In a scenario a bare value means `equals`; a mapping whose single key is a comparator name is
+that comparator; any other value is a literal for `equals`. (The loader is stricter: there, any
+mapping must name a known comparator, so a typo cannot silently become a literal; a literal
+object is written `{equals: {...}}`.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Comparator = Callable[[Any, bool, Any], str | None]
+MISSING = "nothing (missing)"
+
+
+def show(value: Any) -> str:
+    """A value as JSON, shortened: what a mismatch message quotes."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _got(actual: Any, present: bool) -> str:
+    return show(actual) if present else MISSING
+
+
+def _mismatch(what: str, actual: Any, present: bool) -> str:
+    return f"expected {what}, got {_got(actual, present)}"
+
+
+def _is_number(value: Any) -> bool:
+    # bool is an int in Python, never a number in JSON.
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """JSON equality: 1 == 1.0, but 1 != true and "1" != 1; containers compare deeply."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if _is_number(a) or _is_number(b):
+        return _is_number(a) and _is_number(b) and a == b
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and bool(a == b)
+
+
+def string_form(value: Any) -> str:
+    """How Runscope (JavaScript) writes a JSON value as a string: true, 404, 1 (for 1.0), null."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def equals(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and json_equal(actual, expected):
+        return None
+    return _mismatch(show(expected), actual, present)
+
+
+def equals_string(actual: Any, present: bool, expected: Any) -> str | None:
+    want = string_form(expected)
+    if present and string_form(actual) == want:
+        return None
+    return _mismatch(f"{show(want)} (as a string)", actual, present)
+
+
+def equals_number(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and _is_number(actual) and actual == expected:
+        return None
+    return _mismatch(f"the number {show(expected)}", actual, present)
+
+
+def equals_ignore_case(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and isinstance(actual, str) and actual.casefold() == str(expected).casefold():
+        return None
+    return _mismatch(f"{show(expected)} (ignoring case)", actual, present)
+
+
+def is_number(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and _is_number(actual) == bool(expected):
+        return None
+    return _mismatch("a number" if expected else "anything but a number", actual, present)
+
+
+def _empty(actual: Any, present: bool) -> bool:
+    return not present or actual is None or (isinstance(actual, str | list | dict) and not actual)
+
+
+def not_empty(actual: Any, present: bool, expected: Any) -> str | None:
+    if _empty(actual, present) != bool(expected):
+        return None
+    return _mismatch("a non-empty value" if expected else "an empty value", actual, present)
+
+
+def absent(actual: Any, present: bool, expected: Any) -> str | None:
+    if present != bool(expected):
+        return None
+    return _mismatch("nothing" if expected else "a value", actual, present)
+
+
+def present_(actual: Any, present: bool, expected: Any) -> str | None:
+    return absent(actual, present, not expected)
+
+
+def _subset(part: Any, whole: Any) -> bool:
+    """`part` is found in `whole`: mappings by subset (recursively), anything else by equality."""
+    if isinstance(part, Mapping) and isinstance(whole, Mapping):
+        return all(k in whole and _subset(v, whole[k]) for k, v in part.items())
+    return json_equal(part, whole)
+
+
+def _contained(expected: Any, actual: Any) -> bool:
+    if isinstance(actual, list):
+        return any(_subset(expected, element) for element in actual)
+    if isinstance(actual, str):
+        return isinstance(expected, str) and expected in actual
+    both_mappings = isinstance(actual, Mapping) and isinstance(expected, Mapping)
+    return both_mappings and _subset(expected, actual)
+
+
+def contains(actual: Any, present: bool, expected: Any) -> str | None:
+    """An array holding the value (or a superset of a mapping), a substring, or a sub-mapping."""
+    if present and _contained(expected, actual):
+        return None
+    return _mismatch(f"a value containing {show(expected)}", actual, present)
+
+
+def matches(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and isinstance(actual, str) and re.search(expected, actual):
+        return None
+    return _mismatch(f"a string matching /{expected}/", actual, present)
+
+
+def one_of(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and any(json_equal(actual, option) for option in expected):
+        return None
+    return _mismatch(f"one of {show(expected)}", actual, present)
+
+
+def length(actual: Any, present: bool, expected: Any) -> str | None:
+    if present and isinstance(actual, str | list | dict) and len(actual) == expected:
+        return None
+    size = f" (length {len(actual)})" if present and isinstance(actual, str | list | dict) else ""
+    return _mismatch(f"a value of length {expected}", actual, present) + size
+
+
+COMPARATORS: dict[str, Comparator] = {
+    "equals": equals,
+    "equals_string": equals_string,
+    "equals_number": equals_number,
+    "equals_ignore_case": equals_ignore_case,
+    "is_number": is_number,
+    "not_empty": not_empty,
+    "absent": absent,
+    "present": present_,
+    "contains": contains,
+    "matches": matches,
+    "one_of": one_of,
+    "length": length,
+}
+
+
+def _boolean(expected: Any) -> str | None:
+    return None if isinstance(expected, bool) else "expects true or false"
+
+
+def _pattern(expected: Any) -> str | None:
+    if not isinstance(expected, str):
+        return "expects a regular expression (a string)"
+    try:
+        re.compile(expected)
+    except re.error as error:
+        return f"has an invalid regular expression: {error}"
+    return None
+
+
+def _typed(check: Callable[[Any], bool], what: str) -> Callable[[Any], str | None]:
+    return lambda expected: None if check(expected) else f"expects {what}"
+
+
+# What each comparator's expected value must be; the loader checks these before anything runs.
+_ARGUMENTS: dict[str, Callable[[Any], str | None]] = {
+    "equals_number": _typed(_is_number, "a number"),
+    "equals_ignore_case": _typed(lambda e: isinstance(e, str), "a string"),
+    "is_number": _boolean,
+    "not_empty": _boolean,
+    "absent": _boolean,
+    "present": _boolean,
+    "matches": _pattern,
+    "one_of": _typed(lambda e: isinstance(e, list) and bool(e), "a non-empty list"),
+    "length": _typed(lambda e: _is_number(e) and isinstance(e, int) and e >= 0, "a count"),
+}
+
+
+def argument_problem(name: str, expected: Any) -> str | None:
+    """Why `expected` is no valid argument for comparator `name` (e.g. "expects a number")."""
+    check = _ARGUMENTS.get(name)
+    return None if check is None else check(expected)
+
+
+def parse(spec: Any) -> tuple[str, Any]:
+    """`(comparator name, expected)` for a spec: `{name: expected}` or a bare value (equals)."""
+    if isinstance(spec, Mapping) and len(spec) == 1:
+        ((name, expected),) = spec.items()
+        if name in COMPARATORS:
+            return name, expected
+    return "equals", spec
+
+
+def compare(spec: Any, actual: Any, present: bool) -> str | None:
+    """None if `actual` satisfies `spec`, else a one-sentence mismatch message."""
+    name, expected = parse(spec)
+    return COMPARATORS[name](actual, present, expected)

@@ -1,0 +1,124 @@
+"""The event stream of a run: the one record reporters render and verdicts are read from.
+
+Events are past-tense facts. The runner emits them; reporters never decide anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+FORMAT_VERSION = 1
+
+
+class Outcome(StrEnum):
+    PASS = "PASS"
+    WARN = "WARN"
+    FAIL = "FAIL"
+    SKIP = "SKIP"
+    ERROR = "ERROR"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunStarted:
+    run_id: str
+    seed: int
+    target: str
+    profiles: tuple[str, ...]
+    scenarios: tuple[str, ...]
+    versions: dict[str, str]
+    insecure: bool = False
+    started_at: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemStarted:
+    item: str
+    scenario: str
+    profile: str
+    title: str
+    source: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExchangeRecorded:
+    item: str
+    step: int
+    sequence: int
+    exchange: dict[str, Any]
+    curl: str
+    setup: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckEvaluated:
+    item: str
+    step: int
+    sequence: int
+    check: str
+    level: str
+    ref: str
+    title: str
+    passed: bool
+    findings: tuple[dict[str, Any], ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemFinished:
+    item: str
+    scenario: str
+    profile: str
+    outcome: Outcome
+    reason: str = ""
+    duration_ms: float = 0.0
+    failed_checks: tuple[str, ...] = ()
+    warned_checks: tuple[str, ...] = ()
+    not_verified: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunFinished:
+    counts: dict[str, int]
+    exit_code: int
+    finished_at: str = ""
+
+
+Event = RunStarted | ItemStarted | ExchangeRecorded | CheckEvaluated | ItemFinished | RunFinished
+EVENT_TYPES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (
+        RunStarted,
+        ItemStarted,
+        ExchangeRecorded,
+        CheckEvaluated,
+        ItemFinished,
+        RunFinished,
+    )
+}
+
+
+def to_record(event: Event) -> dict[str, Any]:
+    return {"event": type(event).__name__, "v": FORMAT_VERSION, **asdict(event)}
+
+
+def from_record(record: dict[str, Any]) -> Event:
+    fields = {key: value for key, value in record.items() if key not in ("event", "v")}
+    cls = EVENT_TYPES[record["event"]]
+    for name in (
+        "profiles",
+        "scenarios",
+        "tags",
+        "findings",
+        "failed_checks",
+        "warned_checks",
+        "not_verified",
+    ):
+        if name in fields and isinstance(fields[name], list):
+            fields[name] = tuple(fields[name])
+    if cls is ItemFinished:
+        fields["outcome"] = Outcome(fields["outcome"])
+    event: Event = cls(**fields)
+    return event

@@ -1,0 +1,97 @@
+"""Grading one exchange against a step's expectations: status, JSON, headers, schema, time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import comparators
+from .checks.context import CheckContext
+from .checks.registry import Check, Finding, registry
+from .pointer import MISSING, resolve
+from .scenario import DEFAULT_CHECK, Expectation
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    check: Check
+    findings: list[Finding]
+
+
+def _body(ctx: CheckContext) -> tuple[Any, Finding | None]:
+    response = ctx.exchange.response
+    if response is None:
+        return MISSING, None
+    try:
+        return response.json(), None
+    except ValueError:
+        return MISSING, Finding("the body is not JSON", expected="JSON", actual=response.body[:200])
+
+
+def _status(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
+    response = ctx.exchange.response
+    if expectation.status is None or response is None:
+        return []
+    if response.status in expectation.status:
+        return []
+    wanted = " or ".join(str(status) for status in expectation.status)
+    return [Finding(f"status {response.status}, expected {wanted}", wanted, response.status)]
+
+
+def _json(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
+    if not expectation.json:
+        return []
+    body, problem = _body(ctx)
+    if problem is not None:
+        return [problem]
+    findings = []
+    for pointer, spec in expectation.json:
+        actual = resolve(body, pointer)
+        present = actual is not MISSING
+        message = comparators.compare(spec, actual if present else None, present)
+        if message is not None:
+            shown = actual if present else "(missing)"
+            findings.append(Finding(f"{pointer or '(body)'}: {message}", spec, shown))
+    return findings
+
+
+def _headers(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
+    response = ctx.exchange.response
+    findings = []
+    for name, spec in expectation.headers:
+        headers = response.headers if response is not None else {}
+        value = headers.get(name.lower())
+        message = comparators.compare(spec, value, value is not None)
+        if message is not None:
+            findings.append(Finding(f"header {name}: {message}", spec, value))
+    return findings
+
+
+def _time(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
+    if expectation.max_ms is None or ctx.exchange.elapsed_ms <= expectation.max_ms:
+        return []
+    elapsed = round(ctx.exchange.elapsed_ms)
+    return [Finding(f"answered in {elapsed} ms", f"<= {expectation.max_ms} ms", elapsed)]
+
+
+def expectation_check(expectation: Expectation) -> Check:
+    if expectation.check != DEFAULT_CHECK:
+        return registry.get(expectation.check)
+    return Check(DEFAULT_CHECK, expectation.level, expectation.ref or "", "Scenario expectation")
+
+
+def grade(expectation: Expectation, ctx: CheckContext) -> list[Graded]:
+    """The expectation's own check, then its schema and named checks, each graded apart."""
+    findings: list[Finding] = []
+    if ctx.exchange.response is None and ctx.exchange.error is not None:
+        findings.append(Finding(f"no response: {ctx.exchange.error.detail}", "a response", None))
+    findings += _status(expectation, ctx) + _json(expectation, ctx) + _headers(expectation, ctx)
+    findings += _time(expectation, ctx)
+    graded = [Graded(expectation_check(expectation), findings)]
+    if expectation.schema is not None:
+        schema_check = registry.get("schema-valid")
+        graded.append(Graded(schema_check, schema_check.run(ctx)))
+    for check_id in expectation.checks:
+        named = registry.get(check_id)
+        graded.append(Graded(named, named.run(ctx)))
+    return graded

@@ -1,0 +1,193 @@
+"""`scimcert run`: validate everything, then run pytest in-process with the scimcert plugin.
+
+Usage errors exit 2 before a single request is sent; an unreachable target exits 3 with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from mock_idp.profile import ProfileError, select_profiles
+
+from .auth import AuthError
+from .baseline import Baseline, BaselineError
+from .scenario import Scenario, ScenarioError, load_scenarios
+from .session import RunSettings, applies, new_run_id, new_seed
+from .transport import Transport
+from .verdict import EXIT_ERROR, EXIT_USAGE
+
+DEFAULT_REPORT_DIR = Path("out/report")
+
+
+class UsageError(Exception):
+    pass
+
+
+def default_scenarios() -> Path:
+    return Path(str(resources.files("scenarios")))
+
+
+def add_parser(commands: Any) -> None:
+    run = commands.add_parser("run", help="run the scenarios against a SCIM server")
+    run.add_argument("--url", required=True, help="SCIM base URL (token in $SCIM_TOKEN)")
+    add_run_options(run)
+    run.set_defaults(handler=main)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--idp", default="all", help="profile ids, a family (okta), or all")
+    parser.add_argument("--tags", default="", help="comma-separated tags to select")
+    parser.add_argument("--scenarios", type=Path, help="scenario directory (default: packaged)")
+    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
+    parser.add_argument("--seed", type=int, help="replay data generation exactly")
+    parser.add_argument("--run-id", help="prefix of every name the run creates")
+    parser.add_argument("--workers", type=int, default=0, help="parallel workers (pytest-xdist)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument("--app-url", help="app-probe URL (token in $SCIM_APP_TOKEN)")
+    parser.add_argument("--auth", default="bearer", help="bearer, header, basic, oauth, none")
+    parser.add_argument("--insecure", action="store_true", help="skip TLS checks (recorded)")
+    parser.add_argument("--ca-bundle", help="CA bundle to verify the target's certificate")
+    parser.add_argument("--fail-on", choices=["fail", "warn"], default="fail")
+    parser.add_argument(
+        "--baseline", type=Path, help="expected failures (check x scenario x profile)"
+    )
+    parser.add_argument("--list", action="store_true", help="show what would run; send nothing")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary line at the end")
+
+
+@dataclass(frozen=True)
+class Plan:
+    settings: RunSettings
+    scenarios_dir: Path
+    scenarios: list[Scenario]
+    items: list[tuple[str, str]]
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--url must be an http(s) URL with a host, not {url!r}")
+
+
+def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
+    known = sorted({tag for scenario in scenarios for tag in scenario.tags})
+    unknown = [tag for tag in tags if tag not in known]
+    if unknown:
+        raise UsageError(f"unknown tag {unknown[0]!r}; tags in use: {', '.join(known)}")
+
+
+def plan(args: argparse.Namespace, url: str) -> Plan:
+    """Everything that can be wrong with the command line, found before anything is sent."""
+    _check_url(url)
+    if args.workers < 0 or args.timeout <= 0:
+        raise UsageError("--workers must be 0 or more and --timeout positive")
+    settings = RunSettings(
+        url=url, idp=args.idp, tags=tuple(t for t in args.tags.split(",") if t),
+        app_url=args.app_url, run_id=args.run_id or new_run_id(),
+        seed=new_seed() if args.seed is None else args.seed, timeout=args.timeout,
+        auth_mode=args.auth, insecure=args.insecure, ca_bundle=args.ca_bundle,
+        report_dir=args.report_dir,
+    )  # fmt: skip
+    profiles = select_profiles(args.idp)
+    settings.auth()
+    if args.app_url:
+        _check_url(args.app_url)
+        settings.app_auth()
+    scenarios_dir = (args.scenarios or default_scenarios()).resolve()
+    if not scenarios_dir.is_dir():
+        raise UsageError(f"--scenarios {scenarios_dir} is not a directory")
+    scenarios = load_scenarios(scenarios_dir)
+    _check_tags(settings.tags, scenarios)
+    if args.baseline:
+        Baseline.load(args.baseline)
+    items = [(s.id, p.id) for s in scenarios for p in profiles if applies(s, p, settings.tags)]
+    if not items:
+        raise UsageError("no scenario matches the selected --idp and --tags")
+    return Plan(settings, scenarios_dir, scenarios, items)
+
+
+def _unreachable(settings: RunSettings) -> str | None:
+    """One request, to tell "cannot connect" (exit 3) from everything the checks judge."""
+    with Transport(settings.url, settings.auth(), settings.transport_options()) as transport:
+        exchange = transport.send("GET", "/ServiceProviderConfig")
+    return exchange.error.detail if exchange.error is not None and not exchange.reachable else None
+
+
+def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
+    settings, report = chosen.settings, args.report_dir
+    ini = Path(str(resources.files("harness").joinpath("pytest-run.ini")))
+    argv = [
+        str(chosen.scenarios_dir), "-c", str(ini), "--rootdir", str(chosen.scenarios_dir),
+        "-p", "no:cacheprovider", "-q",
+        "--scim-url", settings.url, "--scim-idp", settings.idp,
+        "--scim-seed", str(settings.seed), "--scim-run-id", settings.run_id,
+        "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
+        "--scim-report-dir", str(report), "--scim-fail-on", args.fail_on,
+        "--junitxml", str(report / "junit.xml"),
+        "--html", str(report / "report.html"), "--self-contained-html",
+    ]  # fmt: skip
+    optional = {
+        "--scim-tags": ",".join(settings.tags), "--scim-app-url": settings.app_url,
+        "--scim-ca-bundle": settings.ca_bundle,
+        "--scim-baseline": str(args.baseline) if args.baseline else None,
+    }  # fmt: skip
+    argv += [part for key, value in optional.items() if value for part in (key, value)]
+    if settings.insecure:
+        argv.append("--scim-insecure")
+    if args.workers:
+        argv += ["-n", str(args.workers)]
+    return argv
+
+
+def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None:
+    results = args.report_dir / "results.jsonl"
+    counts: dict[str, int] = {}
+    if results.exists():
+        for line in results.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record.get("event") == "RunFinished":
+                counts = record["counts"]
+    summary = {"exit_code": code, "counts": counts, "run_id": settings.run_id,
+               "seed": settings.seed, "report_dir": str(args.report_dir)}  # fmt: skip
+    print(json.dumps(summary))
+
+
+def execute(args: argparse.Namespace, url: str) -> int:
+    try:
+        chosen = plan(args, url)
+    except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError) as error:
+        print(f"scimcert run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.list:
+        for scenario_id, profile_id in chosen.items:
+            print(f"{scenario_id} [{profile_id}]")
+        print(f"{len(chosen.items)} items; nothing was sent")
+        return 0
+    problem = _unreachable(chosen.settings)
+    if problem is not None:
+        print(f"scimcert run: cannot reach {url}: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
+          f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    code = int(pytest.main(pytest_args(args, chosen)))
+    if code not in (0, 1, 3):
+        code = EXIT_ERROR
+    if args.json:
+        _summary(args, chosen.settings, code)
+    return code
+
+
+def main(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    return execute(args, args.url)

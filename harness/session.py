@@ -1,0 +1,85 @@
+"""One run's settings and shared state in one process (the controller or an xdist worker)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mock_idp.profile import Profile, select_profiles
+
+from .auth import Auth, auth_from_env
+from .events import Event, ItemFinished
+from .runner import ItemRun, RunContext
+from .scenario import Scenario
+from .target import Target, discover
+from .transport import Transport, TransportOptions
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(4)
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+@dataclass
+class RunSettings:
+    url: str
+    idp: str = "all"
+    tags: tuple[str, ...] = ()
+    app_url: str | None = None
+    run_id: str = field(default_factory=new_run_id)
+    seed: int = field(default_factory=new_seed)
+    timeout: float = 30.0
+    auth_mode: str = "bearer"
+    insecure: bool = False
+    ca_bundle: str | None = None
+    report_dir: Path | None = None
+
+    def profiles(self) -> list[Profile]:
+        return select_profiles(self.idp)
+
+    def auth(self) -> Auth:
+        return auth_from_env(self.auth_mode, os.environ)
+
+    def app_auth(self) -> Auth:
+        return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")
+
+    def transport_options(self) -> TransportOptions:
+        return TransportOptions(
+            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure
+        )
+
+
+def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool:
+    """Whether a scenario runs under a profile and the selected tags."""
+    if scenario.profiles != "all" and not {profile.id, profile.family} & set(scenario.profiles):
+        return False
+    return not tags or bool(set(tags) & set(scenario.tags))
+
+
+@dataclass
+class RunState:
+    settings: RunSettings
+    _target: Target | None = None
+
+    def target(self) -> Target:
+        """Discovered once per process, on the first item, so listing sends nothing."""
+        if self._target is None:
+            options = self.settings.transport_options()
+            scim = Transport(self.settings.url, self.settings.auth(), options)
+            app = None
+            if self.settings.app_url:
+                app = Transport(self.settings.app_url, self.settings.app_auth(), options)
+            self._target = discover(scim, app)
+        return self._target
+
+    def run_item(
+        self, scenario: Scenario, profile: Profile, emit: Callable[[Event], None]
+    ) -> ItemFinished:
+        context = RunContext(run_id=self.settings.run_id, seed=self.settings.seed)
+        return ItemRun(scenario, profile, self.target(), context, emit).execute()

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: demo test lint typecheck unit conformance clean
+.PHONY: demo serve test lint typecheck unit conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/scimcert demo --report-dir out/demo
+
+serve: $(STAMP)
 	mkdir -p out
-	$(BIN)/scimcert serve --port $(PORT) --db sqlite:///out/demo.db
+	$(BIN)/scimcert serve --port $(PORT) --db sqlite:///out/scimcert.db
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ them to the controller, which alone writes `results.jsonl` and decides the exit 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
     group.addoption("--scim-fail-on", default="fail", choices=["fail", "warn"])
     group.addoption("--scim-baseline", help="file of expected failures (check, scenario, profile)")
+    group.addoption(
+        "--scim-order",
+        default="given",
+        choices=["given", "reverse", "shuffle"],
+        help="item order; verdicts must not depend on it",
+    )
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -123,6 +130,16 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     collector: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path)
     return collector
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _enabled(config):
+        return
+    order = config.getoption("scim_order")
+    if order == "reverse":
+        items.reverse()
+    elif order == "shuffle":
+        random.Random(config.stash[STATE].settings.seed).shuffle(items)  # noqa: S311 - an order, not a secret
 
 
 class ScenarioFile(pytest.File):

@@ -62,6 +62,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--baseline", type=Path, help="expected failures (check x scenario x profile)"
     )
     parser.add_argument("--list", action="store_true", help="show what would run; send nothing")
+    parser.add_argument(
+        "--order", choices=["given", "reverse", "shuffle"], default="given",
+        help="item order (seeded shuffle); verdicts do not depend on it",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print a JSON summary line at the end")
 
 
@@ -133,6 +137,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-seed", str(settings.seed), "--scim-run-id", settings.run_id,
         "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
         "--scim-report-dir", str(report), "--scim-fail-on", args.fail_on,
+        "--scim-order", args.order,
         "--junitxml", str(report / "junit.xml"),
         "--html", str(report / "report.html"), "--self-contained-html",
     ]  # fmt: skip

@@ -66,7 +66,9 @@ class ItemRun:
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
         seed = item_seed(self.run.seed, self.scenario.id, self.profile.id)
-        self.directory = Directory(run_prefix=self.run.prefix, seed=seed)
+        # Items run in parallel against one server: each names what it creates apart, under the
+        # run's prefix, so lists scoped to `${run.prefix}` see only this item's resources.
+        self.directory = Directory(run_prefix=f"{self.run.prefix}-{seed % 16**8:08x}", seed=seed)
         self.scim = RecordingTransport(self.target.scim, self._record)
         # App-probe answers are not SCIM: they are graded by expectations only.
         self.app = (

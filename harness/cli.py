@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from . import demo, run_command
+from . import demo, run_command, sweep
 from .checks import load_all
 from .checks.registry import registry
 
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_command.add_parser(commands)
     demo.add_parser(commands)
+    sweep.add_parser(commands)
     checks = commands.add_parser("checks", help="list every check with its level and reference")
     checks.set_defaults(handler=_checks)
     for name in SERVER_COMMANDS:

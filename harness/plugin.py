@@ -47,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-app-url", help="app-probe base URL (token in SCIM_APP_TOKEN)")
     group.addoption("--scim-timeout", type=float, default=30.0, help="seconds per request")
     group.addoption("--scim-auth", default="bearer", help="bearer, header, basic, oauth, none")
+    group.addoption("--scim-token-url", help="OAuth token endpoint (--scim-auth oauth)")
+    group.addoption("--scim-client-id", help="OAuth client id (secret in SCIM_CLIENT_SECRET)")
     group.addoption("--scim-insecure", action="store_true", help="do not verify TLS (recorded)")
     group.addoption("--scim-ca-bundle", help="CA bundle for TLS verification")
     group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
@@ -75,6 +77,8 @@ def _settings(config: pytest.Config) -> RunSettings:
         auth_mode=str(option("scim_auth")),
         insecure=bool(option("scim_insecure")),
         ca_bundle=option("scim_ca_bundle"),
+        token_url=option("scim_token_url"),
+        client_id=option("scim_client_id"),
     )
     worker: dict[str, Any] = getattr(config, "workerinput", {})
     settings.run_id = worker.get("scimcert_run_id") or option("scim_run_id") or settings.run_id

@@ -55,6 +55,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--app-url", help="app-probe URL (token in $SCIM_APP_TOKEN)")
     parser.add_argument("--auth", default="bearer", help="bearer, header, basic, oauth, none")
+    parser.add_argument("--token-url", help="OAuth token endpoint (--auth oauth)")
+    parser.add_argument("--client-id", help="OAuth client id; the secret is $SCIM_CLIENT_SECRET")
     parser.add_argument("--insecure", action="store_true", help="skip TLS checks (recorded)")
     parser.add_argument("--ca-bundle", help="CA bundle to verify the target's certificate")
     parser.add_argument("--fail-on", choices=["fail", "warn"], default="fail")
@@ -100,7 +102,7 @@ def plan(args: argparse.Namespace, url: str) -> Plan:
         app_url=args.app_url, run_id=args.run_id or new_run_id(),
         seed=new_seed() if args.seed is None else args.seed, timeout=args.timeout,
         auth_mode=args.auth, insecure=args.insecure, ca_bundle=args.ca_bundle,
-        report_dir=args.report_dir,
+        report_dir=args.report_dir, token_url=args.token_url, client_id=args.client_id,
     )  # fmt: skip
     profiles = select_profiles(args.idp)
     settings.auth()
@@ -145,6 +147,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-tags": ",".join(settings.tags), "--scim-app-url": settings.app_url,
         "--scim-ca-bundle": settings.ca_bundle,
         "--scim-baseline": str(args.baseline) if args.baseline else None,
+        "--scim-token-url": settings.token_url, "--scim-client-id": settings.client_id,
     }  # fmt: skip
     argv += [part for key, value in optional.items() if value for part in (key, value)]
     if settings.insecure:

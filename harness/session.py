@@ -39,12 +39,17 @@ class RunSettings:
     insecure: bool = False
     ca_bundle: str | None = None
     report_dir: Path | None = None
+    token_url: str | None = None
+    client_id: str | None = None
 
     def profiles(self) -> list[Profile]:
         return select_profiles(self.idp)
 
     def auth(self) -> Auth:
-        return auth_from_env(self.auth_mode, os.environ)
+        options = {"token_url": self.token_url, "client_id": self.client_id}
+        return auth_from_env(
+            self.auth_mode, os.environ, **{key: value for key, value in options.items() if value}
+        )
 
     def app_auth(self) -> Auth:
         return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..storage.memberships import Link
@@ -25,7 +25,24 @@ def _meta(record: Record, resource_type: str, location: str) -> dict[str, Any]:
     }
 
 
-def render_user(record: Record, groups: Sequence[Link], base_url: str) -> dict[str, Any]:
+def manager_id(record: Record) -> str | None:
+    manager = record.doc.get(ENTERPRISE_USER_SCHEMA, {}).get("manager")
+    value = manager.get("value") if isinstance(manager, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _manager(manager: dict[str, Any], base_url: str, names: Mapping[str, str]) -> dict[str, Any]:
+    """RFC 7643 4.3: `manager` is complex; `$ref` and the read-only `displayName` are ours."""
+    value = manager["value"]
+    rendered = {**manager, "$ref": f"{base_url}/Users/{value}"}
+    if value in names:
+        rendered["displayName"] = names[value]
+    return rendered
+
+
+def render_user(
+    record: Record, groups: Sequence[Link], base_url: str, managers: Mapping[str, str]
+) -> dict[str, Any]:
     """A User with its read-only projections: `roles` from the app, `groups` from memberships."""
     schemas = [USER_SCHEMA]
     if ENTERPRISE_USER_SCHEMA in record.doc:
@@ -34,6 +51,10 @@ def render_user(record: Record, groups: Sequence[Link], base_url: str) -> dict[s
     if record.external_id is not None:
         resource["externalId"] = record.external_id
     resource.update(record.doc)
+    if manager_id(record) is not None:
+        extension = dict(resource[ENTERPRISE_USER_SCHEMA])
+        extension["manager"] = _manager(extension["manager"], base_url, managers)
+        resource[ENTERPRISE_USER_SCHEMA] = extension
     if record.active is not None:
         resource["active"] = record.active
     resource["roles"] = [{"value": record.role, "display": record.role.title(), "primary": True}]

@@ -143,7 +143,10 @@ def test_enterprise_manager_is_returned_complex(server: RunningServer) -> None:
     op = {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": manager["id"]}
     response = patch(server, created["id"], op)
     assert response.status_code == 200, response.text
-    assert response.json()[ENTERPRISE]["manager"]["value"] == manager["id"]
+    rendered = response.json()[ENTERPRISE]["manager"]
+    assert rendered["value"] == manager["id"]
+    assert rendered["$ref"] == f"{server.url}/Users/{manager['id']}"
+    assert rendered["displayName"] == "Test User"
     assert ENTERPRISE in response.json()["schemas"]
 
 

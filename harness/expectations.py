@@ -55,6 +55,17 @@ def _json(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def _idp(expectation: Expectation, facts: Any) -> list[Finding]:
+    findings = []
+    for pointer, spec in expectation.idp:
+        actual = resolve(facts, pointer)
+        present = actual is not MISSING
+        message = comparators.compare(spec, actual if present else None, present)
+        if message is not None:
+            findings.append(Finding(f"IdP {pointer}: {message}", spec, actual if present else None))
+    return findings
+
+
 def _headers(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
     response = ctx.exchange.response
     findings = []
@@ -80,13 +91,16 @@ def expectation_check(expectation: Expectation) -> Check:
     return Check(DEFAULT_CHECK, expectation.level, expectation.ref or "", "Scenario expectation")
 
 
-def grade(expectation: Expectation, ctx: CheckContext) -> list[Graded]:
-    """The expectation's own check, then its schema and named checks, each graded apart."""
+def grade(expectation: Expectation, ctx: CheckContext, facts: Any = None) -> list[Graded]:
+    """The expectation's own check, then its schema and named checks, each graded apart.
+
+    `facts` is what the mock IdP reports of its verbs (`Directory.facts`), for `expect.idp`.
+    """
     findings: list[Finding] = []
     if ctx.exchange.response is None and ctx.exchange.error is not None:
         findings.append(Finding(f"no response: {ctx.exchange.error.detail}", "a response", None))
     findings += _status(expectation, ctx) + _json(expectation, ctx) + _headers(expectation, ctx)
-    findings += _time(expectation, ctx)
+    findings += _time(expectation, ctx) + _idp(expectation, facts or {})
     graded = [Graded(expectation_check(expectation), findings)]
     if expectation.schema is not None:
         schema_check = registry.get("schema-valid")

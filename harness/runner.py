@@ -141,7 +141,7 @@ class ItemRun:
         else:
             for expectation in self._interpolated(step):
                 context = self._context(judged, expectation.schema)
-                for graded in grade(expectation, context):
+                for graded in grade(expectation, context, self.directory.facts):
                     self._evaluate(graded.check, graded.findings, judged, step.line)
         self._save(step, judged)
 

@@ -22,7 +22,7 @@ from .interpolate import InterpolationError, root, variables_in
 from .scenario_file import ScenarioError, escape, line_of, read, show
 
 # Variables every run provides; any other name must be saved by an earlier step.
-RESERVED_ROOTS = frozenset({"run", "user", "users", "group", "groups", "env"})
+RESERVED_ROOTS = frozenset({"run", "user", "users", "group", "groups", "env", "idp"})
 DEFAULT_CHECK = "scenario-expectation"
 _STEP_KEYS = frozenset({"do", "request", "setup", "expect", "save"})
 Problem = tuple[str, str]  # (JSON pointer, what is wrong there)
@@ -65,6 +65,8 @@ class Expectation:
     schema: str | None
     json: tuple[tuple[str, Any], ...]  # (JSON pointer, comparator spec), in file order
     headers: tuple[tuple[str, Any], ...]
+    # What the mock IdP reports of the step (an import report...), graded like `json`.
+    idp: tuple[tuple[str, Any], ...]
     checks: tuple[str, ...]
     max_ms: float | None
 
@@ -162,7 +164,7 @@ def _step_problems(step: dict[str, Any], pointer: str, saved: set[str]) -> Itera
         if problem:
             yield where, problem
     for block_pointer, block in _expect_blocks(step, pointer):
-        for section in ("json", "headers"):
+        for section in ("json", "headers", "idp"):
             for key, spec in block.get(section, {}).items():
                 found = _comparator_problem(spec)
                 if found:
@@ -195,6 +197,7 @@ def _expectation(block: Mapping[str, Any]) -> Expectation:
         schema=block.get("schema"),
         json=tuple(block.get("json", {}).items()),
         headers=tuple(block.get("headers", {}).items()),
+        idp=tuple(block.get("idp", {}).items()),
         checks=tuple(block.get("checks", ())),
         max_ms=block.get("max_ms"),
     )

@@ -43,6 +43,8 @@ class Directory:
     scim_ids: dict[str, str] = field(default_factory=dict)
     group_ids: dict[str, str] = field(default_factory=dict)
     group_names: dict[str, str] = field(default_factory=dict)
+    # What the IdP itself reports of its last verbs (an import report...), by verb name.
+    facts: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._faker = Faker("en_US")
@@ -88,4 +90,9 @@ class Directory:
             alias: {"displayName": name, "id": self.group_ids.get(alias, "")}
             for alias, name in self.group_names.items()
         }
-        return {"user": users, "group": groups, "run": {"prefix": self.run_prefix}}
+        return {
+            "user": users,
+            "group": groups,
+            "run": {"prefix": self.run_prefix},
+            "idp": dict(self.facts),
+        }

@@ -55,6 +55,9 @@ def strategy(name: str) -> Callable[[Strategy], Strategy]:
 def run_verb(
     wire: Wire, directory: Directory, profile: Profile, verb: str, args: Mapping[str, Any]
 ) -> Sent:
+    from . import dialects  # IdP modules register their strategies when imported
+
+    dialects.load()
     options = profile.verb(verb)
     name = str(options["strategy"])
     if name not in STRATEGIES:

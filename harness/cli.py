@@ -9,13 +9,16 @@ the reference server only over HTTP, like any vendor's server, and never imports
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import demo, run_command, sweep
 from .checks import load_all
 from .checks.registry import registry
+from .config import ConfigError, defaults
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
 EXIT_USAGE = 2
@@ -29,7 +32,8 @@ def _checks(_: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
+    """The command line; `settings` (pyproject.toml, SCIMCERT_*) are defaults flags override."""
     parser = argparse.ArgumentParser(
         prog="scimcert",
         description="Certify a SCIM 2.0 server against Okta, Entra ID and OneLogin traffic.",
@@ -37,8 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         "`scimcert serve --help` and so on.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run_command.add_parser(commands)
-    demo.add_parser(commands)
+    for configurable in (run_command.add_parser(commands), demo.add_parser(commands)):
+        configurable.set_defaults(**settings)
     sweep.add_parser(commands)
     checks = commands.add_parser("checks", help="list every check with its level and reference")
     checks.set_defaults(handler=_checks)
@@ -58,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SERVER_COMMANDS:
         return _server(args)
-    parser = _parser()
+    try:
+        parser = _parser(defaults(Path.cwd(), os.environ))
+    except ConfigError as error:
+        print(f"scimcert: {error}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         namespace = parser.parse_args(args)
     except SystemExit as exit_:

@@ -25,10 +25,13 @@ STARTUP_SECONDS = 30
 DEMO_REPORT_DIR = Path("out/demo")
 
 
-def add_parser(commands: Any) -> None:
-    demo = commands.add_parser("demo", help="start the reference server and certify it")
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    demo: argparse.ArgumentParser = commands.add_parser(
+        "demo", help="start the reference server and certify it"
+    )
     run_command.add_run_options(demo)
     demo.set_defaults(handler=main, report_dir=DEMO_REPORT_DIR)
+    return demo
 
 
 def _read_urls(process: subprocess.Popen[str]) -> tuple[str, str]:

@@ -37,11 +37,14 @@ def default_scenarios() -> Path:
     return Path(str(resources.files("scenarios")))
 
 
-def add_parser(commands: Any) -> None:
-    run = commands.add_parser("run", help="run the scenarios against a SCIM server")
-    run.add_argument("--url", required=True, help="SCIM base URL (token in $SCIM_TOKEN)")
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    run: argparse.ArgumentParser = commands.add_parser(
+        "run", help="run the scenarios against a SCIM server"
+    )
+    run.add_argument("--url", help="SCIM base URL (token in $SCIM_TOKEN)")
     add_run_options(run)
     run.set_defaults(handler=main)
+    return run
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -92,8 +95,10 @@ def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
         raise UsageError(f"unknown tag {unknown[0]!r}; tags in use: {', '.join(known)}")
 
 
-def plan(args: argparse.Namespace, url: str) -> Plan:
+def plan(args: argparse.Namespace, url: str | None) -> Plan:
     """Everything that can be wrong with the command line, found before anything is sent."""
+    if not url:
+        raise UsageError("--url is required (or SCIMCERT_URL, or url in [tool.scimcert])")
     _check_url(url)
     if args.workers < 0 or args.timeout <= 0:
         raise UsageError("--workers must be 0 or more and --timeout positive")
@@ -170,7 +175,7 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
     print(json.dumps(summary))
 
 
-def execute(args: argparse.Namespace, url: str) -> int:
+def execute(args: argparse.Namespace, url: str | None) -> int:
     try:
         chosen = plan(args, url)
     except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError) as error:
@@ -181,6 +186,9 @@ def execute(args: argparse.Namespace, url: str) -> int:
             print(f"{scenario_id} [{profile_id}]")
         print(f"{len(chosen.items)} items; nothing was sent")
         return 0
+    if chosen.settings.insecure:
+        print("scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
+              file=sys.stderr)  # fmt: skip
     problem = _unreachable(chosen.settings)
     if problem is not None:
         print(f"scimcert run: cannot reach {url}: {problem}", file=sys.stderr)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_idp.directory import Directory
+from mock_idp.strategies import user_body
 
 from .exchange import Exchange
 from .recording import RecordingTransport
@@ -74,6 +75,18 @@ def create_member(call: AppCall) -> Exchange:
     exchange = call.app.send("POST", "/members", json_body=body)
     if exchange.response is not None and exchange.response.status == 201:
         call.directory.scim_ids[alias] = str(exchange.response.json()["id"])
+    return exchange
+
+
+def create_member_over_scim(
+    scim: RecordingTransport, directory: Directory, args: Mapping[str, Any]
+) -> Exchange:
+    """The fallback of a setup `app.create_member` on a target without an app probe."""
+    alias = str(args["user"])
+    body = user_body(directory.person(alias), {"active": bool(args.get("active", True))})
+    exchange = scim.send("POST", "/Users", json_body=body)
+    if exchange.response is not None and exchange.response.status == 201:
+        directory.scim_ids[alias] = str(exchange.response.json()["id"])
     return exchange
 
 

@@ -16,7 +16,7 @@ from mock_idp.profile import Profile, ProfileError
 from mock_idp.strategies import run_verb
 
 from . import cleanup
-from .app_steps import AppStepError, run_app_step
+from .app_steps import AppStepError, create_member_over_scim, run_app_step
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
 from .events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, ItemStarted, Outcome
@@ -168,6 +168,10 @@ class ItemRun:
             if step.request is not None:
                 return self._raw(step)
             assert step.verb is not None
+            if step.verb == "app.create_member" and self.app is None and step.setup:
+                # DESIGN.md: setup creates existing members through the app probe when the
+                # target has one, else with a plain SCIM POST.
+                return create_member_over_scim(self.scim, self.directory, args)
             if step.verb.startswith("app."):
                 if self.app is None:
                     raise ItemAbortError(Outcome.SKIP, "not verified: no app probe configured")

@@ -223,3 +223,13 @@ def curl_command(
     if request.body is not None:
         parts += ["--data-raw", shlex.quote(request.body)]
     return " ".join(parts)
+
+
+def json_answer(exchange: Exchange, status: int = 200) -> Any:
+    """The body of an answer with `status` as JSON, or None for anything else."""
+    if exchange.response is None or exchange.response.status != status:
+        return None
+    try:
+        return exchange.response.json()
+    except ValueError:
+        return None

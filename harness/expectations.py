@@ -38,32 +38,28 @@ def _status(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
     return [Finding(f"status {response.status}, expected {wanted}", wanted, response.status)]
 
 
-def _json(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
-    if not expectation.json:
-        return []
-    body, problem = _body(ctx)
-    if problem is not None:
-        return [problem]
+def _pointers(pairs: tuple[tuple[str, Any], ...], document: Any, label: str) -> list[Finding]:
+    """Each (JSON pointer, comparator) pair graded against `document`."""
     findings = []
-    for pointer, spec in expectation.json:
-        actual = resolve(body, pointer)
+    for pointer, spec in pairs:
+        actual = resolve(document, pointer)
         present = actual is not MISSING
         message = comparators.compare(spec, actual if present else None, present)
         if message is not None:
             shown = actual if present else "(missing)"
-            findings.append(Finding(f"{pointer or '(body)'}: {message}", spec, shown))
+            findings.append(Finding(f"{label}{pointer or '(body)'}: {message}", spec, shown))
     return findings
+
+
+def _json(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
+    if not expectation.json:
+        return []
+    body, problem = _body(ctx)
+    return [problem] if problem is not None else _pointers(expectation.json, body, "")
 
 
 def _idp(expectation: Expectation, facts: Any) -> list[Finding]:
-    findings = []
-    for pointer, spec in expectation.idp:
-        actual = resolve(facts, pointer)
-        present = actual is not MISSING
-        message = comparators.compare(spec, actual if present else None, present)
-        if message is not None:
-            findings.append(Finding(f"IdP {pointer}: {message}", spec, actual if present else None))
-    return findings
+    return _pointers(expectation.idp, facts, "IdP ")
 
 
 def _headers(expectation: Expectation, ctx: CheckContext) -> list[Finding]:

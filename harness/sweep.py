@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from .auth import AuthError, auth_from_env
-from .exchange import Exchange
+from .exchange import Exchange, json_answer
 from .transport import Transport, TransportOptions
 
 RUN_ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
@@ -41,7 +41,7 @@ def _ids(transport: Transport, endpoint: str, attribute: str, prefix: str) -> li
             "count": str(PAGE),
         }
         exchange = transport.send("GET", f"/{endpoint}", params=params)
-        body = _json(exchange)
+        body = json_answer(exchange)
         if not isinstance(body, dict):
             return _problem(exchange)
         resources = body.get("Resources") or []
@@ -49,15 +49,6 @@ def _ids(transport: Transport, endpoint: str, attribute: str, prefix: str) -> li
         if not resources or start + len(resources) > int(body.get("totalResults") or 0):
             return found
         start += len(resources)
-
-
-def _json(exchange: Exchange) -> Any:
-    if exchange.response is None or exchange.response.status != 200:
-        return None
-    try:
-        return exchange.response.json()
-    except ValueError:
-        return None
 
 
 def _problem(exchange: Exchange) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exchange import Exchange
+from .exchange import Exchange, json_answer
 from .transport import Transport
 
 SPC_FEATURES = {
@@ -44,15 +44,6 @@ class Target:
     discovery: list[Exchange] = field(default_factory=list)
 
 
-def _json(exchange: Exchange) -> Any:
-    if exchange.response is None or exchange.response.status != 200:
-        return None
-    try:
-        return exchange.response.json()
-    except ValueError:
-        return None
-
-
 def _spc_features(spc: Any) -> tuple[set[str], dict[str, str]]:
     supported: set[str] = set()
     reasons: dict[str, str] = {}
@@ -68,7 +59,7 @@ def _spc_features(spc: Any) -> tuple[set[str], dict[str, str]]:
 def discover(scim: Transport, app: Transport | None) -> Target:
     """Read what the target declares; every exchange is kept for the record."""
     spc_exchange = scim.send("GET", "/ServiceProviderConfig")
-    supported, reasons = _spc_features(_json(spc_exchange))
+    supported, reasons = _spc_features(json_answer(spc_exchange))
     groups_exchange = scim.send("GET", "/Groups", params={"count": "1"})
     if groups_exchange.response is not None and groups_exchange.response.status == 200:
         supported.add("groups")
@@ -79,7 +70,7 @@ def discover(scim: Transport, app: Transport | None) -> Target:
     else:
         reasons["app-probe"] = "no app probe configured (--app-url)"
     schemas_exchange = scim.send("GET", "/Schemas")
-    listed = _json(schemas_exchange)
+    listed = json_answer(schemas_exchange)
     resources = listed.get("Resources") if isinstance(listed, dict) else None
     schemas = tuple(r for r in resources or [] if isinstance(r, dict))
     return Target(

@@ -10,7 +10,7 @@ PORT ?= 8080
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -34,6 +34,12 @@ test: lint typecheck unit
 
 conformance: $(STAMP)
 	$(BIN)/python tools/conformance.py --out docs/conformance
+
+# Servers, harness and mock IdP measured side by side against peers (installed into .venv-bench/
+# by the run itself, wrk from Debian when missing); rewrites benchmarks/RESULTS.md. Under 10 min.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache

@@ -15,10 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import demo, run_command, sweep
+from . import demo, idp_command, report_command, run_command, sweep
 from .checks import load_all
 from .checks.registry import registry
 from .config import ConfigError, defaults
+from .load import command as load_command
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
 EXIT_USAGE = 2
@@ -43,7 +44,10 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for configurable in (run_command.add_parser(commands), demo.add_parser(commands)):
         configurable.set_defaults(**settings)
+    load_command.add_parser(commands).set_defaults(**settings)
     sweep.add_parser(commands)
+    idp_command.add_parser(commands)
+    report_command.add_parser(commands)
     checks = commands.add_parser("checks", help="list every check with its level and reference")
     checks.set_defaults(handler=_checks)
     for name in SERVER_COMMANDS:

@@ -3,6 +3,8 @@
 Inert unless `--scim-url` is given. PASS and WARN pass (the outcome is kept as a property), SKIP
 skips, FAIL fails, ERROR errors. Items' events travel on their reports, so xdist workers forward
 them to the controller, which alone writes `results.jsonl` and decides the exit code.
+With `--scim-url`, `--junitxml` is written by scimcert from those records (one testcase per
+scenario x profile, WARN and SKIP reasons kept), not by pytest's own writer.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import pytest
 
 from mock_idp.profile import Profile, ProfileError
 
+from . import html_columns
 from .checks import load_all
 from .events import Event, ItemFinished, Outcome, from_record, to_record
 from .failure import describe_failure
 from .results import ResultsSink
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, load_scenarios
 from .session import RunSettings, RunState, applies
 
 STATE = pytest.StashKey[RunState]()
@@ -91,6 +94,24 @@ def _is_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
 
 
+def _take_junit(config: pytest.Config) -> Path | None:
+    """The `--junitxml` path, taken from pytest's writer (which must run after us: tryfirst)."""
+    path = getattr(config.option, "xmlpath", None)
+    config.option.xmlpath = None
+    return Path(path) if path else None
+
+
+def _planned(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
+    """The scenario ids the selected profiles and tags will run, for the results header."""
+    try:
+        scenarios = load_scenarios(_scenario_roots(config))
+    except (ScenarioError, OSError):
+        return ()  # collection reports the broken file, with its line
+    profiles = settings.profiles()
+    return tuple(s.id for s in scenarios if any(applies(s, p, settings.tags) for p in profiles))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     if not _enabled(config):
         return
@@ -101,10 +122,12 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from error
     config.stash[STATE] = RunState(settings)
+    junit = _take_junit(config)
+    if config.pluginmanager.hasplugin("html"):
+        config.pluginmanager.register(html_columns, "scimcert-html")
     if _is_controller(config):
-        config.pluginmanager.register(
-            _Controller(ResultsSink.open(config, settings)), "scimcert-controller"
-        )
+        sink = ResultsSink.open(config, settings, _planned(config, settings), junit)
+        config.pluginmanager.register(_Controller(sink), "scimcert-controller")
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(_XdistForwarding(settings), "scimcert-xdist")
 
@@ -191,6 +214,10 @@ class ScenarioItem(pytest.Item):
             return describe_failure(self.scenario, self.events, excinfo.value)
         return str(super().repr_failure(excinfo))
 
+    def scimcert_records(self) -> list[dict[str, Any]]:
+        """This item's events as records, for the pytest-html columns and transcript."""
+        return [to_record(event) for event in self.events]
+
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.scenario.id} [{self.profile.id}]"
 
@@ -222,4 +249,7 @@ class _Controller:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.write_line("")
         for line in self.sink.summary_lines():
-            terminalreporter.write_line(line)
+            # The terminal writer turns a style into colour only when the output is a terminal.
+            terminalreporter.write_line(line.text, **({line.style: True} if line.style else {}))
+        if self.sink.report_dir is not None:
+            terminalreporter.write_line(f"Summary: {self.sink.report_dir / 'index.html'}")

@@ -38,7 +38,7 @@ class RecordingTransport:
         method: str,
         path: str,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         json_body: Any = None,
         data: bytes | str | None = None,
         params: Mapping[str, str] | None = None,

@@ -62,6 +62,8 @@ class ItemRun:
     saved: dict[str, Any] = field(default_factory=dict)
     results: list[CheckEvaluated] = field(default_factory=list)
     sequence: int = 0
+    # Which recorded exchange each judged one is, so a finding points at the graded request.
+    _sequence_of: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
@@ -189,7 +191,11 @@ class ItemRun:
         assert request is not None
         variables = self._variables()
         params = {str(k): str(v) for k, v in interpolate(dict(request.params), variables).items()}
-        headers = {str(k): str(v) for k, v in interpolate(dict(request.headers), variables).items()}
+        # A null header withholds the default one (a SPEC request without User-Agent).
+        headers = {
+            str(k): None if v is None else str(v)
+            for k, v in interpolate(dict(request.headers), variables).items()
+        }
         body = interpolate(request.body, variables) if request.has_body else None
         raw = interpolate(request.raw, variables) if request.raw is not None else None
         return self.scim.send(
@@ -251,6 +257,7 @@ class ItemRun:
     def _record(self, exchange: Exchange, judged_by_checks: bool) -> None:
         """Every exchange goes into the record; the always-on checks run on the judged ones."""
         self.sequence += 1
+        self._sequence_of[id(exchange)] = self.sequence
         step = self._step.index if self._step is not None else -1
         setup = self._step.setup if self._step is not None else True
         self.emit(
@@ -273,10 +280,11 @@ class ItemRun:
         self, check: Check, findings: list[Finding], exchange: Exchange | None, line: int
     ) -> None:
         step = self._step.index if self._step is not None else -1
+        sequence = self._sequence_of.get(id(exchange), self.sequence) if exchange else self.sequence
         result = CheckEvaluated(
             item=self.item,
             step=step,
-            sequence=self.sequence,
+            sequence=sequence,
             check=check.id,
             level=check.level.value,
             ref=check.ref,

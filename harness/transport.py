@@ -199,6 +199,11 @@ def _encode_params(params: Mapping[str, str]) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params.items())
 
 
+def _present(headers: Mapping[str, str | None]) -> dict[str, str]:
+    """Headers as sent: a None value withholds a default header (requests drops it)."""
+    return {name: value for name, value in headers.items() if value is not None}
+
+
 def join_url(base_url: str, path: str, params: Mapping[str, str] | None = None) -> str:
     """`path` under the base URL, keeping the base path and query (Entra's aadOptscim062020)."""
     base = urlsplit(base_url)
@@ -381,7 +386,7 @@ class Transport:
         method: str,
         path: str,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         json_body: Any = None,
         data: bytes | str | None = None,
         authenticate: bool = True,
@@ -390,7 +395,7 @@ class Transport:
         started = time.perf_counter()
         body = _body_bytes(json_body, data)
         with _Deadline(self.options.timeout) as deadline:
-            merged: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+            merged: CaseInsensitiveDict[str | None] = CaseInsensitiveDict()
             if json_body is not None:
                 merged["Content-Type"] = f"{SCIM_JSON}; charset=utf-8"
             if authenticate:
@@ -419,7 +424,7 @@ class Transport:
         method: str,
         path: str,
         params: Mapping[str, str] | None,
-        headers: CaseInsensitiveDict[str],
+        headers: CaseInsensitiveDict[str | None],
         body: bytes | None,
         deadline: _Deadline,
     ) -> _Result:
@@ -427,7 +432,7 @@ class Transport:
             url = join_url(self.base_url, path, params)
         except ValueError as exc:
             request = RecordedRequest(
-                method=method.upper(), url=path, headers=dict(headers), body=_text(body)
+                method=method.upper(), url=path, headers=_present(headers), body=_text(body)
             )
             return _Result(request, None, TransportError(kind="invalid-url", detail=str(exc)))
         hops = 0
@@ -451,12 +456,12 @@ class Transport:
         self,
         method: str,
         url: str,
-        headers: CaseInsensitiveDict[str],
+        headers: CaseInsensitiveDict[str | None],
         body: bytes | None,
         deadline: _Deadline,
     ) -> _Result:
         request = RecordedRequest(
-            method=method.upper(), url=url, headers=dict(headers), body=_text(body)
+            method=method.upper(), url=url, headers=_present(headers), body=_text(body)
         )
         try:
             prepared = self._session.prepare_request(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import teams
+from . import faults, teams
 from .server import ServeOptions, bind, serve
 from .storage.engine import open_engine
 
@@ -27,6 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--team", default="acme", help="the team to serve (created if new)")
     serve_cmd.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve_cmd.add_argument("--log-file", help="write the access and error log here")
+    serve_cmd.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a deliberate fault for every team (repeatable; for testing the harness)",
+    )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
@@ -53,10 +60,14 @@ def _urls(host: str, port: int, slug: str) -> None:
 def _serve(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
+    on = faults.check_names(args.fault)
     sock = bind(args.host, args.port)
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
+    if on:
+        _say(f"Deliberate faults on for every team: {', '.join(sorted(on))}")
     _urls(args.host, sock.getsockname()[1], args.team)
-    serve(ServeOptions(args.host, args.port, args.db, args.workers, args.log_file), sock)
+    options = ServeOptions(args.host, args.port, args.db, args.workers, args.log_file, on)
+    serve(options, sock)
 
 
 def _run(args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ from .limits import Limits
 from .storage.engine import open_engine
 
 DB_ENV = "SCIMCERT_SERVER_DB"
+FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +26,15 @@ class ServeOptions:
     db: str
     workers: int = 1
     log_file: str | None = None
+    faults: frozenset[str] = frozenset()
 
 
 def bind(host: str, port: int) -> socket.socket:
     """Bind first, so `--port 0` can print the port the kernel chose before serving."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns TCP_NODELAY on only for sockets that say they are TCP,
+    # and without it every kept-alive request waits ~40 ms on delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     # Listening now means early clients queue instead of being refused while uvicorn starts.
@@ -52,7 +56,8 @@ def configure_logging(log_file: str | None) -> None:
 def app_from_env() -> object:
     """The application factory the worker processes import (they cannot share an engine)."""
     configure_logging(os.environ.get("SCIMCERT_SERVER_LOG") or None)
-    return create_app(open_engine(os.environ[DB_ENV]), Limits())
+    faults = [name for name in os.environ.get(FAULTS_ENV, "").split(",") if name]
+    return create_app(open_engine(os.environ[DB_ENV]), Limits(), faults)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -60,7 +65,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = create_app(open_engine(options.db), Limits())
+    app = create_app(open_engine(options.db), Limits(), options.faults)
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -85,5 +90,6 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
     os.environ[DB_ENV] = options.db
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
+    os.environ[FAULTS_ENV] = ",".join(sorted(options.faults))
     config = _config("reference_server.server:app_from_env", workers=options.workers)
     Multiprocess(config, sockets=[sock]).run()

@@ -6,6 +6,7 @@ specified in `docs/app-probe.md`, so vendors can implement it for their own app.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from .. import faults
 from ..domain import members
 from ..domain.access import effective_access
 from ..scim import users as scim_users
@@ -20,7 +22,7 @@ from ..scim.attributes import USER_SCHEMA
 from ..scim.context import Context, authenticate, find_team_or_401, scim_base_url
 from ..scim.errors import ScimError, ScimType
 from ..scim.http import ScimResponse, read_json
-from ..storage import app_data, memberships
+from ..storage import app_data, memberships, teams
 from ..storage.engine import reading, writing
 from ..storage.resources import Record
 
@@ -49,8 +51,11 @@ async def _body(request: Request, ctx: Context) -> JSON:
     return body
 
 
-def member_state(conn: Connection, record: Record) -> JSON:
+def member_state(conn: Connection, record: Record, on: frozenset[str] = frozenset()) -> JSON:
+    """What the app knows of the member; `on` are the deliberate faults switched on."""
     state = scim_users.member_state(record)
+    if faults.DEACTIVATION_IGNORED in on:  # FAULT HOOK (faults.py): the app never lets go
+        state = replace(state, active=True)
     access = effective_access(state, app_data.grants_of(conn, record.id))
     groups = memberships.groups_of(conn, [record.id]).get(record.id, [])
     return {
@@ -74,7 +79,7 @@ async def create_member(request: Request) -> Response:
     )
     with writing(_engine(request)) as conn:
         record = scim_users.create(conn, ctx, {"schemas": [USER_SCHEMA], **body}, role=role)
-        state = member_state(conn, record)
+        state = member_state(conn, record, ctx.faults)
     return ScimResponse(state, status_code=201)
 
 
@@ -82,7 +87,7 @@ async def read_member(request: Request) -> Response:
     ctx = _context(request)
     with reading(_engine(request)) as conn:
         record = scim_users.find(conn, ctx, request.path_params["id"])
-        return ScimResponse(member_state(conn, record))
+        return ScimResponse(member_state(conn, record, ctx.faults))
 
 
 async def set_role(request: Request) -> Response:
@@ -92,7 +97,7 @@ async def set_role(request: Request) -> Response:
     with writing(_engine(request)) as conn:
         app_data.set_role(conn, ctx.team.id, request.path_params["id"], role)
         record = scim_users.find(conn, ctx, request.path_params["id"])
-        return ScimResponse(member_state(conn, record))
+        return ScimResponse(member_state(conn, record, ctx.faults))
 
 
 async def sign_in(request: Request) -> Response:
@@ -100,7 +105,7 @@ async def sign_in(request: Request) -> Response:
     ctx = _context(request)
     with reading(_engine(request)) as conn:
         record = scim_users.find(conn, ctx, request.path_params["id"])
-        allowed = member_state(conn, record)["can_sign_in"]
+        allowed = member_state(conn, record, ctx.faults)["can_sign_in"]
     if allowed:
         return ScimResponse({"allowed": True})
     return ScimResponse({"allowed": False, "reason": "not a member of the team"}, status_code=403)
@@ -171,4 +176,50 @@ def probe_routes(prefix: str) -> list[BaseRoute]:
         Route(f"{prefix}/documents", create_document, methods=["POST"]),
         Route(f"{prefix}/grants", _grant_endpoint(True), methods=["POST"]),
         Route(f"{prefix}/grants/revoke", _grant_endpoint(False), methods=["POST"]),
+    ]
+
+
+# --- Deliberate faults (reference server only; not part of the vendor contract) ------------------
+
+
+def _faults_answer(request: Request, team_faults: frozenset[str]) -> Response:
+    always: frozenset[str] = getattr(request.app.state, "faults", frozenset())
+    return ScimResponse(
+        {
+            "faults": sorted(team_faults),
+            "active": sorted(team_faults | always),
+            "available": [
+                {"name": known.name, "description": known.description}
+                for known in sorted(faults.FAULTS.values(), key=lambda known: known.name)
+            ],
+        }
+    )
+
+
+async def read_faults(request: Request) -> Response:
+    """The team's faults, the ones on for every team too (`serve --fault`), and all known."""
+    ctx = _context(request)
+    return _faults_answer(request, ctx.team.faults)
+
+
+async def set_faults(request: Request) -> Response:
+    """Replace the team's faults: `{"faults": [name, ...]}`; `[]` switches them all off."""
+    ctx = _context(request)
+    names = (await _body(request, ctx)).get("faults")
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ScimError(400, "`faults` must be a list of fault names", ScimType.INVALID_VALUE)
+    try:
+        chosen = faults.check_names(names)
+    except ValueError as error:
+        raise ScimError(400, str(error), ScimType.INVALID_VALUE) from error
+    with writing(_engine(request)) as conn:
+        teams.set_faults(conn, ctx.team.slug, chosen)
+    return _faults_answer(request, chosen)
+
+
+def fault_routes(prefix: str) -> list[BaseRoute]:
+    """Switching faults per team: for the harness's own tests (docs/app-probe.md, "Faults")."""
+    return [
+        Route(f"{prefix}/faults", read_faults, methods=["GET"]),
+        Route(f"{prefix}/faults", set_faults, methods=["PUT"]),
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace as replaced
 from typing import Any
 
 from sqlalchemy import Connection
 
+from .. import faults
 from ..domain import members
 from ..storage import memberships
 from ..storage.resources import Record, get_resource, insert_resource, soft_delete, update_resource
@@ -47,12 +49,15 @@ def find(conn: Connection, ctx: Context, user_id: str) -> Record:
 
 
 def create(
-    conn: Connection, ctx: Context, body: object, role: members.Role = members.Role.MEMBER
+    conn: Connection, ctx: Context, body: object, role: members.Role | None = None
 ) -> Record:
     """POST: a new member, role `member` (provision); the app probe may create other roles."""
     document = normalize_resource(DEFINITION, body)
     state = members.provision(active=bool(document.pop("active", True)))
-    state = members.set_role(state, role)
+    if role is None and faults.PROVISIONED_AS_ADMIN in ctx.faults:  # FAULT HOOK (faults.py)
+        role = members.Role.ADMIN
+    if role is not None:
+        state = members.set_role(state, role)
     return insert_resource(conn, DEFINITION, users, ctx.team.id, document, _columns(state))
 
 
@@ -73,13 +78,22 @@ def _store(
         if not assigned:
             # Unassigned reads as active, so leaving inactive this way is a reactivation.
             state = members.set_activity(state, True)
+    if ctx.faults:  # FAULT HOOKS (faults.py): inert unless a fault is switched on
+        state = _faulty_transition(conn, ctx, member_state(current), state, current.id)
     columns = _columns(state, assigned)
-    return update_resource(conn, DEFINITION, users, ctx.team.id, current, document, columns)
+    record = update_resource(conn, DEFINITION, users, ctx.team.id, current, document, columns)
+    deactivated = member_state(current).active and not state.active
+    if deactivated and faults.DEACTIVATION_DELETES in ctx.faults:  # FAULT HOOK (faults.py)
+        delete(conn, ctx, record.id)
+    return record
 
 
 def replace(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
     """PUT: replaces what it carries; `active` and `password` absent leave them unchanged."""
-    return _store(conn, ctx, current, normalize_resource(DEFINITION, body), patched=False)
+    document = normalize_resource(DEFINITION, body)
+    if faults.PUT_MERGES in ctx.faults:  # FAULT HOOK (faults.py)
+        document = {**current.document(), **document}
+    return _store(conn, ctx, current, document, patched=False)
 
 
 def patch(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
@@ -96,3 +110,22 @@ def delete(conn: Connection, ctx: Context, user_id: str) -> None:
     if not soft_delete(conn, users, ctx.team.id, user_id):
         raise not_found(f"User {user_id!r} not found")
     memberships.forget_member(conn, user_id)
+
+
+# --- FAULT HOOKS: deliberate breakage for the harness's own tests (reference_server/faults.py).
+# The domain's rules stay as they are; a fault only undoes their effect here, when switched on.
+
+
+def _faulty_transition(
+    conn: Connection,
+    ctx: Context,
+    before: members.MemberState,
+    after: members.MemberState,
+    user_id: str,
+) -> members.MemberState:
+    reactivated = after.active and not before.active
+    if reactivated and faults.ROLE_KEPT_ON_REACTIVATION in ctx.faults:
+        after = replaced(after, role=before.role)
+    if reactivated and faults.ACCESS_LOST_ON_REACTIVATION in ctx.faults:
+        faults.drop_access(conn, user_id)
+    return after

@@ -80,8 +80,12 @@ def _live(table: Table, team_id: str) -> ColumnElement[bool]:
     return (table.c.team_id == team_id) & table.c.deleted_at.is_(None)
 
 
+UNIQUE_ATTRIBUTE = {"User": "userName", "Group": "displayName"}
+
+
 def _uniqueness_conflict(definition: ResourceDefinition) -> ScimError:
-    return conflict(f"A {definition.name} with this userName already exists in the team")
+    attribute = UNIQUE_ATTRIBUTE.get(definition.name, "value")
+    return conflict(f"A {definition.name} with this {attribute} already exists in the team")
 
 
 def insert_resource(

@@ -86,7 +86,15 @@ groups = Table(
     Column("version", Integer, nullable=False),
     Column("deleted_at", String),
 )
-Index("groups_display_name", groups.c.team_id, groups.c.display_name_key)
+# displayName is unique per team among live groups: Entra matches groups by it and its validator
+# expects 409 on a duplicate (entra_onelogin.md 1.5), though RFC 7643 4.2 leaves it to us.
+Index(
+    "groups_display_name",
+    groups.c.team_id,
+    groups.c.display_name_key,
+    unique=True,
+    sqlite_where=text("deleted_at IS NULL"),
+)
 Index("groups_external_id", groups.c.team_id, groups.c.external_id)
 Index("groups_team_seq", groups.c.team_id, groups.c.seq)
 

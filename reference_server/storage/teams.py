@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -18,10 +20,23 @@ class Team:
     slug: str
     scim_token_hash: str
     app_token_hash: str
+    # Names of the deliberate faults switched on for this team (reference_server/faults.py).
+    faults: frozenset[str] = field(default_factory=frozenset)
+
+
+def _faults(stored: str | None) -> frozenset[str]:
+    """The stored JSON list of names; anything unreadable switches nothing on."""
+    try:
+        names = json.loads(stored or "[]")
+    except ValueError:
+        names = []
+    if not isinstance(names, list):
+        return frozenset()
+    return frozenset(name for name in names if isinstance(name, str))
 
 
 def _team(row: Row[Any]) -> Team:
-    return Team(row.id, row.slug, row.scim_token_hash, row.app_token_hash)
+    return Team(row.id, row.slug, row.scim_token_hash, row.app_token_hash, _faults(row.faults))
 
 
 def find_team(conn: Connection, slug: str) -> Team | None:
@@ -50,6 +65,15 @@ def set_token_hashes(
     changes = {key: value for key, value in values.items() if value is not None}
     if changes:
         conn.execute(update(teams).where(teams.c.slug == slug).values(**changes))
+
+
+def set_faults(conn: Connection, slug: str, names: Iterable[str]) -> frozenset[str]:
+    """Replace the team's faults; the caller has checked that each name is a known fault."""
+    chosen = frozenset(names)
+    conn.execute(
+        update(teams).where(teams.c.slug == slug).values(faults=json.dumps(sorted(chosen)))
+    )
+    return chosen
 
 
 def list_teams(conn: Connection) -> list[Team]:

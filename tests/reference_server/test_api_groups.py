@@ -119,3 +119,13 @@ def test_delete_group_keeps_its_users(server: RunningServer) -> None:
     assert server.scim().get(f"{server.url}/Groups/{group['id']}").status_code == 404
     user = server.scim().get(f"{server.url}/Users/{alice}").json()
     assert "groups" not in user
+
+
+def test_display_name_is_unique_per_team(server: RunningServer) -> None:
+    group = new_group(server)
+    again = {"schemas": [GROUP], "displayName": group["displayName"].upper()}
+    response = server.scim().post(f"{server.url}/Groups", json=again)
+    assert response.status_code == 409
+    assert response.json()["scimType"] == "uniqueness"
+    assert server.scim().delete(f"{server.url}/Groups/{group['id']}").status_code == 204
+    assert server.scim().post(f"{server.url}/Groups", json=again).status_code == 201

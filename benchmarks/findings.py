@@ -1,0 +1,139 @@
+"""What limits each figure, written from this run's own measurements and diagnoses.
+
+Each note is emitted only while its cause is still present (the socket still lacks TCP_NODELAY,
+the partial index is still missing), and quotes the figures of the run that wrote it.
+"""
+
+from __future__ import annotations
+
+from .results import Run
+from .server_bench import Row
+
+
+def _find(rows: list[Row], server: str, users: int | None, load: str) -> Row | None:
+    return next(
+        (r for r in rows
+         if r.server == server and r.load == load and (users is None or r.users == users)),
+        None,
+    )  # fmt: skip
+
+
+def _cpu_ms(row: Row) -> float:
+    r = row.result
+    return r.server_cpu * r.seconds / r.requests * 1000 if r.requests else 0.0
+
+
+def nagle(run: Run) -> list[str]:
+    if not run.nodelay_missing:
+        return []
+    lines = [
+        "**Nagle's algorithm is on for every response of the reference server.** "
+        "`reference_server/server.py`, `bind()`, creates its socket with "
+        "`socket.socket(family, socket.SOCK_STREAM)`, whose `proto` is 0; asyncio sets "
+        "`TCP_NODELAY` on accepted sockets only when `sock.proto == IPPROTO_TCP` "
+        "(`asyncio.base_events._set_nodelay`). uvicorn writes each response in two sends (head, "
+        "then body), so the body waits for the client's delayed ACK, about 40 ms on Linux "
+        "loopback: that, not CPU, is the p50 of every small request above, and the server sits "
+        "partly idle. The fix is one argument: `socket.socket(family, socket.SOCK_STREAM, "
+        "socket.IPPROTO_TCP)` (or `setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)` on the listening "
+        "socket). Measured in this run, same application served through "
+        "`benchmarks/nodelay_server.py` (that one change):",
+        "",
+    ]
+    for row in run.diagnosis:
+        plain = _find(run.figures.rows, "reference", row.users, row.load)
+        if plain is None:
+            continue
+        lines.append(
+            f"- {row.users:,} users, `{row.load}`: {row.result.rps:,.0f} req/s "
+            f"(p50 {row.result.p50_ms:.1f} ms) instead of {plain.result.rps:,.0f} req/s "
+            f"(p50 {plain.result.p50_ms:.1f} ms), {row.result.rps / plain.result.rps:.1f}x"
+        )
+    return [*lines, ""]
+
+
+def live_index(run: Run) -> list[str]:
+    probe = run.index_probe
+    if not run.live_index_missing or probe is None:
+        return []
+    (count_now, count_idx), (page_now, page_idx) = probe.count_ms, probe.middle_page_ms
+    return [
+        "**Every list request reads the row of every live user.** `list_resources` "
+        "(`reference_server/storage/resources.py`) runs `count(*)` and an `OFFSET` page under "
+        "`team_id = ? AND deleted_at IS NULL`; no index covers `deleted_at`, so SQLite fetches "
+        "each row it counts or skips. That is what makes `page-100` and the import slow down "
+        "with the population. A partial index in `reference_server/storage/tables.py`, "
+        '`Index("users_live_team_seq", users.c.team_id, users.c.seq, '
+        'sqlite_where=text("deleted_at IS NULL"))`, lets both run in the index. Measured in '
+        f"this run on a copy of the {probe.users:,}-user file: `count(*)` {count_now:.1f} ms → "
+        f"{count_idx:.1f} ms, the middle page {page_now:.1f} ms → {page_idx:.1f} ms. "
+        "The count stays linear in the users (a total per page is what RFC 7644 asks for).",
+        "",
+    ]
+
+
+def per_request_cost(run: Run) -> list[str]:
+    ours = _find(run.diagnosis, "reference", 10_000, "get-by-id") or _find(
+        run.figures.rows, "reference", 10_000, "get-by-id"
+    )
+    ceiling = _find(run.figures.rows, "hello-world", None, "get-by-id")
+    if ours is None or ceiling is None:
+        return []
+    text = (
+        f"**Per-request work.** GET by id costs the reference server {_cpu_ms(ours):.2f} ms of "
+        f"CPU against {_cpu_ms(ceiling):.2f} ms for hello-world on the same stack"
+    )
+    profile = next((p for p in run.profiles if p.load == "get-by-id"), None)
+    if profile is not None:
+        shares = dict(profile.categories)
+        sqlalchemy = shares.get("SQLAlchemy (statement building, results)", 0.0)
+        sqlite = shares.get("SQLite (query execution)", 0.0)
+        own = ", ".join(
+            f"`{name.split(' (')[0]}` {share:.0%}" for name, share in profile.hottest[:5]
+        )
+        text += (
+            f"; in its profile SQLAlchemy's own Python takes {sqlalchemy:.0%} of the samples and "
+            f"SQLite's execution {sqlite:.0%}: many small statements, each paying SQLAlchemy "
+            f"Core's per-statement cost. Hottest own functions (inclusive): {own}"
+        )
+    return [text + ".", ""]
+
+
+def peers(run: Run) -> list[str]:
+    small = _find(run.figures.rows, "scim2-server", run.sizes[0], "eq-hit")
+    large = _find(run.figures.rows, "scim2-server", 10_000, "eq-hit")
+    if small is None or large is None:
+        return []
+    return [
+        "**scim2-server** serves from memory on Python's `wsgiref` (a thread and a new "
+        "connection per request: HTTP/1.0, so wrk reconnects every time); its filters scan "
+        f"every resource: `eq-hit` falls from {small.result.rps:,.0f} req/s at "
+        f"{run.sizes[0]:,} users to {large.result.rps:,.0f} at 10,000.",
+        "",
+    ]
+
+
+def harness(run: Run) -> list[str]:
+    runs = [run.figures.tool(name) for name in ("scimcert run", "scimcert run --workers 2")]
+    serial, parallel = runs
+    if serial is None or parallel is None:
+        return []
+    return [
+        f"**The harness.** A full run is {parallel.items} scenario x profile items and "
+        f"{parallel.checks:,} checks. Serial: {serial.seconds:.1f} s of wall time, of which the "
+        f"harness's own processes used {serial.client_cpu_s:.1f} s of CPU and the server "
+        f"{serial.server_cpu_s:.1f} s; with two workers {parallel.seconds:.1f} s "
+        f"({parallel.client_cpu_s:.1f} s harness CPU, {parallel.server_cpu_s:.1f} s server "
+        "CPU). On two cores shared by the workers, the server and everything else on the "
+        "machine, the floor is their CPU divided by two; the rest is waiting"
+        + (
+            " (every exchange pays the server's delayed-ACK stall while Nagle is on)."
+            if run.nodelay_missing
+            else "."
+        ),
+        "",
+    ]
+
+
+def notes(run: Run) -> list[str]:
+    return [*nagle(run), *live_index(run), *per_request_cost(run), *harness(run), *peers(run)]

@@ -1,0 +1,87 @@
+"""pytest-html hooks: profile, outcome, level and reference columns, and each item's transcript.
+
+Registered by the scimcert plugin (and by `scimcert report` when it rebuilds `report.html`). An
+item offers its records through `scimcert_records()`; the columns travel on the test reports as
+a plain dict, so xdist workers can send them to the controller that writes the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from html import escape
+from typing import Any
+
+import pytest
+from pytest_html import extras  # type: ignore[import-untyped]  # ships no type hints
+
+from reports.model import LEVELS, build
+from reports.text import describe
+from reports.transcript import item_transcript
+
+COLUMNS = (
+    ("profile", "Profile"),
+    ("scimcert", "Outcome"),
+    ("level", "Level"),
+    ("ref", "Reference"),
+)
+ATTRIBUTE = "scimcert_columns"
+
+
+def columns(records: list[dict[str, Any]]) -> dict[str, str]:
+    """The item's profile and outcome, and the level and reference of what broke (if anything)."""
+    items = build(records).items
+    if not items:
+        return {}
+    item = items[0]
+    broken = sorted(item.broken(), key=lambda check: LEVELS.index(check["level"]))
+    worst = broken[0]["level"] if broken else ""
+    refs = dict.fromkeys(str(check["ref"]) for check in broken if check["level"] == worst)
+    return {
+        "profile": item.profile,
+        "scimcert": item.outcome,
+        "level": worst,
+        "ref": "; ".join(refs),
+    }
+
+
+def transcript(records: list[dict[str, Any]]) -> str:
+    items = build(records).items
+    if not items:
+        return ""
+    return str(item_transcript(list(items[0].exchanges), list(items[0].checks)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    offer = getattr(item, "scimcert_records", None)
+    if offer is None:
+        return
+    records: list[dict[str, Any]] = offer()
+    setattr(report, ATTRIBUTE, columns(records))
+    if report.when != "setup":
+        return
+    # pytest-html gathers the extras of every phase into the test's row; setup ran it all.
+    attached = [extras.html(transcript(records))]
+    report.extras = [*getattr(report, "extras", []), *attached]  # type: ignore[attr-defined]
+    items = build(records).items
+    if report.failed and items:
+        # An ERROR is raised in setup, where pytest would print the harness's own traceback;
+        # the reader needs the reason and what was sent instead.
+        report.longrepr = describe(items[0])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_table_header(cells: list[str]) -> None:
+    for offset, (key, title) in enumerate(COLUMNS):
+        cells.insert(2 + offset, f'<th class="sortable" data-column-type="{key}">{title}</th>')
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -> None:
+    values: dict[str, str] = getattr(report, ATTRIBUTE, {}) or {}
+    for offset, (key, _) in enumerate(COLUMNS):
+        cells.insert(2 + offset, f'<td class="col-{key}">{escape(values.get(key, ""))}</td>')

@@ -1,0 +1,155 @@
+"""The load's verdicts, computed once from what was measured; reporters only render them.
+
+Each verdict has a stable id like the conformance checks. An outcome is PASS or FAIL against a
+threshold; WARN where the rule is a SHOULD (Retry-After, RFC 6585 4); SKIP when there was
+nothing to judge; ERROR when the harness itself broke (the mock IdP raised while driving).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..events import Outcome
+from .duplicates import NameCheck
+from .measure import Measured
+from .options import LoadSettings
+from .tally import THROTTLED
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    check: str
+    title: str
+    outcome: Outcome
+    measured: str
+    threshold: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "outcome": self.outcome.value}
+
+
+def _held(condition: bool) -> Outcome:
+    return Outcome.PASS if condition else Outcome.FAIL
+
+
+def _rate(settings: LoadSettings, m: Measured) -> Verdict:
+    needed = settings.rate * settings.thresholds.rate_tolerance
+    rate = m.rate(settings.duration)
+    detail = f"{m.total.requests} requests started in the {settings.duration} s window (run "
+    detail += f"{m.seconds:.1f} s; Locust's own figure {m.total.rps:.2f}/s); by {m.stopped_by}"
+    if m.workers:
+        detail += f"; {m.workers} worker(s)"
+    return Verdict(
+        "load-rate-sustained", f"The target sustained {settings.rate:g} requests/s",
+        _held(rate >= needed), f"{rate:.2f} requests/s",
+        f">= {needed:.2f} ({settings.thresholds.rate_tolerance:.0%} of {settings.rate:g})", detail,
+    )  # fmt: skip
+
+
+def _error_rate(settings: LoadSettings, m: Measured) -> Verdict:
+    limit = settings.thresholds.error_rate_pct
+    unanswered = m.tally.statuses.get("0", 0)
+    return Verdict(
+        "load-error-rate", "Requests failed no more often than allowed",
+        _held(m.error_rate_pct <= limit), f"{m.error_rate_pct:.2f} % ({m.total.failures})",
+        f"<= {limit:g} %", f"{unanswered} without any answer" if unanswered else "",
+    )  # fmt: skip
+
+
+def _latency(name: str, value: float, limit: float, m: Measured) -> Verdict:
+    return Verdict(
+        f"load-latency-{name}", f"{name} latency within its threshold",
+        _held(value <= limit) if m.total.requests else Outcome.SKIP, f"{value:g} ms",
+        f"<= {limit:g} ms", "Locust's percentiles, rounded to its histogram buckets",
+    )  # fmt: skip
+
+
+def _statuses(statuses: Mapping[str, int], first: str) -> int:
+    return sum(count for status, count in statuses.items() if status.startswith(first))
+
+
+def _server_errors(m: Measured) -> Verdict:
+    count = _statuses(m.tally.statuses, "5")
+    shown = {s: n for s, n in sorted(m.tally.statuses.items()) if s.startswith("5")}
+    return Verdict(
+        "load-no-5xx", "No 5xx answer under load", _held(count == 0), str(count), "0",
+        ", ".join(f"{n} x {s}" for s, n in shown.items()),
+    )  # fmt: skip
+
+
+def _throttled(m: Measured) -> Verdict:
+    count = m.tally.statuses.get("429", 0)
+    sent = m.tally.retry_after.get("429", 0)
+    return Verdict(
+        "load-no-429", "Not throttled at the asked rate", _held(count == 0), str(count), "0",
+        f"{sent} of {count} carried Retry-After" if count else "",
+    )  # fmt: skip
+
+
+def _retry_after(m: Measured) -> Verdict:
+    codes = [str(code) for code in THROTTLED]
+    count = sum(m.tally.statuses.get(code, 0) for code in codes)
+    sent = sum(m.tally.retry_after.get(code, 0) for code in codes)
+    outcome = Outcome.SKIP if not count else Outcome.PASS if sent == count else Outcome.WARN
+    return Verdict(
+        "load-retry-after", "Every 429 and 503 said when to retry (Retry-After)", outcome,
+        f"{sent} of {count}", "all", "no 429 or 503 to judge" if not count else "RFC 6585 4",
+    )  # fmt: skip
+
+
+def _duplicates(names: NameCheck) -> Verdict:
+    bad = len(names.duplicated) + len(names.unanswered)
+    examples = [f"{n} x{c}" for n, c in sorted(names.duplicated.items())[:3]]
+    examples += [f"{n}: the filter failed" for n in names.unanswered[:3]]
+    sampled = f"; a sample of {names.checked} of {names.total}" if names.sampled else ""
+    return Verdict(
+        "load-no-duplicates", "No user created twice under load (userName filter per name)",
+        _held(bad == 0) if names.total else Outcome.SKIP,
+        f"{len(names.duplicated)} duplicated of {names.checked}", "0",
+        "; ".join(examples) + sampled,
+    )  # fmt: skip
+
+
+def _lost(names: NameCheck) -> Verdict:
+    return Verdict(
+        "load-no-lost-users", "Every user answered 201 is found afterwards",
+        _held(not names.lost) if names.total else Outcome.SKIP, str(len(names.lost)), "0",
+        "; ".join(names.lost[:3]),
+    )  # fmt: skip
+
+
+def _idp(m: Measured) -> Verdict:
+    count = sum(m.tally.errors.values())
+    return Verdict(
+        "load-idp-flow", "The mock IdP drove the load without breaking",
+        Outcome.ERROR if count else Outcome.PASS, str(count), "0",
+        "; ".join(list(m.tally.errors)[:3]),
+    )  # fmt: skip
+
+
+def judge(settings: LoadSettings, m: Measured, names: NameCheck) -> list[Verdict]:
+    t = settings.thresholds
+    latencies = [
+        ("p50", m.total.p50_ms, t.p50_ms),
+        ("p95", m.total.p95_ms, t.p95_ms),
+        ("p99", m.total.p99_ms, t.p99_ms),
+    ]
+    return [
+        _rate(settings, m),
+        _error_rate(settings, m),
+        *(_latency(name, value, limit, m) for name, value, limit in latencies),
+        _server_errors(m),
+        _throttled(m),
+        _retry_after(m),
+        _duplicates(names),
+        _lost(names),
+        _idp(m),
+    ]
+
+
+def broken(reason: str) -> Verdict:
+    """The one verdict of a load that could not be measured at all."""
+    return Verdict("load-ran", "Locust ran and left its statistics", Outcome.ERROR, "", "", reason)

@@ -1,0 +1,176 @@
+"""Microsoft Entra ID's provisioning service (and its SCIM Validator) speaking to /Users.
+
+One set of strategies serves the three Entra profiles; what differs between them is data in the
+profile (entra_wire.py lists the options): op casing, string or JSON booleans, the Tenant URL's
+flag, per-attribute or collapsed PATCH, and the shape of the manager reference.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..strategies import VerbCall, strategy
+from ..wire import Sent, body_of
+from . import entra_bodies
+from .entra_wire import (
+    MANAGER_PATH,
+    boolean,
+    first_id,
+    object_id,
+    op,
+    option,
+    patch,
+    random_guid,
+    remember_created,
+    send,
+)
+
+
+def _user_path(call: VerbCall) -> str:
+    return f"/Users/{call.user_id()}"
+
+
+@strategy("entra-test-connection")
+def test_connection(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.3: Test Connection filters /Users on the matching attribute with a
+    random GUID; the server must answer 200 with an empty ListResponse (not 404, not 400)."""
+    attribute = option(call, "match", "userName")
+    guid = random_guid(call, "test-connection")
+    return send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{guid}"'})
+
+
+@strategy("entra-match-then-create")
+def match_then_create(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.1, 1.4 steps 1-2: query by the matching attribute (`userName`, or
+    `externalId` as an option); link the first hit, else POST the user with the enterprise
+    extension. The manager is not in the POST: it comes in a second pass (`set_manager`)."""
+    person = call.person()
+    attribute = option(call, "match", "userName")
+    value = person.idp_id if attribute == "externalId" else person.user_name
+    lookup = send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{value}"'})
+    found = first_id(lookup)
+    if found is not None:
+        call.directory.scim_ids[person.alias] = found
+        return lookup
+    validator = option(call, "body") == "validator"
+    body = (entra_bodies.validator_user if validator else entra_bodies.service_user)(person)
+    body.update(call.args.get("with") or {})
+    created = send(call, "POST", "/Users", body=body)
+    remember_created(created, call.directory.scim_ids, person.alias)
+    return created
+
+
+@strategy("entra-get-user")
+def get_user(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.4 step 3: by the cached id."""
+    return send(call, "GET", _user_path(call))
+
+
+def _operations(call: VerbCall) -> list[dict[str, Any]]:
+    """`with` (replaced) and `add` (new) attributes as the profile's `style` writes them.
+
+    - `per-attribute`: one op per attribute, each with its path (the default job, 1.4 step 4;
+      the validator's verbose mode, 3.1 test 6);
+    - `collapsed`: valuePath attributes keep their own op; all the others go into one path-less
+      replace with dotted and URN keys inside `value` (the flag, 1.6);
+    - `pathless`: everything in one path-less replace (the validator, 3.1 tests 7 and 20-21).
+    """
+    style = option(call, "style", "per-attribute")
+    replaced: dict[str, Any] = dict(call.args.get("with") or {})
+    added = [
+        {"op": op(call, "add"), "path": p, "value": v}
+        for p, v in (call.args.get("add") or {}).items()
+    ]
+    if style == "per-attribute":
+        own, collapsed = replaced, {}
+    elif style == "collapsed":
+        own = {path: value for path, value in replaced.items() if "[" in path}
+        collapsed = {path: value for path, value in replaced.items() if "[" not in path}
+    else:
+        own, collapsed = {}, replaced
+    operations = [{"op": op(call, "replace"), "path": p, "value": v} for p, v in own.items()]
+    if collapsed:
+        operations.append({"op": op(call, "replace"), "value": collapsed})
+    return operations + added
+
+
+@strategy("entra-patch-attributes")
+def patch_attributes(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.4 step 4, 1.6, 3.1: an update as the profile's dialect writes it."""
+    return patch(call, _user_path(call), _operations(call))
+
+
+@strategy("entra-patch-active")
+def patch_active(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.4 step 6, 1.6: disable or re-enable (`value` option) with a path;
+    `"False"`/`"True"` strings in the default job, JSON booleans with the flag."""
+    value = boolean(call, bool(call.options["value"]))
+    return patch(
+        call, _user_path(call), [{"op": op(call, "replace"), "path": "active", "value": value}]
+    )
+
+
+@strategy("entra-manager")
+def set_manager(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.4 step 5 (second pass), 3.1 tests 9-10, 3.2: the manager's id as a
+    plain string (the service), or complex `{"value": id}` (the validator: `manager_form`);
+    `manager_op` says add (set) or replace (change)."""
+    manager = call.directory.scim_id(str(call.args["manager"]))
+    value: Any = {"value": manager} if option(call, "manager_form") == "complex" else manager
+    operation = {
+        "op": op(call, option(call, "manager_op", "add")),
+        "path": MANAGER_PATH,
+        "value": value,
+    }
+    return patch(call, _user_path(call), [operation])
+
+
+@strategy("entra-remove-manager")
+def remove_manager(call: VerbCall) -> Sent:
+    """entra_onelogin.md 3.1 test 11 and 3.2: `replace` with `""` (the Logic App, also used for
+    the service, whose own shape is undocumented) or `remove` with the path (`form: remove`)."""
+    if option(call, "form") == "remove":
+        operation: dict[str, Any] = {"op": op(call, "remove"), "path": MANAGER_PATH}
+    else:
+        operation = {"op": op(call, "replace"), "path": MANAGER_PATH, "value": ""}
+    return patch(call, _user_path(call), [operation])
+
+
+@strategy("entra-patch-roles")
+def patch_roles(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.4 step 8: an app role assigned in Entra. The default job sends the role
+    object JSON-encoded as a string inside `value`; with the flag, the same objects as a POST.
+    The validator's roles are inferred from its POST bodies (3.1): it is not known to PATCH them."""
+    role = str(call.args["role"])
+    if option(call, "form") == "json-string":
+        encoded = json.dumps({"id": object_id(role), "value": role, "displayName": role})
+        entries: list[dict[str, Any]] = [{"value": encoded}]
+    else:
+        # The validator writes `primary` as the string "True" (3.1, its "25th test").
+        primary: bool | str = "True" if option(call, "role_primary") == "string" else True
+        entries = [{"primary": primary, "type": "WindowsAzureActiveDirectoryRole", "value": role}]
+    return patch(
+        call, _user_path(call), [{"op": op(call, "add"), "path": "roles", "value": entries}]
+    )
+
+
+@strategy("entra-delete-user")
+def delete_user(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.1, 1.4 step 7: the hard delete (30 days after the soft delete, or a
+    purge), `DELETE /Users/{id}`, 204 expected."""
+    return send(call, "DELETE", _user_path(call))
+
+
+@strategy("entra-page-users")
+def page_users(call: VerbCall) -> Sent:
+    """entra_onelogin.md 1.3 (Account Discovery): every user, RFC 7644 3.4.2.4 pages of
+    `page_size` (the count Entra uses is unknown), until `totalResults`."""
+    size, start = int(option(call, "page_size", 100)), 1
+    while True:
+        page = send(call, "GET", "/Users", params={"startIndex": str(start), "count": str(size)})
+        body = body_of(page)
+        total = body.get("totalResults") if isinstance(body, dict) else None
+        if not isinstance(total, int) or start + size > total:
+            return page
+        start += size

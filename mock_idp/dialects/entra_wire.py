@@ -1,0 +1,109 @@
+"""How every Entra request is written: the tenant URL's query, `+`-encoded filters, op casing.
+
+Profile options (`options:` in the profile file) that shape every request of an Entra job:
+
+- `base_query`: what the admin appended to the Tenant URL, e.g. `aadOptscim062020`
+  (entra_onelogin.md 1.6). Entra calls the URL as typed, so the flag rides on every request.
+- `ops`: `capitalised` (`Add`/`Replace`/`Remove`, the default job, 1.4 step 4) or `lowercase`
+  (the flag, 1.6, and Microsoft's SCIM Validator, 3.1).
+- `booleans`: `string` (`"True"`/`"False"`, the `Switch([IsSoftDeleted], ...)` mapping, 1.1 and
+  1.4 step 6) or `json` (the flag, 1.6).
+- `match`: the matching attribute, `userName` (the default) or `externalId` (1.1, 1.4 step 1).
+- `member_ref_null`: `"$ref": null` beside each member value (the default job, 1.5).
+- `body`: `validator` for the SCIM Validator's create bodies (3.1).
+
+A verb's own options and a step's arguments of the same name override these (`option`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote_plus, urlencode
+
+from ..strategies import PATCH_SCHEMA, VerbCall
+from ..wire import Sent, body_of, status_of
+
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+MANAGER_PATH = f"{ENTERPRISE}:manager"
+
+
+def option(call: VerbCall, name: str, default: Any = None) -> Any:
+    """A step argument wins over the verb's option, which wins over the profile's option."""
+    if name in call.args:
+        return call.args[name]
+    if name in call.options:
+        return call.options[name]
+    return call.profile.options.get(name, default)
+
+
+def query_string(call: VerbCall, params: Mapping[str, str] | None = None) -> str:
+    """The flag first, as typed after `?` in the Tenant URL, then `+`-encoded parameters.
+
+    entra_onelogin.md 1.2: real logs show `filter=externalId+eq+%22johnwong%22`.
+    """
+    parts = (
+        [str(call.profile.options["base_query"])] if call.profile.options.get("base_query") else []
+    )
+    if params:
+        parts.append(urlencode(dict(params), quote_via=quote_plus))
+    return "&".join(parts)
+
+
+def send(
+    call: VerbCall,
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    body: Any = None,
+) -> Sent:
+    """One request of the job; the query is written into the path so its encoding is Entra's."""
+    query = query_string(call, params)
+    return call.send(method, f"{path}?{query}" if query else path, json_body=body)
+
+
+def op(call: VerbCall, name: str) -> str:
+    """`add`, `replace` or `remove`, in the job's casing."""
+    return name.capitalize() if option(call, "ops", "lowercase") == "capitalised" else name
+
+
+def boolean(call: VerbCall, value: bool) -> bool | str:
+    """A boolean as the job writes it in a PATCH value."""
+    if option(call, "booleans", "json") == "string":
+        return "True" if value else "False"
+    return value
+
+
+def patch(call: VerbCall, path: str, operations: list[dict[str, Any]]) -> Sent:
+    return send(call, "PATCH", path, body={"schemas": [PATCH_SCHEMA], "Operations": operations})
+
+
+def random_guid(call: VerbCall, salt: str) -> str:
+    """A GUID no server has seen, yet the same on a replay of the item (same seed)."""
+    digest = hashlib.sha256(f"{call.directory.seed}:{salt}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def object_id(name: str) -> str:
+    """An Entra objectId for a directory object: a GUID, stable for the name."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"entra:{name}"))
+
+
+def first_id(sent: Sent) -> str | None:
+    """The id of the first resource of a ListResponse, if it found one."""
+    body = body_of(sent)
+    if not isinstance(body, dict) or not body.get("totalResults"):
+        return None
+    resources = body.get("Resources")
+    first = resources[0] if isinstance(resources, list) and resources else None
+    return str(first["id"]) if isinstance(first, dict) and first.get("id") else None
+
+
+def remember_created(sent: Sent, ids: dict[str, str], alias: str) -> None:
+    """Entra caches the target `id` of what it created and uses it for every later call (1.1)."""
+    body = body_of(sent)
+    if status_of(sent) == 201 and isinstance(body, dict) and body.get("id"):
+        ids[alias] = str(body["id"])

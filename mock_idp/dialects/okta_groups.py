@@ -1,0 +1,175 @@
+"""Okta Group Push (okta.md 2.8): find or create the group, then push its members.
+
+OIN apps PATCH: adds as `{"op":"add","path":"members","value":[{value, display}]}` (member
+objects without `type`), removals as `members[value eq "..."]`, Push Now as a full `replace`
+(`[]` for an empty group), a rename as a path-less `replace` carrying the group's `id` inside
+`value`. AIW apps PUT the group with its whole member list instead. Okta knows which members it
+pushed, so it keeps them (`directory.facts["push"]`, also what the IdP reports to scenarios).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall
+from ..wire import Sent, body_of, status_of
+from .okta import answered
+from .okta_wire import FIRST_PAGE, okta_strategy, send
+
+
+def _aliases(value: Any) -> list[str]:
+    return [str(alias) for alias in value or []]
+
+
+def pushed(call: VerbCall) -> dict[str, Any]:
+    """Okta's record of one pushed group: its name and the members it pushed, by alias."""
+    alias = str(call.args["group"])
+    groups: Any = call.directory.facts.setdefault("push", {})
+    record: dict[str, Any] = groups.setdefault(alias, {"members": []})
+    record["displayName"] = call.directory.group_name(alias)
+    record["id"] = call.directory.group_ids.get(alias, "")
+    return record
+
+
+def member_object(call: VerbCall, alias: str) -> dict[str, str]:
+    """okta.md 2.8: `value` and `display` (the userName), no `type` (SCIM-SDK#419)."""
+    person = call.directory.person(alias)
+    return {"value": call.directory.scim_id(alias), "display": person.user_name}
+
+
+def find_group(call: VerbCall, name: str) -> tuple[Sent, str | None]:
+    """The link flow's lookup: `displayName eq`, with startIndex=1&count=100 (okta.md 2.8)."""
+    params = {"filter": f'displayName eq "{name}"', **FIRST_PAGE}
+    lookup = send(call, "GET", "/Groups", params=params)
+    body = body_of(lookup)
+    resources = body.get("Resources") if isinstance(body, dict) else None
+    first = resources[0] if isinstance(resources, list) and resources else None
+    found = first.get("id") if isinstance(first, dict) else None
+    return lookup, str(found) if found else None
+
+
+def _patch(call: VerbCall, operations: list[dict[str, Any]]) -> Sent:
+    body = {"schemas": [PATCH_SCHEMA], "Operations": operations}
+    return send(call, "PATCH", f"/Groups/{call.group_id()}", json_body=body)
+
+
+def _put(call: VerbCall, record: dict[str, Any]) -> Sent:
+    """okta.md 2.8 (AIW): the group's displayName and its whole member list."""
+    body = {
+        "schemas": [GROUP_SCHEMA],
+        "displayName": record["displayName"],
+        "members": [member_object(call, alias) for alias in record["members"]],
+    }
+    return send(call, "PUT", f"/Groups/{call.group_id()}", json_body=body)
+
+
+def _create(call: VerbCall, name: str) -> Sent:
+    body = {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []}
+    created = send(call, "POST", "/Groups", json_body=body)
+    answer = body_of(created)
+    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
+        call.directory.group_ids[str(call.args["group"])] = str(answer["id"])
+    return created
+
+
+@okta_strategy("okta-push-group")
+def push_group(call: VerbCall) -> Sent:
+    """okta.md 2.8: look the group up by displayName; link it, or POST it with `members: []`;
+    then push its members (PATCH add after a create, Push Now's replace after a link; PUT for
+    AIW). Returns the POST (or the lookup that linked), whose id the scenario saves."""
+    alias = str(call.args["group"])
+    lookup, found = find_group(call, call.directory.group_name(alias))
+    if not answered(lookup):
+        return lookup
+    if found is not None:
+        call.directory.group_ids[alias] = found
+        result = lookup
+    else:
+        result = _create(call, call.directory.group_name(alias))
+        if status_of(result) != 201:
+            return result
+    record = pushed(call)
+    record["members"] = _aliases(call.args.get("members"))
+    if found is None and not record["members"]:
+        return result  # created empty: nothing to push
+    if call.options.get("put"):
+        _put(call, record)
+    else:
+        members = [member_object(call, member) for member in record["members"]]
+        op = "replace" if found is not None else "add"
+        _patch(call, [{"op": op, "path": "members", "value": members}])
+    return result
+
+
+def _changed(call: VerbCall) -> tuple[list[str], list[str]]:
+    """(added, removed) aliases: `members` under the verb's op, or explicit `add` / `remove`."""
+    op = call.options.get("op")
+    members = _aliases(call.args.get("members"))
+    added = _aliases(call.args.get("add")) + (members if op == "add" else [])
+    removed = _aliases(call.args.get("remove")) + (members if op == "remove" else [])
+    return added, removed
+
+
+def _apply(record: dict[str, Any], added: list[str], removed: list[str]) -> None:
+    kept = [alias for alias in record["members"] if alias not in removed]
+    record["members"] = kept + [alias for alias in added if alias not in kept]
+
+
+@okta_strategy("okta-patch-members")
+def patch_members(call: VerbCall) -> Sent:
+    """okta.md 2.8 (OIN): removals by `members[value eq "..."]`, then one add, in one PATCH."""
+    added, removed = _changed(call)
+    operations: list[dict[str, Any]] = [
+        {"op": "remove", "path": f'members[value eq "{call.directory.scim_id(alias)}"]'}
+        for alias in removed
+    ]
+    if added:
+        value = [member_object(call, alias) for alias in added]
+        operations.append({"op": "add", "path": "members", "value": value})
+    _apply(pushed(call), added, removed)
+    return _patch(call, operations)
+
+
+@okta_strategy("okta-push-now")
+def push_now(call: VerbCall) -> Sent:
+    """okta.md 2.8 (OIN, Push Now): a full overwrite, `"value": []` for an empty group."""
+    record = pushed(call)
+    if "members" in call.args:
+        record["members"] = _aliases(call.args["members"])
+    value = [member_object(call, alias) for alias in record["members"]]
+    return _patch(call, [{"op": "replace", "path": "members", "value": value}])
+
+
+def rename(call: VerbCall) -> str:
+    """The new name (`to`, under the run's prefix), which the directory now knows the group by."""
+    alias = str(call.args["group"])
+    name = f"{call.directory.run_prefix}-{call.args['to']}"
+    call.directory.group_names[alias] = name
+    return name
+
+
+@okta_strategy("okta-rename-group")
+def rename_group(call: VerbCall) -> Sent:
+    """okta.md 2.8 (OIN): path-less replace with the group's own `id` inside `value`."""
+    value = {"id": call.group_id(), "displayName": rename(call)}
+    pushed(call)
+    return _patch(call, [{"op": "replace", "value": value}])
+
+
+@okta_strategy("okta-put-group")
+def put_group(call: VerbCall) -> Sent:
+    """okta.md 2.8 (AIW): every membership change and rename is a PUT of the whole group."""
+    if call.options.get("rename"):
+        rename(call)
+    record = pushed(call)
+    if call.options.get("op") == "replace":
+        record["members"] = _aliases(call.args.get("members"))
+    else:
+        _apply(record, *_changed(call))
+    return _put(call, record)
+
+
+@okta_strategy("okta-delete-group")
+def delete_group(call: VerbCall) -> Sent:
+    """okta.md 2.8: unlinking with "Delete the group in the target app" sends DELETE (204)."""
+    return send(call, "DELETE", f"/Groups/{call.group_id()}")

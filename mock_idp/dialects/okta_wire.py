@@ -1,0 +1,96 @@
+"""How every Okta strategy puts a request on the wire: Okta's headers, and 429 retries on demand.
+
+Retries happen only when a step asks for them (`retry_429: true`, the scenarios about rate
+limiting, okta.md 4); everywhere else a 429 is the answer the scenario judges. What the retries
+did is reported in `directory.facts["rate_limit"]`, for `expect: {idp: ...}`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..strategies import Strategy, VerbCall, strategy
+from ..wire import Sent
+from . import okta_rate_limit as rate_limit
+from .okta_rate_limit import RetryPolicy, SystemClock, send_with_retries
+
+# okta.md 1: the existence check always carries these; Okta pages 100 at a time (2.2).
+PAGE_SIZE = 100
+FIRST_PAGE = {"startIndex": "1", "count": str(PAGE_SIZE)}
+DEFAULT_BUDGET_SECONDS = 30.0
+
+# Tests replace it to run Okta's waits in no time.
+CLOCK: rate_limit.Clock = SystemClock()
+
+
+def okta_strategy(name: str) -> Callable[[Strategy], Strategy]:
+    """Register a strategy that starts a fresh rate-limit report when its step retries 429."""
+
+    def register(function: Strategy) -> Strategy:
+        def run(call: VerbCall) -> Sent:
+            if call.args.get("retry_429"):
+                call.directory.facts["rate_limit"] = _empty_report()
+            return function(call)
+
+        return strategy(name)(functools.wraps(function)(run))
+
+    return register
+
+
+def _headers(call: VerbCall, has_body: bool, extra: Mapping[str, str] | None) -> dict[str, str]:
+    # okta.md 1: Content-Type goes "on bodies additionally", not on GET or DELETE.
+    headers = {
+        name: value
+        for name, value in call.profile.headers.items()
+        if has_body or name.lower() != "content-type"
+    }
+    headers.update(extra or {})
+    return headers
+
+
+def send(
+    call: VerbCall,
+    method: str,
+    path: str,
+    *,
+    json_body: Any = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Sent:
+    """One Okta request; with `retry_429` on the step, retried the way okta.md 4 says."""
+    chosen = _headers(call, json_body is not None, headers)
+
+    def once() -> Sent:
+        return call.wire.send(method, path, headers=chosen, json_body=json_body, params=params)
+
+    if not call.args.get("retry_429"):
+        return once()
+    sent, attempts = send_with_retries(once, RetryPolicy(CLOCK, _budget(call)))
+    _report(call, method, path, attempts)
+    return sent
+
+
+def _budget(call: VerbCall) -> float:
+    """The run's per-request `--timeout`, read off the harness's transport when there is one."""
+    transport = getattr(call.wire, "transport", None)
+    options = getattr(transport, "options", None)
+    timeout = getattr(options, "timeout", None)
+    return float(timeout) if isinstance(timeout, int | float) else DEFAULT_BUDGET_SECONDS
+
+
+def _report(call: VerbCall, method: str, path: str, attempts: rate_limit.Attempts) -> None:
+    report: Any = call.directory.facts.setdefault("rate_limit", _empty_report())
+    report["requests"].append({"method": method, "path": path, **attempts.to_fact()})
+    report["throttled"] += len(attempts.retry_after)
+    report["unusable_retry_after"] += sum(
+        1 for header in attempts.retry_after if not rate_limit.is_seconds(header)
+    )
+    report["gave_up"] = report["gave_up"] or attempts.gave_up is not None
+
+
+def _empty_report() -> dict[str, Any]:
+    """What `facts["rate_limit"]` holds for one step: 429s met, unusable Retry-After headers
+    among them (okta.md 4: those cost 5 minutes), whether Okta gave up, and each request."""
+    return {"throttled": 0, "unusable_retry_after": 0, "gave_up": False, "requests": []}

@@ -1,0 +1,80 @@
+"""OneLogin and groups (entra_onelogin.md 4.3 step 5, 4.4): it pulls the app's group catalogue
+with `GET /Groups` ("Refresh"), and rules set memberships by `PATCH /Groups/{id}`.
+
+OneLogin does not document its PATCH body; the notes assume RFC-style `add`/`remove` of
+`members` with a value list (4.3 step 5), and so does this mock. OneLogin never deletes groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall, strategy
+from ..wire import Sent, body_of, status_of
+
+
+def _catalogue(call: VerbCall) -> tuple[Sent, dict[str, str]]:
+    """`GET /Groups`, no filter (OneLogin's sample ignores one): displayName -> id."""
+    listed = call.send("GET", "/Groups")
+    body = body_of(listed)
+    resources = body.get("Resources") if isinstance(body, dict) else None
+    groups = {
+        str(group["displayName"]): str(group["id"])
+        for group in resources or []
+        if isinstance(group, dict) and group.get("id") and group.get("displayName")
+    }
+    return listed, groups
+
+
+@strategy("onelogin-pull-groups")
+def pull_groups(call: VerbCall) -> Sent:
+    """entra_onelogin.md 4.4: "Refresh" learns the app's groups; `groups` maps the aliases rules
+    will use to the displayNames the app gave them. `facts["pull_groups"]` lists those found."""
+    wanted: Mapping[str, Any] = call.args.get("groups") or {}
+    listed, groups = _catalogue(call)
+    found = []
+    for alias, name in wanted.items():
+        call.directory.group_names[str(alias)] = str(name)
+        if str(name) in groups:
+            call.directory.group_ids[str(alias)] = groups[str(name)]
+            found.append(str(alias))
+    call.directory.facts["pull_groups"] = {"found": found, "listed": len(groups)}
+    return listed
+
+
+def _patch_members(call: VerbCall, op: str) -> Sent:
+    value = [{"value": call.directory.scim_id(str(user))} for user in call.args.get("members", [])]
+    body = {
+        "schemas": [PATCH_SCHEMA],
+        "Operations": [{"op": op, "path": "members", "value": value}],
+    }
+    return call.send("PATCH", f"/Groups/{call.group_id()}", json_body=body)
+
+
+@strategy("onelogin-push-group")
+def push_group(call: VerbCall) -> Sent:
+    """entra_onelogin.md 4.3 step 5, 4.4: the catalogue first; a rule naming a group the app
+    lacks creates it ("Create Group" is in OneLogin's call list; its body is not documented, so
+    only `displayName`), then the members are set by PATCH. Returns the POST, or the listing."""
+    alias = str(call.args["group"])
+    name = call.directory.group_name(alias)
+    listed, groups = _catalogue(call)
+    answer: Sent = listed
+    if name in groups:
+        call.directory.group_ids[alias] = groups[name]
+    else:
+        body = {"schemas": [GROUP_SCHEMA], "displayName": name}
+        answer = call.send("POST", "/Groups", json_body=body)
+        created = body_of(answer)
+        if status_of(answer) == 201 and isinstance(created, dict) and created.get("id"):
+            call.directory.group_ids[alias] = str(created["id"])
+    if call.args.get("members") and alias in call.directory.group_ids:
+        _patch_members(call, "add")
+    return answer
+
+
+@strategy("onelogin-patch-members")
+def patch_members(call: VerbCall) -> Sent:
+    """entra_onelogin.md 4.3 step 5: a rule's membership change, `add` or `remove` (`op`)."""
+    return _patch_members(call, str(call.options["op"]))

@@ -1,0 +1,56 @@
+"""Ping Identity's SCIM provisioner (PingOne / PingFederate), entra_onelogin.md 5.
+
+Two things differ from a plain RFC client, each an admin setting: the user lookup is the
+admin's **filter expression** (`username Eq "%s"`: capitalised operator, lower-case attribute),
+and the **Remove User Action** is Disable (Ping's default) or Delete. Everything else in the
+profile is the RFC strategies: Ping's update and group wire shapes are not documented (5).
+"""
+
+from __future__ import annotations
+
+from ..strategies import PATCH_SCHEMA, VerbCall, strategy, user_body
+from ..wire import Sent, body_of, status_of
+
+
+def _identifier(call: VerbCall) -> str:
+    """The unique user identifier the admin picked: `userName` (default) or `email`."""
+    person = call.person()
+    chosen = call.profile.options.get("unique_identifier", "userName")
+    return person.email if chosen == "email" else person.user_name
+
+
+@strategy("ping-filter-then-create")
+def filter_then_create(call: VerbCall) -> Sent:
+    """entra_onelogin.md 5 (Ping): the filter expression override with `%s` for the value;
+    link the user found, else POST the user."""
+    expression = str(call.profile.options.get("filter_expression", 'userName eq "%s"'))
+    lookup = call.send(
+        "GET", "/Users", params={"filter": expression.replace("%s", _identifier(call))}
+    )
+    body = body_of(lookup)
+    resources = (
+        body.get("Resources") if isinstance(body, dict) and body.get("totalResults") else None
+    )
+    person = call.person()
+    if isinstance(resources, list) and resources and isinstance(resources[0], dict):
+        call.directory.scim_ids[person.alias] = str(resources[0]["id"])
+        return lookup
+    created = call.send("POST", "/Users", json_body=user_body(person, call.args.get("with")))
+    answer = body_of(created)
+    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
+        call.directory.scim_ids[person.alias] = str(answer["id"])
+    return created
+
+
+@strategy("ping-remove-user")
+def remove_user(call: VerbCall) -> Sent:
+    """entra_onelogin.md 5 (Ping): the Remove User Action, `disable` (Ping's default: the user is
+    set inactive, by PATCH here, an inferred shape) or `delete` (DELETE /Users/{id})."""
+    action = call.args.get("action") or call.profile.options.get("remove_action", "disable")
+    path = f"/Users/{call.user_id()}"
+    if action == "delete":
+        return call.send("DELETE", path)
+    operation = {"op": "replace", "path": "active", "value": False}
+    return call.send(
+        "PATCH", path, json_body={"schemas": [PATCH_SCHEMA], "Operations": [operation]}
+    )

@@ -1,0 +1,126 @@
+"""Failure blocks of the summary page: for each broken check, everything needed to fix it.
+
+Check, level and reference; expected vs actual; the scenario file, line and step; the request and
+the response; a curl line that sends it again. Checks judged on the same exchange share a block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .html import Markup, join, tag
+from .model import Item, RunView, rank
+from .sections import badge, section
+from .text import value_text, where
+from .transcript import exchange_block, summary_line
+
+Record = Mapping[str, Any]
+
+
+def _finding(finding: Record) -> Markup:
+    parts: list[object] = [tag("p", finding["message"])]
+    if finding.get("expected") is not None or finding.get("actual") is not None:
+        parts.append(
+            tag(
+                "dl",
+                tag("dt", "Expected"), tag("dd", tag("code", value_text(finding.get("expected")))),
+                tag("dt", "Actual"), tag("dd", tag("code", value_text(finding.get("actual")))),
+                class_="ea",
+            )
+        )  # fmt: skip
+    return tag("div", *parts, class_="finding")
+
+
+def _check(item: Item, check: Record) -> Markup:
+    return tag(
+        "div",
+        tag(
+            "p",
+            tag("span", check["level"], class_=f"badge level {check['level']}"), " ",
+            tag("code", check["check"]), " ", check["title"], " ",
+            tag("span", f"({check['ref']})", class_="muted"),
+        ),
+        tag("p", "Scenario ", tag("code", where(item, check)), class_="muted"),
+        *(_finding(finding) for finding in check["findings"]),
+        class_="check",
+    )  # fmt: skip
+
+
+def _by_exchange(checks: Iterable[Record]) -> dict[int, list[Record]]:
+    grouped: dict[int, list[Record]] = {}
+    for check in checks:
+        grouped.setdefault(int(check["sequence"]), []).append(check)
+    return grouped
+
+
+def _exchange(item: Item, sequence: int) -> Markup:
+    recorded = item.exchange(sequence)
+    if recorded is None:
+        return tag("p", "No exchange was recorded for this check.", class_="muted")
+    before = [
+        r for r in item.exchanges
+        if r["step"] == recorded["step"] and r["sequence"] < sequence and r["step"] >= 0
+    ]  # fmt: skip
+    context: list[object] = []
+    if before:
+        lines = "\n".join(summary_line(r) for r in before)
+        context = [tag("h4", "Earlier in the same step"), tag("pre", lines)]
+    return join([*context, exchange_block(recorded)])
+
+
+def _block(item: Item, anchor: str, levels: Sequence[str]) -> Markup:
+    parts: list[object] = [
+        tag("h3", badge(item.shown_outcome), " ", tag("code", item.scenario), " with ",
+            tag("code", item.profile)),
+        tag("p", item.title, class_="muted"),
+    ]  # fmt: skip
+    if item.reason:
+        parts.append(tag("p", item.reason))
+    for sequence, checks in _by_exchange(item.broken(*levels)).items():
+        parts += [_check(item, check) for check in checks]
+        parts.append(_exchange(item, sequence))
+    if not item.broken(*levels) and item.exchanges:
+        parts += [tag("h4", "Last exchange before it stopped"), exchange_block(item.exchanges[-1])]
+    return tag("article", *parts, class_=f"failure f-{item.shown_outcome}", id=anchor)
+
+
+def _listing(anchor: str, title: str, blocks: list[Markup], empty: str) -> Markup:
+    return section(anchor, title, join(blocks) if blocks else tag("p", empty))
+
+
+def failures(view: RunView, links: Mapping[str, str]) -> Markup:
+    """FAIL and ERROR first, then WARN; expected failures are kept for their own section."""
+    failing = sorted(
+        (i for i in view.items if i.outcome in ("FAIL", "ERROR") and not i.expected),
+        key=lambda i: (rank(i.outcome), i.item),
+    )
+    warned = [i for i in view.items if i.outcome == "WARN"]
+    return join([
+        _listing("failures", "Failures",
+                 [_block(i, links[i.item], ("MUST", "SHOULD")) for i in failing], "None."),
+        _listing("warnings", "Warnings (SHOULD broken)",
+                 [_block(i, links[i.item], ("SHOULD",)) for i in warned], "None."),
+    ])  # fmt: skip
+
+
+def expected(view: RunView, links: Mapping[str, str], rules: Markup) -> Markup:
+    blocks = [_block(i, links[i.item], ("MUST", "SHOULD")) for i in view.items if i.expected]
+    if not blocks and not view.baseline:
+        return Markup()
+    return section(
+        "expected", "Expected failures (baseline)", rules,
+        join(blocks) if blocks else tag("p", "No item failed as the baseline expected."),
+    )  # fmt: skip
+
+
+def notes(view: RunView) -> Markup:
+    """Broken MAY checks change no outcome; they are listed so nothing is hidden."""
+    rows = [
+        tag("li", tag("code", c["check"]), f" in {i.item}: ",
+            "; ".join(str(f["message"]) for f in c["findings"]))
+        for i in view.items for c in i.broken("MAY")
+    ]  # fmt: skip
+    if not rows:
+        return Markup()
+    return section("notes", "Notes (MAY broken)", tag("ul", *rows))

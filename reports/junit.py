@@ -1,0 +1,106 @@
+"""`junit.xml` from the records: one testsuite per IdP profile, one testcase per scenario x profile.
+
+The layout is the one Jenkins, GitLab and pytest's own `xunit1` agree on: `testsuites` >
+`testsuite` (properties, testcases) > `testcase` (properties, then skipped | failure | error, then
+system-out). Text from the server may hold anything, so characters XML 1.0 cannot carry
+(control characters, lone surrogates) are removed before ElementTree escapes the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree
+
+from .model import Item, RunView
+from .text import describe, headline
+
+# XML 1.0 section 2.2: everything outside these ranges may not appear in a document at all.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MESSAGE_LIMIT = 1000
+
+
+def clean(text: object) -> str:
+    return _NOT_XML.sub("", str(text))
+
+
+def _element(parent: ElementTree.Element, kind: str, text: str = "", **attributes: object) -> None:
+    child = ElementTree.SubElement(parent, kind, {k: clean(v) for k, v in attributes.items()})
+    if text:
+        child.text = clean(text)
+
+
+def _properties(parent: ElementTree.Element, values: dict[str, object]) -> None:
+    box = ElementTree.SubElement(parent, "properties")
+    for name, value in values.items():
+        if value not in ("", None, ()):
+            _element(box, "property", name=name, value=value)
+
+
+def _outcome(case: ElementTree.Element, item: Item) -> None:
+    message = clean(headline(item))[:MESSAGE_LIMIT]
+    if item.expected:
+        # As pytest writes an xfail: the gate did not count it, so CI must not either.
+        _element(case, "skipped", type="expected-failure", message=f"expected failure: {message}")
+    elif item.outcome == "FAIL":
+        _element(case, "failure", describe(item), type="FAIL", message=message)
+    elif item.outcome == "ERROR":
+        _element(case, "error", describe(item), type="ERROR", message=message)
+    elif item.outcome == "SKIP":
+        _element(case, "skipped", type="SKIP", message=message)
+
+
+def _testcase(suite: ElementTree.Element, item: Item) -> None:
+    case = ElementTree.SubElement(
+        suite,
+        "testcase",
+        classname=clean(item.scenario),
+        name=clean(item.item),
+        time=f"{item.duration_ms / 1000:.3f}",
+    )
+    _properties(case, {
+        "scimcert.outcome": item.outcome,
+        "scimcert.expected-failure": "true" if item.expected else "",
+        "scimcert.profile": item.profile,
+        "scimcert.scenario-file": item.source,
+        "scimcert.reason": item.reason,
+        "scimcert.warned-checks": " ".join(c["check"] for c in item.broken("SHOULD")),
+    })  # fmt: skip
+    _outcome(case, item)
+    if item.outcome != "PASS":
+        # WARN passes, but its reasons must still reach a CI log: system-out carries them.
+        _element(case, "system-out", describe(item))
+
+
+def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
+    items = [item for item in view.items if item.profile == profile]
+    counted = [item for item in items if not item.expected]
+    suite = ElementTree.SubElement(
+        root,
+        "testsuite",
+        name=clean(f"scimcert[{profile}]"),
+        tests=str(len(items)),
+        failures=str(sum(item.outcome == "FAIL" for item in counted)),
+        errors=str(sum(item.outcome == "ERROR" for item in counted)),
+        skipped=str(sum(item.outcome == "SKIP" or item.expected for item in items)),
+        time=f"{sum(item.duration_ms for item in items) / 1000:.3f}",
+        timestamp=clean(view.header.get("started_at", "")),
+    )
+    header = view.header
+    _properties(suite, {
+        "scimcert.run-id": header.get("run_id"), "scimcert.seed": header.get("seed"),
+        "scimcert.target": header.get("target"), "scimcert.profile": profile,
+    })  # fmt: skip
+    for item in items:
+        _testcase(suite, item)
+
+
+def render(view: RunView) -> bytes:
+    root = ElementTree.Element("testsuites", name="scimcert")
+    for profile in view.profiles:
+        _suite(root, view, profile)
+    suites = list(root)
+    for name in ("tests", "failures", "errors", "skipped"):
+        root.set(name, str(sum(int(suite.get(name, "0")) for suite in suites)))
+    ElementTree.indent(root)
+    document: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"

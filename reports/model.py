@@ -1,0 +1,144 @@
+"""A read-only view of one run's records, shared by every reporter.
+
+Reporters read the records the harness wrote (`results.jsonl`); they never decide an outcome.
+This module only groups what is already there: each item with its checks and exchanges, the
+baseline's verdict on it, the run's header and end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .aliases import resolve_records
+
+Record = Mapping[str, Any]
+# Worst first: the order failures are listed in, and the order a verdict is read from.
+ORDER = ("FAIL", "ERROR", "WARN", "SKIP", "PASS")
+LEVELS = ("MUST", "SHOULD", "MAY")
+INTERRUPTED = "the item did not finish (the run was interrupted)"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scenario x profile: what it was, how it ended, and everything it recorded."""
+
+    item: str
+    scenario: str
+    profile: str
+    title: str
+    source: str
+    outcome: str
+    reason: str
+    duration_ms: float
+    expected: bool
+    checks: tuple[Record, ...]
+    exchanges: tuple[Record, ...]
+
+    def broken(self, *levels: str) -> list[Record]:
+        wanted = levels or LEVELS
+        return [c for c in self.checks if not c["passed"] and c["level"] in wanted]
+
+    def exchange(self, sequence: int) -> Record | None:
+        return next((e for e in self.exchanges if e["sequence"] == sequence), None)
+
+    @property
+    def shown_outcome(self) -> str:
+        """The outcome with the baseline's word on it: an expected FAIL is shown apart."""
+        return "EXPECTED" if self.expected else self.outcome
+
+
+@dataclass(frozen=True)
+class RunView:
+    header: Record
+    end: Record | None
+    items: tuple[Item, ...]
+    catalogue: Mapping[str, Record] = field(default_factory=dict)
+    baseline: tuple[Record, ...] = ()
+
+    @property
+    def profiles(self) -> list[str]:
+        """The header's order (the order they were selected), then any profile only items name."""
+        listed = [str(p) for p in self.header.get("profiles", ())]
+        seen = {item.profile for item in self.items}
+        return [p for p in listed if p in seen] + sorted(seen - set(listed))
+
+    @property
+    def scenarios(self) -> list[str]:
+        return sorted({item.scenario for item in self.items})
+
+    def titles(self) -> dict[str, str]:
+        return {item.scenario: item.title for item in self.items}
+
+    def gated_outcomes(self) -> list[str]:
+        """What the gate counted: an expected failure is not a failure."""
+        return ["PASS" if item.expected else item.outcome for item in self.items]
+
+
+def verdict(outcomes: Iterable[str]) -> str:
+    seen = set(outcomes)
+    return next((outcome for outcome in ORDER if outcome in seen), "PASS")
+
+
+def rank(outcome: str) -> int:
+    return ORDER.index(outcome) if outcome in ORDER else len(ORDER)
+
+
+def _of(records: Iterable[Record], kind: str) -> list[Record]:
+    return [record for record in records if record.get("event") == kind]
+
+
+def _by_item(records: Iterable[Record]) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = {}
+    for record in records:
+        grouped.setdefault(str(record["item"]), []).append(record)
+    return grouped
+
+
+def _item(started: Record, finished: Record | None, parts: dict[str, list[Record]]) -> Item:
+    name = str(started["item"])
+    end = finished or {}
+    return Item(
+        item=name,
+        scenario=str(started["scenario"]),
+        profile=str(started["profile"]),
+        title=str(started.get("title", "")),
+        source=str(started.get("source", "")),
+        outcome=str(end.get("outcome", "ERROR")),
+        reason=str(end.get("reason", "")) if finished else INTERRUPTED,
+        duration_ms=float(end.get("duration_ms", 0.0)),
+        expected=False,
+        checks=tuple(parts.get(f"c:{name}", ())),
+        exchanges=tuple(parts.get(f"x:{name}", ())),
+    )
+
+
+def _items(records: Sequence[Record], expected: set[str]) -> tuple[Item, ...]:
+    finished = {str(r["item"]): r for r in _of(records, "ItemFinished")}
+    parts = {f"c:{k}": v for k, v in _by_item(_of(records, "CheckEvaluated")).items()}
+    parts |= {f"x:{k}": v for k, v in _by_item(_of(records, "ExchangeRecorded")).items()}
+    built = []
+    for started in _of(records, "ItemStarted"):
+        item = _item(started, finished.get(str(started["item"])), parts)
+        if item.item in expected and item.outcome == "FAIL":
+            item = replace(item, expected=True)
+        built.append(item)
+    return tuple(built)
+
+
+def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -> RunView:
+    """Group the records of one run; old check ids are read as their current ones."""
+    records = resolve_records(records, aliases or {})
+    header = next(iter(_of(records, "RunStarted")), {})
+    end = next(iter(_of(records, "RunFinished")), None)
+    catalogue = {str(c["id"]): c for r in _of(records, "ChecksRegistered") for c in r["checks"]}
+    applied = next(iter(_of(records, "BaselineApplied")), {})
+    expected = {str(name) for name in applied.get("expected", ())}
+    return RunView(
+        header=header,
+        end=end,
+        items=_items(records, expected),
+        catalogue=catalogue,
+        baseline=tuple(applied.get("rules", ())),
+    )

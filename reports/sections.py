@@ -1,0 +1,158 @@
+"""The overview of the summary page: header, verdicts, matrix, counts, what was not verified."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from .html import Markup, join, table, tag
+from .model import LEVELS, ORDER, Item, RunView, verdict
+
+SHOWN = (*ORDER, "EXPECTED")
+
+
+def anchors(view: RunView) -> dict[str, str]:
+    """A stable, unique HTML id per item, so matrix cells can link to their failure."""
+    found: dict[str, str] = {}
+    for index, item in enumerate(view.items):
+        found[item.item] = f"item-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", item.item).strip("-")
+    return found
+
+
+def outcome_cell(outcome: str, link: str | None = None) -> Markup:
+    label = "FAIL (expected)" if outcome == "EXPECTED" else outcome
+    content = tag("a", label, href=f"#{link}") if link else label
+    return tag("td", content, class_=f"o {outcome}")
+
+
+def section(anchor: str, title: str, *content: object) -> Markup:
+    return tag("section", tag("h2", title), *content, id=anchor)
+
+
+def badge(outcome: str) -> Markup:
+    return tag("span", outcome, class_=f"badge {outcome}")
+
+
+def _fact(name: str, value: object) -> Markup:
+    return join([tag("dt", name), tag("dd", value)])
+
+
+def _replay(view: RunView) -> str:
+    """The command that sends the same requests with the same data (DESIGN.md, reproducible)."""
+    header = view.header
+    idp = f" --idp {','.join(view.profiles)}" if view.profiles else ""
+    return (
+        f"scimcert run --url {header.get('target', '')}{idp} "
+        f"--seed {header.get('seed', '')} --run-id {header.get('run_id', '')}"
+    )
+
+
+def header(view: RunView) -> Markup:
+    run, end = view.header, view.end
+    overall = verdict(view.gated_outcomes())
+    versions = run.get("versions", {}) or {}
+    facts = [
+        _fact("Target", tag("code", run.get("target", ""))),
+        _fact("Run id", tag("code", run.get("run_id", ""))),
+        _fact("Seed", tag("code", run.get("seed", ""))),
+        _fact("Profiles", ", ".join(view.profiles) or "none"),
+        _fact("Started", run.get("started_at", "")),
+        _fact("Finished", end.get("finished_at", "") if end else "not finished (interrupted)"),
+        _fact("Exit code", end["exit_code"] if end else "none"),
+        _fact("Versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+        _fact("Replay", tag("code", _replay(view))),
+    ]
+    parts: list[object] = [tag("h1", "SCIM certification: ", badge(overall))]
+    if run.get("insecure"):
+        parts.append(tag("p", tag("strong", "TLS certificates were not verified (--insecure).")))
+    parts.append(tag("dl", *facts, class_="facts"))
+    return join(parts)
+
+
+def _counts(items: Iterable[Item]) -> Counter[str]:
+    return Counter(item.shown_outcome for item in items)
+
+
+def profiles(view: RunView) -> Markup:
+    rows = []
+    for profile in view.profiles:
+        items = [item for item in view.items if item.profile == profile]
+        counts = _counts(items)
+        gated = ["PASS" if item.expected else item.outcome for item in items]
+        rows.append([
+            profile, outcome_cell(verdict(gated)),
+            *(tag("td", counts[name], class_="n") for name in SHOWN),
+        ])  # fmt: skip
+    grid = table(["Profile", "Verdict", *SHOWN], rows)
+    return section("profiles", "Verdict by IdP profile", tag("div", grid, class_="scroll"))
+
+
+def matrix(view: RunView, links: Mapping[str, str]) -> Markup:
+    cells = {(item.scenario, item.profile): item for item in view.items}
+    titles = view.titles()
+    rows = []
+    for scenario in view.scenarios:
+        row: list[object] = [
+            tag("td", tag("code", scenario), tag("div", titles[scenario], class_="muted"))
+        ]
+        for profile in view.profiles:
+            item = cells.get((scenario, profile))
+            if item is None:
+                row.append(tag("td", "n/a", class_="muted", title="not selected for this profile"))
+            else:
+                link = links[item.item] if item.shown_outcome not in ("PASS", "SKIP") else None
+                row.append(outcome_cell(item.shown_outcome, link))
+        rows.append(row)
+    grid = table(["Scenario", *view.profiles], rows, class_="matrix")
+    return section("matrix", "Scenarios x profiles", tag("div", grid, class_="scroll"))
+
+
+def counts(view: RunView) -> Markup:
+    by_outcome = _counts(view.items)
+    outcome_rows = [[outcome_cell(name), tag("td", by_outcome[name], class_="n")] for name in SHOWN]
+    checks = [check for item in view.items for check in item.checks]
+    held = Counter((c["level"], c["passed"]) for c in checks)
+    effect = {"MUST": "FAIL", "SHOULD": "WARN", "MAY": "note only"}
+    level_rows = [
+        [level, tag("td", held[(level, True)], class_="n"),
+         tag("td", held[(level, False)], class_="n"), effect[level]]
+        for level in LEVELS
+    ]  # fmt: skip
+    return section(
+        "counts", "Counts",
+        tag("div",
+            tag("div", table(["Items", "Count"], outcome_rows), class_="scroll"),
+            tag("div", table(["Checks", "Held", "Broken", "A break means"], level_rows),
+                class_="scroll"),
+            class_="pair"),
+    )  # fmt: skip
+
+
+def not_verified(view: RunView) -> Markup:
+    """Plainly: what the run could not judge, grouped by why."""
+    by_reason: dict[str, list[Item]] = {}
+    for item in view.items:
+        if item.outcome in ("SKIP", "ERROR"):
+            # The runner words a skip "not verified: ..."; under this heading that is said once.
+            reason = item.reason.removeprefix("not verified: ")
+            by_reason.setdefault(f"{item.outcome}: {reason}", []).append(item)
+    if not by_reason:
+        return section(
+            "not-verified", "Not verified", tag("p", "Everything selected was verified.")
+        )
+    entries = [
+        tag("li", reason, tag("div", ", ".join(i.item for i in items), class_="muted"))
+        for reason, items in sorted(by_reason.items())
+    ]
+    return section("not-verified", "Not verified", tag("ul", *entries))
+
+
+def baseline_rules(view: RunView) -> Markup:
+    if not view.baseline:
+        return Markup()
+    rows = [[rule["check"], rule["scenario"], rule["profile"]] for rule in view.baseline]
+    return join([
+        tag("p", "The baseline lists these expected failures; they do not fail the run:"),
+        tag("div", table(["Check", "Scenario", "Profile"], rows), class_="scroll"),
+    ])  # fmt: skip

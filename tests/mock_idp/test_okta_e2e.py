@@ -1,0 +1,39 @@
+"""`scimcert run --idp okta` against the reference server: both Okta dialects pass end to end.
+
+The Okta pack (tag `okta`) and the product lifecycle (tag `product`), under `okta-oin` and
+`okta-aiw`, with the app probe: the runs the fault tests expect to pass without a fault.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_the_okta_scenarios_pass_under_both_dialects(server: RunningServer, tmp_path: Path) -> None:
+    env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
+    command = [
+        sys.executable, "-m", "harness.cli", "run", "--idp", "okta", "--tags", "okta,product",
+        "--url", server.url, "--app-url", server.app_url, "--report-dir", str(tmp_path),
+        "--fail-on", "warn", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    items = {r["item"] for r in records if r["event"] == "ItemFinished"}
+    for scenario in ("okta/spec-test", "okta/crud-test", "okta/group-push", "okta/rate-limit"):
+        assert {f"{scenario}[okta-oin]", f"{scenario}[okta-aiw]"} <= items
+    assert "okta/import[okta-oin]" in items
+    assert "lifecycle/member-lifecycle[okta-aiw]" in items
+    outcomes = {r["outcome"] for r in records if r["event"] == "ItemFinished"}
+    assert outcomes == {"PASS"}

@@ -1,0 +1,60 @@
+"""The console summary at the end of a run: a table by profile, failures first."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RunningServer
+from report_runs import ReportRun, failing_run
+from sample_records import check, item_finished, item_started, run_finished, run_started
+
+from reports.console import lines
+from reports.model import build
+
+
+@pytest.fixture(scope="session")
+def run(server: RunningServer, tmp_path_factory: pytest.TempPathFactory) -> ReportRun:
+    return failing_run(server, tmp_path_factory)
+
+
+def _two_profiles() -> list[dict[str, object]]:
+    """`aaa` passes and `zzz` fails: the failing profile must still come first."""
+    records: list[dict[str, object]] = [run_started(("aaa", "zzz"))]
+    for profile, outcome in (("aaa", "PASS"), ("zzz", "FAIL")):
+        name = f"s/one[{profile}]"
+        records += [
+            item_started(name, "s/one", profile),
+            check(name, "user-created", passed=outcome == "PASS"),
+            item_finished(name, "s/one", profile, outcome),
+        ]
+    return [*records, run_finished()]
+
+
+def test_failing_profiles_come_first_with_their_failures_listed() -> None:
+    shown = lines(build(_two_profiles()))
+    texts = [line.text for line in shown]
+    assert texts[0].startswith("scimcert: FAIL: 2 items, run r1, seed 7")
+    rows = [text.split()[0] for text in texts[2:4]]
+    assert rows == ["zzz", "aaa"]
+    failure = texts[texts.index("Failures:") + 1]
+    assert "s/one[zzz]" in failure and "MUST user-created (RFC 7644 3.3)" in failure
+    assert "/s/s/one.yaml:4, step 1" in failure
+    assert {line.style for line in shown if "zzz" in line.text} == {"red"}
+
+
+def test_a_passing_run_is_short_and_green() -> None:
+    records = [r for r in _two_profiles() if "zzz" not in str(r.get("item", ""))]
+    texts = [line.text for line in lines(build(records))]
+    assert texts[0].startswith("scimcert: PASS")
+    assert "Failures:" not in texts
+
+
+@pytest.mark.slow
+def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> None:
+    out = run.stdout
+    assert "scimcert: FAIL: 6 items" in out
+    table = out[out.index("scimcert: FAIL") :]
+    assert "rfc" in table and "EXPECTED" in table
+    assert "FAIL  report/wrong-display-name[rfc]: MUST user-created" in table
+    assert "ERROR report/setup-fails[rfc]: setup step 1" in table
+    assert "Expected failures (baseline): 1" in table
+    assert f"Summary: {run.report_dir / 'index.html'}" in out

@@ -1,0 +1,207 @@
+"""Secrets never appear: not in any report file, the console, or the server's log.
+
+A token, an OAuth client secret and a password are planted, each holding characters that change
+under encoding. Every file is searched for each secret raw, URL-encoded (quote, quote_plus),
+JSON-escaped and HTML-escaped, and for those encodings nested up to three deep (pytest-html puts
+escaped HTML in JSON in an HTML attribute), as stored, HTML-unescaped and inside base64 `data:`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import quote, quote_plus
+
+import pytest
+from conftest import APP_TOKEN, RunningServer, start_server
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = 'tok-a+b/c"d<e%-scim'
+CLIENT_ID = "scimcert-test"
+CLIENT_SECRET = 'cs-a+b/c"d<e%-client'
+PASSWORD = 'pw-a+b/c"d<e%-user'
+SCENARIO = """\
+id: secrets/password-sent
+title: A user created with a password never shows it in any report
+tags: [secrets]
+steps:
+  - request:
+      method: POST
+      path: /Users
+      body:
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"]
+        userName: "${run.prefix}-secret@example.test"
+        password: 'PASSWORD'
+        active: true
+    expect:
+      check: user-created
+      status: 201
+      json: {/displayName: "Never Given"}
+    save: {uid: /id}
+  - request: {method: DELETE, path: "/Users/${uid}"}
+    expect: {check: user-deleted, status: 204}
+"""
+ENCODINGS: dict[str, Callable[[str], str]] = {
+    "raw": lambda s: s,
+    "quote": lambda s: quote(s, safe=""),
+    "quote-path": quote,
+    "quote_plus": quote_plus,
+    "json": lambda s: json.dumps(s)[1:-1],
+    "html": html.escape,
+    "html-text": lambda s: html.escape(s, quote=False),
+}
+
+
+def forms(secret: str) -> dict[str, str]:
+    """Every spelling to look for, by name: up to three encodings applied in turn."""
+    by_spelling: dict[str, str] = {}
+    for depth in (1, 2, 3):
+        for chain in itertools.product(ENCODINGS.items(), repeat=depth):
+            spelling = secret
+            for _, encode in chain:
+                spelling = encode(spelling)
+            name = " of ".join(name for name, _ in reversed(chain))
+            by_spelling.setdefault(spelling, name)
+            lower = re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), spelling)
+            by_spelling.setdefault(lower, f"{name}, lower-case %xx")
+    return {name: spelling for spelling, name in by_spelling.items()}
+
+
+def _views(text: str) -> Iterator[tuple[str, str]]:
+    """The text as stored, HTML-unescaped, and every base64 `data:` URI in it decoded."""
+    yield "as stored", text
+    yield "HTML-unescaped", html.unescape(text)
+    for match in re.finditer(r"data:[^,\"'\s]*;base64,([A-Za-z0-9+/=]+)", html.unescape(text)):
+        try:
+            yield "in a data: URI", base64.b64decode(match[1]).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            continue
+
+
+def leaks(secret: str, texts: dict[str, str]) -> list[str]:
+    spellings = forms(secret)
+    return sorted({
+        f"{place} ({view}): {name} form"
+        for place, text in texts.items() for view, seen in _views(text)
+        for name, spelling in spellings.items() if spelling in seen
+    })  # fmt: skip
+
+
+class _TokenEndpoint(BaseHTTPRequestHandler):
+    """A minimal OAuth token endpoint (RFC 6749 4.4) that hands out the SCIM token."""
+
+    calls: ClassVar[list[bool]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        pair = f"{quote_plus(CLIENT_ID)}:{quote_plus(CLIENT_SECRET)}".encode()
+        good = self.headers.get("Authorization") == f"Basic {base64.b64encode(pair).decode()}"
+        self.calls.append(good)
+        body = {"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3600}
+        data = json.dumps(body if good else {"error": "invalid_client"}).encode()
+        self.send_response(200 if good else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the test reads its own output."""
+
+
+@dataclass(frozen=True)
+class Planted:
+    texts: dict[str, str]
+    returncode: int
+    token_calls: list[bool]
+
+
+def _run(server: RunningServer, token_url: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    scenarios = folder / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "password.yaml").write_text(SCENARIO.replace("PASSWORD", PASSWORD), "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
+    env |= {"SCIM_CLIENT_SECRET": CLIENT_SECRET, "SCIM_APP_TOKEN": APP_TOKEN}
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", "run", "--url", server.url, "--idp", "rfc",
+         "--auth", "oauth", "--token-url", token_url, "--client-id", CLIENT_ID,
+         "--scenarios", str(scenarios), "--report-dir", str(folder / "report")],
+        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planted]:
+    folder = tmp_path_factory.mktemp("secrets")
+    log = folder / "server.log"
+    server = start_server(folder / "s.db", "--log-file", str(log), env={"SCIM_TOKEN": TOKEN})
+    endpoint = ThreadingHTTPServer(("127.0.0.1", 0), _TokenEndpoint)
+    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+    try:
+        token_url = f"http://127.0.0.1:{endpoint.server_address[1]}/token"
+        done = _run(server, token_url, folder)
+    finally:
+        endpoint.shutdown()
+        endpoint.server_close()
+        server.stop()
+    texts = {f"report/{p.name}": p.read_text("utf-8") for p in (folder / "report").iterdir()}
+    texts |= {"console stdout": done.stdout, "console stderr": done.stderr}
+    texts["server log"] = log.read_text("utf-8")
+    yield Planted(texts, done.returncode, list(_TokenEndpoint.calls))
+
+
+@pytest.mark.slow
+def test_the_run_really_used_every_secret(planted: Planted) -> None:
+    assert planted.returncode == 1, planted.texts["console stdout"][-3000:]
+    assert planted.token_calls and all(planted.token_calls)
+    results = planted.texts["report/results.jsonl"]
+    assert '\\"password\\":' in results and "POST" in results
+    assert set(planted.texts) >= {
+        "report/index.html", "report/junit.xml", "report/report.html", "report/results.jsonl",
+        "server log",
+    }  # fmt: skip
+    assert "/Users" in planted.texts["server log"]
+
+
+@pytest.mark.slow
+def test_the_token_appears_nowhere(planted: Planted) -> None:
+    assert leaks(TOKEN, planted.texts) == []
+
+
+@pytest.mark.slow
+def test_the_client_secret_appears_nowhere(planted: Planted) -> None:
+    assert leaks(CLIENT_SECRET, planted.texts) == []
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known leak outside reports/: harness/exchange.py redact_exchange scrubs only the "
+    "auth secrets (Auth.secrets), so a `password` the IdP sends in a request body is recorded "
+    "as sent, in results.jsonl, index.html, junit.xml, report.html and the curl line",
+)
+def test_a_password_the_idp_sends_appears_nowhere(planted: Planted) -> None:
+    assert leaks(PASSWORD, planted.texts) == []
+
+
+def test_the_search_finds_every_spelling() -> None:
+    """The searcher itself must be able to fail: each encoding is found where it was put."""
+    secret = 'x-a+b/c"d<e%'
+    for name, spelling in forms(secret).items():
+        assert leaks(secret, {"f": f"..{spelling}.."}), name
+    hidden = base64.b64encode(f"..{secret}..".encode()).decode()
+    assert leaks(secret, {"f": f'<a href="data:text/plain;base64,{hidden}">'})
+    assert leaks(secret, {"f": "nothing here"}) == []

@@ -1,0 +1,126 @@
+"""`index.html`: a self-contained certification summary that shows every failure reproducibly."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from conftest import RunningServer
+from page import Node, parse
+from report_runs import SCENARIOS, ReportRun, failing_run
+from sample_records import check, one_item
+
+from reports.model import build
+from reports.summary import render
+from reports.transcript import BODY_LIMIT
+
+FAILING = SCENARIOS / "report" / "wrong-display-name.yaml"
+
+
+@pytest.fixture(scope="session")
+def run(server: RunningServer, tmp_path_factory: pytest.TempPathFactory) -> ReportRun:
+    return failing_run(server, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def page(run: ReportRun) -> Node:
+    return parse(run.text("index.html"))
+
+
+def _step_line(path: Any, index: int) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    steps = [n for n, line in enumerate(lines, start=1) if line.startswith("  - ")]
+    return steps[index]
+
+
+def _article(page: Node, item: str) -> Node:
+    return next(a for a in page.all("article") if str(a.attrs["id"]).endswith(item))
+
+
+@pytest.mark.slow
+def test_nothing_on_the_page_can_make_a_request(run: ReportRun, page: Node) -> None:
+    html = run.text("index.html")
+    tags = {node.tag for node in page.walk()}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "video", "audio"}
+    for node in page.walk():
+        assert "src" not in node.attrs and "srcset" not in node.attrs
+        assert str(node.attrs.get("href", "#")).startswith("#"), node.attrs
+    assert "url(" not in html and "@import" not in html
+    assert "default-src 'none'" in html
+
+
+@pytest.mark.slow
+def test_server_text_is_escaped(run: ReportRun, page: Node) -> None:
+    html = run.text("index.html")
+    assert "<script>alert" not in html and "<b>co</b>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;" in html
+    assert "<script>alert('x')</script> & <b>co</b>" in page.text()
+
+
+@pytest.mark.slow
+def test_verdicts_matrix_and_counts(page: Node) -> None:
+    assert "SCIM certification: FAIL" in page.all("h1")[0].text()
+    matrix = page.by_id("matrix").text()
+    for scenario in ("report/wrong-display-name", "report/passes", "report/known-gap"):
+        assert scenario in matrix
+    cells = [td.text() for td in page.by_id("matrix").all("td", "o")]
+    assert sorted(cells) == ["ERROR", "FAIL", "FAIL (expected)", "PASS", "SKIP", "WARN"]
+    counts = page.by_id("counts").text()
+    assert "MUST" in counts and "SHOULD" in counts and "MAY" in counts
+
+
+@pytest.mark.slow
+def test_a_failure_shows_check_level_ref_expected_actual_line_and_curl(page: Node) -> None:
+    failure = _article(page, "report-wrong-display-name-rfc")
+    text = failure.text()
+    assert "user-created" in text and "MUST" in text and "RFC 7644 3.3" in text
+    expected, actual = [dd.text() for dd in failure.all("dd")]
+    assert expected == '"Somebody Else"'
+    assert actual == "\"<script>alert('x')</script> & <b>co</b>\""
+    assert f"{FAILING}:{_step_line(FAILING, 0)}, step 1" in text
+    assert "POST http://127.0.0.1:" in failure.all("pre", "request")[0].text()
+    assert failure.all("pre", "response")[0].text().startswith("HTTP 201")
+    curl = failure.all("pre", "curl")[0].text()
+    assert curl.startswith("curl ") and '"Authorization: Bearer $SCIM_TOKEN"' in curl
+    assert "--data-raw" in curl
+
+
+@pytest.mark.slow
+def test_matrix_cells_link_to_their_failure(page: Node) -> None:
+    links = [a.attrs["href"] for a in page.by_id("matrix").all("a")]
+    ids = {node.attrs.get("id") for node in page.walk()}
+    assert links and all(str(link)[1:] in ids for link in links)
+
+
+@pytest.mark.slow
+def test_what_was_not_verified_is_said_plainly(page: Node) -> None:
+    text = page.by_id("not-verified").text()
+    assert "SKIP: /ServiceProviderConfig does not declare changePassword.supported" in text
+    assert "ERROR: setup step 1" in text and "report/setup-fails[rfc]" in text
+
+
+@pytest.mark.slow
+def test_expected_failures_are_shown_apart(page: Node) -> None:
+    assert "report/known-gap" not in page.by_id("failures").text()
+    expected = page.by_id("expected").text()
+    assert "report/known-gap" in expected and "unknown-id-404" in expected
+    assert "report/warns" in page.by_id("warnings").text()
+    assert "/bulk/supported" in page.by_id("notes").text()
+
+
+def test_long_bodies_are_elided_in_html_but_whole_in_the_records() -> None:
+    body = json.dumps({"detail": "x" * (BODY_LIMIT * 2)})
+    records = one_item("FAIL", [check("s/one[rfc]", "user-created")], body=body)
+    html = render(build(records), "now")
+    assert "x" * (BODY_LIMIT * 2) not in html
+    assert re.search(r"elided: \d+ more characters; see results.jsonl", html)
+    assert records[2]["exchange"]["response"]["body"] == body
+
+
+def test_the_generation_time_is_the_only_varying_part() -> None:
+    records = one_item("PASS", [check("s/one[rfc]", "user-created", passed=True)])
+    first, second = render(build(records), "t1"), render(build(records), "t2")
+    assert first != second
+    assert first.replace(">t1<", "><") == second.replace(">t2<", "><")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..storage.memberships import Link
@@ -31,18 +31,16 @@ def manager_id(record: Record) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _manager(manager: dict[str, Any], base_url: str, names: Mapping[str, str]) -> dict[str, Any]:
-    """RFC 7643 4.3: `manager` is complex; `$ref` and the read-only `displayName` are ours."""
-    value = manager["value"]
-    rendered = {**manager, "$ref": f"{base_url}/Users/{value}"}
-    if value in names:
-        rendered["displayName"] = names[value]
-    return rendered
+def _manager(manager: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """RFC 7643 4.3: `manager` is complex, and `$ref` points at the manager's User.
+
+    The read-only `displayName` is not filled in: clients that compare what they PATCHed with
+    what comes back (scim2-tester) take a server-computed value for a failed write.
+    """
+    return {**manager, "$ref": f"{base_url}/Users/{manager['value']}"}
 
 
-def render_user(
-    record: Record, groups: Sequence[Link], base_url: str, managers: Mapping[str, str]
-) -> dict[str, Any]:
+def render_user(record: Record, groups: Sequence[Link], base_url: str) -> dict[str, Any]:
     """A User with its read-only projections: `roles` from the app, `groups` from memberships."""
     schemas = [USER_SCHEMA]
     if ENTERPRISE_USER_SCHEMA in record.doc:
@@ -53,7 +51,7 @@ def render_user(
     resource.update(record.doc)
     if manager_id(record) is not None:
         extension = dict(resource[ENTERPRISE_USER_SCHEMA])
-        extension["manager"] = _manager(extension["manager"], base_url, managers)
+        extension["manager"] = _manager(extension["manager"], base_url)
         resource[ENTERPRISE_USER_SCHEMA] = extension
     if record.active is not None:
         resource["active"] = record.active

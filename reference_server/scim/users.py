@@ -18,7 +18,7 @@ from .context import Context
 from .errors import not_found
 from .normalize import normalize_resource
 from .patch import apply_patch
-from .render import manager_id, render_user
+from .render import render_user
 
 DEFINITION = user_definition()
 
@@ -34,11 +34,7 @@ def _columns(state: members.MemberState, assigned: bool = True) -> dict[str, Any
 
 def render(conn: Connection, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
     groups = memberships.groups_of(conn, [record.id for record in records])
-    wanted = {manager for record in records if (manager := manager_id(record)) is not None}
-    managers = memberships.user_displays(conn, ctx.team.id, wanted) if wanted else {}
-    return [
-        render_user(record, groups.get(record.id, []), ctx.base_url, managers) for record in records
-    ]
+    return [render_user(record, groups.get(record.id, []), ctx.base_url) for record in records]
 
 
 def find(conn: Connection, ctx: Context, user_id: str) -> Record:

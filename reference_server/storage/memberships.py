@@ -37,17 +37,6 @@ def members_of(conn: Connection, group_ids: Collection[str]) -> dict[str, list[L
     return found
 
 
-def user_displays(conn: Connection, team_id: str, user_ids: Collection[str]) -> dict[str, str]:
-    """The display name of each live user of the team among `user_ids` (for references)."""
-    display = func.coalesce(func.json_extract(users.c.doc, "$.displayName"), users.c.user_name)
-    rows = conn.execute(
-        select(users.c.id, display).where(
-            users.c.team_id == team_id, users.c.deleted_at.is_(None), users.c.id.in_(user_ids)
-        )
-    )
-    return dict(rows.tuples().all())
-
-
 def groups_of(conn: Connection, user_ids: Collection[str]) -> dict[str, list[Link]]:
     rows = conn.execute(
         select(

@@ -27,9 +27,10 @@ DEFAULT_OUT = venvs.ROOT / "benchmarks" / "RESULTS.md"
 SIZES = (1_000, 10_000, 100_000)
 PEER_MAX_USERS = 10_000  # scim2-server and hello-world are measured up to here
 PROFILE_SECONDS = 4
-# (users, load) measured again with TCP_NODELAY while the server's socket lacks it.
-DIAGNOSIS = ((1_000, "eq-hit"), (10_000, "get-by-id"), (10_000, "eq-hit"),
-             (100_000, "eq-hit"), (100_000, "page-100"))  # fmt: skip
+HELLO_LOADS = ("get-by-id", "patch-deactivate")  # it answers every path alike
+# While the server's socket lacks TCP_NODELAY: GET by id at 10,000 users on one connection
+# (every request then waits for the delayed ACK) and on the usual eight, with and without it.
+DIAGNOSIS_USERS, DIAGNOSIS_LOAD, DIAGNOSIS_CONNECTIONS = 10_000, "get-by-id", (1, wrk.CONNECTIONS)
 
 
 class Bench:
@@ -37,35 +38,43 @@ class Bench:
         self.folder, self.timing, self.sizes = folder, timing, tuple(sizes)
         self.token, self.app_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
 
-    def servers(self, profiling: bool) -> tuple[list[Row], list[Profile]]:
+    def servers(
+        self, profiling: bool, diagnose: bool
+    ) -> tuple[list[Row], list[Row], list[Profile]]:
+        """(rows, diagnosis rows, profiles) of the three servers."""
         rows: list[Row] = []
+        diagnosis: list[Row] = []
         profiles: list[Profile] = []
         with hello(self.folder) as target:
-            rows += measure(target, self.folder, users=PEER_MAX_USERS, timing=self.timing)
+            rows += measure(target, self.folder, users=PEER_MAX_USERS, only=HELLO_LOADS,
+                            timing=self.timing)  # fmt: skip
         for users in self.sizes:
             with reference(self.folder, users, self.token, self.app_token) as target:
                 rows += measure(target, self.folder, users=users, timing=self.timing)
+                if diagnose and users == DIAGNOSIS_USERS:
+                    diagnosis += measure(target, self.folder, users=users, connections=1,
+                                         only=[DIAGNOSIS_LOAD], timing=self.timing)  # fmt: skip
                 if profiling and users in (PEER_MAX_USERS, self.sizes[-1]):
                     load = "get-by-id" if users == PEER_MAX_USERS else "page-100"
                     profiles.append(self._profile(target, users, load))
         for users in (n for n in self.sizes if n <= PEER_MAX_USERS):
             with scim2_server(self.folder, users, self.token) as target:
                 rows += measure(target, self.folder, users=users, timing=self.timing)
-        return rows, profiles
+        return rows, diagnosis, profiles
 
     def _profile(self, target: Target, users: int, load: str) -> Profile:
         return profile_load(target, self.folder, users=users, load=load, seconds=PROFILE_SECONDS)
 
     def nodelay_diagnosis(self) -> list[Row]:
         rows: list[Row] = []
-        for users in self.sizes:
-            loads = [load for n, load in DIAGNOSIS if n == users]
-            if not loads:
-                continue
-            with reference(self.folder, users, self.token, self.app_token, nodelay=True) as target:
+        users = DIAGNOSIS_USERS
+        if users not in self.sizes:
+            return rows
+        with reference(self.folder, users, self.token, self.app_token, nodelay=True) as target:
+            for connections in DIAGNOSIS_CONNECTIONS:
                 rows += measure(
                     target, self.folder, users=users, label="reference, TCP_NODELAY",
-                    only=loads, timing=self.timing,
+                    only=[DIAGNOSIS_LOAD], timing=self.timing, connections=connections,
                 )  # fmt: skip
         return rows
 
@@ -129,8 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     diagnose = nodelay_needed()
     with tempfile.TemporaryDirectory(prefix="scimcert-bench-") as tmp:
         bench = Bench(Path(tmp), timing, sizes)
-        rows, profiles = bench.servers(not args.no_profile)
-        diagnosis = bench.nodelay_diagnosis() if diagnose else []
+        rows, diagnosis, profiles = bench.servers(not args.no_profile, diagnose)
+        diagnosis += bench.nodelay_diagnosis() if diagnose else []
         conformance = bench.conformance()
         imports = bench.imports()
         index = probe(Path(tmp) / f"reference-{sizes[-1]}.db", sizes[-1], Path(tmp))

@@ -38,6 +38,7 @@ class Conformance:
     exit_code: int
     client_cpu_s: float = 0.0  # the tool's processes (workers included)
     server_cpu_s: float = 0.0  # the reference server's, during the run
+    note: str = ""  # the tool's last words when it evaluated no check
 
     @property
     def checks_per_s(self) -> float:
@@ -86,6 +87,13 @@ def _timed(argv: list[str], env: dict[str, str], cwd: Path, target: Target) -> T
     )  # fmt: skip
 
 
+def last_words(output: str, secret: str, limit: int = 240) -> str:
+    """The last non-empty lines of a tool's output, for a run that counted nothing."""
+    lines = [line.strip() for line in output.replace(secret, "$SCIM_TOKEN").splitlines()]
+    text = " / ".join(line for line in lines if line)[-limit:]
+    return text.replace("|", "\\|")
+
+
 def _shown(argv: list[str]) -> str:
     return " ".join(argv).replace(f"{venvs.ROOT}/", "")
 
@@ -118,9 +126,11 @@ def _peer(
     with tempfile.TemporaryDirectory(prefix="scimcert-bench-peer-") as tmp:
         run = _timed(argv, clean_env(**extra), Path(tmp), target)
     shown = _shown(argv).replace(target.token, "$SCIM_TOKEN").replace(target.base_url, "URL")
+    checks = count(run.output)
+    note = "" if checks else last_words(run.output, target.token)
     return Conformance(
-        tool, shown, run.seconds, count(run.output), None, run.exit_code,
-        run.client_cpu_s, run.server_cpu_s,
+        tool, shown, run.seconds, checks, None, run.exit_code,
+        run.client_cpu_s, run.server_cpu_s, note,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .processes import clean_env
 from .servers import Target
 
-IMPORT_BUDGET_S = 75.0  # per import: the 100,000-user one may stop early (reported)
+IMPORT_BUDGET_S = 45.0  # per import: the 100,000-user one may stop early (reported)
 
 
 @dataclass(frozen=True, slots=True)

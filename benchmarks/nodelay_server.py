@@ -1,11 +1,12 @@
 """A diagnosis, not a product path: the reference server with TCP_NODELAY on its sockets.
 
-`reference_server.server.bind` creates its socket as `socket(family, SOCK_STREAM)`, whose
-`proto` is 0; asyncio sets TCP_NODELAY on accepted sockets only when `proto == IPPROTO_TCP`, so
-Nagle's algorithm stays on and uvicorn's two writes per response (head, then body) wait for the
-client's delayed ACK (about 40 ms on Linux loopback). This wrapper serves exactly the same
-application with the socket created as uvicorn itself would (`IPPROTO_TCP`), so one run can
-measure what the one-line fix gains. `nodelay_needed()` tells whether the fix is still missing.
+asyncio sets TCP_NODELAY on accepted sockets only when the listening socket says it is TCP
+(`proto == IPPROTO_TCP`); a socket made as `socket(family, SOCK_STREAM)` has `proto` 0, so
+Nagle's algorithm stays on and uvicorn's two writes per response (head, then body) can wait for
+the client's delayed ACK (40 ms on Linux). `nodelay_needed()` checks the reference server's own
+`bind()`; while it leaves Nagle on, the benchmark also serves the same application through this
+wrapper, whose socket is made as uvicorn itself would, to measure what the fix gains. The hello-
+world ceiling always binds this way.
 """
 
 from __future__ import annotations

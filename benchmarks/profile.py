@@ -19,6 +19,7 @@ from .server_bench import write_script
 from .servers import Target
 
 SAMPLE_RATE = 100
+WRAPPERS = ("reference_server/__main__.py", "reference_server/server.py", "reference_server/app.py")
 CATEGORIES = (
     ("SQLite (query execution)", ("DefaultDialect.do_execute", "do_commit", "do_rollback")),
     ("SQLAlchemy (statement building, results)", ("sqlalchemy/",)),
@@ -68,19 +69,23 @@ def summarize(
 ) -> tuple[int, list[tuple[str, float]], list[tuple[str, float]]]:
     """(samples, share by category of the innermost frame, hottest own functions).
 
-    Own functions are the reference server's, ranked by inclusive share; wrappers that every
-    request passes through (over 90 %: the server loop, the outer middleware) are left out.
+    Own functions are the reference server's, ranked by inclusive share, less the wrappers
+    every request passes through (the serve command, the middlewares of `app.py`).
     """
     total = sum(count for _, count in stacks) or 1
     categories: Counter[str] = Counter()
     own: Counter[str] = Counter()
     for frames, count in stacks:
         categories[categorize(frames[-1])] += count
-        for function in {function_of(f) for f in frames if "reference_server/" in f}:
+        for function in {function_of(f) for f in frames if _own(f)}:
             own[function] += count
     shares = [(name, count / total) for name, count in categories.most_common()]
-    ranked = [(f, count / total) for f, count in own.most_common() if count / total <= 0.9]
-    return total, shares, ranked[:top]
+    ranked = [(f, count / total) for f, count in own.most_common(top)]
+    return total, shares, ranked
+
+
+def _own(frame: str) -> bool:
+    return "reference_server/" in frame and not any(wrapper in frame for wrapper in WRAPPERS)
 
 
 def profile_load(target: Target, folder: Path, *, users: int, load: str, seconds: int) -> Profile:

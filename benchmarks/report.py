@@ -38,18 +38,19 @@ def _method(run: Run) -> str:
     return f"""## Method
 
 Every server binds 127.0.0.1 and runs as one process. The load is
-`wrk -t{THREADS} -c{CONNECTIONS} -d{t.duration_s}s --latency` with a Lua script, after a
-{t.warmup_s} s warm-up with the same script, on the same two cores as the server, so the table
-records both CPU
-shares: `wrk CPU` and `server CPU` are CPU seconds over wall seconds (100% = one core), and
-`server CPU ms/req` is the server's CPU per answered request. Scripts cycle through 1,000
-sampled users (ids or userNames), 1,000 unknown userNames, or 50 page starts spread over the
-population. Loads run in the order shown; `patch-deactivate` (PATCH `replace active false`)
-runs last because it writes. The reference server is seeded through its storage layer
-(`benchmarks/seed_reference.py`, one transaction); `scim2-server` (in memory) over HTTP with
-`/Bulk`; hello-world needs no data, so it is measured once and stands as the ceiling for every
-population. Ratios divide the reference server's req/s by the baseline's, measured minutes
-apart in the same run.
+`wrk -t{THREADS} -c{CONNECTIONS} -d{t.duration_s}s --latency` with a Lua script (`page-100` on two
+connections, `conns` in the tables), after a {t.warmup_s} s warm-up on one connection with the
+same script and once the server is idle again. wrk and the server share the two cores, so the
+tables record both CPU shares: `wrk CPU` and `server CPU` are CPU seconds over wall seconds (100%
+= one core), `other CPU` the same for every other process on the machine, and
+`server CPU ms/req` the server's CPU per answered request; `errors` counts socket errors,
+timeouts (10 s) and non-2xx answers. Scripts cycle through 1,000 sampled users (ids or
+userNames), 1,000 unknown userNames, or 50 page starts spread over the population.
+`patch-deactivate` (PATCH `replace active false`) runs last because it writes. The reference
+server is seeded through its storage layer (`benchmarks/seed_reference.py`, one transaction);
+`scim2-server` (in memory) over HTTP with `/Bulk`; hello-world answers every path alike, so it
+is measured once, on GET and PATCH, as the ceiling for every population. Ratios divide the
+reference server's req/s by the baseline's, measured minutes apart in the same run.
 
 """
 

@@ -12,6 +12,7 @@ from . import wrk
 from .loads import build_loads, origin_and_prefix
 from .servers import Target
 
+STARTED = time.monotonic()
 IDLE_WAIT_S = 20.0  # at most, for a server still working off the previous load's backlog
 IDLE_CPU = 0.1  # a server using less than this share of a core is idle
 
@@ -28,6 +29,13 @@ class Row:
     users: int
     load: str
     result: wrk.Result
+    connections: int = wrk.CONNECTIONS
+
+
+def elapsed() -> str:
+    """Minutes:seconds since the benchmark started, for the progress lines."""
+    seconds = int(time.monotonic() - STARTED)
+    return f"[{seconds // 60:2d}:{seconds % 60:02d}]"
 
 
 def write_script(folder: Path, name: str, load: wrk.Load) -> Path:
@@ -61,8 +69,10 @@ def measure(
     label: str | None = None,
     only: Iterable[str] | None = None,
     timing: Timing = Timing(),
+    connections: int | None = None,
 ) -> list[Row]:
-    """Each load (or those named in `only`), in order: a warm-up run, then the measured one."""
+    """Each load (or those named in `only`), in order: a warm-up run on one connection, then
+    the measured one on the load's connections (or `connections`)."""
     label = label or target.label
     origin, _ = origin_and_prefix(target.base_url)
     wanted = set(only) if only is not None else None
@@ -70,19 +80,20 @@ def measure(
     for load in build_loads(target.base_url, target.token, target.ids, users):
         if wanted is not None and load.name not in wanted:
             continue
-        slug = f"{label}-{users}-{load.name}".replace(" ", "_").replace(",", "")
+        slug = f"{label}-{users}-{load.name}-c{connections}".replace(" ", "_").replace(",", "")
         script = write_script(folder / "lua", slug, load)
         wait_idle(target)
         if timing.warmup_s:
-            wrk.run(wrk.wrk_argv(origin, script, timing.warmup_s), target.service.cpu_seconds)
+            warmup = wrk.wrk_argv(origin, script, timing.warmup_s, connections=1)
+            wrk.run(warmup, target.service.cpu_seconds)
             wait_idle(target)
-        result = wrk.run(
-            wrk.wrk_argv(origin, script, timing.duration_s), target.service.cpu_seconds
-        )
+        argv = wrk.wrk_argv(origin, script, timing.duration_s, connections or load.connections)
+        result = wrk.run(argv, target.service.cpu_seconds)
         print(
-            f"bench: {label:<24} {users:>7} users {load.name:<17} {result.rps:8.0f} req/s  "
+            f"bench: {elapsed()} {label:<24} {users:>7} users {load.name:<17} "
+            f"{result.rps:8.1f} req/s  "
             f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  errors {result.errors}",
             flush=True,
         )
-        rows.append(Row(label, users, load.name, result))
+        rows.append(Row(label, users, load.name, result, connections or load.connections))
     return rows

@@ -27,10 +27,10 @@ def _ms(value: float, row: Row) -> str:
 
 
 def server_table(rows: Sequence[Row]) -> str:
-    header = ["users", "load", "server", "req/s", "p50 ms", "p99 ms", "errors",
+    header = ["users", "load", "server", "conns", "req/s", "p50 ms", "p99 ms", "errors",
               "server CPU ms/req", "server CPU", "wrk CPU", "other CPU"]  # fmt: skip
     body = [
-        (f"{r.users:,}" if r.server != "hello-world" else "-", r.load, r.server,
+        (f"{r.users:,}" if r.server != "hello-world" else "-", r.load, r.server, r.connections,
          f"{r.result.rps:,.1f}" if r.result.rps < 10 else f"{r.result.rps:,.0f}",
          _ms(r.result.p50_ms, r), _ms(r.result.p99_ms, r),
          r.result.errors, _cpu_ms(r), f"{r.result.server_cpu:.0%}", f"{r.result.client_cpu:.0%}",
@@ -76,16 +76,23 @@ def scaling_table(figures: Figures, sizes: Sequence[int]) -> str:
 
 
 def harness_table(figures: Figures) -> str:
-    baseline = figures.tool("scim2 test")
+    found = figures.tool("scim2 test")
+    baseline = found.checks_per_s if found is not None else 0.0
     header = ["tool", "command", "wall s", "checks", "checks/s", "vs scim2 test",
               "items", "exit code", "tool CPU s", "server CPU s"]  # fmt: skip
     body = []
     for c in figures.conformance:
-        ratio = f"{c.checks_per_s / baseline.checks_per_s:.2f}x" if baseline else "-"
+        ratio = f"{c.checks_per_s / baseline:.2f}x" if baseline else "-"
         body.append([c.tool, f"`{c.command}`", f"{c.seconds:.1f}", c.checks,
                      f"{c.checks_per_s:.1f}", ratio, c.items if c.items is not None else "-",
                      c.exit_code, f"{c.client_cpu_s:.1f}", f"{c.server_cpu_s:.1f}"])  # fmt: skip
-    return table(header, body)
+    text = table(header, body)
+    for c in figures.conformance:
+        if c.note:
+            text += (
+                f"\n`{c.tool}` evaluated no check (exit code {c.exit_code}); it said: {c.note}\n"
+            )
+    return text
 
 
 def import_table(imports: Sequence[ImportRun]) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 RESULT_PREFIX = "WRK_RESULT "
 THREADS = 1  # one core for the client, one for the server: they share two
 CONNECTIONS = 8
-DURATION_S = 6
+DURATION_S = 5
 WARMUP_S = 1
 TIMEOUT_S = 10
 
@@ -47,6 +47,7 @@ class Load:
     paths: Sequence[str]
     headers: Mapping[str, str]
     body: str | None = None
+    connections: int = CONNECTIONS
 
 
 @dataclass(frozen=True, slots=True)

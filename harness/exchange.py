@@ -11,7 +11,7 @@ import html
 import json
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -166,9 +166,41 @@ def redact_headers(headers: dict[str, str], secrets: Sequence[str]) -> dict[str,
     return {name: _redact_header(name, value, scrubbed) for name, value in headers.items()}
 
 
+# Attributes whose values are secrets wherever they appear in a body (RFC 7643 4.1.1, 7).
+SECRET_ATTRIBUTES = frozenset({"password", "client_secret", "secret"})
+
+
+def _secret_values(value: Any) -> Iterator[str]:
+    """Every string held under a secret attribute name, at any depth of a JSON value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).lower() in SECRET_ATTRIBUTES and isinstance(item, str):
+                yield item
+            else:
+                yield from _secret_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _secret_values(item)
+
+
+def body_secrets(body: str | None) -> tuple[str, ...]:
+    """Passwords and secrets a request body carries (Okta sends one on every create)."""
+    if not body:
+        return ()
+    try:
+        return tuple(_secret_values(json.loads(body)))
+    except ValueError:
+        return ()
+
+
 def redact_exchange(exchange: Exchange, secrets: tuple[str, ...]) -> Exchange:
-    """The same exchange with every credential and every form of every secret scrubbed."""
+    """The same exchange with every credential and every form of every secret scrubbed.
+
+    Besides the run's own credentials, a password a request carries is a secret too: it is
+    scrubbed from the request, from the answer (a server echoing it) and so from every report.
+    """
     request = exchange.request
+    secrets = (*secrets, *body_secrets(request.body))
     clean_request = replace(
         request,
         url=redact_text(request.url, secrets),

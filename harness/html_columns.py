@@ -2,7 +2,8 @@
 
 Registered by the scimcert plugin (and by `scimcert report` when it rebuilds `report.html`). An
 item offers its records through `scimcert_records()`; the columns travel on the test reports as
-a plain dict, so xdist workers can send them to the controller that writes the page.
+a plain dict, so xdist workers can send them to the controller that writes the page. An ERROR
+(raised in setup) is shown by its reason and exchanges, not by the harness's own traceback.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ A fault is named after what it breaks in the server, never after a check. Most a
 rewrites of one SCIM exchange, registered with `@fault`: of the request before the application
 sees it, or of the buffered answer before the client does. The few that change what the server
 *does* rather than what it says (a deactivation that deletes, a reactivation that keeps the role)
-are registered with `hook` and implemented by marked hook calls in the SCIM layer, which test
-`name in ctx.faults`; the domain rules themselves are never touched.
+are registered with `hook` and implemented by marked hook calls in the SCIM layer (and one in the
+app probe), which test `name in ctx.faults`; the domain rules themselves are never touched.
 
 Every fault is off unless switched on: `serve --fault NAME` for every team, or per team through
 the app probe (`PUT /faults`). The middleware in `app.py` makes the request's faults current
@@ -91,7 +91,8 @@ def check_names(names: Iterable[str]) -> frozenset[str]:
     chosen = frozenset(names)
     for name in sorted(chosen):
         if name not in FAULTS:
-            raise ValueError(f"unknown fault {name!r}; valid faults: {', '.join(sorted(FAULTS))}")
+            known = ", ".join(sorted(FAULTS))
+            raise ValueError(f"unknown fault {name[:80]!r}; valid faults: {known}")
     return chosen
 
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .scim.nesting import MAX_DEPTH
+
+# One string attribute value (userName, displayName, an email...): far above any real value.
+MAX_STRING_LENGTH = 4096
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_body_bytes: int = 1_048_576
     max_json_depth: int = 32
     max_filter_length: int = 4096
+    max_filter_depth: int = MAX_DEPTH
+    max_string_length: int = MAX_STRING_LENGTH
     max_operations: int = 1000
     # At least 100: Okta pages by 100 and advances startIndex by what it asked for (okta.md 2.2).
     max_results: int = 200

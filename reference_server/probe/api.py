@@ -211,7 +211,10 @@ async def set_faults(request: Request) -> Response:
     try:
         chosen = faults.check_names(names)
     except ValueError as error:
-        raise ScimError(400, str(error), ScimType.INVALID_VALUE) from error
+        # The body of a ScimError, but not its length cap: the list of valid names is the
+        # server's own (check_names cuts the client's name short) and must arrive whole.
+        refused = ScimError(400, "", ScimType.INVALID_VALUE).body()
+        return ScimResponse({**refused, "detail": str(error)}, status_code=400)
     with writing(_engine(request)) as conn:
         teams.set_faults(conn, ctx.team.slug, chosen)
     return _faults_answer(request, chosen)

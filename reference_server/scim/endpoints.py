@@ -82,7 +82,11 @@ def _page(
     if query.filter is not None:
         where.append(
             filter_clause(
-                kind.definition, kind.table, query.filter, max_length=ctx.limits.max_filter_length
+                kind.definition,
+                kind.table,
+                query.filter,
+                max_length=ctx.limits.max_filter_length,
+                max_depth=ctx.limits.max_filter_depth,
             )
         )
     order: list[ColumnElement[Any]] = []

@@ -6,6 +6,8 @@ from enum import StrEnum
 from typing import Any
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
+# A detail quotes at most this much: errors must not echo unbounded client input back.
+MAX_DETAIL_LENGTH = 300
 
 
 class ScimType(StrEnum):
@@ -33,6 +35,8 @@ class ScimError(Exception):
         scim_type: ScimType | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        if len(detail) > MAX_DETAIL_LENGTH:
+            detail = detail[: MAX_DETAIL_LENGTH - 3] + "..."
         super().__init__(detail)
         self.status = status
         self.detail = detail

@@ -32,6 +32,14 @@ def _refuse_constant(name: str) -> Any:
     raise bad_request(f"{name} is not valid JSON", ScimType.INVALID_SYNTAX)
 
 
+def _finite_float(text: str) -> float:
+    """`1e999` parses to infinity, which JSON cannot carry back out: refuse it."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise bad_request("A JSON number is out of range", ScimType.INVALID_VALUE)
+    return value
+
+
 def _check_depth(value: Any, max_depth: int) -> None:
     """Iterative, so a hostile nesting cannot exhaust the stack (robustness.md 0.5)."""
     stack = [(value, 1)]
@@ -77,7 +85,9 @@ async def read_json(request: Request, limits: Limits) -> Any:
     if not raw.strip():
         raise bad_request("The request body is empty", ScimType.INVALID_SYNTAX)
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        body = json.loads(
+            raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float
+        )
     except UnicodeDecodeError as error:
         raise bad_request("The request body is not UTF-8", ScimType.INVALID_SYNTAX) from error
     except RecursionError as error:
@@ -88,6 +98,10 @@ async def read_json(request: Request, limits: Limits) -> Any:
             f"{error.colno}",
             ScimType.INVALID_SYNTAX,
         ) from error
+    except ValueError as error:
+        # An integer longer than Python's int_max_str_digits (4300 digits) is not a value
+        # any SCIM attribute can hold; the interpreter refuses to convert it.
+        raise bad_request("A JSON number is too long", ScimType.INVALID_VALUE) from error
     _check_depth(body, limits.max_json_depth)
     return body
 

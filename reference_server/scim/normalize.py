@@ -9,10 +9,12 @@ tells a server to ignore and refuse only values it cannot store.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..limits import MAX_STRING_LENGTH
 from .attributes import Attribute, ResourceDefinition, Schema
 from .errors import ScimType, bad_request
 
@@ -206,7 +208,26 @@ def _scalar(attribute: Attribute, value: Any, path: str) -> Any:
         raise bad_request(
             f"Attribute '{path}' must be of type {attribute.type}", ScimType.INVALID_VALUE
         )
+    if isinstance(normalized, str):
+        _check_string(attribute, normalized, path)
     return normalized
+
+
+def _check_string(attribute: Attribute, value: str, path: str) -> None:
+    """Bounded length; no NUL anywhere; no control characters in identifiers (RFC 7644 7.8,
+    PRECIS IdentifierClass). The value itself is never echoed back."""
+    if len(value) > MAX_STRING_LENGTH:
+        raise bad_request(
+            f"Attribute '{path}' is longer than {MAX_STRING_LENGTH} characters",
+            ScimType.INVALID_VALUE,
+        )
+    identifier = attribute.uniqueness != "none" or attribute.name == "externalId"
+    if "\x00" in value or (
+        identifier and any(unicodedata.category(char) == "Cc" for char in value)
+    ):
+        raise bad_request(
+            f"Attribute '{path}' must not contain control characters", ScimType.INVALID_VALUE
+        )
 
 
 def _check_required(definition: ResourceDefinition, document: Mapping[str, Any]) -> None:

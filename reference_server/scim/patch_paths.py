@@ -28,6 +28,7 @@ from scim2_models.path import (
 from .attributes import Attribute, ResourceDefinition
 from .errors import ScimError, ScimType, bad_request
 from .folding import comparison_key
+from .nesting import MAX_DEPTH, MAX_PATH_LENGTH, nesting_depth
 
 # DESIGN.md: `roles` is the read-only projection of the app's team role; an IdP writing it in
 # any form (Entra's legacy PATCH sends it JSON-encoded inside `value`) is ignored, never refused.
@@ -92,9 +93,11 @@ def resolve_path(definition: ResourceDefinition, path: str) -> Target:
     schema = definition.schema_for_urn(path.strip())
     if schema is not None:  # a bare schema URN designates that schema's object
         return Target(None if schema is definition.core else schema.id)
+    if len(path) > MAX_PATH_LENGTH or nesting_depth(path) > MAX_DEPTH:
+        raise invalid_path(f"The path is too long or nests too deeply: {shown(path)}")
     try:
         parsed = Path(path)
-    except (InvalidPathException, ValueError) as exc:
+    except (InvalidPathException, ValueError, RecursionError) as exc:
         raise invalid_path(f"Invalid path {shown(path)}: {exc}") from exc
     if parsed.ast is None:  # "" inside a path-less value; a blank `path` never gets here
         raise invalid_path("Empty path")

@@ -41,7 +41,9 @@ def open_engine(url: str) -> Engine:
     """An engine on `url` with the schema created; only SQLite URLs are supported."""
     if not url.startswith("sqlite:"):
         raise ValueError(f"only sqlite:/// URLs are supported, not {url.split(':', 1)[0]!r}")
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # hide_parameters: a failing statement's exception (logged under a correlation id) must
+    # not carry filter values, names or emails into the log (RFC 7644 7.5.2).
+    engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     with writing(engine) as conn:

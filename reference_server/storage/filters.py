@@ -46,6 +46,7 @@ from sqlalchemy import Column, ColumnElement, Table, and_, func, literal, not_, 
 
 from reference_server.scim.attributes import ResourceDefinition
 from reference_server.scim.errors import ScimError, ScimType, bad_request
+from reference_server.scim.nesting import MAX_DEPTH, nesting_depth
 
 from .filter_operands import STRING_TYPES, operand
 from .filter_targets import (
@@ -61,11 +62,18 @@ from .filter_targets import (
 
 
 def filter_clause(
-    definition: ResourceDefinition, table: Table, expression: str, *, max_length: int = 4096
+    definition: ResourceDefinition,
+    table: Table,
+    expression: str,
+    *,
+    max_length: int = 4096,
+    max_depth: int = MAX_DEPTH,
 ) -> ColumnElement[bool]:
     """The WHERE clause selecting the rows of `table` that `expression` matches."""
     if len(expression) > max_length:
         raise invalid_filter(f"the filter is longer than {max_length} characters")
+    if nesting_depth(expression) > max_depth:
+        raise invalid_filter(f"the filter nests deeper than {max_depth} levels")
     try:
         tree = ScimFilter(expression).ast
     except (SCIMException, ValueError, RecursionError) as exc:

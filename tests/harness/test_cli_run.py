@@ -53,8 +53,8 @@ def failed_checks(report_dir: Path) -> set[str]:
 def test_a_full_run_against_the_reference_server_passes(
     server: RunningServer, tmp_path: Path
 ) -> None:
-    result = scimcert("run", "--url", server.url, "--app-url", server.app_url,
-                      "--report-dir", str(tmp_path), "--json")  # fmt: skip
+    result = scimcert("run", "--url", server.url, "--app-url", server.app_url, "--workers", "2",
+                      "--report-dir", str(tmp_path), "--json", timeout=900)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["exit_code"] == 0 and summary["counts"].get("PASS", 0) > 0
@@ -151,13 +151,26 @@ def hanging_server() -> Iterator[str]:
     listener.close()
 
 
+def only_discovery(tmp_path: Path) -> Path:
+    """A scenario directory holding just the discovery scenario: three requests, one profile."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "discovery.yaml").write_text(
+        (ROOT / "scenarios" / "core" / "discovery.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    return folder
+
+
 def test_a_hanging_server_fails_within_the_timeout(hanging_server: str, tmp_path: Path) -> None:
     started = time.monotonic()
-    result = scimcert("run", "--url", hanging_server, "--tags", "discovery", "--timeout", "1",
-                      "--report-dir", str(tmp_path))  # fmt: skip
+    result = scimcert("run", "--url", hanging_server, "--idp", "rfc", "--timeout", "1",
+                      "--scenarios", str(only_discovery(tmp_path)),
+                      "--report-dir", str(tmp_path / "report"))  # fmt: skip
     elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "transport-complete" in failed_checks(tmp_path)
+    assert "transport-complete" in failed_checks(tmp_path / "report")
+    # Discovery (3 requests) and the item (3 requests) each wait at most the 1 s timeout.
     assert elapsed < 30
 
 
@@ -218,10 +231,11 @@ def test_a_redirect_to_another_host_never_carries_the_token(
     redirect_to_other_host: tuple[str, list[bytes]], tmp_path: Path
 ) -> None:
     url, received = redirect_to_other_host
-    result = scimcert("run", "--url", url, "--tags", "discovery", "--timeout", "2",
-                      "--report-dir", str(tmp_path))  # fmt: skip
+    result = scimcert("run", "--url", url, "--idp", "rfc", "--timeout", "2",
+                      "--scenarios", str(only_discovery(tmp_path)),
+                      "--report-dir", str(tmp_path / "report"))  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "transport-complete" in failed_checks(tmp_path)
+    assert "transport-complete" in failed_checks(tmp_path / "report")
     assert received == []
 
 
@@ -245,7 +259,8 @@ def test_verdicts_do_not_depend_on_order_or_workers(server: RunningServer, tmp_p
     for name, extra in variants.items():
         report = tmp_path / name
         result = scimcert("run", "--url", server.url, "--app-url", server.app_url, "--seed", "7",
-                          "--report-dir", str(report), *extra)  # fmt: skip
+                          "--idp", "rfc", "--report-dir", str(report), *extra,
+                          timeout=300)  # fmt: skip
         assert result.returncode in (0, 1), result.stdout + result.stderr
         seen[name] = _verdicts(report)
     assert seen["serial"], "no items ran"

@@ -187,12 +187,6 @@ def test_the_client_secret_appears_nowhere(planted: Planted) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak outside reports/: harness/exchange.py redact_exchange scrubs only the "
-    "auth secrets (Auth.secrets), so a `password` the IdP sends in a request body is recorded "
-    "as sent, in results.jsonl, index.html, junit.xml, report.html and the curl line",
-)
 def test_a_password_the_idp_sends_appears_nowhere(planted: Planted) -> None:
     assert leaks(PASSWORD, planted.texts) == []
 

@@ -21,6 +21,7 @@ from mock_idp.profile import ProfileError, select_profiles
 
 from .auth import AuthError
 from .baseline import Baseline, BaselineError
+from .progress import ProgressBar
 from .scenario import Scenario, ScenarioError, load_scenarios
 from .session import RunSettings, applies, new_run_id, new_seed
 from .transport import Transport
@@ -196,7 +197,13 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
     args.report_dir.mkdir(parents=True, exist_ok=True)
-    code = int(pytest.main(pytest_args(args, chosen)))
+    argv = pytest_args(args, chosen)
+    bar = ProgressBar(len(chosen.items), args.report_dir) if sys.stdout.isatty() else None
+    if bar is not None:  # the bar replaces pytest's lines on a terminal; -q belongs to them
+        argv = [arg for arg in argv if arg != "-q"] + ["-p", "no:terminal"]
+    code = int(pytest.main(argv, plugins=[bar] if bar else []))
+    if bar is not None:
+        bar.print_summary()
     if code not in (0, 1, 3):
         code = EXIT_ERROR
     if args.json:

@@ -1,0 +1,59 @@
+"""A live progress bar when `scimcert run` writes to a terminal; plain pytest lines otherwise.
+
+On a terminal, pytest's own reporter is switched off and this plugin draws one rich bar, then
+prints the same end-of-run summary the reporter would have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reports import console
+from reports.jsonl import RESULTS_FILE, read_records
+from reports.model import build
+
+from .checks.registry import registry
+
+STYLES = {"red": "red", "yellow": "yellow", "green": "green"}
+
+
+class ProgressBar:
+    def __init__(self, total: int, report_dir: Path) -> None:
+        self.report_dir = report_dir
+        self.console = Console()
+        self.progress = Progress(
+            TextColumn("[bold]scimcert"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+        self.task = self.progress.add_task("", total=total)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.progress.start()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown":
+            self.progress.update(self.task, advance=1, description=report.nodeid.split("::")[-1])
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.progress.update(self.task, description="")
+        self.progress.stop()
+
+    def print_summary(self) -> None:
+        results = self.report_dir / RESULTS_FILE
+        if not results.exists():
+            return
+        view = build(list(read_records(results)), registry.aliases)
+        for line in console.lines(view):
+            self.console.print(
+                line.text, style=STYLES.get(line.style), markup=False, highlight=False
+            )
+        self.console.print(f"Summary: {self.report_dir / 'index.html'}", markup=False)

@@ -21,8 +21,10 @@ from mock_idp.profile import ProfileError, select_profiles
 
 from .auth import AuthError
 from .baseline import Baseline, BaselineError
+from .checks import load_all
+from .checks.registry import registry
 from .progress import ProgressBar
-from .scenario import Scenario, ScenarioError, load_scenarios
+from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, load_scenarios
 from .session import RunSettings, applies, new_run_id, new_seed
 from .transport import Transport
 from .verdict import EXIT_ERROR, EXIT_USAGE
@@ -89,6 +91,21 @@ def _check_url(url: str) -> None:
         raise UsageError(f"--url must be an http(s) URL with a host, not {url!r}")
 
 
+def _check_check_ids(scenarios: list[Scenario]) -> None:
+    """Every check a scenario names must exist, or the run would die halfway through."""
+    load_all()
+    for scenario in scenarios:
+        for step in scenario.steps:
+            for expectation in step.expects:
+                named = [expectation.check, *expectation.checks]
+                unknown = [c for c in named if c != DEFAULT_CHECK and c not in registry]
+                if unknown:
+                    raise UsageError(
+                        f"{scenario.source}:{step.line}: unknown check {unknown[0]!r}; "
+                        "`scimcert checks` lists them"
+                    )
+
+
 def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
     known = sorted({tag for scenario in scenarios for tag in scenario.tags})
     unknown = [tag for tag in tags if tag not in known]
@@ -119,6 +136,7 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     if not scenarios_dir.is_dir():
         raise UsageError(f"--scenarios {scenarios_dir} is not a directory")
     scenarios = load_scenarios(scenarios_dir)
+    _check_check_ids(scenarios)
     _check_tags(settings.tags, scenarios)
     if args.baseline:
         Baseline.load(args.baseline)

@@ -6,6 +6,7 @@ happened is emitted as events for the reporters.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,7 @@ from .target import Target
 from .verdict import item_outcome
 
 Emit = Callable[[Event], None]
+harness_log = logging.getLogger("scimcert.harness")
 
 
 class ItemAbortError(Exception):
@@ -124,6 +126,12 @@ class ItemRun:
                 self._run_step(step)
         except ItemAbortError as aborted:
             return aborted.outcome, aborted.reason
+        except Exception as error:
+            where = (
+                f"step {self._step.index + 1} (line {self._step.line})" if self._step else "setup"
+            )
+            harness_log.exception("harness error in %s at %s", self.item, where)
+            return Outcome.ERROR, f"harness error at {where}: {type(error).__name__}: {error}"
         return Outcome.PASS, ""
 
     def _variables(self) -> dict[str, Any]:

@@ -266,3 +266,14 @@ def test_verdicts_do_not_depend_on_order_or_workers(server: RunningServer, tmp_p
     assert seen["serial"], "no items ran"
     for name, verdicts in seen.items():
         assert verdicts == seen["serial"], name
+
+
+def test_an_unknown_check_id_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(
+        "id: x/unknown-check\ntitle: x\nsteps:\n  - request: {method: GET, path: /Users}\n"
+        "    expect: {check: no-such-check, status: 200}\n",
+        encoding="utf-8",
+    )
+    result = scimcert("run", "--url", "http://127.0.0.1:9", "--scenarios", str(tmp_path))
+    assert result.returncode == 2
+    assert "s.yaml:4" in result.stderr and "no-such-check" in result.stderr

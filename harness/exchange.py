@@ -189,7 +189,7 @@ def body_secrets(body: str | None) -> tuple[str, ...]:
         return ()
     try:
         return tuple(_secret_values(json.loads(body)))
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile depth is not ours to walk
         return ()
 
 

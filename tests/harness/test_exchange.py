@@ -179,3 +179,12 @@ def test_curl_options() -> None:
         curl_command(exchange(), token_env="X; rm -rf /")
     with pytest.raises(ValueError, match="scheme"):
         curl_command(exchange(), scheme='Bearer $(id)"')
+
+
+def test_passwords_in_bodies_are_secrets_and_hostile_depth_is_survived() -> None:
+    from harness.exchange import body_secrets
+
+    assert body_secrets('{"userName": "a", "PassWord": "hunter22"}') == ("hunter22",)
+    assert body_secrets('{"x": [{"client_secret": "s3cr3t"}]}') == ("s3cr3t",)
+    assert body_secrets("[" * 5000 + "]" * 5000) == ()
+    assert body_secrets("not json") == ()

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import machine, report, venvs, wrk
+from . import harness_profile, machine, report, venvs, wrk
 from .harness_bench import Conformance, scim2_test, scim_sanity, scimcert
 from .import_bench import ImportRun, run_import
 from .index_probe import live_index_missing, probe
 from .nodelay_server import nodelay_needed
-from .profile import Profile, profile_load
+from .profile import Profile, parse_raw, profile_load
 from .results import Run
 from .server_bench import Row, Timing, measure
 from .servers import Target, hello, reference, scim2_server
@@ -78,20 +78,26 @@ class Bench:
                 )  # fmt: skip
         return rows
 
-    def conformance(self) -> list[Conformance]:
+    def conformance(self, profiling: bool) -> tuple[list[Conformance], list[Profile]]:
         runs: list[Conformance] = []
+        profiles: list[Profile] = []
+        raw = self.folder / "profile-scimcert-serial.txt"
         for name, label, workers in (("serial", "scimcert run", 0),
                                      ("w2", "scimcert run --workers 2", 2)):  # fmt: skip
+            sampled = raw if profiling and workers == 0 else None
             with reference(self.folder, 0, self.token, self.app_token,
                            db_name=f"harness-{name}") as target:  # fmt: skip
-                runs.append(scimcert(target, self.app_token, workers, label))
+                runs.append(scimcert(target, self.app_token, workers, label, sampled))
                 _say_conformance(runs[-1])
+            if sampled is not None and sampled.exists():
+                stacks = parse_raw(sampled.read_text())
+                profiles.append(harness_profile.summarize(stacks, "scimcert run (serial)"))
         for name, tool in (("scim2", scim2_test), ("sanity", scim_sanity)):
             with reference(self.folder, 0, self.token, self.app_token,
                            db_name=f"harness-{name}") as target:  # fmt: skip
                 runs.append(tool(target))
                 _say_conformance(runs[-1])
-        return runs
+        return runs, profiles
 
     def imports(self) -> list[ImportRun]:
         runs = []
@@ -140,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench = Bench(Path(tmp), timing, sizes)
         rows, diagnosis, profiles = bench.servers(not args.no_profile, diagnose)
         diagnosis += bench.nodelay_diagnosis() if diagnose else []
-        conformance = bench.conformance()
+        conformance, harness_profiles = bench.conformance(not args.no_profile)
+        profiles += harness_profiles
         imports = bench.imports()
         index = probe(Path(tmp) / f"reference-{sizes[-1]}.db", sizes[-1], Path(tmp))
     command = "make bench" if os.environ.get("MAKELEVEL") else "python -m benchmarks"

@@ -118,8 +118,8 @@ def peers(run: Run) -> list[str]:
         return []
     return [
         "**scim2-server** keeps its resources in memory and serves them with Python's "
-        "`wsgiref` (HTTP/1.0: a new connection and a thread per request, which also spares it "
-        f"the delayed-ACK stall): {_cpu_ms(get):.2f} ms of CPU per GET by id at 10,000 users.",
+        "`wsgiref` (HTTP/1.0: a new connection and a thread per request): "
+        f"{_cpu_ms(get):.2f} ms of CPU per GET by id at 10,000 users.",
         "",
     ]
 
@@ -129,6 +129,7 @@ def harness(run: Run) -> list[str]:
     serial, parallel = runs
     if serial is None or parallel is None:
         return []
+    stall = " (every exchange pays the delayed-ACK stall while Nagle is on)"
     return [
         f"**The harness.** A full run is {parallel.items} scenario x profile items and "
         f"{parallel.checks:,} checks. Serial: {serial.seconds:.1f} s of wall time, of which the "
@@ -136,14 +137,23 @@ def harness(run: Run) -> list[str]:
         f"{serial.server_cpu_s:.1f} s; with two workers {parallel.seconds:.1f} s "
         f"({parallel.client_cpu_s:.1f} s harness CPU, {parallel.server_cpu_s:.1f} s server "
         "CPU). On two cores shared by the workers, the server and everything else on the "
-        "machine, the floor is their CPU divided by two; the rest is waiting"
-        + (
-            " (every exchange pays the server's delayed-ACK stall while Nagle is on)."
-            if run.nodelay_missing
-            else "."
-        ),
+        f"machine, the floor is their CPU divided by two; the rest is waiting"
+        f"{stall if run.nodelay_missing else ''}.{_harness_profile(run)}",
         "",
     ]
+
+
+def _harness_profile(run: Run) -> str:
+    profile = next((p for p in run.profiles if p.server.startswith("scimcert")), None)
+    if profile is None:
+        return ""
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in profile.categories)
+    return (
+        f" In the serial run's profile (below): {shares}. Each xdist worker is a process of "
+        "its own that imports the harness and its pytest plugins and reads the scenario files "
+        "again, so two workers spend more CPU than one process, and gain little on two cores "
+        "that the server and the rest of the machine also need."
+    )
 
 
 def notes(run: Run) -> list[str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import venvs
+from . import harness_profile, venvs
 from .processes import clean_env
 from .servers import Target
 
@@ -87,10 +87,10 @@ def _timed(argv: list[str], env: dict[str, str], cwd: Path, target: Target) -> T
     )  # fmt: skip
 
 
-def last_words(output: str, secret: str, limit: int = 240) -> str:
+def last_words(output: str, secret: str, lines: int = 5) -> str:
     """The last non-empty lines of a tool's output, for a run that counted nothing."""
-    lines = [line.strip() for line in output.replace(secret, "$SCIM_TOKEN").splitlines()]
-    text = " / ".join(line for line in lines if line)[-limit:]
+    said = [line.strip() for line in output.replace(secret, "$SCIM_TOKEN").splitlines()]
+    text = " / ".join([line for line in said if line][-lines:])
     return text.replace("|", "\\|")
 
 
@@ -98,7 +98,10 @@ def _shown(argv: list[str]) -> str:
     return " ".join(argv).replace(f"{venvs.ROOT}/", "")
 
 
-def scimcert(target: Target, app_token: str, workers: int, label: str) -> Conformance:
+def scimcert(
+    target: Target, app_token: str, workers: int, label: str, profile_raw: Path | None = None
+) -> Conformance:
+    """A full run; with `profile_raw`, sampled by py-spy (non-blocking) into that file."""
     scimcert_bin = Path(sys.executable).parent / "scimcert"
     with tempfile.TemporaryDirectory(prefix="scimcert-bench-") as tmp:
         report = Path(tmp) / "report"
@@ -109,7 +112,8 @@ def scimcert(target: Target, app_token: str, workers: int, label: str) -> Confor
         if target.app_url:
             argv += ["--app-url", target.app_url]
         env = clean_env(SCIM_TOKEN=target.token, SCIM_APP_TOKEN=app_token)
-        run = _timed(argv, env, Path(tmp), target)
+        command = harness_profile.wrap(argv, profile_raw) if profile_raw else argv
+        run = _timed(command, env, Path(tmp), target)
         results = report / "results.jsonl"
         if not results.exists():
             raise RuntimeError(f"scimcert wrote no results.jsonl ({run.exit_code}): {run.output}")

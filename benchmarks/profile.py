@@ -38,7 +38,9 @@ class Profile:
     load: str
     samples: int
     categories: list[tuple[str, float]]  # (category, share of samples)
-    hottest: list[tuple[str, float]]  # reference_server functions, inclusive share
+    hottest: list[tuple[str, float]]  # own functions, inclusive share
+    category_heading: str = "innermost frame in"
+    own_heading: str = "reference server function (inclusive)"
 
 
 def parse_raw(text: str) -> list[tuple[list[str], int]]:

@@ -111,12 +111,13 @@ def import_table(imports: Sequence[ImportRun]) -> str:
 def profile_section(profiles: Sequence[Profile]) -> str:
     parts = []
     for p in profiles:
-        parts.append(f"**{p.server}, {p.users:,} users, `{p.load}`** ({p.samples} samples)\n\n")
-        parts.append(table(["innermost frame in", "share"],
+        users = f", {p.users:,} users" if p.users else ""
+        parts.append(f"**{p.server}{users}, `{p.load}`** ({p.samples} samples)\n\n")
+        parts.append(table([p.category_heading, "share"],
                            [(name, f"{share:.0%}") for name, share in p.categories]))  # fmt: skip
         parts.append("\n")
         hottest = [(f"`{name}`", f"{share:.0%}") for name, share in p.hottest]
-        parts.append(table(["reference server function (inclusive)", "share"], hottest))
+        parts.append(table([p.own_heading, "share"], hottest))
         parts.append("\n")
     return "".join(parts)
 

@@ -51,8 +51,17 @@ def _p50_scaling(figures: Figures, load: str) -> Goal:
     if small is None or large is None:
         return Goal(goal, "not measured", None)
     ratio = large.result.p50_ms / small.result.p50_ms
-    measured = f"{ratio:.2f}x ({large.result.p50_ms:.1f} vs {small.result.p50_ms:.1f} ms)"
+    cpu = _cpu_per_request(large) / max(_cpu_per_request(small), 1e-9)
+    measured = (
+        f"{ratio:.2f}x ({large.result.p50_ms:.1f} vs {small.result.p50_ms:.1f} ms); "
+        f"server CPU per request {cpu:.2f}x"
+    )
     return Goal(goal, measured, ratio <= 1.5)
+
+
+def _cpu_per_request(row: Row) -> float:
+    r = row.result
+    return r.server_cpu * r.seconds / r.requests if r.requests else 0.0
 
 
 def _harness_targets(figures: Figures) -> list[Goal]:
@@ -76,11 +85,10 @@ def _import_target(imports: Sequence[ImportRun]) -> Goal:
         return Goal(goal, "not measured", None)
     small, large = by_users[-2], by_users[-1]
     growth = large.peak_traced_bytes / max(small.peak_traced_bytes, 1)
-    pages = large.peak_traced_bytes / max(large.bytes_per_page, 1)
     measured = (
         f"peak {large.peak_traced_bytes / 1024:.0f} KiB at {large.users:,} users vs "
         f"{small.peak_traced_bytes / 1024:.0f} KiB at {small.users:,} ({growth:.2f}x); "
-        f"{pages:.1f} pages' worth of JSON"
+        f"one page of JSON is {large.bytes_per_page / 1024:.0f} KiB"
     )
     return Goal(goal, measured, growth < 1.5)
 

@@ -1,0 +1,60 @@
+"""Where a serial `scimcert run` spends its time: py-spy samples the run that is being timed.
+
+py-spy runs the harness in `--nonblocking` mode (it reads the process's memory without pausing
+it) at 20 samples a second, so the timed run is also the profiled one (py-spy's own CPU counts
+in the serial run's "tool CPU"). Activities are inclusive and may overlap: a
+sample counts for "module imports" when any frame of it is importing, and so on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from . import venvs
+from .profile import Profile, function_of
+
+SAMPLE_RATE = 20  # samples a second: light enough for the timed run to be the profiled one
+
+ACTIVITIES = (
+    ("module imports (pytest plugins included)", ("_find_and_load",)),
+    ("reading scenario files (YAML, schema check)", ("load_scenario", "yaml/")),
+    ("HTTP exchanges (requests, waiting included)", ("requests/sessions.py",)),
+    ("JSON Schema validation", ("jsonschema/",)),
+    ("writing events and reports", ("harness/results.py", "harness/events.py", "reports/",
+                                    "pytest_html/", "junitxml")),
+    ("Faker", ("faker/",)),
+)  # fmt: skip
+OWN = ("harness/", "mock_idp/")
+WRAPPERS = ("harness/cli.py", "harness/run_command.py")
+
+
+def wrap(argv: list[str], raw: Path) -> list[str]:
+    """`argv` run under py-spy, writing raw folded stacks to `raw`."""
+    return [
+        str(venvs.PROFILERS.bin("py-spy")), "record", "--nonblocking", "-r", str(SAMPLE_RATE),
+        "-f", "raw", "-o", str(raw), "--", *argv,
+    ]  # fmt: skip
+
+
+def summarize(stacks: list[tuple[list[str], int]], label: str, top: int = 10) -> Profile:
+    total = sum(count for _, count in stacks) or 1
+    activities: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    for frames, count in stacks:
+        for name, markers in ACTIVITIES:
+            if any(marker in frame for frame in frames for marker in markers):
+                activities[name] += count
+        for function in {function_of(f) for f in frames if _own(f)}:
+            own[function] += count
+    return Profile(
+        server=label, users=0, load="full run", samples=total,
+        categories=[(name, activities[name] / total) for name, _ in ACTIVITIES],
+        hottest=[(f, count / total) for f, count in own.most_common(top)],
+        category_heading="activity (inclusive, may overlap)",
+        own_heading="harness or mock IdP function (inclusive)",
+    )  # fmt: skip
+
+
+def _own(frame: str) -> bool:
+    return any(p in frame for p in OWN) and not any(w in frame for w in WRAPPERS)

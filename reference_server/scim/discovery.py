@@ -20,8 +20,6 @@ from .http import ScimResponse
 from .query import ListQuery
 
 SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-# Limits SCIM has no field for, published as an extension object (README "Limits").
-LIMITS_EXTENSION = "urn:scimcert:params:limits"
 RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
 
 
@@ -33,7 +31,9 @@ def _base(request: Request) -> str:
 
 def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
     return {
-        "schemas": [SPC_SCHEMA, LIMITS_EXTENSION],
+        # Only RFC 7643 5 fields: an extension object here (we tried one for the limits SCIM has
+        # no field for) makes strict clients such as scim2-cli refuse the whole document.
+        "schemas": [SPC_SCHEMA],
         "documentationUri": "https://datatracker.ietf.org/doc/html/rfc7644",
         "patch": {"supported": True},
         "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
@@ -50,15 +50,6 @@ def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
                 "primary": True,
             }
         ],
-        LIMITS_EXTENSION: {
-            "maxBodyBytes": limits.max_body_bytes,
-            "maxJsonDepth": limits.max_json_depth,
-            "maxFilterLength": limits.max_filter_length,
-            "maxFilterDepth": limits.max_filter_depth,
-            "maxStringLength": limits.max_string_length,
-            "maxPatchOperations": limits.max_operations,
-            "maxResults": limits.max_results,
-        },
         "meta": {
             "resourceType": "ServiceProviderConfig",
             "location": f"{base}/ServiceProviderConfig",

@@ -2,15 +2,14 @@
 
 `run` drives pytest in-process with the scimcert plugin, so the CLI and a plain
 `pytest --scim-url ...` give identical results. The server's own commands (`serve`, `team`,
-`token`, `purge`) hand over to `python -m reference_server` in a child process: the harness meets
-the reference server only over HTTP, like any vendor's server, and never imports it.
+`token`, `purge`) hand over to `python -m reference_server`, which replaces this process: the
+harness meets the reference server only over HTTP, like any vendor's server, and never imports it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,10 +55,10 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
 
 
 def _server(argv: Sequence[str]) -> int:
-    try:
-        return subprocess.call([sys.executable, "-m", "reference_server", *argv])
-    except KeyboardInterrupt:
-        return 0
+    """Become `python -m reference_server`: signals (Ctrl-C, SIGTERM) then reach the server itself,
+    and no orphan is left serving when this process is stopped."""
+    os.execv(sys.executable, [sys.executable, "-m", "reference_server", *argv])  # noqa: S606
+    return 0  # not reached: execv replaces this process
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,6 +50,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-app-url", help="app-probe base URL (token in SCIM_APP_TOKEN)")
     group.addoption("--scim-timeout", type=float, default=30.0, help="seconds per request")
     group.addoption("--scim-auth", default="bearer", help="bearer, header, basic, oauth, none")
+    group.addoption(
+        "--scim-okta-pauses", action="store_true", help="replay the SPEC suite's pauses"
+    )
     group.addoption("--scim-token-url", help="OAuth token endpoint (--scim-auth oauth)")
     group.addoption("--scim-client-id", help="OAuth client id (secret in SCIM_CLIENT_SECRET)")
     group.addoption("--scim-insecure", action="store_true", help="do not verify TLS (recorded)")
@@ -81,6 +84,7 @@ def _settings(config: pytest.Config) -> RunSettings:
         insecure=bool(option("scim_insecure")),
         ca_bundle=option("scim_ca_bundle"),
         token_url=option("scim_token_url"),
+        pauses=bool(option("scim_okta_pauses")),
         client_id=option("scim_client_id"),
     )
     worker: dict[str, Any] = getattr(config, "workerinput", {})

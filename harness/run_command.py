@@ -71,6 +71,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--list", action="store_true", help="show what would run; send nothing")
     parser.add_argument(
+        "--okta-pauses", action="store_true",
+        help="replay the pauses of Okta's SPEC suite (dropped by default)",
+    )  # fmt: skip
+    parser.add_argument(
         "--order", choices=["given", "reverse", "shuffle"], default="given",
         help="item order (seeded shuffle); verdicts do not depend on it",
     )  # fmt: skip
@@ -176,6 +180,8 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     argv += [part for key, value in optional.items() if value for part in (key, value)]
     if settings.insecure:
         argv.append("--scim-insecure")
+    if args.okta_pauses:
+        argv.append("--scim-okta-pauses")
     if args.workers:
         argv += ["-n", str(args.workers)]
     return argv

@@ -31,6 +31,8 @@ from .target import Target
 from .verdict import item_outcome
 
 Emit = Callable[[Event], None]
+PAUSE_VERB = "pause"
+MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
 
 
@@ -47,6 +49,8 @@ class ItemAbortError(Exception):
 class RunContext:
     run_id: str
     seed: int
+    # Okta's SPEC suite pauses between requests (okta.md 5); replayed only when asked for.
+    pauses: bool = False
 
     @property
     def prefix(self) -> str:
@@ -143,6 +147,9 @@ class ItemRun:
 
     def _run_step(self, step: Step) -> None:
         self._step = step
+        if step.verb == PAUSE_VERB:
+            self._pause(step)
+            return
         judged = self._send(step)
         if judged.error is not None and not judged.reachable:
             raise ItemAbortError(Outcome.ERROR, f"target unreachable: {judged.error.detail}")
@@ -154,6 +161,14 @@ class ItemRun:
                 for graded in grade(expectation, context, self.directory.facts):
                     self._evaluate(graded.check, graded.findings, judged, step.line)
         self._save(step, judged)
+
+    def _pause(self, step: Step) -> None:
+        """`do: pause, seconds: N`: waits only with --okta-pauses; sends nothing either way."""
+        seconds = step.args.get("seconds")
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            raise ItemAbortError(Outcome.ERROR, f"step {step.index + 1}: pause needs `seconds`")
+        if self.run.pauses:
+            time.sleep(min(float(seconds), MAX_PAUSE_SECONDS))
 
     def _interpolated(self, step: Step) -> list[Expectation]:
         """Expected values may name saved variables and the directory (`${uid}`)."""
@@ -185,7 +200,17 @@ class ItemRun:
             if step.verb.startswith("app."):
                 if self.app is None:
                     raise ItemAbortError(Outcome.SKIP, "not verified: no app probe configured")
-                return run_app_step(step.verb, self.app, self.directory, args)
+                exchange = run_app_step(step.verb, self.app, self.directory, args)
+                if step.verb == "app.create_member" and "user" in args:
+                    # Members made in the app are the item's too: cleanup removes them over SCIM.
+                    created = self.directory.scim_ids.get(str(args["user"]))
+                    if (
+                        created
+                        and exchange.response is not None
+                        and exchange.response.status == 201
+                    ):
+                        self.scim.created.users.append(created)
+                return exchange
             sent = run_verb(self.scim, self.directory, self.profile, step.verb, args)
             assert isinstance(sent, Exchange)
             return sent

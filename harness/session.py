@@ -41,6 +41,7 @@ class RunSettings:
     report_dir: Path | None = None
     token_url: str | None = None
     client_id: str | None = None
+    pauses: bool = False
 
     def profiles(self) -> list[Profile]:
         return select_profiles(self.idp)
@@ -86,5 +87,7 @@ class RunState:
     def run_item(
         self, scenario: Scenario, profile: Profile, emit: Callable[[Event], None]
     ) -> ItemFinished:
-        context = RunContext(run_id=self.settings.run_id, seed=self.settings.seed)
+        context = RunContext(
+            run_id=self.settings.run_id, seed=self.settings.seed, pauses=self.settings.pauses
+        )
         return ItemRun(scenario, profile, self.target(), context, emit).execute()

@@ -1,0 +1,47 @@
+"""`do: pause` steps send nothing and wait only when the run replays Okta's pauses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import runner
+from harness.auth import no_auth
+from harness.events import Outcome
+from harness.runner import ItemRun, RunContext
+from harness.scenario import load_scenario
+from harness.target import Capabilities, Target
+from harness.transport import Transport
+from mock_idp.profile import select_profiles
+
+
+def run_pauses(tmp_path: Path, *, pauses: bool, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    (tmp_path / "p.yaml").write_text(
+        "id: x/pauses\ntitle: Pauses\nsteps:\n  - {do: pause, seconds: 5}\n"
+        "  - {do: pause, seconds: 10}\n",
+        encoding="utf-8",
+    )
+    slept: list[float] = []
+    monkeypatch.setattr(runner.time, "sleep", slept.append)
+    unreachable = Transport("http://127.0.0.1:9/scim/v2", no_auth())
+    target = Target(scim=unreachable, app=None, capabilities=Capabilities(frozenset()))
+    events: list[object] = []
+    finished = ItemRun(
+        load_scenario(tmp_path / "p.yaml"),
+        select_profiles("rfc")[0],
+        target,
+        RunContext(run_id="pause01", seed=1, pauses=pauses),
+        events.append,
+    ).execute()
+    assert finished.outcome is Outcome.PASS
+    assert not any(type(event).__name__ == "ExchangeRecorded" for event in events)
+    return slept
+
+
+def test_pauses_are_dropped_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_pauses(tmp_path, pauses=False, monkeypatch=monkeypatch) == []
+
+
+def test_okta_pauses_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_pauses(tmp_path, pauses=True, monkeypatch=monkeypatch) == [5.0, 10.0]

@@ -221,6 +221,15 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
     args.report_dir.mkdir(parents=True, exist_ok=True)
+    exclusive = sorted(
+        {s.id for s in chosen.scenarios if s.exclusive} & {i for i, _ in chosen.items}
+    )
+    if args.workers and exclusive:
+        # An exclusive scenario looks at the whole server (Okta's SPEC suite reads "the first
+        # user"), so nothing may run beside it: the run goes serial rather than flaky.
+        print(f"scimcert run: {', '.join(exclusive)} must run alone; running without workers",
+              flush=True)  # fmt: skip
+        args.workers = 0
     argv = pytest_args(args, chosen)
     bar = ProgressBar(len(chosen.items), args.report_dir) if sys.stdout.isatty() else None
     if bar is not None:  # the bar replaces pytest's lines on a terminal; -q belongs to them

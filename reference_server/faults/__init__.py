@@ -1,0 +1,55 @@
+"""Deliberate, named faults: how the harness proves that every one of its checks can fail.
+
+A fault is named after what it breaks in the server, never after a check. Most are small
+rewrites of one SCIM exchange, registered with `@fault`: of the request before the application
+sees it, or of the buffered answer before the client does. The few that change what the server
+*does* rather than what it says (a deactivation that deletes, a reactivation that keeps the role)
+are registered with `hook` and implemented by marked hook calls in the SCIM layer (and one in the
+app probe), which test `name in ctx.faults`; the domain rules themselves are never touched.
+
+Every fault is off unless switched on: `serve --fault NAME` for every team, or per team through
+the app probe (`PUT /faults`). The middleware in `app.py` makes the request's faults current
+(`active()`, read by `Context.faults`) and runs the rewrites (`rewrite_exchange`).
+
+The registry is in `registry.py`, an exchange and its ASGI side in `exchange.py`; the faults sit
+by what they break: `protocol.py` (what answers say), `writes.py` (what writes do, the team
+lifecycle), `idp.py` (one IdP's traffic).
+"""
+
+from . import idp, protocol, writes
+from .exchange import Exchange, rewrite_exchange
+from .protocol import AUTH_NOT_ENFORCED
+from .registry import FAULTS, Fault, active, check_names, fault, hook, rewriting, switched_on
+from .writes import (
+    ACCESS_LOST_ON_REACTIVATION,
+    DEACTIVATION_DELETES,
+    DEACTIVATION_IGNORED,
+    PROVISIONED_AS_ADMIN,
+    PUT_MERGES,
+    ROLE_KEPT_ON_REACTIVATION,
+    drop_access,
+)
+
+__all__ = [
+    "ACCESS_LOST_ON_REACTIVATION",
+    "AUTH_NOT_ENFORCED",
+    "DEACTIVATION_DELETES",
+    "DEACTIVATION_IGNORED",
+    "FAULTS",
+    "PROVISIONED_AS_ADMIN",
+    "PUT_MERGES",
+    "ROLE_KEPT_ON_REACTIVATION",
+    "Exchange",
+    "Fault",
+    "active",
+    "check_names",
+    "drop_access",
+    "fault",
+    "hook",
+    "idp",
+    "protocol",
+    "rewrite_exchange",
+    "rewriting",
+    "switched_on",
+    "writes",
+]

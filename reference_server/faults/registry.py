@@ -1,0 +1,98 @@
+"""The fault registry, and the faults switched on for the request being served."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .exchange import Exchange
+
+NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+# --- the registry -------------------------------------------------------------------------------
+
+Phase = Literal["request", "response"]
+Rewrite = Callable[["Exchange"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    name: str
+    description: str
+    request: Rewrite | None = None
+    response: Rewrite | None = None
+
+
+FAULTS: dict[str, Fault] = {}
+
+
+def _declare(name: str, description: str) -> Fault:
+    if not NAME.fullmatch(name):
+        raise ValueError(f"fault name {name!r} is not kebab-case")
+    if name in FAULTS:
+        raise ValueError(f"fault {name!r} is registered twice")
+    if not description.strip():
+        raise ValueError(f"fault {name!r} needs a description")
+    FAULTS[name] = Fault(name, description)
+    return FAULTS[name]
+
+
+def fault(
+    name: str, description: str = "", *, phase: Phase = "response"
+) -> Callable[[Rewrite], Rewrite]:
+    """Register a rewrite; a fault with two halves registers its second one without description."""
+
+    def register(rewrite: Rewrite) -> Rewrite:
+        found = FAULTS[name] if not description else _declare(name, description)
+        if getattr(found, phase) is not None:
+            raise ValueError(f"fault {name!r} already has a {phase} rewrite")
+        halves = {"request": found.request, "response": found.response, phase: rewrite}
+        FAULTS[name] = replace(found, request=halves["request"], response=halves["response"])
+        return rewrite
+
+    return register
+
+
+def hook(name: str, description: str) -> str:
+    """Register a fault that hook calls in the SCIM layer implement; returns its name."""
+    return _declare(name, description).name
+
+
+def check_names(names: Iterable[str]) -> frozenset[str]:
+    """The names, if each is a registered fault; else ValueError listing the valid ones."""
+    chosen = frozenset(names)
+    for name in sorted(chosen):
+        if name not in FAULTS:
+            known = ", ".join(sorted(FAULTS))
+            raise ValueError(f"unknown fault {name[:80]!r}; valid faults: {known}")
+    return chosen
+
+
+# --- the faults of the current request ----------------------------------------------------------
+
+_ACTIVE: ContextVar[frozenset[str]] = ContextVar("scimcert_faults", default=frozenset())
+
+
+def active() -> frozenset[str]:
+    """The faults switched on for the request being served (empty outside a request)."""
+    return _ACTIVE.get()
+
+
+@contextmanager
+def switched_on(names: frozenset[str]) -> Iterator[None]:
+    token = _ACTIVE.set(names)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def rewriting(names: Iterable[str]) -> list[Fault]:
+    """The faults among `names` that rewrite exchanges, in registration order."""
+    chosen = set(names)
+    return [f for f in FAULTS.values() if f.name in chosen and (f.request or f.response)]

@@ -1,0 +1,96 @@
+"""No check is vacuous: every registered check is tripped by some fault that breaks little else.
+
+The fault tables (`BITES` for the RFC profile, `OKTA_BITES` for Okta, `QUIRKS` for Entra ID and
+OneLogin) each say which checks a fault must trip and which others it may. A check counts as
+covered when it is in the `must` set of a row that names at most three checks in all: a fault
+that breaks everything at once proves nothing about any one check.
+"""
+
+from __future__ import annotations
+
+from test_checks_bite import BITES, Bite
+from test_entra_onelogin_faults import QUIRKS
+from test_okta_faults import OKTA_BITES
+
+from harness.checks import load_all
+from harness.checks.registry import registry
+from reference_server import faults
+
+MOST_CHECKS_PER_FAULT = 3
+
+# Expectation checks that no fault trips yet: the gap, kept visible. A new check lands here (or
+# gets a fault) or the test below fails.
+NOT_YET_COVERED = frozenset(
+    {
+        # Core.
+        "group-displayname-unique", "group-filter", "reactivation-same-user",
+        # Okta.
+        "okta-create-accepted", "okta-crud-find-user", "okta-crud-update",
+        "okta-deactivate-accepted", "okta-existing-user-linked", "okta-group-lookup",
+        "okta-group-push-now", "okta-import-groups", "okta-import-pages", "okta-put-roundtrip",
+        "okta-reactivate-accepted", "okta-retry-after-seconds", "okta-spec-create-user",
+        "okta-spec-duplicate-409", "okta-spec-get-user", "okta-spec-groups-endpoint",
+        "okta-spec-invalid-id", "okta-spec-invalid-username", "okta-spec-random-user-absent",
+        "okta-spec-response-time", "okta-spec-status-404", "okta-spec-username-case",
+        "okta-spec-users-endpoint", "okta-spec-verify-user",
+        # Entra ID.
+        "entra-create-enterprise", "entra-create-tolerates-nulls", "entra-excluded-members",
+        "entra-group-batch-add", "entra-manager-reference", "entra-manager-removed",
+        "entra-match-existing", "entra-roles-ignored", "entra-test-connection",
+        # OneLogin.
+        "onelogin-deprovision", "onelogin-group-catalogue", "onelogin-put-update",
+        "onelogin-suspend", "onelogin-template-accepted", "onelogin-test-connection",
+        # Ping.
+        "ping-filter-expression",
+        # Robustness probes (scenarios/robustness).
+        "robustness-attribute-names-case", "robustness-auth-refused",
+        "robustness-control-characters", "robustness-delete-twice", "robustness-etag-stale",
+        "robustness-filter-depth", "robustness-filter-invalid", "robustness-filter-literal",
+        "robustness-invalid-value", "robustness-json-depth", "robustness-json-numbers",
+        "robustness-malformed-json", "robustness-media-type", "robustness-method-not-allowed",
+        "robustness-page-clamped", "robustness-paging-clamped", "robustness-paging-invalid",
+        "robustness-patch-atomic", "robustness-patch-invalid", "robustness-patch-readonly",
+        "robustness-read-only-ignored", "robustness-schemas-required",
+        "robustness-unicode-uniqueness", "robustness-uniqueness", "robustness-unknown-id",
+    }
+)  # fmt: skip
+
+
+def rows() -> list[tuple[str, Bite]]:
+    """Every (fault, run) of the three tables."""
+    return [
+        *BITES.items(),
+        *OKTA_BITES.items(),
+        *((name, row.bite) for name, row in QUIRKS.items()),
+    ]
+
+
+def covered() -> set[str]:
+    return {
+        check
+        for _, row in rows()
+        if len(row.must | row.may) <= MOST_CHECKS_PER_FAULT
+        for check in row.must
+    }
+
+
+def test_every_row_is_a_registered_fault_naming_registered_checks() -> None:
+    load_all()
+    known = {check.id for check in registry}
+    for fault, row in rows():
+        assert fault in faults.FAULTS, fault
+        assert row.must and not row.must & row.may, fault
+        assert row.must | row.may <= known, (fault, sorted(row.must | row.may - known))
+    assert known >= NOT_YET_COVERED
+
+
+def test_every_always_on_and_code_check_is_tripped_by_a_narrow_fault() -> None:
+    load_all()
+    with_code = {check.id for check in registry if check.always_on or check.function is not None}
+    assert sorted(with_code - covered()) == []
+
+
+def test_not_yet_covered_is_exactly_the_expectation_checks_no_narrow_fault_trips() -> None:
+    load_all()
+    expectations = {check.id for check in registry if check.function is None}
+    assert sorted(expectations - covered()) == sorted(NOT_YET_COVERED)

@@ -16,7 +16,7 @@ by what they break: `protocol.py` (what answers say), `writes.py` (what writes d
 lifecycle), `idp.py` (one IdP's traffic).
 """
 
-from . import idp, protocol, writes
+from . import entra_onelogin, idp, okta, protocol, robustness, writes
 from .exchange import Exchange, rewrite_exchange
 from .protocol import AUTH_NOT_ENFORCED
 from .registry import FAULTS, Fault, active, check_names, fault, hook, rewriting, switched_on
@@ -44,12 +44,15 @@ __all__ = [
     "active",
     "check_names",
     "drop_access",
+    "entra_onelogin",
     "fault",
     "hook",
     "idp",
+    "okta",
     "protocol",
     "rewrite_exchange",
     "rewriting",
+    "robustness",
     "switched_on",
     "writes",
 ]

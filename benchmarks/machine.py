@@ -9,7 +9,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-PRODUCT_DISTS = ("scimcert", "starlette", "uvicorn", "h11", "SQLAlchemy", "requests", "pytest")
+PRODUCT_DISTS = (
+    "scimcert", "starlette", "uvicorn", "httptools", "uvloop", "SQLAlchemy", "requests", "pytest",
+)  # fmt: skip
 
 
 def _cpu_model() -> str:

@@ -22,10 +22,11 @@ from . import faults
 from .limits import Limits
 from .probe.api import fault_routes, probe_routes
 from .scim import discovery
+from .scim.context import TEAM_STATE
 from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
-from .storage.engine import reading
+from .storage.engine import snapshot
 from .storage.teams import find_team
 
 access_log = logging.getLogger("reference_server.access")
@@ -127,14 +128,16 @@ class FaultInjection:
         self.engine = engine
         self.always = always
 
-    def _faults(self, slug: str) -> frozenset[str]:
-        with reading(self.engine) as conn:
+    def _faults(self, scope: Scope, slug: str) -> frozenset[str]:
+        """The team's faults; the team is kept in the scope, so the endpoint reads it once."""
+        with snapshot(self.engine) as conn:
             team = find_team(conn, slug)
+        scope.setdefault("state", {})[TEAM_STATE] = team
         return self.always | (team.faults if team is not None else frozenset())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = TEAM_PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
-        names = self._faults(match["team"]) if match is not None else frozenset()
+        names = self._faults(scope, match["team"]) if match is not None else frozenset()
         if match is None or not names:
             await self.app(scope, receive, send)
             return

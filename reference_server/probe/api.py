@@ -32,7 +32,7 @@ GRANTEE_KINDS = ("member", "group")
 
 def _context(request: Request) -> Context:
     slug = request.path_params["team"]
-    team = find_team_or_401(request.app.state.engine, slug)
+    team = find_team_or_401(request)
     authenticate(request, team, app_probe=True)
     return Context(
         team=team, base_url=scim_base_url(request, slug), limits=request.app.state.limits

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from .. import faults
 from ..limits import Limits
-from ..storage.engine import reading
+from ..storage.engine import snapshot
 from ..storage.teams import Team, find_team
 from ..tokens import token_matches
 from .errors import ScimError
@@ -40,9 +40,18 @@ def presented_token(request: Request) -> str | None:
     return header if " " not in header else None
 
 
-def find_team_or_401(engine: Engine, slug: str) -> Team:
-    with reading(engine) as conn:
-        team = find_team(conn, slug)
+TEAM_STATE = "team"  # the key under which the request's scope state may hold its team
+
+
+def find_team_or_401(request: Request) -> Team:
+    """The team named in the URL: the one the fault middleware read already, if it did."""
+    state = request.scope.get("state", {})
+    if TEAM_STATE in state:
+        team: Team | None = state[TEAM_STATE]
+    else:
+        engine: Engine = request.app.state.engine
+        with snapshot(engine) as conn:
+            team = find_team(conn, request.path_params["team"])
     if team is None:
         # The same answer as a wrong token, so team names cannot be probed.
         raise _unauthorized("Authentication failed")

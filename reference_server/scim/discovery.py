@@ -25,7 +25,7 @@ RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
 
 def _base(request: Request) -> str:
     slug = request.path_params["team"]
-    find_team_or_401(request.app.state.engine, slug)
+    find_team_or_401(request)
     return scim_base_url(request, slug)
 
 

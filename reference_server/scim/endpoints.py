@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..limits import Limits
-from ..storage.engine import reading, writing
-from ..storage.filters import filter_clause, sort_key
-from ..storage.resources import Record, list_resources
+from ..storage.engine import reading, snapshot, writing
+from ..storage.filters import ColumnEquality, column_equality, filter_clause, sort_key
+from ..storage.prepared import Reader
+from ..storage.resources import Record, list_resources, lookup_resources
 from ..storage.tables import groups as groups_table
 from ..storage.tables import users as users_table
 from . import groups, users
@@ -51,13 +52,13 @@ def _engine(request: Request) -> Engine:
 def context(request: Request) -> Context:
     """Authenticate the request for the team in its URL."""
     slug = request.path_params["team"]
-    team = find_team_or_401(_engine(request), slug)
+    team = find_team_or_401(request)
     authenticate(request, team)
     limits: Limits = request.app.state.limits
     return Context(team=team, base_url=scim_base_url(request, slug), limits=limits)
 
 
-def _render_one(conn: Connection, ctx: Context, kind: Kind, record: Record) -> dict[str, Any]:
+def _render_one(conn: Reader, ctx: Context, kind: Kind, record: Record) -> dict[str, Any]:
     rendered: list[dict[str, Any]] = kind.module.render(conn, ctx, [record])
     return rendered[0]
 
@@ -97,12 +98,43 @@ def _page(
     total, records = list_resources(
         conn, kind.table, ctx.team.id, where, order, query.start_index, query.count
     )
+    return total, _shown(conn, ctx, kind, query, records)
+
+
+def _shown(
+    conn: Reader, ctx: Context, kind: Kind, query: ListQuery, records: list[Record]
+) -> list[dict[str, Any]]:
+    """The records rendered, and projected as the query asks."""
     resources = kind.module.render(conn, ctx, records)
-    projected = [
+    return [
         project(kind.definition, resource, query.attributes, query.excluded_attributes)
         for resource in resources
     ]
-    return total, projected
+
+
+def _equality(ctx: Context, kind: Kind, query: ListQuery) -> ColumnEquality | None:
+    """The query's filter as a column lookup, when it is one and nothing else shapes the page."""
+    if query.filter is None or query.sort_by is not None:
+        return None
+    if len(query.filter) > ctx.limits.max_filter_length:
+        return None  # filter_clause refuses it
+    return column_equality(kind.definition, kind.table, query.filter)
+
+
+def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
+    """A list answer: a lookup by prepared statements, or any other filter through SQLAlchemy."""
+    equality = _equality(ctx, kind, query)
+    if equality is None:
+        with reading(engine) as conn:
+            total, resources = _page(conn, ctx, kind, query)
+        return list_response(query, total, resources)
+    with snapshot(engine) as raw:
+        total, records = lookup_resources(
+            raw, kind.table, ctx.team.id, equality.column, equality.value,
+            query.start_index, query.count,
+        )  # fmt: skip
+        resources = _shown(raw, ctx, kind, query, records)
+    return list_response(query, total, resources)
 
 
 def list_response(
@@ -128,9 +160,7 @@ def collection(kind: Kind) -> Endpoint:
         if request.method == "POST":
             return await _create(request, ctx, kind)
         query = query_from_params(request.query_params, max_results=ctx.limits.max_results)
-        with reading(_engine(request)) as conn:
-            total, resources = _page(conn, ctx, kind, query)
-        return list_response(query, total, resources)
+        return _query(_engine(request), ctx, kind, query)
 
     return endpoint
 
@@ -150,9 +180,7 @@ def search(kind: Kind) -> Endpoint:
         ctx = context(request)
         body = await read_json(request, ctx.limits)
         query = query_from_search_request(body, max_results=ctx.limits.max_results)
-        with reading(_engine(request)) as conn:
-            total, resources = _page(conn, ctx, kind, query)
-        return list_response(query, total, resources)
+        return _query(_engine(request), ctx, kind, query)
 
     return endpoint
 
@@ -214,7 +242,7 @@ def item(kind: Kind) -> Endpoint:
 
 
 def _get(request: Request, ctx: Context, kind: Kind, resource_id: str) -> Response:
-    with reading(_engine(request)) as conn:
+    with snapshot(_engine(request)) as conn:
         record = kind.module.find(conn, ctx, resource_id)
         if not_modified(request.headers, record.version):
             return Response(status_code=304, headers={"ETag": etag(record.version)})

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ..storage import memberships
+from ..storage.prepared import Reader
 from ..storage.resources import Record, get_resource, insert_resource, soft_delete, update_resource
 from ..storage.tables import groups
 from .attributes import group_definition
@@ -20,12 +21,12 @@ from .render import member_values, render_group
 DEFINITION = group_definition()
 
 
-def render(conn: Connection, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
+def render(conn: Reader, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
     found = memberships.members_of(conn, [record.id for record in records])
     return [render_group(record, found.get(record.id, []), ctx.base_url) for record in records]
 
 
-def find(conn: Connection, ctx: Context, group_id: str) -> Record:
+def find(conn: Reader, ctx: Context, group_id: str) -> Record:
     record = get_resource(conn, groups, ctx.team.id, group_id)
     if record is None:
         raise not_found(f"Group {group_id!r} not found")

@@ -56,9 +56,17 @@ def project(
     attributes: Sequence[str] = (),
     excluded: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """A copy of `resource` with only the attributes the response may carry, in input order."""
+    """A copy of `resource` with only the attributes the response may carry, in input order.
+
+    Asked for nothing, a resource holding no attribute that is never or only on request
+    returned is answered as it is: the common case, on every read (benchmarks/RESULTS.md).
+    """
     include = any(name.strip() for name in attributes)
     listed = attributes if include else excluded
+    if not include and not any(name.strip() for name in excluded):
+        hidden = _withheld_roots(definition)
+        if not any(key.lower() in hidden for key in resource):
+            return dict(resource)
     root = _root_attributes(definition)
     paths = frozenset(
         path for name in listed if (path := _path(definition, root, name)) is not None
@@ -67,6 +75,23 @@ def project(
     # nothing beyond `returned: always`: the client asked for that set, not the default one.
     rules = _Rules(include=include, paths=paths)
     return _project_object(resource, root, (), rules)
+
+
+_WITHHELD: dict[str, frozenset[str]] = {}  # resource type name -> its withheld roots
+
+
+def _withheld_roots(definition: ResourceDefinition) -> frozenset[str]:
+    """Top-level keys under which some attribute is `returned: never` or `request`."""
+    if definition.name not in _WITHHELD:
+        root = _root_attributes(definition)
+        _WITHHELD[definition.name] = frozenset(key for key, a in root.items() if _withholds(a))
+    return _WITHHELD[definition.name]
+
+
+def _withholds(attribute: Attribute) -> bool:
+    if attribute.returned in ("never", "request"):
+        return True
+    return any(_withholds(sub) for sub in attribute.sub_attributes.values())
 
 
 def _root_attributes(definition: ResourceDefinition) -> dict[str, Attribute]:

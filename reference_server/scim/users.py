@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from .. import faults
 from ..domain import members
 from ..storage import memberships
+from ..storage.prepared import Reader
 from ..storage.resources import Record, get_resource, insert_resource, soft_delete, update_resource
 from ..storage.tables import users
 from .attributes import user_definition
@@ -32,12 +33,12 @@ def _columns(state: members.MemberState, assigned: bool = True) -> dict[str, Any
     return {"active": state.active if assigned else None, "role": state.role.value}
 
 
-def render(conn: Connection, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
+def render(conn: Reader, ctx: Context, records: Sequence[Record]) -> list[dict[str, Any]]:
     groups = memberships.groups_of(conn, [record.id for record in records])
     return [render_user(record, groups.get(record.id, []), ctx.base_url) for record in records]
 
 
-def find(conn: Connection, ctx: Context, user_id: str) -> Record:
+def find(conn: Reader, ctx: Context, user_id: str) -> Record:
     record = get_resource(conn, users, ctx.team.id, user_id)
     if record is None:
         raise not_found(f"User {user_id!r} not found")

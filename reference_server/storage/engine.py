@@ -7,6 +7,7 @@ races another writer, in this process or in another worker on the same file.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -65,6 +66,27 @@ def reading(engine: Engine) -> Iterator[Connection]:
     """A read transaction: one consistent snapshot for a page and its total."""
     with engine.connect() as conn, conn.begin():
         yield conn
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """A read transaction on the pooled SQLite connection itself, for prepared reads.
+
+    The reads every request makes (its team, a resource by id and its memberships) run as
+    prepared statements (`prepared.py`); around them, SQLAlchemy's own transaction would cost
+    more than the reads do.
+    """
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        driver.execute("BEGIN")
+        try:
+            yield driver
+        finally:
+            driver.execute("ROLLBACK")  # a read: nothing to keep
+    finally:
+        pooled.close()
 
 
 def utc_now() -> str:

@@ -26,7 +26,9 @@ specified was not compatible with the operation"; sortBy is no filter, so not `i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scim2_models import Path, SCIMException
@@ -79,6 +81,44 @@ def filter_clause(
     except (SCIMException, ValueError, RecursionError) as exc:
         raise invalid_filter(f"invalid filter: {exc}") from exc
     return _Builder(_ResourceScope(definition, table), table).visit(tree)
+
+
+# One `eq` against a string literal without escapes: `userName eq "bjensen@example.com"`.
+_EQUALITY = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s+eq\s+"([^"\\]*)"\s*', re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnEquality:
+    """A filter that is one `eq` on a column: the column's name and the operand as stored."""
+
+    column: str
+    value: Any
+
+
+def column_equality(
+    definition: ResourceDefinition, table: Table, expression: str
+) -> ColumnEquality | None:
+    """The filter as a column lookup, when it is one `eq` on a string attribute kept in a column.
+
+    IdPs look users and groups up this way before every assignment and push (`userName`,
+    `externalId`, `displayName`: okta.md 5 and 8.5, entra_onelogin.md 1.2), so the lookup is
+    answered by a prepared statement without parsing the filter. It means what `filter_clause`
+    makes of the same text (tests/reference_server/storage/test_filters.py holds them equal);
+    None for every other filter, which `filter_clause` then parses, refusing what it must.
+    """
+    found = _EQUALITY.fullmatch(expression)
+    if found is None:
+        return None
+    try:
+        target = resolve(definition, table, AttrPath(attr=found[1]))
+    except ScimError:
+        return None
+    if not isinstance(target, Scalar) or not isinstance(target.expr, Column):
+        return None
+    if target.attribute.type not in STRING_TYPES:
+        return None
+    value = operand(target.attribute, CompareOperator.eq, found[2])
+    return ColumnEquality(target.expr.name, value)
 
 
 def sort_key(definition: ResourceDefinition, table: Table, sort_by: str) -> ColumnElement[Any]:

@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from .prepared import Prepared, Reader
 from .tables import group_members, groups, users
 
 
@@ -19,37 +20,52 @@ class Link:
     display: str | None
 
 
-def members_of(conn: Connection, group_ids: Collection[str]) -> dict[str, list[Link]]:
-    display = func.coalesce(
-        group_members.c.display,
-        func.json_extract(users.c.doc, "$.displayName"),
-        users.c.user_name,
+_MEMBERS_OF = Prepared.of(
+    select(
+        group_members.c.group_id,
+        users.c.id,
+        func.coalesce(
+            group_members.c.display,
+            func.json_extract(users.c.doc, "$.displayName"),
+            users.c.user_name,
+        ),
     )
-    rows = conn.execute(
-        select(group_members.c.group_id, users.c.id, display)
-        .join(users, users.c.id == group_members.c.member_id)
-        .where(group_members.c.group_id.in_(group_ids), users.c.deleted_at.is_(None))
-        .order_by(group_members.c.seq)
+    .join(users, users.c.id == group_members.c.member_id)
+    .where(
+        group_members.c.group_id.in_(bindparam("ids", expanding=True)),
+        users.c.deleted_at.is_(None),
     )
+    .order_by(group_members.c.seq)
+)
+
+_GROUPS_OF = Prepared.of(
+    select(group_members.c.member_id, groups.c.id, func.json_extract(groups.c.doc, "$.displayName"))
+    .join(groups, groups.c.id == group_members.c.group_id)
+    .where(
+        group_members.c.member_id.in_(bindparam("ids", expanding=True)),
+        groups.c.deleted_at.is_(None),
+    )
+    .order_by(groups.c.seq)
+)
+
+
+def _links(statement: Prepared, conn: Reader, ids: Collection[str]) -> dict[str, list[Link]]:
+    """Owner id -> its links, for the owners in `ids`; read for every resource rendered."""
     found: dict[str, list[Link]] = defaultdict(list)
-    for group_id, member_id, member_display in rows:
-        found[group_id].append(Link(member_id, member_display))
+    if ids:
+        for owner, linked, display in statement.rows(conn, ids=list(ids)):
+            found[owner].append(Link(linked, display))
     return found
 
 
-def groups_of(conn: Connection, user_ids: Collection[str]) -> dict[str, list[Link]]:
-    rows = conn.execute(
-        select(
-            group_members.c.member_id, groups.c.id, func.json_extract(groups.c.doc, "$.displayName")
-        )
-        .join(groups, groups.c.id == group_members.c.group_id)
-        .where(group_members.c.member_id.in_(user_ids), groups.c.deleted_at.is_(None))
-        .order_by(groups.c.seq)
-    )
-    found: dict[str, list[Link]] = defaultdict(list)
-    for member_id, group_id, group_display in rows:
-        found[member_id].append(Link(group_id, group_display))
-    return found
+def members_of(conn: Reader, group_ids: Collection[str]) -> dict[str, list[Link]]:
+    """Each group's live members, in the order they joined."""
+    return _links(_MEMBERS_OF, conn, group_ids)
+
+
+def groups_of(conn: Reader, user_ids: Collection[str]) -> dict[str, list[Link]]:
+    """Each user's live groups, in the order the groups were created."""
+    return _links(_GROUPS_OF, conn, user_ids)
 
 
 def _known_members(conn: Connection, team_id: str, member_ids: Sequence[str]) -> list[str]:

@@ -10,15 +10,27 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..scim.attributes import ResourceDefinition
 from ..scim.errors import ScimError, conflict, precondition_failed
 from ..scim.folding import fold, fold_document
 from .engine import utc_now
+from .prepared import Prepared, Reader
 from .tables import users
 
 COLUMN_ATTRIBUTES = ("externalId", "active")
@@ -45,17 +57,18 @@ class Record:
         return document
 
 
-def _record(row: Row[Any]) -> Record:
-    mapping = row._mapping
+def _record(row: Mapping[Any, Any]) -> Record:
+    active = row.get("active")
     return Record(
-        id=row.id,
-        external_id=row.external_id,
-        doc=json.loads(row.doc),
-        created=row.created,
-        last_modified=row.last_modified,
-        version=row.version,
-        active=mapping.get("active"),
-        role=str(mapping.get("role", "member")),
+        id=row["id"],
+        external_id=row["external_id"],
+        doc=json.loads(row["doc"]),
+        created=row["created"],
+        last_modified=row["last_modified"],
+        version=row["version"],
+        # SQLite stores booleans as 0 and 1; a prepared read returns them as such.
+        active=None if active is None else bool(active),
+        role=str(row.get("role", "member")),
     )
 
 
@@ -76,7 +89,7 @@ def _columns(
     return values
 
 
-def _live(table: Table, team_id: str) -> ColumnElement[bool]:
+def _live(table: Table, team_id: str | BindParameter[str]) -> ColumnElement[bool]:
     return (table.c.team_id == team_id) & table.c.deleted_at.is_(None)
 
 
@@ -116,11 +129,20 @@ def insert_resource(
     return found
 
 
-def get_resource(conn: Connection, table: Table, team_id: str, resource_id: str) -> Record | None:
-    row = conn.execute(
-        select(table).where(_live(table, team_id), table.c.id == resource_id)
-    ).first()
-    return _record(row) if row is not None else None
+@cache
+def _live_in_team(table: Table) -> ColumnElement[bool]:
+    """`_live` for the team given as the `team_id` parameter: built once per table."""
+    return _live(table, bindparam("team_id"))
+
+
+@cache
+def _by_id(table: Table) -> Prepared:
+    return Prepared.of(select(table).where(_live_in_team(table), table.c.id == bindparam("id")))
+
+
+def get_resource(conn: Reader, table: Table, team_id: str, resource_id: str) -> Record | None:
+    rows = _by_id(table).mappings(conn, team_id=team_id, id=resource_id)
+    return _record(rows[0]) if rows else None
 
 
 def update_resource(
@@ -184,15 +206,68 @@ def list_resources(
     count: int,
 ) -> tuple[int, list[Record]]:
     """One page and the total, read in the caller's transaction so both agree."""
-    conditions = (_live(table, team_id), *where)
-    total = conn.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
-    if count == 0:
-        return total, []
-    rows = conn.execute(
+    conditions = (_live_in_team(table), *where)
+    team = {"team_id": team_id}
+    records: list[Record] = []
+    if count > 0:
+        rows = conn.execute(
+            select(table)
+            .where(*conditions)
+            .order_by(*order, table.c.seq)
+            .offset(start_index - 1)
+            .limit(count),
+            team,
+        )
+        records = [_record(row._mapping) for row in rows]
+        total = _total_of_last_page(records, start_index, count)
+        if total is not None:
+            return total, records
+    counted = select(func.count()).select_from(table).where(*conditions)
+    return conn.execute(counted, team).scalar_one(), records
+
+
+def _total_of_last_page(records: Sequence[Record], start_index: int, count: int) -> int | None:
+    """The total, when the page stops short of `count` and so reaches the end of the matches.
+
+    Lookups by `userName eq` match one resource or none, and then need no count.
+    """
+    if len(records) < count and (records or start_index == 1):
+        return start_index - 1 + len(records)
+    return None
+
+
+@cache
+def _equal_to(table: Table, column: str) -> tuple[Prepared, Prepared]:
+    """(page, count) of the live rows of a team whose `column` equals a value."""
+    conditions = (_live_in_team(table), table.c[column] == bindparam("value"))
+    page = (
         select(table)
         .where(*conditions)
-        .order_by(*order, table.c.seq)
-        .offset(start_index - 1)
-        .limit(count)
+        .order_by(table.c.seq)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return total, [_record(row) for row in rows]
+    counted = select(func.count()).select_from(table).where(*conditions)
+    return Prepared.of(page), Prepared.of(counted)
+
+
+def lookup_resources(
+    conn: Reader,
+    table: Table,
+    team_id: str,
+    column: str,
+    value: Any,
+    start_index: int,
+    count: int,
+) -> tuple[int, list[Record]]:
+    """`list_resources` for one condition, `column = value`, by prepared statements."""
+    page, counted = _equal_to(table, column)
+    params = {"team_id": team_id, "value": value}
+    records: list[Record] = []
+    if count > 0:
+        rows = page.mappings(conn, **params, limit=count, offset=start_index - 1)
+        records = [_record(row) for row in rows]
+        total = _total_of_last_page(records, start_index, count)
+        if total is not None:
+            return total, records
+    return int(counted.rows(conn, **params)[0][0]), records

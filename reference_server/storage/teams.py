@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from .engine import utc_now
+from .prepared import Prepared, Reader
 from .tables import teams
 
 
@@ -35,13 +36,24 @@ def _faults(stored: str | None) -> frozenset[str]:
     return frozenset(name for name in names if isinstance(name, str))
 
 
-def _team(row: Row[Any]) -> Team:
+def _team(row: Any) -> Team:
     return Team(row.id, row.slug, row.scim_token_hash, row.app_token_hash, _faults(row.faults))
 
 
-def find_team(conn: Connection, slug: str) -> Team | None:
-    row = conn.execute(select(teams).where(teams.c.slug == slug)).first()
-    return _team(row) if row is not None else None
+_BY_SLUG = Prepared.of(
+    select(
+        teams.c.id, teams.c.slug, teams.c.scim_token_hash, teams.c.app_token_hash, teams.c.faults
+    ).where(teams.c.slug == bindparam("slug"))
+)
+
+
+def find_team(conn: Reader, slug: str) -> Team | None:
+    """The team named `slug`: read on every request, so a prepared statement."""
+    rows = _BY_SLUG.rows(conn, slug=slug)
+    if not rows:
+        return None
+    team_id, found_slug, scim_token_hash, app_token_hash, faults = rows[0]
+    return Team(team_id, found_slug, scim_token_hash, app_token_hash, _faults(faults))
 
 
 def create_team(conn: Connection, slug: str, scim_token_hash: str, app_token_hash: str) -> Team:

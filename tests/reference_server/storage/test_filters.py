@@ -17,7 +17,7 @@ from reference_server.scim.attributes import (
 )
 from reference_server.scim.errors import ScimError, ScimType
 from reference_server.scim.folding import fold, fold_document
-from reference_server.storage.filters import filter_clause, sort_key
+from reference_server.storage.filters import column_equality, filter_clause, sort_key
 from reference_server.storage.tables import group_members, groups, metadata, teams, users
 
 TEAM = "team-1"
@@ -438,3 +438,57 @@ def test_invalid_sort_by_is_400_invalid_value(sort_by: str) -> None:
         sort_key(user_definition(), users, sort_by)
     assert raised.value.status == 400
     assert raised.value.scim_type is ScimType.INVALID_VALUE
+
+
+# --- the column lookup: one `eq` answered without parsing ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "table", "column"),
+    [
+        ('userName eq "bjensen"', users, "user_name_key"),
+        ('USERNAME EQ "STRASSE"', users, "user_name_key"),
+        ('  userName   eq   "Straße"  ', users, "user_name_key"),
+        ('externalId eq "ext-abc"', users, "external_id"),
+        ('externalId eq "EXT-ABC"', users, "external_id"),
+        ('id eq "percent"', users, "id"),
+        ('userName eq ""', users, "user_name_key"),
+        ('userName eq "100%_off"', users, "user_name_key"),
+        ('displayName eq "admins"', groups, "display_name_key"),
+    ],
+)
+def test_a_column_lookup_means_what_the_filter_does(
+    conn: Connection, expression: str, table: Table, column: str
+) -> None:
+    definition = user_definition() if table is users else group_definition()
+    equality = column_equality(definition, table, expression)
+    assert equality is not None and equality.column == column
+    found = set(
+        conn.execute(
+            select(table.c.id).where(
+                table.c.team_id == TEAM,
+                table.c.deleted_at.is_(None),
+                table.c[column] == equality.value,
+            )
+        ).scalars()
+    )
+    assert found == matching(conn, expression, table, definition)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'title eq "Tour Guide"',  # in the document, not a column
+        'userName eq "a\\"b"',  # an escape: parsed by the grammar
+        'userName ne "bjensen"',
+        'userName eq "a" or userName eq "b"',
+        'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "bjensen"',
+        "active eq true",
+        'active eq "true"',  # a boolean column
+        'password eq "x"',
+        'nosuch eq "x"',
+        'userName eq "unterminated',
+    ],
+)
+def test_other_filters_are_no_column_lookup(expression: str) -> None:
+    assert column_equality(user_definition(), users, expression) is None

@@ -215,8 +215,12 @@ class ItemRun:
             assert isinstance(sent, Exchange)
             return sent
         except (InterpolationError, ProfileError, AppStepError, KeyError) as error:
+            # An id the IdP never learned (KeyError) after an answer failed its checks is the
+            # target's doing: e.g. a group catalogue without the group the rule names.
+            failed = isinstance(error, KeyError) and any(not r.passed for r in self.results)
             raise ItemAbortError(
-                Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
+                Outcome.FAIL if failed else Outcome.ERROR,
+                f"step {step.index + 1} (line {step.line}): {error}",
             ) from error
 
     def _raw(self, step: Step) -> Exchange:

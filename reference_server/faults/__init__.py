@@ -13,13 +13,14 @@ the app probe (`PUT /faults`). The middleware in `app.py` makes the request's fa
 
 The registry is in `registry.py`, an exchange and its ASGI side in `exchange.py`; the faults sit
 by what they break: `protocol.py` (what answers say), `writes.py` (what writes do, the team
-lifecycle), `idp.py` (one IdP's traffic).
+lifecycle), `idp.py` (one IdP's traffic), `robustness.py` (hostile or unusual input).
 """
 
 from . import entra_onelogin, idp, okta, protocol, robustness, writes
 from .exchange import Exchange, rewrite_exchange
 from .protocol import AUTH_NOT_ENFORCED
 from .registry import FAULTS, Fault, active, check_names, fault, hook, rewriting, switched_on
+from .robustness import ASCII_ONLY_CASE_FOLDING, nocase
 from .writes import (
     ACCESS_LOST_ON_REACTIVATION,
     DEACTIVATION_DELETES,
@@ -32,6 +33,7 @@ from .writes import (
 
 __all__ = [
     "ACCESS_LOST_ON_REACTIVATION",
+    "ASCII_ONLY_CASE_FOLDING",
     "AUTH_NOT_ENFORCED",
     "DEACTIVATION_DELETES",
     "DEACTIVATION_IGNORED",
@@ -48,6 +50,7 @@ __all__ = [
     "fault",
     "hook",
     "idp",
+    "nocase",
     "okta",
     "protocol",
     "rewrite_exchange",

@@ -31,6 +31,8 @@ class Exchange:
     query: dict[str, str]
     body: Any = None  # the request's JSON body; None when there is none or it is not JSON
     route_as: str | None = None  # a request rewrite may have the server handle another method
+    request_headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    notes: dict[str, Any] = field(default_factory=dict)  # a request rewrite's word to its answer's
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)  # the answer's, lower-case names
     json: Any = None  # the answer's JSON body; None when there is none or it is not JSON
@@ -112,7 +114,7 @@ def _parse(raw: bytes) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile nesting is the server's to refuse
         return None
 
 
@@ -139,6 +141,9 @@ def _forwarded(scope: Scope, x: Exchange, raw: bytes, before: Any) -> tuple[Scop
     scope = dict(scope)
     if x.route_as is not None:
         scope["method"] = x.route_as
+    if x.request_headers != before[2]:
+        headers = x.request_headers.items()
+        scope["headers"] = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
     if x.query != before[0]:
         scope["query_string"] = urlencode(x.query).encode("ascii")
     if x.body != before[1]:
@@ -154,7 +159,10 @@ async def rewrite_exchange(
     """Run one exchange through the chosen faults' rewrites."""
     raw = await _read_body(receive)
     x.body = _parse(raw)
-    before = copy.deepcopy((x.query, x.body))
+    x.request_headers = {
+        k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+    }
+    before = copy.deepcopy((x.query, x.body, x.request_headers))
     for chosen_fault in chosen:
         if chosen_fault.request is not None:
             chosen_fault.request(x)

@@ -11,11 +11,14 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from .. import faults
 from .attributes import Attribute, ResourceDefinition
 
 
 def fold(value: str) -> str:
     """The case-insensitive comparison key of a string."""
+    if faults.ASCII_ONLY_CASE_FOLDING in faults.active():  # FAULT HOOK (faults.py): SQLite NOCASE
+        return faults.nocase(value)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
 
 

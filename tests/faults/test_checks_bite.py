@@ -1,10 +1,13 @@
 """Every check can fail: each deliberate fault of the reference server trips the checks it must.
 
 One reference server for the module, one team per fault with that fault switched on through the
-app probe (`PUT /faults`), and one `scimcert run` per fault, as a child process, on the scenarios
-its tags select. A fault must trip every check in its `must` set and nothing outside `must | may`;
-the same scenarios without any fault must all pass. Runs go a few at a time, each on a scenario
-directory holding only the files its tags select (parsing the whole pack is most of a run's time).
+app probe (`PUT /faults`), and one run per fault on the scenarios its tags select, under its IdP
+profile (`rfc` unless the row says otherwise). A fault must make the run exit 1, trip every check
+in its `must` set and nothing outside `must | may`; the same scenarios without any fault must all
+pass. The runs go through the runner in-process (`RunState.run_item`, the code `scimcert run`
+drives for each item, and `verdict.exit_code`), a few at a time: a `scimcert run` child process
+costs about ten seconds of start-up. One fault still goes through the real CLI, a child process,
+to keep its exit code path proven.
 """
 
 from __future__ import annotations
@@ -23,15 +26,22 @@ from pathlib import Path
 import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 
-from harness.scenario import load_scenarios
+from harness.checks import load_all
+from harness.events import CheckEvaluated, Event
+from harness.scenario import Scenario, load_scenarios
+from harness.session import RunSettings, RunState, applies
+from harness.verdict import exit_code
+from mock_idp.profile import Profile, select_profiles
 from reference_server import faults
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 
 ROOT = Path(__file__).resolve().parents[2]
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
-PARALLEL_RUNS = 3
+PARALLEL_RUNS = 4
 CLEAN = "no-fault"
+# The fault whose run also goes through `scimcert run` in a child process (team `cli-<fault>`).
+CLI_FAULT = "errors-without-detail"
 
 
 @dataclass(frozen=True)
@@ -42,10 +52,17 @@ class Bite:
     must: frozenset[str]
     may: frozenset[str] = frozenset()
     timeout: float = 15.0
+    idp: str = "rfc"  # the profiles the scenarios run under (`--idp`)
 
 
-def bite(tags: str, must: Iterable[str], may: Iterable[str] = (), timeout: float = 15.0) -> Bite:
-    return Bite(tags, frozenset(must), frozenset(may), timeout)
+def bite(
+    tags: str,
+    must: Iterable[str],
+    may: Iterable[str] = (),
+    timeout: float = 15.0,
+    idp: str = "rfc",
+) -> Bite:
+    return Bite(tags, frozenset(must), frozenset(may), timeout, idp)
 
 
 # Fault -> the run that proves it. Runs select scenarios by a tag naming the scenario itself
@@ -84,7 +101,12 @@ BITES: dict[str, Bite] = {
     "create-omits-active": bite("core-user-lifecycle", {"user-created"}),
     "read-omits-name": bite("core-user-lifecycle", {"user-readable"}),
     "lowercase-user-name": bite("core-user-lifecycle", {"username-case-preserved"}),
-    "conflict-as-400": bite("core-user-uniqueness", {"username-unique"}),
+    # Entra wants unique group displayNames (entra_onelogin.md 1.5): its validator's scenario.
+    "conflict-as-400": bite(
+        "core-user-uniqueness,entra-validator-groups-create",
+        {"username-unique", "group-displayname-unique"},
+        idp="rfc,entra-validator",
+    ),
     "eq-filter-finds-nothing": bite(
         "core-user-filter", {"filter-eq-match"}, {"filter-case-insensitive"}
     ),
@@ -118,6 +140,55 @@ BITES: dict[str, Bite] = {
     "group-create-drops-members": bite("core-groups", {"group-created"}, {"group-members-added"}),
     "group-adds-ignored": bite("core-groups", {"group-members-added"}, {"group-members-removed"}),
     "group-removes-ignored": bite("core-groups", {"group-members-removed"}),
+    "reactivation-ignored": bite("core-user-lifecycle", {"reactivation-same-user"}),
+    "group-filter-ignored": bite(
+        "entra-validator-groups-filter", {"group-filter"}, idp="entra-validator"
+    ),
+    # Robustness probes (scenarios/robustness, ../shared/robustness.md 4, by category).
+    "auth-challenge-missing": bite("robustness-auth", {"robustness-auth-refused"}),
+    "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}),
+    "json-constants-accepted": bite("robustness-malformed-json", {"robustness-malformed-json"}),
+    "json-depth-unlimited": bite("robustness-malformed-json", {"robustness-json-depth"}),
+    "long-integer-server-error": bite(
+        "robustness-malformed-json", {"robustness-json-numbers", "no-server-error"}
+    ),
+    "schemas-not-required": bite("robustness-schemas-and-values", {"robustness-schemas-required"}),
+    "attribute-names-case-sensitive": bite(
+        "robustness-schemas-and-values", {"robustness-attribute-names-case"}
+    ),
+    "user-name-coerced-to-string": bite(
+        "robustness-schemas-and-values", {"robustness-invalid-value"}
+    ),
+    "control-characters-stripped": bite(
+        "robustness-schemas-and-values", {"robustness-control-characters"}
+    ),
+    # The page's own checks (schema, list counts) then judge the error body too.
+    "large-count-refused": bite(
+        "robustness-paging-and-size",
+        {"robustness-page-clamped"},
+        {"schema-valid", "list-response-consistent"},
+    ),
+    "start-index-below-one-refused": bite(
+        "robustness-paging-and-size", {"robustness-paging-clamped"}
+    ),
+    "non-integer-paging-ignored": bite("robustness-paging-and-size", {"robustness-paging-invalid"}),
+    "unknown-filter-attribute-matches-nothing": bite(
+        "robustness-filters", {"robustness-filter-invalid"}
+    ),
+    "like-wildcards-unescaped": bite("robustness-filters", {"robustness-filter-literal"}),
+    "filter-depth-unlimited": bite("robustness-filters", {"robustness-filter-depth"}),
+    "unknown-patch-ops-ignored": bite("robustness-patch", {"robustness-patch-invalid"}),
+    "patch-read-only-skipped": bite("robustness-patch", {"robustness-patch-readonly"}),
+    "patch-partially-applied": bite("robustness-patch", {"robustness-patch-atomic"}),
+    "create-echoes-request": bite("robustness-read-only", {"robustness-read-only-ignored"}),
+    "conflict-without-scim-type": bite(
+        "robustness-uniqueness", {"robustness-uniqueness"}, {"robustness-unicode-uniqueness"}
+    ),
+    "ascii-only-case-folding": bite("robustness-uniqueness", {"robustness-unicode-uniqueness"}),
+    "malformed-id-400": bite("robustness-ids-and-methods", {"robustness-unknown-id"}),
+    "second-delete-succeeds": bite("robustness-ids-and-methods", {"robustness-delete-twice"}),
+    "unsupported-method-404": bite("robustness-ids-and-methods", {"robustness-method-not-allowed"}),
+    "if-match-ignored": bite("robustness-etag", {"robustness-etag-stale"}),
 }
 
 
@@ -128,15 +199,71 @@ class Run:
     output: str
 
 
-def team_of(fault: str) -> str:
-    return fault
-
-
 def urls(server: RunningServer, team: str) -> tuple[str, str]:
     return (
         server.url.replace("/t/acme/", f"/t/{team}/"),
         server.app_url.replace("/t/acme/", f"/t/{team}/"),
     )
+
+
+def switch_on(server: RunningServer, team: str, names: list[str]) -> None:
+    _, app_url = urls(server, team)
+    response = server.app().put(f"{app_url}/faults", json={"faults": names}, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["faults"] == sorted(names)
+
+
+# --- in-process runs ------------------------------------------------------------------------------
+
+
+@cache
+def scenarios() -> tuple[Scenario, ...]:
+    """The packaged scenarios, parsed once: parsing them all costs seconds."""
+    return tuple(load_scenarios(ROOT / "scenarios"))
+
+
+Item = tuple[Scenario, Profile]
+
+
+def items(row: Bite) -> list[Item]:
+    """What `scimcert run --idp <row.idp> --tags <row.tags>` runs: each scenario x profile."""
+    tags = tuple(row.tags.split(","))
+    return [
+        (scenario, profile)
+        for profile in select_profiles(row.idp)
+        for scenario in scenarios()
+        if applies(scenario, profile, tags)
+    ]
+
+
+def every_item(rows: Iterable[Bite]) -> list[Item]:
+    """The items of all the rows, each once."""
+    chosen = {(s.id, p.id): (s, p) for row in rows for s, p in items(row)}
+    return list(chosen.values())
+
+
+def findings(events: list[Event]) -> str:
+    """The failed checks' findings, to read when a test fails."""
+    return "\n".join(
+        f"{e.item} {e.check}: {[f.get('message') for f in e.findings]}"
+        for e in events
+        if isinstance(e, CheckEvaluated) and not e.passed
+    )
+
+
+def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: float) -> Run:
+    """The items run in-process against the team, judged as `--fail-on warn` judges them."""
+    scim_url, app_url = urls(server, team)
+    state = RunState(RunSettings(url=scim_url, app_url=app_url, timeout=timeout, seed=7))
+    events: list[Event] = []
+    outcomes = [
+        state.run_item(scenario, profile, events.append).outcome for scenario, profile in chosen
+    ]
+    tripped = {e.check for e in events if isinstance(e, CheckEvaluated) and not e.passed}
+    return Run(exit_code(outcomes, fail_on_warn=True), frozenset(tripped), findings(events))
+
+
+# --- the CLI, in a child process ------------------------------------------------------------------
 
 
 def tripped_checks(report_dir: Path) -> frozenset[str]:
@@ -150,91 +277,95 @@ def tripped_checks(report_dir: Path) -> frozenset[str]:
     )
 
 
-@cache
-def packaged_scenarios() -> tuple[tuple[frozenset[str], Path], ...]:
-    """Each packaged scenario file with its tags."""
-    return tuple((frozenset(s.tags), s.source) for s in load_scenarios(ROOT / "scenarios"))
-
-
 def scenarios_tagged(tags: str, into: Path) -> Path:
     """A scenario directory with copies of the packaged files that carry one of the tags."""
-    for file_tags, source in packaged_scenarios():
-        if file_tags & set(tags.split(",")):
-            copy = into / source.relative_to(ROOT / "scenarios")
+    for scenario in scenarios():
+        if set(scenario.tags) & set(tags.split(",")):
+            copy = into / scenario.source.relative_to(ROOT / "scenarios")
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, copy)
+            shutil.copyfile(scenario.source, copy)
     return into
 
 
-def run_harness(server: RunningServer, team: str, tags: str, timeout: float, out: Path) -> Run:
+def run_harness(server: RunningServer, team: str, row: Bite, out: Path) -> Run:
+    """`scimcert run` as CI runs it; a scenario directory of its own, as parsing all costs."""
     scim_url, app_url = urls(server, team)
     report_dir = out / team / "report"
-    scenarios = scenarios_tagged(tags, out / team / "scenarios")
     env = {
         **{key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"},
-        # Bytecode (and pytest's rewritten modules) cached outside the tree and shared by the
-        # runs: compiling everything again costs each run more than its scenarios do.
         "PYTHONPYCACHEPREFIX": str(out / "pycache"),
         "SCIM_TOKEN": SCIM_TOKEN,
         "SCIM_APP_TOKEN": APP_TOKEN,
         "NO_PROXY": "127.0.0.1,localhost",
     }
     command = [
-        SCIMCERT, "run", "--url", scim_url, "--app-url", app_url, "--tags", tags,
-        "--scenarios", str(scenarios), "--report-dir", str(report_dir),
-        "--timeout", str(timeout), "--fail-on", "warn", "--idp", "rfc", "--seed", "7", "--json",
+        SCIMCERT, "run", "--url", scim_url, "--app-url", app_url, "--tags", row.tags,
+        "--scenarios", str(scenarios_tagged(row.tags, out / team / "scenarios")),
+        "--report-dir", str(report_dir), "--timeout", str(row.timeout), "--fail-on", "warn",
+        "--idp", row.idp, "--seed", "7", "--json",
     ]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     output = f"$ {' '.join(command)}\n{done.stdout}\n{done.stderr}"
     return Run(done.returncode, tripped_checks(report_dir), output)
 
 
-def switch_on(server: RunningServer, team: str, names: list[str]) -> None:
-    _, app_url = urls(server, team)
-    response = server.app().put(f"{app_url}/faults", json={"faults": names}, timeout=10)
-    assert response.status_code == 200, response.text
-    assert response.json()["faults"] == sorted(names)
+# --- the runs, made once for the module -----------------------------------------------------------
 
 
-def all_tags() -> str:
-    return ",".join(sorted({tag for row in BITES.values() for tag in row.tags.split(",")}))
+def add_teams(db: Path, teams: list[str]) -> None:
+    engine = open_engine(f"sqlite:///{db}")
+    for team in teams:
+        add_team(engine, team, TokenSource(scim=SCIM_TOKEN, app=APP_TOKEN), lambda _: None)
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    """Every fault's run (and the clean one), made once for the module, a few at a time."""
+    """Every fault's run, the clean one and the CLI one, a few at a time."""
     out = tmp_path_factory.mktemp("bite")
-    db = out / "scimcert.db"
-    engine = open_engine(f"sqlite:///{db}")
-    tokens = TokenSource(scim=SCIM_TOKEN, app=APP_TOKEN)
-    for team in [CLEAN, *map(team_of, BITES)]:
-        add_team(engine, team, tokens, lambda _: None)
-    engine.dispose()
-    packaged_scenarios()  # parsed once, before the runs share it
-    server = start_server(db)
-    try:
-        for fault in BITES:
-            switch_on(server, team_of(fault), [fault])
-        jobs = {fault: (team_of(fault), row.tags, row.timeout) for fault, row in BITES.items()}
-        jobs[CLEAN] = (CLEAN, all_tags(), 15.0)
-        with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
-            futures = {
-                name: pool.submit(run_harness, server, team, tags, timeout, out)
-                for name, (team, tags, timeout) in jobs.items()
-            }
-            yield {name: future.result() for name, future in futures.items()}
-    finally:
-        server.stop()
+    cli_team = f"cli-{CLI_FAULT}"
+    add_teams(out / "scimcert.db", [CLEAN, cli_team, *BITES])
+    load_all()
+    scenarios()
+    server = start_server(out / "scimcert.db")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
+        patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)
+        try:
+            for fault in BITES:
+                switch_on(server, fault, [fault])
+            switch_on(server, cli_team, [CLI_FAULT])
+            with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
+                # The slowest first: the clean run (every row's items) and the CLI child process.
+                futures = {
+                    CLEAN: pool.submit(run_items, server, CLEAN, every_item(BITES.values()), 15.0),
+                    cli_team: pool.submit(run_harness, server, cli_team, BITES[CLI_FAULT], out),
+                    **{
+                        fault: pool.submit(run_items, server, fault, items(row), row.timeout)
+                        for fault, row in BITES.items()
+                    },
+                }
+                yield {name: future.result() for name, future in futures.items()}
+        finally:
+            server.stop()
+
+
+def assert_bites(row: Bite, run: Run) -> None:
+    assert run.code == 1, run.output
+    assert row.must <= run.tripped, f"not tripped: {sorted(row.must - run.tripped)}\n{run.output}"
+    unexpected = run.tripped - row.must - row.may
+    assert not unexpected, f"also tripped: {sorted(unexpected)}\n{run.output}"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(BITES))
 def test_the_fault_trips_its_checks(runs: dict[str, Run], fault: str) -> None:
-    row, run = BITES[fault], runs[fault]
-    assert run.code == 1, run.output
-    assert row.must <= run.tripped, f"not tripped: {sorted(row.must - run.tripped)}\n{run.output}"
-    unexpected = run.tripped - row.must - row.may
-    assert not unexpected, f"also tripped: {sorted(unexpected)}\n{run.output}"
+    assert_bites(BITES[fault], runs[fault])
+
+
+@pytest.mark.slow
+def test_the_cli_exits_1_on_a_fault(runs: dict[str, Run]) -> None:
+    assert_bites(BITES[CLI_FAULT], runs[f"cli-{CLI_FAULT}"])
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Every Entra and OneLogin dialect quirk has a scenario that fails when the server mishandles it.
+"""Every Entra, OneLogin and Ping quirk has a scenario that fails when the server mishandles it.
 
 As in `test_checks_bite.py`: one reference server for the module, one team per fault switched on
 through the app probe (`PUT /faults`), one run per fault on the scenarios its tags select, under
@@ -30,7 +30,7 @@ from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-PROFILES = "entra,onelogin"  # the entra family is entra, entra-2020 and entra-validator
+PROFILES = "entra,onelogin,ping"  # the entra family is entra, entra-2020 and entra-validator
 PARALLEL_RUNS = 4
 CLEAN = "no-dialect-fault"
 
@@ -45,6 +45,11 @@ class Quirk:
 
 def quirk(tags: str, must: set[str], failing: set[str], may: set[str] | None = None) -> Quirk:
     return Quirk(bite(tags, must, may or ()), frozenset(failing))
+
+
+def entra_items(scenario: str) -> set[str]:
+    """`entra/<scenario>` under each Entra profile: the family runs every Entra scenario."""
+    return {f"entra/{scenario}[{p}]" for p in ("entra", "entra-2020", "entra-validator")}
 
 
 QUIRKS: dict[str, Quirk] = {
@@ -78,7 +83,76 @@ QUIRKS: dict[str, Quirk] = {
     "recreate-after-delete-refused": quirk(
         "entra-recreate",
         {"entra-recreate-after-delete"},
-        {f"entra/hard-delete-recreate[{p}]" for p in ("entra", "entra-2020", "entra-validator")},
+        entra_items("hard-delete-recreate"),
+    ),
+    # 1.3: Test Connection wants 200 and an empty list; OneLogin (4.3 step 1) takes a 404 too.
+    "filter-miss-404": quirk(
+        "entra-test-connection,onelogin-test-connection",
+        {"entra-test-connection"},
+        entra_items("test-connection"),
+        {"schema-valid", "list-response-consistent"},
+    ),
+    # 4.3 step 1: a 500 fails OneLogin's connection test (and Entra's, with more checks).
+    "filter-miss-server-error": quirk(
+        "onelogin-test-connection",
+        {"onelogin-test-connection", "no-server-error"},
+        {"onelogin/test-connection[onelogin]"},
+    ),
+    # 1.1, 1.4 step 1: the next cycle's userName (or externalId) query must find the user.
+    "eq-filter-finds-nothing": quirk(
+        "entra-match-and-create",
+        {"entra-match-existing"},
+        entra_items("match-and-create"),
+        {"schema-valid"},
+    ),
+    # 1.4 step 2: Entra creates users with the enterprise extension.
+    "enterprise-extension-ignored-on-create": quirk(
+        "entra-match-and-create", {"entra-create-enterprise"}, entra_items("match-and-create")
+    ),
+    # 1.4 step 2 (Example 2's nulls) and 4.2 (OneLogin's `"id": null`).
+    "null-values-refused": quirk(
+        "entra-create-tolerance,onelogin-enterprise-template",
+        {"entra-create-tolerates-nulls", "onelogin-template-accepted"},
+        entra_items("create-tolerance") | {"onelogin/enterprise-template[onelogin]"},
+    ),
+    # 1.4 step 5: the service sends the manager as a string; the validator as {value} (3.1).
+    "manager-string-refused": quirk(
+        "entra-manager",
+        {"entra-manager-reference"},
+        {"entra/manager[entra]", "entra/manager[entra-2020]"},
+    ),
+    # 3.1 test 11: only the validator removes the manager with `remove`; the others replace "".
+    "extension-attribute-remove-ignored": quirk(
+        "entra-manager", {"entra-manager-removed"}, {"entra/manager[entra-validator]"}
+    ),
+    # 1.4 step 8: every Entra profile PATCHes roles.
+    "roles-patch-refused": quirk("entra-roles", {"entra-roles-ignored"}, entra_items("roles")),
+    # 1.5: Entra reads groups with excludedAttributes=members.
+    "excluded-attributes-ignored-on-groups": quirk(
+        "entra-groups", {"entra-excluded-members"}, entra_items("groups")
+    ),
+    # 1.5: several members in one PATCH.
+    "member-add-keeps-first": quirk(
+        "entra-groups", {"entra-group-batch-add"}, entra_items("groups")
+    ),
+    # 4.4: "Refresh" lists /Groups without a filter; the rules' PATCH then lacks the group's id,
+    # which fails the item (the catalogue's fault), not an error of the harness.
+    "unfiltered-group-list-empty": quirk(
+        "onelogin-groups", {"onelogin-group-catalogue"}, {"onelogin/groups[onelogin]"}
+    ),
+    # 4.1, 4.3 step 4: Suspend is a PUT with active false.
+    "put-ignores-active": quirk(
+        "onelogin-deprovision,onelogin-enterprise-template",
+        {"onelogin-suspend", "onelogin-deprovision"},
+        {"onelogin/deprovision[onelogin]", "onelogin/enterprise-template[onelogin]"},
+    ),
+    # 4.3 step 3: updates are PUTs of the whole template.
+    "put-drops-name": quirk(
+        "onelogin-update-put", {"onelogin-put-update"}, {"onelogin/update-put[onelogin]"}
+    ),
+    # 5 (Ping): the admin's filter expression `username Eq "%s"`.
+    "case-sensitive-filter": quirk(
+        "ping-remove-user", {"ping-filter-expression"}, {"ping/remove-user[ping]"}
     ),
 }
 
@@ -104,7 +178,7 @@ def scenarios() -> list[Scenario]:
 
 
 def run_dialects(server: RunningServer, team: str, tags: str) -> QuirkRun:
-    """What `scimcert run --idp entra,onelogin --tags <tags> --fail-on warn` decides."""
+    """What `scimcert run --idp entra,onelogin,ping --tags <tags> --fail-on warn` decides."""
     scim_url, app_url = urls(server, team)
     chosen_tags = tuple(tags.split(","))
     settings = RunSettings(
@@ -144,7 +218,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, QuirkRu
         try:
             for fault in QUIRKS:
                 switch_on(server, fault, [fault])
-            jobs = {name: row.bite.tags for name, row in QUIRKS.items()} | {CLEAN: all_tags()}
+            # The clean run, every scenario, is the longest: it goes first, not last.
+            jobs = {CLEAN: all_tags()} | {name: row.bite.tags for name, row in QUIRKS.items()}
             with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
                 futures = {
                     name: pool.submit(run_dialects, server, name, tags)

@@ -1,0 +1,96 @@
+"""A verb naming an id the IdP never learned: the harness's error, or the target's failure.
+
+A scenario that uses a user before assigning them is the harness's (ERROR). The same missing id
+after an answer failed its checks is the target's doing (FAIL): OneLogin's rules name a group
+the app's catalogue left out, so OneLogin has no id to PATCH.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from harness.auth import no_auth
+from harness.checks import load_all
+from harness.events import Outcome
+from harness.runner import ItemRun, RunContext
+from harness.scenario import load_scenario
+from harness.target import Capabilities, Target
+from harness.transport import Transport
+from mock_idp.profile import select_profiles
+
+NOT_FOUND = {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+    "status": "404",
+    "detail": "Resource not found",
+}
+
+
+class _NotFound(BaseHTTPRequestHandler):
+    """Every request is a SCIM 404, a well-formed one: only the scenario's expectation fails."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(NOT_FOUND).encode()
+        self.send_response(404)
+        self.send_header("Content-Type", "application/scim+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: the test output is the outcome
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/scim/v2"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run(tmp_path: Path, base_url: str, steps: str) -> Outcome:
+    (tmp_path / "s.yaml").write_text(
+        f"id: x/missing-id\ntitle: A missing id\nsteps:\n{steps}", encoding="utf-8"
+    )
+    load_all()
+    target = Target(
+        scim=Transport(base_url, no_auth()), app=None, capabilities=Capabilities(frozenset())
+    )
+    return (
+        ItemRun(
+            load_scenario(tmp_path / "s.yaml"),
+            select_profiles("rfc")[0],
+            target,
+            RunContext(run_id="abort01", seed=1),
+            lambda _: None,
+        )
+        .execute()
+        .outcome
+    )
+
+
+GET_ALICE = "  - {do: get_user, user: alice}\n"
+
+
+def test_a_user_never_assigned_is_a_harness_error(tmp_path: Path, base_url: str) -> None:
+    assert run(tmp_path, base_url, GET_ALICE) is Outcome.ERROR
+
+
+def test_an_id_missing_after_a_failed_check_is_the_targets_failure(
+    tmp_path: Path, base_url: str
+) -> None:
+    failing = (
+        "  - request: {method: GET, path: /Users/x}\n"
+        "    expect: {check: user-readable, status: 200}\n"
+    )
+    assert run(tmp_path, base_url, failing + GET_ALICE) is Outcome.FAIL

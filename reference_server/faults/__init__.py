@@ -13,14 +13,15 @@ the app probe (`PUT /faults`). The middleware in `app.py` makes the request's fa
 
 The registry is in `registry.py`, an exchange and its ASGI side in `exchange.py`; the faults sit
 by what they break: `protocol.py` (what answers say), `writes.py` (what writes do, the team
-lifecycle), `idp.py` (one IdP's traffic), `robustness.py` (hostile or unusual input).
+lifecycle), `robust_input.py` and `robust_writes.py` (unusual input and writes), and one IdP's
+traffic: `idp.py`, `okta.py`, `entra_onelogin.py`.
 """
 
-from . import entra_onelogin, idp, okta, protocol, robustness, writes
+from . import entra_onelogin, idp, okta, protocol, robust_input, robust_writes, writes
 from .exchange import Exchange, rewrite_exchange
 from .protocol import AUTH_NOT_ENFORCED
 from .registry import FAULTS, Fault, active, check_names, fault, hook, rewriting, switched_on
-from .robustness import ASCII_ONLY_CASE_FOLDING, nocase
+from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
 from .writes import (
     ACCESS_LOST_ON_REACTIVATION,
     DEACTIVATION_DELETES,
@@ -55,7 +56,8 @@ __all__ = [
     "protocol",
     "rewrite_exchange",
     "rewriting",
-    "robustness",
+    "robust_input",
+    "robust_writes",
     "switched_on",
     "writes",
 ]

@@ -17,53 +17,34 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
+from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+from fault_runs import (
+    ROOT,
+    Bite,
+    Run,
+    assert_bites,
+    assert_well_formed,
+    bite,
+    every_item,
+    fault_server,
+    run_all,
+    run_items,
+    run_row,
+    scenarios,
+    urls,
+)
 
-from harness.checks import load_all
-from harness.events import CheckEvaluated, Event
-from harness.scenario import Scenario, load_scenarios
-from harness.session import RunSettings, RunState, applies
-from harness.verdict import exit_code
-from mock_idp.profile import Profile, select_profiles
 from reference_server import faults
-from reference_server.storage.engine import open_engine
-from reference_server.teams import TokenSource, add_team
 
-ROOT = Path(__file__).resolve().parents[2]
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
-PARALLEL_RUNS = 4
 CLEAN = "no-fault"
 # The fault whose run also goes through `scimcert run` in a child process (team `cli-<fault>`).
 CLI_FAULT = "errors-without-detail"
-
-
-@dataclass(frozen=True)
-class Bite:
-    """A fault's run: the scenario tags it needs, the checks it must trip, and those it may."""
-
-    tags: str
-    must: frozenset[str]
-    may: frozenset[str] = frozenset()
-    timeout: float = 15.0
-    idp: str = "rfc"  # the profiles the scenarios run under (`--idp`)
-
-
-def bite(
-    tags: str,
-    must: Iterable[str],
-    may: Iterable[str] = (),
-    timeout: float = 15.0,
-    idp: str = "rfc",
-) -> Bite:
-    return Bite(tags, frozenset(must), frozenset(may), timeout, idp)
-
 
 # Fault -> the run that proves it. Runs select scenarios by a tag naming the scenario itself
 # (`core-errors` is core/errors.yaml), so a scenario added later under a broad tag never joins in.
@@ -192,77 +173,6 @@ BITES: dict[str, Bite] = {
 }
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    tripped: frozenset[str]
-    output: str
-
-
-def urls(server: RunningServer, team: str) -> tuple[str, str]:
-    return (
-        server.url.replace("/t/acme/", f"/t/{team}/"),
-        server.app_url.replace("/t/acme/", f"/t/{team}/"),
-    )
-
-
-def switch_on(server: RunningServer, team: str, names: list[str]) -> None:
-    _, app_url = urls(server, team)
-    response = server.app().put(f"{app_url}/faults", json={"faults": names}, timeout=10)
-    assert response.status_code == 200, response.text
-    assert response.json()["faults"] == sorted(names)
-
-
-# --- in-process runs ------------------------------------------------------------------------------
-
-
-@cache
-def scenarios() -> tuple[Scenario, ...]:
-    """The packaged scenarios, parsed once: parsing them all costs seconds."""
-    return tuple(load_scenarios(ROOT / "scenarios"))
-
-
-Item = tuple[Scenario, Profile]
-
-
-def items(row: Bite) -> list[Item]:
-    """What `scimcert run --idp <row.idp> --tags <row.tags>` runs: each scenario x profile."""
-    tags = tuple(row.tags.split(","))
-    return [
-        (scenario, profile)
-        for profile in select_profiles(row.idp)
-        for scenario in scenarios()
-        if applies(scenario, profile, tags)
-    ]
-
-
-def every_item(rows: Iterable[Bite]) -> list[Item]:
-    """The items of all the rows, each once."""
-    chosen = {(s.id, p.id): (s, p) for row in rows for s, p in items(row)}
-    return list(chosen.values())
-
-
-def findings(events: list[Event]) -> str:
-    """The failed checks' findings, to read when a test fails."""
-    return "\n".join(
-        f"{e.item} {e.check}: {[f.get('message') for f in e.findings]}"
-        for e in events
-        if isinstance(e, CheckEvaluated) and not e.passed
-    )
-
-
-def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: float) -> Run:
-    """The items run in-process against the team, judged as `--fail-on warn` judges them."""
-    scim_url, app_url = urls(server, team)
-    state = RunState(RunSettings(url=scim_url, app_url=app_url, timeout=timeout, seed=7))
-    events: list[Event] = []
-    outcomes = [
-        state.run_item(scenario, profile, events.append).outcome for scenario, profile in chosen
-    ]
-    tripped = {e.check for e in events if isinstance(e, CheckEvaluated) and not e.passed}
-    return Run(exit_code(outcomes, fail_on_warn=True), frozenset(tripped), findings(events))
-
-
 # --- the CLI, in a child process ------------------------------------------------------------------
 
 
@@ -306,17 +216,10 @@ def run_harness(server: RunningServer, team: str, row: Bite, out: Path) -> Run:
     ]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     output = f"$ {' '.join(command)}\n{done.stdout}\n{done.stderr}"
-    return Run(done.returncode, tripped_checks(report_dir), output)
+    return Run(done.returncode, tripped_checks(report_dir), output=output)
 
 
 # --- the runs, made once for the module -----------------------------------------------------------
-
-
-def add_teams(db: Path, teams: list[str]) -> None:
-    engine = open_engine(f"sqlite:///{db}")
-    for team in teams:
-        add_team(engine, team, TokenSource(scim=SCIM_TOKEN, app=APP_TOKEN), lambda _: None)
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -324,37 +227,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     """Every fault's run, the clean one and the CLI one, a few at a time."""
     out = tmp_path_factory.mktemp("bite")
     cli_team = f"cli-{CLI_FAULT}"
-    add_teams(out / "scimcert.db", [CLEAN, cli_team, *BITES])
-    load_all()
-    scenarios()
-    server = start_server(out / "scimcert.db")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
-        patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)
-        try:
-            for fault in BITES:
-                switch_on(server, fault, [fault])
-            switch_on(server, cli_team, [CLI_FAULT])
-            with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
-                # The slowest first: the clean run (every row's items) and the CLI child process.
-                futures = {
-                    CLEAN: pool.submit(run_items, server, CLEAN, every_item(BITES.values()), 15.0),
-                    cli_team: pool.submit(run_harness, server, cli_team, BITES[CLI_FAULT], out),
-                    **{
-                        fault: pool.submit(run_items, server, fault, items(row), row.timeout)
-                        for fault, row in BITES.items()
-                    },
-                }
-                yield {name: future.result() for name, future in futures.items()}
-        finally:
-            server.stop()
-
-
-def assert_bites(row: Bite, run: Run) -> None:
-    assert run.code == 1, run.output
-    assert row.must <= run.tripped, f"not tripped: {sorted(row.must - run.tripped)}\n{run.output}"
-    unexpected = run.tripped - row.must - row.may
-    assert not unexpected, f"also tripped: {sorted(unexpected)}\n{run.output}"
+    teams = {CLEAN: [], cli_team: [CLI_FAULT], **{fault: [fault] for fault in BITES}}
+    with fault_server(out, teams) as server:
+        # The slowest first: the clean run (every row's items) and the CLI child process.
+        yield run_all(
+            {
+                CLEAN: partial(run_items, server, CLEAN, every_item(BITES.values()), 15.0),
+                cli_team: partial(run_harness, server, cli_team, BITES[CLI_FAULT], out),
+                **{fault: partial(run_row, server, fault, row) for fault, row in BITES.items()},
+            }
+        )
 
 
 @pytest.mark.slow
@@ -375,11 +257,5 @@ def test_without_a_fault_the_same_scenarios_pass(runs: dict[str, Run]) -> None:
     assert run.tripped == frozenset(), run.output
 
 
-# --- the table itself ----------------------------------------------------------------------------
-
-
 def test_every_row_is_a_registered_fault_with_at_most_two_extra_checks() -> None:
-    # Faults for IdP dialects and load have their tables beside this one (test_okta_faults.py).
-    assert set(BITES) <= set(faults.FAULTS)
-    for fault, row in BITES.items():
-        assert row.must and len(row.may) <= 2 and not row.must & row.may, fault
+    assert_well_formed(BITES, faults.FAULTS)

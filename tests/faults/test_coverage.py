@@ -8,7 +8,8 @@ a fault that breaks everything at once proves nothing about any one check.
 
 from __future__ import annotations
 
-from test_checks_bite import BITES, Bite
+from fault_runs import Bite
+from test_checks_bite import BITES
 from test_entra_onelogin_faults import QUIRKS
 from test_okta_faults import OKTA_BITES
 

@@ -5,33 +5,32 @@ through the app probe (`PUT /faults`), one run per fault on the scenarios its ta
 the profiles that send the quirk. Each run must exit 1 with the fault's checks failing, nothing
 outside `must | may`, and exactly the expected items (the dialect that sends the quirk) failing:
 the other dialects, run beside it, pass. The same scenarios without a fault all pass. Runs go
-in-process through `RunState.run_item`, as `test_okta_faults.py` does, a few at a time.
+in-process (`fault_runs.py`), a few at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from functools import partial
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
-from test_checks_bite import Bite, bite, switch_on, urls
+from fault_runs import (
+    Bite,
+    Run,
+    assert_bites,
+    assert_well_formed,
+    bite,
+    fault_server,
+    items,
+    run_all,
+    run_items,
+    run_row,
+)
 
-from harness.checks import load_all
-from harness.events import CheckEvaluated, Event, Outcome
-from harness.scenario import Scenario, load_scenarios
-from harness.session import RunSettings, RunState, applies
-from harness.verdict import exit_code
 from reference_server import faults
-from reference_server.storage.engine import open_engine
-from reference_server.teams import TokenSource, add_team
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PROFILES = "entra,onelogin,ping"  # the entra family is entra, entra-2020 and entra-validator
-PARALLEL_RUNS = 4
 CLEAN = "no-dialect-fault"
 
 
@@ -44,7 +43,7 @@ class Quirk:
 
 
 def quirk(tags: str, must: set[str], failing: set[str], may: set[str] | None = None) -> Quirk:
-    return Quirk(bite(tags, must, may or ()), frozenset(failing))
+    return Quirk(bite(tags, must, may or (), idp=PROFILES), frozenset(failing))
 
 
 def entra_items(scenario: str) -> set[str]:
@@ -157,102 +156,34 @@ QUIRKS: dict[str, Quirk] = {
 }
 
 
-@dataclass(frozen=True)
-class QuirkRun:
-    code: int
-    tripped: frozenset[str]
-    failed: frozenset[str]
-    events: list[Event]
-
-    def output(self) -> str:
-        return "\n".join(
-            f"{e.item} {e.check}: {[f['message'] for f in e.findings]}"
-            for e in self.events
-            if isinstance(e, CheckEvaluated) and not e.passed
-        )
-
-
-@cache
-def scenarios() -> list[Scenario]:
-    return load_scenarios(SCENARIOS)
-
-
-def run_dialects(server: RunningServer, team: str, tags: str) -> QuirkRun:
-    """What `scimcert run --idp entra,onelogin,ping --tags <tags> --fail-on warn` decides."""
-    scim_url, app_url = urls(server, team)
-    chosen_tags = tuple(tags.split(","))
-    settings = RunSettings(
-        url=scim_url, idp=PROFILES, tags=chosen_tags, app_url=app_url, timeout=15.0, seed=7
-    )
-    state, events = RunState(settings), list[Event]()
-    items = [
-        (scenario, profile)
-        for scenario in scenarios()
-        for profile in settings.profiles()
-        if applies(scenario, profile, chosen_tags)
-    ]
-    finished = [state.run_item(s, p, events.append) for s, p in items]
-    tripped = {e.check for e in events if isinstance(e, CheckEvaluated) and not e.passed}
-    failed = {f.item for f in finished if f.outcome is not Outcome.PASS}
-    code = exit_code([f.outcome for f in finished], fail_on_warn=True)
-    return QuirkRun(code, frozenset(tripped), frozenset(failed), events)
-
-
 def all_tags() -> str:
     return ",".join(sorted({t for row in QUIRKS.values() for t in row.bite.tags.split(",")}))
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, QuirkRun]]:
-    db = tmp_path_factory.mktemp("dialect-bite") / "scimcert.db"
-    engine = open_engine(f"sqlite:///{db}")
-    for team in [CLEAN, *QUIRKS]:
-        add_team(engine, team, TokenSource(scim=SCIM_TOKEN, app=APP_TOKEN), lambda _: None)
-    engine.dispose()
-    load_all()
-    scenarios()
-    server = start_server(db)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
-        patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)
-        try:
-            for fault in QUIRKS:
-                switch_on(server, fault, [fault])
-            # The clean run, every scenario, is the longest: it goes first, not last.
-            jobs = {CLEAN: all_tags()} | {name: row.bite.tags for name, row in QUIRKS.items()}
-            with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
-                futures = {
-                    name: pool.submit(run_dialects, server, name, tags)
-                    for name, tags in jobs.items()
-                }
-                yield {name: future.result() for name, future in futures.items()}
-        finally:
-            server.stop()
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    teams = {CLEAN: [], **{fault: [fault] for fault in QUIRKS}}
+    with fault_server(tmp_path_factory.mktemp("dialect-bite"), teams) as server:
+        # The clean run, every scenario, is the longest: it goes first, not last.
+        clean = partial(run_items, server, CLEAN, items(all_tags(), PROFILES), 15.0)
+        quirks = {name: partial(run_row, server, name, row.bite) for name, row in QUIRKS.items()}
+        yield run_all({CLEAN: clean, **quirks})
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(QUIRKS))
-def test_the_fault_fails_the_dialect_that_sends_the_quirk(
-    runs: dict[str, QuirkRun], fault: str
-) -> None:
+def test_the_fault_fails_the_dialect_that_sends_the_quirk(runs: dict[str, Run], fault: str) -> None:
     row, run = QUIRKS[fault], runs[fault]
-    assert run.code == 1, run.output()
-    missing = sorted(row.bite.must - run.tripped)
-    assert not missing, f"not tripped: {missing}\n{run.output()}"
-    unexpected = run.tripped - row.bite.must - row.bite.may
-    assert not unexpected, f"also tripped: {sorted(unexpected)}\n{run.output()}"
-    assert run.failed == row.failing, run.output()
+    assert_bites(row.bite, run)
+    assert run.failed == row.failing, run.output
 
 
 @pytest.mark.slow
-def test_without_a_fault_the_dialect_scenarios_pass(runs: dict[str, QuirkRun]) -> None:
+def test_without_a_fault_the_dialect_scenarios_pass(runs: dict[str, Run]) -> None:
     run = runs[CLEAN]
-    assert run.code == 0, run.output()
-    assert run.tripped == frozenset() and run.failed == frozenset(), run.output()
+    assert run.code == 0, run.output
+    assert run.tripped == frozenset() and run.failed == frozenset(), run.output
 
 
 def test_every_quirk_is_a_registered_fault_with_at_most_two_extra_checks() -> None:
-    assert set(QUIRKS) <= set(faults.FAULTS)
-    for fault, row in QUIRKS.items():
-        assert row.bite.must and len(row.bite.may) <= 2, fault
-        assert not row.bite.must & row.bite.may, fault
+    assert_well_formed({name: row.bite for name, row in QUIRKS.items()}, faults.FAULTS)

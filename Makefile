@@ -35,6 +35,12 @@ test: lint typecheck unit
 conformance: $(STAMP)
 	$(BIN)/python tools/conformance.py --out docs/conformance
 
+# scimcert against the stock scim2-server (PyPI, pinned, in .venv-crosscheck/); rewrites
+# docs/crosscheck.md with every failing check and why. Not part of `make test`: it installs.
+.PHONY: crosscheck
+crosscheck: $(STAMP)
+	$(BIN)/python tools/crosscheck.py --out out/crosscheck --doc docs/crosscheck.md
+
 # Servers, harness and mock IdP measured side by side against peers (installed into .venv-bench/
 # by the run itself, wrk from Debian when missing); rewrites benchmarks/RESULTS.md. Under 10 min.
 .PHONY: bench

@@ -136,9 +136,35 @@ class _MalformedHeaders(http.client.HTTPException):
     """The header block did not parse: a broken line, or the connection cut in the middle."""
 
 
+class _LastLine:
+    """The response's reader, remembering the last line read: http.client ends a header block
+    at EOF as quietly as at the empty line, so only this tells a cut one from a complete one."""
+
+    def __init__(self, fp: Any) -> None:
+        self.fp = fp
+        self.last: bytes | None = None
+
+    def readline(self, *args: Any) -> bytes:
+        self.last = self.fp.readline(*args)
+        return self.last
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fp, name)
+
+
 class _StrictResponse(http.client.HTTPResponse):
     def begin(self) -> None:
-        super().begin()
+        watched = _LastLine(self.fp)
+        self.fp = watched  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            current: object = self.fp  # None once http.client has closed it
+            if current is watched:
+                self.fp = watched.fp
+        if watched.last == b"":
+            # The status line arrived, then the connection closed before the empty line.
+            raise _MalformedHeaders("the connection closed before the header block ended")
         # http.client only notes a broken header block as "defects"; urllib3 merely logs them.
         try:
             assert_header_parsing(self.msg)

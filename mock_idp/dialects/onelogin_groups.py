@@ -1,12 +1,16 @@
 """OneLogin and groups (entra_onelogin.md 4.3 step 5, 4.4): it pulls the app's group catalogue
 with `GET /Groups` ("Refresh"), and rules set memberships by `PATCH /Groups/{id}`.
 
-OneLogin does not document its PATCH body; the notes assume RFC-style `add`/`remove` of
-`members` with a value list (4.3 step 5), and so does this mock. OneLogin never deletes groups.
+OneLogin does not document its PATCH body; the notes assume the RFC's (4.3 step 5 [I]), and so
+does this mock: `add` of `members` with a value list, and `remove` of each member by a filter
+(`members[value eq "<id>"]`, RFC 7644 3.5.2.2). A remove with a value list and no filter is
+Entra's legacy form (1.5), which the RFC reads as removing every member. OneLogin never deletes
+groups.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,11 +48,13 @@ def pull_groups(call: VerbCall) -> Sent:
 
 
 def _patch_members(call: VerbCall, op: str) -> Sent:
-    value = [{"value": call.directory.scim_id(str(user))} for user in call.args.get("members", [])]
-    body = {
-        "schemas": [PATCH_SCHEMA],
-        "Operations": [{"op": op, "path": "members", "value": value}],
-    }
+    ids = [call.directory.scim_id(str(user)) for user in call.args.get("members", [])]
+    operations: list[dict[str, Any]] = (
+        [{"op": "add", "path": "members", "value": [{"value": id_} for id_ in ids]}]
+        if op == "add"
+        else [{"op": op, "path": f"members[value eq {json.dumps(id_)}]"} for id_ in ids]
+    )
+    body = {"schemas": [PATCH_SCHEMA], "Operations": operations}
     return call.send("PATCH", f"/Groups/{call.group_id()}", json_body=body)
 
 

@@ -54,7 +54,7 @@ async def _body(request: Request, ctx: Context) -> JSON:
 def member_state(conn: Connection, record: Record, on: frozenset[str] = frozenset()) -> JSON:
     """What the app knows of the member; `on` are the deliberate faults switched on."""
     state = scim_users.member_state(record)
-    if faults.DEACTIVATION_IGNORED in on:  # FAULT HOOK (faults.py): the app never lets go
+    if faults.DEACTIVATION_IGNORED in on:  # FAULT HOOK (faults/): the app never lets go
         state = replace(state, active=True)
     access = effective_access(state, app_data.grants_of(conn, record.id))
     groups = memberships.groups_of(conn, [record.id]).get(record.id, [])

@@ -59,7 +59,7 @@ def find_team_or_401(request: Request) -> Team:
 
 
 def authenticate(request: Request, team: Team, *, app_probe: bool = False) -> None:
-    if not app_probe and faults.AUTH_NOT_ENFORCED in faults.active():  # FAULT HOOK (faults.py)
+    if not app_probe and faults.AUTH_NOT_ENFORCED in faults.active():  # FAULT HOOK (faults/)
         return
     token = presented_token(request)
     if token is None:

@@ -17,7 +17,7 @@ from .attributes import Attribute, ResourceDefinition
 
 def fold(value: str) -> str:
     """The case-insensitive comparison key of a string."""
-    if faults.ASCII_ONLY_CASE_FOLDING in faults.active():  # FAULT HOOK (faults.py): SQLite NOCASE
+    if faults.ASCII_ONLY_CASE_FOLDING in faults.active():  # FAULT HOOK (faults/): SQLite NOCASE
         return faults.nocase(value)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
 

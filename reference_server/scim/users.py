@@ -51,7 +51,7 @@ def create(
     """POST: a new member, role `member` (provision); the app probe may create other roles."""
     document = normalize_resource(DEFINITION, body)
     state = members.provision(active=bool(document.pop("active", True)))
-    if role is None and faults.PROVISIONED_AS_ADMIN in ctx.faults:  # FAULT HOOK (faults.py)
+    if role is None and faults.PROVISIONED_AS_ADMIN in ctx.faults:  # FAULT HOOK (faults/)
         role = members.Role.ADMIN
     if role is not None:
         state = members.set_role(state, role)
@@ -75,12 +75,12 @@ def _store(
         if not assigned:
             # Unassigned reads as active, so leaving inactive this way is a reactivation.
             state = members.set_activity(state, True)
-    if ctx.faults:  # FAULT HOOKS (faults.py): inert unless a fault is switched on
+    if ctx.faults:  # FAULT HOOKS (faults/): inert unless a fault is switched on
         state = _faulty_transition(conn, ctx, member_state(current), state, current.id)
     columns = _columns(state, assigned)
     record = update_resource(conn, DEFINITION, users, ctx.team.id, current, document, columns)
     deactivated = member_state(current).active and not state.active
-    if deactivated and faults.DEACTIVATION_DELETES in ctx.faults:  # FAULT HOOK (faults.py)
+    if deactivated and faults.DEACTIVATION_DELETES in ctx.faults:  # FAULT HOOK (faults/)
         delete(conn, ctx, record.id)
     return record
 
@@ -88,7 +88,7 @@ def _store(
 def replace(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
     """PUT: replaces what it carries; `active` and `password` absent leave them unchanged."""
     document = normalize_resource(DEFINITION, body)
-    if faults.PUT_MERGES in ctx.faults:  # FAULT HOOK (faults.py)
+    if faults.PUT_MERGES in ctx.faults:  # FAULT HOOK (faults/)
         document = {**current.document(), **document}
     return _store(conn, ctx, current, document, patched=False)
 
@@ -109,7 +109,7 @@ def delete(conn: Connection, ctx: Context, user_id: str) -> None:
     memberships.forget_member(conn, user_id)
 
 
-# --- FAULT HOOKS: deliberate breakage for the harness's own tests (reference_server/faults.py).
+# --- FAULT HOOKS: deliberate breakage for the harness's own tests (reference_server/faults/).
 # The domain's rules stay as they are; a fault only undoes their effect here, when switched on.
 
 

@@ -21,7 +21,7 @@ class Team:
     slug: str
     scim_token_hash: str
     app_token_hash: str
-    # Names of the deliberate faults switched on for this team (reference_server/faults.py).
+    # Names of the deliberate faults switched on for this team (reference_server/faults/).
     faults: frozenset[str] = field(default_factory=frozenset)
 
 

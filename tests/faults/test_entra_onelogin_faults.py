@@ -60,12 +60,10 @@ QUIRKS: dict[str, Quirk] = {
     "string-booleans-rejected": quirk(
         "entra-active", {"entra-soft-delete"}, {"entra/soft-delete[entra]"}
     ),
-    # 1.5: the default job removes by a value list, and so does OneLogin (4.3 step 5); the flag
-    # and the validator remove by filter.
+    # 1.5: only the default job removes by a value list; the flag, the validator and OneLogin
+    # (4.3 step 5, the RFC's form assumed) remove by filter, and pass beside it.
     "member-removal-value-list-ignored": quirk(
-        "entra-groups,onelogin-groups",
-        {"entra-members-removed", "group-members-removed"},
-        {"entra/groups[entra]", "onelogin/groups[onelogin]"},
+        "entra-groups,onelogin-groups", {"entra-members-removed"}, {"entra/groups[entra]"}
     ),
     # 1.6: only the flag collapses attributes into dotted and URN keys.
     "dotted-keys-ignored": quirk(

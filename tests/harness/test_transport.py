@@ -227,8 +227,25 @@ def test_a_body_over_the_cap_is_truncated(serve: Serve, connect: Connect, compre
 
 @pytest.mark.parametrize(
     "answer",
-    [b"HTTP/1.1 200 OK\r\nContent-Ty", b"HTTP/1.1 20", b"HTT", b"", b"SCIM/2.0 200 OK\r\n\r\n"],
-    ids=["mid-headers", "mid-status", "mid-version", "nothing", "garbage-status"],
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Ty",
+        # Well-formed lines, but no empty line: http.client alone takes the EOF for the end.
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sc",
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/scim+json\r\n",
+        b"HTTP/1.1 20",
+        b"HTT",
+        b"",
+        b"SCIM/2.0 200 OK\r\n\r\n",
+    ],
+    ids=[
+        "mid-headers",
+        "mid-header-value",
+        "no-empty-line",
+        "mid-status",
+        "mid-version",
+        "nothing",
+        "garbage-status",
+    ],
 )
 def test_a_broken_answer_is_a_connection_reset(
     serve: Serve, connect: Connect, answer: bytes

@@ -161,11 +161,14 @@ def test_push_group_creates_a_missing_group_then_sets_members_by_patch() -> None
     ]
 
 
-def test_member_removal_names_the_members_in_value() -> None:
-    wire, people = FakeWire(), directory(alice="u1")
+def test_member_removal_names_each_member_in_a_filter() -> None:
+    wire, people = FakeWire(), directory(alice="u1", bob="u2")
     people.group_ids["g"] = "g1"
-    sent = verb(wire, people, "onelogin", "remove_members", group="g", members=["alice"])
-    assert operations(sent) == [{"op": "remove", "path": "members", "value": [{"value": "u1"}]}]
+    sent = verb(wire, people, "onelogin", "remove_members", group="g", members=["alice", "bob"])
+    assert operations(sent) == [
+        {"op": "remove", "path": 'members[value eq "u1"]'},
+        {"op": "remove", "path": 'members[value eq "u2"]'},
+    ]
 
 
 # --- entra_onelogin.md 5: Ping, the IdP added to prove the profile model ----------------------

@@ -30,6 +30,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.response import HTTPResponse
+from urllib3.util import SKIP_HEADER
 from urllib3.util.response import assert_header_parsing
 
 from harness.auth import Auth
@@ -230,6 +231,18 @@ def _present(headers: Mapping[str, str | None]) -> dict[str, str]:
     return {name: value for name, value in headers.items() if value is not None}
 
 
+def _withheld(headers: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The headers for requests: a withheld User-Agent must not become urllib3's own.
+
+    requests drops a None value, and urllib3 then adds `python-urllib3/x` for a missing
+    User-Agent; its SKIP_HEADER marker sends none (Okta's SPEC POSTs carry none, okta.md 1).
+    """
+    return {
+        name: SKIP_HEADER if value is None and name.lower() == "user-agent" else value
+        for name, value in headers.items()
+    }
+
+
 def join_url(base_url: str, path: str, params: Mapping[str, str] | None = None) -> str:
     """`path` under the base URL, keeping the base path and query (Entra's aadOptscim062020)."""
     base = urlsplit(base_url)
@@ -342,7 +355,9 @@ def _text(body: bytes | str | None) -> str | None:
 
 
 def _record_request(prepared: requests.PreparedRequest) -> RecordedRequest:
-    headers = {name: str(value) for name, value in prepared.headers.items()}
+    headers = {
+        name: str(value) for name, value in prepared.headers.items() if value != SKIP_HEADER
+    }
     return RecordedRequest(
         method=prepared.method or "",
         url=prepared.url or "",
@@ -491,7 +506,7 @@ class Transport:
         )
         try:
             prepared = self._session.prepare_request(
-                requests.Request(method, url, headers=headers, data=body)
+                requests.Request(method, url, headers=_withheld(headers), data=body)
             )
         except _INVALID_URL as exc:
             return _Result(request, None, _classify(exc, deadline, url, self.options.timeout))

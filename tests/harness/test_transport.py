@@ -414,6 +414,14 @@ def test_an_absolute_url_on_another_origin_is_never_sent(serve: Serve, connect: 
     assert elsewhere.connections == 0 and server.connections == 0
 
 
+def test_a_withheld_user_agent_is_not_sent_at_all(serve: Serve, connect: Connect) -> None:
+    """okta.md 1: the SPEC suite's POSTs carry no User-Agent, not urllib3's default one."""
+    server = serve(respond("201 Created", {"Content-Type": "application/scim+json"}, OK_JSON))
+    exchange = connect(server.url).send("POST", "Users", json_body={}, headers={"User-Agent": None})
+    assert b"user-agent" not in server.requests[0].lower()
+    assert "User-Agent" not in exchange.request.headers
+
+
 def test_the_request_is_recorded_as_sent_and_redacted(serve: Serve, connect: Connect) -> None:
     server = serve(respond("201 Created", {"Content-Type": "application/scim+json"}, OK_JSON))
     transport = connect(f"{server.url}/scim/v2?aadOptscim062020")

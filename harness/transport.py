@@ -355,9 +355,7 @@ def _text(body: bytes | str | None) -> str | None:
 
 
 def _record_request(prepared: requests.PreparedRequest) -> RecordedRequest:
-    headers = {
-        name: str(value) for name, value in prepared.headers.items() if value != SKIP_HEADER
-    }
+    headers = {name: str(value) for name, value in prepared.headers.items() if value != SKIP_HEADER}
     return RecordedRequest(
         method=prepared.method or "",
         url=prepared.url or "",

@@ -136,6 +136,18 @@ def _group_list_empty_without_filter(x: Exchange) -> None:
         x.answer_list([], total=0)
 
 
+@fault(
+    "group-put-ignored",
+    "PUT /Groups/{id} answers 200 with the group as it was, and changes nothing",
+    phase="request",
+)
+def _group_put_ignored(x: Exchange) -> None:
+    # okta.md 2.8: AIW apps push a group's name and full member list by PUT; a server that
+    # implements PATCH only never applies them (okta.md 8, item 9).
+    if x.on("Groups", "PUT", item=True):
+        x.route_as = "GET"
+
+
 # --- rate limiting (okta.md 4) ------------------------------------------------------------------
 
 _THROTTLED: set[str] = set()  # teams whose first write to /Users has been answered 429

@@ -1,10 +1,11 @@
 """Every Okta behaviour has a scenario that fails when the reference server breaks it.
 
 As in `test_checks_bite.py`: one reference server for the module, one team per fault switched on
-through the app probe (`PUT /faults`), one run under `okta-oin` per fault on the scenarios its
-tags select. Each run must end with exit code 1 and the fault's checks failing, and nothing
-outside `must | may`. The runs go in-process (`fault_runs.py`), several at a time.
-The same scenarios without a fault pass through the real CLI in `tests/mock_idp/test_okta_e2e.py`.
+through the app probe (`PUT /faults`), one run per fault on the scenarios its tags select, under
+`okta-oin` (or `okta-aiw`, the PUT dialect). Each run must end with exit code 1 and the fault's
+checks failing, and nothing outside `must | may`. The runs go in-process (`fault_runs.py`),
+several at a time. The same scenarios without a fault pass through the real CLI in
+`tests/mock_idp/test_okta_e2e.py`.
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ OKTA_BITES: dict[str, Bite] = {
     # Group import lists /Groups without a filter (okta.md 2.2).
     "eq-filter-finds-nothing": oin("group-push", {"okta-group-lookup", "okta-group-push-now"}),
     "group-list-empty-without-filter": oin("group-push", {"okta-import-groups"}),
+    # App Integration Wizard apps (okta.md 2, 8 item 9): PUT for activation and Group Push.
+    "put-ignores-active": bite(
+        "okta-crud", {"deactivation-keeps-user", "okta-crud-unassign"}, idp="okta-aiw"
+    ),
+    "group-put-ignored": bite(
+        "group-push",
+        {"group-members-added", "okta-group-rename"},
+        {"group-members-removed", "okta-group-push-now"},
+        idp="okta-aiw",
+    ),
     "rate-limit-never-lifts": oin("rate-limit", {"okta-rate-limit-recovers"}, timeout=3.0),
     # Okta waits the run's --timeout (its 5 minutes, capped) once, then the retry goes through.
     "rate-limit-without-retry-after": oin("rate-limit", {"okta-retry-after-seconds"}, timeout=2.0),

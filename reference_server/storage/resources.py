@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Table,
+    Update,
     bindparam,
     func,
     insert,
@@ -145,6 +146,23 @@ def get_resource(conn: Reader, table: Table, team_id: str, resource_id: str) -> 
     return _record(rows[0]) if rows else None
 
 
+@cache
+def _compare_and_swap(table: Table, columns: tuple[str, ...]) -> Update:
+    """The UPDATE of `columns` of one live row still at version `seen`: built once per shape.
+
+    Its parameters cannot take the columns' names, which SQLAlchemy keeps for the SET clause.
+    """
+    return (
+        update(table)
+        .where(
+            _live(table, bindparam("in_team")),
+            table.c.id == bindparam("row_id"),
+            table.c.version == bindparam("seen"),
+        )
+        .values({table.c[column]: bindparam(f"new_{column}") for column in columns})
+    )
+
+
 def update_resource(
     conn: Connection,
     definition: ResourceDefinition,
@@ -161,13 +179,12 @@ def update_resource(
         **_columns(definition, table, document),
         **(extra or {}),
     }
-    statement = (
-        update(table)
-        .where(_live(table, team_id), table.c.id == current.id, table.c.version == current.version)
-        .values(**values)
-    )
+    statement = _compare_and_swap(table, tuple(sorted(values)))
+    params = {f"new_{key}": value for key, value in values.items()}
     try:
-        result = conn.execute(statement)
+        result = conn.execute(
+            statement, {**params, "in_team": team_id, "row_id": current.id, "seen": current.version}
+        )
     except IntegrityError as error:
         raise _uniqueness_conflict(definition) from error
     if result.rowcount != 1:

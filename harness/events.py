@@ -5,7 +5,7 @@ Events are past-tense facts. The runner emits them; reporters never decide anyth
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -101,7 +101,11 @@ EVENT_TYPES: dict[str, type[Any]] = {
 
 
 def to_record(event: Event) -> dict[str, Any]:
-    return {"event": type(event).__name__, "v": FORMAT_VERSION, **asdict(event)}
+    """The event as a record. Values are the event's own, not copies (`dataclasses.asdict` deep
+    copied every exchange, several times per item): records are written and read, never changed.
+    """
+    values = {item.name: getattr(event, item.name) for item in fields(event)}
+    return {"event": type(event).__name__, "v": FORMAT_VERSION, **values}
 
 
 def from_record(record: dict[str, Any]) -> Event:

@@ -9,6 +9,7 @@ scenario x profile, WARN and SKIP reasons kept), not by pytest's own writer.
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from collections.abc import Iterator
@@ -22,9 +23,17 @@ from mock_idp.profile import Profile, ProfileError
 from . import html_columns
 from .checks import load_all
 from .events import Event, ItemFinished, Outcome, from_record, to_record
+from .exclusive import ServerLock, new_lock_dir, remove_lock_dir
 from .failure import describe_failure
 from .results import ResultsSink
-from .scenario import Scenario, ScenarioError, load_scenario, load_scenarios
+from .scenario import (
+    Scenario,
+    ScenarioError,
+    checked_files,
+    load_scenario,
+    load_scenarios,
+    trust,
+)
 from .session import RunSettings, RunState, applies
 
 STATE = pytest.StashKey[RunState]()
@@ -125,7 +134,10 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.profiles()
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from error
-    config.stash[STATE] = RunState(settings)
+    worker: dict[str, Any] = getattr(config, "workerinput", {})
+    if "scimcert_checked" in worker:
+        trust(worker["scimcert_checked"])
+    config.stash[STATE] = RunState(settings, lock=_server_lock(worker))
     junit = _take_junit(config)
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(html_columns, "scimcert-html")
@@ -134,18 +146,40 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_Controller(sink), "scimcert-controller")
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(_XdistForwarding(settings), "scimcert-xdist")
+    # What exists now (modules, schemas, profiles) lives as long as the run: frozen, it is not
+    # traversed again by each garbage collection, pytest's own at exit included. Thawed last
+    # (the first cleanup registered runs last), so a process running pytest again can free it.
+    gc.freeze()
+    config.add_cleanup(gc.unfreeze)
+
+
+def _server_lock(worker: dict[str, Any]) -> ServerLock | None:
+    """In an xdist worker, the lock its run's workers share (exclusive scenarios run alone)."""
+    return ServerLock(Path(worker["scimcert_locks"])) if "scimcert_locks" in worker else None
 
 
 class _XdistForwarding:
-    """Workers must create the same names and data: they get the controller's run id and seed."""
+    """Workers must create the same names and data: they get the controller's run id and seed,
+    the directory of the lock that keeps exclusive scenarios alone on the server, and the
+    scenario files the controller has checked already."""
 
     def __init__(self, settings: RunSettings) -> None:
         self.settings = settings
+        self.locks: Path | None = None
+        self.checked = ""
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
+        if self.locks is None:
+            self.locks, self.checked = new_lock_dir(), checked_files()
         node.workerinput["scimcert_run_id"] = self.settings.run_id
         node.workerinput["scimcert_seed"] = self.settings.seed
+        node.workerinput["scimcert_locks"] = str(self.locks)
+        node.workerinput["scimcert_checked"] = self.checked
+
+    def pytest_unconfigure(self) -> None:
+        if self.locks is not None:
+            remove_lock_dir(self.locks)
 
 
 def _scenario_roots(config: pytest.Config) -> list[Path]:
@@ -171,6 +205,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.reverse()
     elif order == "shuffle":
         random.Random(config.stash[STATE].settings.seed).shuffle(items)  # noqa: S311 - an order, not a secret
+    if not _is_controller(config):
+        # xdist hands items out in this order: exclusive ones last, so they run once the others
+        # are done rather than holding every worker up in the middle of the run.
+        items.sort(key=_is_exclusive)
+
+
+def _is_exclusive(item: pytest.Item) -> bool:
+    return isinstance(item, ScenarioItem) and item.scenario.exclusive
 
 
 class ScenarioFile(pytest.File):
@@ -190,6 +232,7 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
         self.profile = profile
         self.events: list[Event] = []
+        self.records: list[dict[str, Any]] | None = None  # the events as records, once final
         self.finished: ItemFinished | None = None
         for tag in scenario.tags:
             marker = tag.replace("-", "_")
@@ -201,8 +244,7 @@ class ScenarioItem(pytest.Item):
         try:
             self.finished = state.run_item(self.scenario, self.profile, self.events.append)
         finally:
-            records = [to_record(event) for event in self.events]
-            self.user_properties.append((EVENTS_PROPERTY, json.dumps(records)))
+            self.user_properties.append((EVENTS_PROPERTY, json.dumps(self.scimcert_records())))
         self.user_properties.append(("scimcert.outcome", self.finished.outcome.value))
         if self.finished.outcome is Outcome.ERROR:
             raise HarnessError(self.finished.reason)
@@ -219,8 +261,13 @@ class ScenarioItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def scimcert_records(self) -> list[dict[str, Any]]:
-        """This item's events as records, for the pytest-html columns and transcript."""
-        return [to_record(event) for event in self.events]
+        """This item's events as records, for the pytest-html columns and transcript.
+
+        Made once, when setup has run the item: every report phase asks for them again.
+        """
+        if self.records is None or len(self.records) != len(self.events):
+            self.records = [to_record(event) for event in self.events]
+        return self.records
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.scenario.id} [{self.profile.id}]"

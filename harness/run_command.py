@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,13 +23,17 @@ from .auth import AuthError
 from .baseline import Baseline, BaselineError
 from .checks import load_all
 from .checks.registry import registry
-from .progress import ProgressBar
 from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, load_scenarios
 from .session import RunSettings, applies, new_run_id, new_seed
 from .transport import Transport
 from .verdict import EXIT_ERROR, EXIT_USAGE
 
+if TYPE_CHECKING:
+    from .progress import ProgressBar
+
 DEFAULT_REPORT_DIR = Path("out/report")
+# The scimcert plugin, pytest-html (`--html`) and pytest-metadata, which pytest-html reads.
+RUN_PLUGINS = ("scimcert", "html", "metadata")
 
 
 class UsageError(Exception):
@@ -157,12 +161,23 @@ def _unreachable(settings: RunSettings) -> str | None:
     return exchange.error.detail if exchange.error is not None and not exchange.reachable else None
 
 
+def plugin_args(workers: int) -> list[str]:
+    """Only the pytest plugins a run uses, by entry-point name (as plain pytest registers them).
+
+    Autoloading would import every plugin installed beside scimcert (hypothesis, schemathesis,
+    anyio, locust... in a development environment) and rewrite their asserts, in this process
+    and again in each xdist worker: a third of a run's CPU, for plugins no scenario uses.
+    """
+    names = [*RUN_PLUGINS, *(["xdist"] if workers else [])]
+    return ["--disable-plugin-autoload", *(part for name in names for part in ("-p", name))]
+
+
 def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     settings, report = chosen.settings, args.report_dir
     ini = Path(str(resources.files("harness").joinpath("pytest-run.ini")))
     argv = [
         str(chosen.scenarios_dir), "-c", str(ini), "--rootdir", str(chosen.scenarios_dir),
-        "-p", "no:cacheprovider", "-q",
+        *plugin_args(args.workers), "-p", "no:cacheprovider", "-q",
         "--scim-url", settings.url, "--scim-idp", settings.idp,
         "--scim-seed", str(settings.seed), "--scim-run-id", settings.run_id,
         "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
@@ -200,6 +215,12 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
     print(json.dumps(summary))
 
 
+def _progress_bar(total: int, report_dir: Path) -> ProgressBar:
+    from .progress import ProgressBar  # rich is only needed on a terminal
+
+    return ProgressBar(total, report_dir)
+
+
 def execute(args: argparse.Namespace, url: str | None) -> int:
     try:
         chosen = plan(args, url)
@@ -221,17 +242,10 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
     args.report_dir.mkdir(parents=True, exist_ok=True)
-    exclusive = sorted(
-        {s.id for s in chosen.scenarios if s.exclusive} & {i for i, _ in chosen.items}
-    )
-    if args.workers and exclusive:
-        # An exclusive scenario looks at the whole server (Okta's SPEC suite reads "the first
-        # user"), so nothing may run beside it: the run goes serial rather than flaky.
-        print(f"scimcert run: {', '.join(exclusive)} must run alone; running without workers",
-              flush=True)  # fmt: skip
-        args.workers = 0
+    # Exclusive scenarios need no special case here: with workers, the plugin runs them last
+    # and alone (harness/exclusive.py).
     argv = pytest_args(args, chosen)
-    bar = ProgressBar(len(chosen.items), args.report_dir) if sys.stdout.isatty() else None
+    bar = _progress_bar(len(chosen.items), args.report_dir) if sys.stdout.isatty() else None
     if bar is not None:  # the bar replaces pytest's lines on a terminal; -q belongs to them
         argv = [arg for arg in argv if arg != "-q"] + ["-p", "no:terminal"]
     code = int(pytest.main(argv, plugins=[bar] if bar else []))

@@ -11,6 +11,9 @@ passes, each reporting its first problem as a `ScenarioError`:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import Any, Literal
 from . import comparators
 from .checks.registry import Level
 from .interpolate import InterpolationError, root, variables_in
-from .scenario_file import ScenarioError, escape, line_of, read, show
+from .scenario_file import ScenarioError, escape, line_of, read, read_text, show
 
 # Variables every run provides; any other name must be saved by an earlier step.
 RESERVED_ROOTS = frozenset({"run", "user", "users", "group", "groups", "env", "idp"})
@@ -35,8 +38,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Step",
+    "checked_files",
     "load_scenario",
     "load_scenarios",
+    "trust",
 ]
 
 
@@ -254,9 +259,42 @@ def _scenario(data: Mapping[str, Any], lines: Mapping[str, int], path: Path) -> 
 
 def load_scenario(path: Path) -> Scenario:
     """One scenario file, checked; raises `ScenarioError` naming the first problem's line."""
-    data, lines = read(path)
-    _check_semantics(data, lines, path)
+    return _checked(path, read_text(path))
+
+
+# Checked files by path: (SHA-256 of the text, data, lines). `_trusted` holds those another
+# process checked (an xdist worker gets the controller's), `_seen` those this process used.
+Checked = tuple[str, Any, dict[str, int]]
+_trusted: dict[str, Checked] = {}
+_seen: dict[str, Checked] = {}
+
+
+# A run reads every file up to three times in one process (planning, the results header,
+# collection): the checked model is kept per path and content, so only the first pays for it.
+@functools.lru_cache(maxsize=1024)
+def _checked(path: Path, text: str) -> Scenario:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    known = _trusted.get(str(path))
+    if known is not None and known[0] == digest:
+        _, data, lines = known
+    else:
+        data, lines = read(path, text)
+        _check_semantics(data, lines, path)
+    _seen[str(path)] = (digest, data, lines)
     return _scenario(data, lines, path)
+
+
+def checked_files() -> str:
+    """Every file this process has checked, as JSON, for `trust` in another process."""
+    return json.dumps(_seen)
+
+
+def trust(checked: str) -> None:
+    """Take files another process checked (`checked_files`): xdist workers would otherwise
+    parse and check every file the controller just did. A file changed since is checked again.
+    """
+    for path, (digest, data, lines) in json.loads(checked).items():
+        _trusted[path] = (digest, data, lines)
 
 
 def _files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -275,9 +313,10 @@ def load_scenarios(directory: Path | Sequence[Path]) -> list[Scenario]:
     found: dict[str, Scenario] = {}
     for path in _files([Path(p) for p in paths]):
         scenario = load_scenario(path)
-        first = found.setdefault(scenario.id, scenario)
-        if first is not scenario:
+        first = found.get(scenario.id)
+        if first is not None:  # a file listed twice too: its items would run twice
             _, lines = read(path)
             message = f"duplicate scenario id '{scenario.id}', also in {first.source}"
             raise ScenarioError(path, line_of(lines, "/id"), "/id", message)
+        found[scenario.id] = scenario
     return sorted(found.values(), key=lambda scenario: scenario.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from mock_idp.profile import Profile, select_profiles
 
 from .auth import Auth, auth_from_env
 from .events import Event, ItemFinished
+from .exclusive import ServerLock
 from .runner import ItemRun, RunContext
 from .scenario import Scenario
 from .target import Target, discover
@@ -71,6 +73,8 @@ def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool
 @dataclass
 class RunState:
     settings: RunSettings
+    # Shared with the run's other xdist workers; None when this process runs every item.
+    lock: ServerLock | None = None
     _target: Target | None = None
 
     def target(self) -> Target:
@@ -90,4 +94,5 @@ class RunState:
         context = RunContext(
             run_id=self.settings.run_id, seed=self.settings.seed, pauses=self.settings.pauses
         )
-        return ItemRun(scenario, profile, self.target(), context, emit).execute()
+        with self.lock.hold(scenario.exclusive) if self.lock else nullcontext():
+            return ItemRun(scenario, profile, self.target(), context, emit).execute()

@@ -7,9 +7,25 @@ find what a run left behind.
 from __future__ import annotations
 
 import hashlib
+import random
+import threading
 from dataclasses import dataclass, field
 
 from faker import Faker
+
+_THREAD = threading.local()
+
+
+def _faker(draws: random.Random) -> Faker:
+    """The thread's Faker, drawing from `draws`: building a Faker for every item cost the run
+    more than all its draws (benchmarks/RESULTS.md), and a Random of its own per directory keeps
+    each item's people the same whatever ran before it."""
+    faker: Faker | None = getattr(_THREAD, "faker", None)
+    if faker is None:
+        faker = _THREAD.faker = Faker("en_US")
+    for generator in faker.factories:  # one, for one locale
+        generator.random = draws
+    return faker
 
 
 def item_seed(seed: int, scenario_id: str, profile: str) -> int:
@@ -47,8 +63,8 @@ class Directory:
     facts: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._faker = Faker("en_US")
-        self._faker.seed_instance(self.seed)
+        # What Faker.seed_instance(seed) draws from: reproducible test data, not secrets.
+        self._draws = random.Random(self.seed)  # noqa: S311
 
     def person(self, alias: str) -> Person:
         if alias not in self.people:
@@ -56,11 +72,12 @@ class Directory:
         return self.people[alias]
 
     def _new_person(self, alias: str) -> Person:
-        given, family = self._faker.first_name(), self._faker.last_name()
+        faker = _faker(self._draws)
+        given, family = faker.first_name(), faker.last_name()
         # Mixed case on purpose: servers must preserve it (okta.md 8.5).
         user_name = f"{self.run_prefix}-{alias}.{family}@example.test"
-        idp_id = "00u" + self._faker.bothify("?#?#?#?#?#?#?#?#?").lower()
-        return Person(alias, user_name, given, family, user_name, idp_id, self._faker.job()[:60])
+        idp_id = "00u" + faker.bothify("?#?#?#?#?#?#?#?#?").lower()
+        return Person(alias, user_name, given, family, user_name, idp_id, faker.job()[:60])
 
     def group_name(self, alias: str) -> str:
         if alias not in self.group_names:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
 
+from harness.run_command import plugin_args
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -272,6 +274,31 @@ def test_verdicts_do_not_depend_on_order_or_workers(server: RunningServer, tmp_p
     assert seen["serial"], "no items ran"
     for name, verdicts in seen.items():
         assert verdicts == seen["serial"], name
+
+
+def test_an_exclusive_scenario_keeps_the_workers(server: RunningServer, tmp_path: Path) -> None:
+    """Workers run the others; the exclusive one runs alone (tests/harness/test_exclusive.py)."""
+    folder = only_discovery(tmp_path)
+    text = (folder / "discovery.yaml").read_text(encoding="utf-8")
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(
+            text.replace("id: core/discovery", f"id: core/discovery-{name}"), encoding="utf-8"
+        )
+    (folder / "discovery.yaml").write_text(text.replace("steps:", "exclusive: true\nsteps:"),
+                                           encoding="utf-8")  # fmt: skip
+    report = tmp_path / "report"
+    result = scimcert("run", "--url", server.url, "--idp", "rfc", "--workers", "2",
+                      "--scenarios", str(folder), "--report-dir", str(report))  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bringing up nodes" in result.stdout and "without workers" not in result.stdout
+    assert len(_verdicts(report)) == 3
+
+
+def test_a_run_loads_only_the_plugins_it_uses() -> None:
+    """Other installed plugins (hypothesis, schemathesis...) would only cost every process time."""
+    alone = ["--disable-plugin-autoload", "-p", "scimcert", "-p", "html", "-p", "metadata"]
+    assert plugin_args(0) == alone
+    assert plugin_args(2) == [*alone, "-p", "xdist"]
 
 
 def test_an_unknown_check_id_is_a_usage_error(tmp_path: Path) -> None:

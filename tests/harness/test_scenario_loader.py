@@ -8,15 +8,19 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 
+from harness import scenario as scenario_module
 from harness.checks.registry import Level
 from harness.comparators import COMPARATORS
 from harness.scenario import (
     DEFAULT_CHECK,
     RESERVED_ROOTS,
     ScenarioError,
+    checked_files,
     load_scenario,
     load_scenarios,
+    trust,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
@@ -309,6 +313,41 @@ def test_duplicate_ids_across_files_name_both_files() -> None:
         f"{second / 'second.yaml'}:2: /id: duplicate scenario id 'core/same', "
         f"also in {first / 'first.yaml'}"
     )
+
+
+def test_a_file_listed_twice_is_a_duplicate(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEAD + "  - do: assign\n")
+    with pytest.raises(ScenarioError, match="duplicate scenario id 'core/x'"):
+        load_scenarios([path, path])
+
+
+def test_a_file_is_checked_once_for_each_content(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEAD + "  - do: assign\n")
+    assert load_scenario(path) is load_scenario(path)
+    path.write_text(HEAD.replace("title: x", "title: y") + "  - do: assign\n", "utf-8")
+    assert load_scenario(path).title == "y"
+
+
+def test_a_worker_trusts_what_the_controller_checked_while_the_file_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, HEAD + "  - do: assign\n")
+    load_scenario(path)
+    checked = json.loads(checked_files())
+    checked[str(path)][1]["title"] = "as the controller read it"
+    scenario_module._checked.cache_clear()  # as in a new process
+    trust(json.dumps(checked))
+    assert load_scenario(path).title == "as the controller read it"
+    path.write_text(HEAD.replace("title: x", "title: changed") + "  - do: assign\n", "utf-8")
+    assert load_scenario(path).title == "changed"
+
+
+def test_yaml_errors_are_worded_by_pyyaml_itself(tmp_path: Path) -> None:
+    """libyaml parses the files when it can; its messages would read differently."""
+    text = CASES["yaml syntax"][0]
+    with pytest.raises(yaml.MarkedYAMLError) as pure:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    assert f"invalid YAML: {pure.value.problem}" in _error(tmp_path, text).message
 
 
 def test_a_missing_directory_is_an_error(tmp_path: Path) -> None:

@@ -73,6 +73,14 @@ def equals(actual: Any, present: bool, expected: Any) -> str | None:
     return _mismatch(show(expected), actual, present)
 
 
+def not_equals(actual: Any, present: bool, expected: Any) -> str | None:
+    """Anything but the value, absence included: `active` not false is a user not deactivated,
+    whether the server says true or leaves it unassigned (RFC 7643 4.1.1)."""
+    if not present or not json_equal(actual, expected):
+        return None
+    return _mismatch(f"anything but {show(expected)}", actual, present)
+
+
 def equals_string(actual: Any, present: bool, expected: Any) -> str | None:
     want = string_form(expected)
     if present and string_form(actual) == want:
@@ -162,6 +170,7 @@ def length(actual: Any, present: bool, expected: Any) -> str | None:
 
 COMPARATORS: dict[str, Comparator] = {
     "equals": equals,
+    "not_equals": not_equals,
     "equals_string": equals_string,
     "equals_number": equals_number,
     "equals_ignore_case": equals_ignore_case,

@@ -67,6 +67,7 @@ class ItemRun:
     item: str = ""
     saved: dict[str, Any] = field(default_factory=dict)
     results: list[CheckEvaluated] = field(default_factory=list)
+    not_verified: list[str] = field(default_factory=list)  # expectations the target cannot show
     sequence: int = 0
     # Which recorded exchange each judged one is, so a finding points at the graded request.
     _sequence_of: dict[int, int] = field(default_factory=dict)
@@ -106,6 +107,7 @@ class ItemRun:
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
             failed_checks=tuple(failed),
             warned_checks=tuple(warned),
+            not_verified=tuple(self.not_verified),
         )
         self.emit(finished)
         return finished
@@ -157,10 +159,20 @@ class ItemRun:
             self._check_setup(step, judged)
         else:
             for expectation in self._interpolated(step):
+                if self._not_verifiable(step, expectation):
+                    continue
                 context = self._context(judged, expectation.schema)
                 for graded in grade(expectation, context, self.directory.facts):
                     self._evaluate(graded.check, graded.findings, judged, step.line)
         self._save(step, judged)
+
+    def _not_verifiable(self, step: Step, expectation: Expectation) -> bool:
+        """An expectation the target cannot show (no app probe): noted, not graded."""
+        missing = self.target.capabilities.missing(expectation.requires)
+        if missing:
+            reasons = "; ".join(self.target.capabilities.why_not(name) for name in missing)
+            self.not_verified.append(f"{expectation.check} (line {step.line}): {reasons}")
+        return bool(missing)
 
     def _pause(self, step: Step) -> None:
         """`do: pause, seconds: N`: waits only with --okta-pauses; sends nothing either way."""

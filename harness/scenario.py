@@ -74,6 +74,9 @@ class Expectation:
     idp: tuple[tuple[str, Any], ...]
     checks: tuple[str, ...]
     max_ms: float | None
+    # Capabilities the expectation needs: a rule of the app (roles, the status a new member
+    # gets) is graded only where the app probe can show it.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def _expectation(block: Mapping[str, Any]) -> Expectation:
         idp=tuple(block.get("idp", {}).items()),
         checks=tuple(block.get("checks", ())),
         max_ms=block.get("max_ms"),
+        requires=tuple(block.get("requires", ())),
     )
 
 

@@ -35,6 +35,8 @@ class Item:
     expected: bool
     checks: tuple[Record, ...]
     exchanges: tuple[Record, ...]
+    # Expectations the target could not show (`requires` it lacks): "check (line N): why".
+    not_verified: tuple[str, ...] = ()
 
     def broken(self, *levels: str) -> list[Record]:
         wanted = levels or LEVELS
@@ -111,6 +113,7 @@ def _item(started: Record, finished: Record | None, parts: dict[str, list[Record
         expected=False,
         checks=tuple(parts.get(f"c:{name}", ())),
         exchanges=tuple(parts.get(f"x:{name}", ())),
+        not_verified=tuple(str(note) for note in end.get("not_verified", ())),
     )
 
 

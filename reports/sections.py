@@ -137,6 +137,9 @@ def not_verified(view: RunView) -> Markup:
             # The runner words a skip "not verified: ..."; under this heading that is said once.
             reason = item.reason.removeprefix("not verified: ")
             by_reason.setdefault(f"{item.outcome}: {reason}", []).append(item)
+        for note in item.not_verified:  # one expectation of an item that ran
+            check, _, reason = note.partition(": ")
+            by_reason.setdefault(f"{check.split(' (')[0]}: {reason}", []).append(item)
     if not by_reason:
         return section(
             "not-verified", "Not verified", tag("p", "Everything selected was verified.")

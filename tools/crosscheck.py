@@ -170,62 +170,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         answers the same 400 invalidValue as `entra-manager-reference`.""",
         "entra/manager",
     ),
-    "entra-roles-ignored": _explain(
-        "domain (DESIGN.md)",
-        "DESIGN.md (roles sent by an IdP are ignored); entra_onelogin.md 1.4 step 8",
-        """The roles Entra assigns (the default job's JSON-encoded string, the flag's objects)
-        are stored and returned in place of the team role `member`. RFC 7643 4.1.2 makes
-        `roles` readWrite, so a plain SCIM store is right to keep them; scimcert certifies the
-        team app, whose roles are a read-only projection of the app's own role.""",
-        "entra/roles",
-    ),
-    "roles-match-app": _explain(
-        "domain (DESIGN.md)",
-        "DESIGN.md (roles projection)",
-        """A created user's `roles` are whatever the create sent (none, or Entra's "Designer"),
-        never the team role `member` every new member has. RFC-conformant for a plain store;
-        a deviation from the team app scimcert certifies.""",
-        "entra/match-and-create",
-    ),
     "put-keeps-active": _explain(
-        "domain (DESIGN.md) and IdP",
-        "DESIGN.md (PUT without active); entra_onelogin.md 4.2, 4.3 step 3",
+        "IdP",
+        "entra_onelogin.md 4.2, 4.3 steps 3-4; DESIGN.md (PUT without active)",
         """A PUT without `active` answers 200 with `active` gone: the server clears what a PUT
-        omits, which RFC 7644 3.5.1 allows. OneLogin's core template never carries `active`
-        and sends every update as a full PUT, so on this server each OneLogin update erases
-        the user's status; in onelogin/update-put a suspended user's `active: false` vanishes
-        on her next update.""",
-        "core/user-put",
+        omits, which RFC 7644 3.5.1 allows. OneLogin suspends with `"active": false` but sends
+        every later update as its core template, which never carries `active`; on this server
+        a suspended user's next update leaves her status unassigned, which reads as active
+        (RFC 7643 4.1.1 leaves the meaning to the server): the update restores her.""",
         "onelogin/update-put",
-    ),
-    "onelogin-template-accepted": _explain(
-        "domain (DESIGN.md)",
-        "entra_onelogin.md 4.2 (core template); DESIGN.md (Assign)",
-        """The user POSTed from OneLogin's core template (no `active`) is created without any
-        `active` (201). RFC 7643 4.1.1 gives `active` no default, so a plain store may leave
-        it unset; in the team app an assigned member is active.""",
-        "onelogin/provision",
-    ),
-    "onelogin-deprovision": _explain(
-        "consequence",
-        "entra_onelogin.md 4.1 (Do nothing); via onelogin-template-accepted",
-        """Only the "Do nothing" step fails: the user it reads was created from the core
-        template and never had `active` (see onelogin-template-accepted). The step itself sent
-        no write and the user is unchanged (same meta.version); the Delete and Suspend steps
-        pass.""",
-        "onelogin/deprovision",
-    ),
-    "group-members-removed": _explain(
-        "open (RFC-conformant server)",
-        "RFC 7644 3.5.2.2; entra_onelogin.md 4.3 step 5",
-        """The `onelogin` profile removes a member with `{"op": "remove", "path": "members",
-        "value": [{"value": "<id>"}]}`; scim2-server refuses it with 400 invalidValue ("a
-        remove operation carries no value, a filter in the path selects what to remove"). RFC
-        7644 3.5.2.2 selects the member with `members[value eq "<id>"]`; the value-list form
-        is Entra's legacy quirk (entra_onelogin.md 1.5, 2 row 5). OneLogin does not document
-        its PATCH body (4.3 step 5 assumes the RFC's), so this is a deviation only if OneLogin
-        really sends value lists.""",
-        "onelogin/groups",
     ),
 }
 

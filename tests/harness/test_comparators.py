@@ -33,6 +33,8 @@ PASSES = [
     ({"not_empty": False}, MISSING),
     ({"absent": True}, MISSING),
     ({"absent": False}, None),  # null is there: it is not absent
+    ({"not_equals": False}, True),
+    ({"not_equals": False}, MISSING),  # unassigned is not false
     ({"present": True}, None),
     ({"present": False}, MISSING),
     ({"contains": {"userName": "x"}}, [{"id": "1"}, {"id": "2", "userName": "x"}]),
@@ -73,6 +75,7 @@ FAILURES = [
     ({"not_empty": True}, MISSING, "expected a non-empty value, got nothing (missing)"),
     ({"not_empty": False}, 0, "expected an empty value, got 0"),
     ({"absent": True}, "secret", 'expected nothing, got "secret"'),
+    ({"not_equals": False}, False, "expected anything but false, got false"),
     ({"absent": True}, None, "expected nothing, got null"),
     ({"present": True}, MISSING, "expected a value, got nothing (missing)"),
     ({"contains": {"a": 1}}, [{"a": 2}], 'expected a value containing {"a": 1}, got [{"a": 2}]'),

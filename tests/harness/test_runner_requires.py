@@ -1,0 +1,104 @@
+"""An expectation that needs a capability the target lacks is noted as not verified, not graded.
+
+A rule of the app (the role a new member gets, the status a template without `active` leaves)
+can be seen only through the app probe; without one, a vendor's RFC-conformant server must not
+fail it, and the report must say it was not verified.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from harness.auth import no_auth
+from harness.checks import load_all
+from harness.events import CheckEvaluated, Event, ItemFinished, Outcome, to_record
+from harness.runner import ItemRun, RunContext
+from harness.scenario import load_scenario
+from harness.target import Capabilities, Target
+from harness.transport import Transport
+from mock_idp.profile import select_profiles
+from reports.model import build
+
+NOTE = "roles-match-app (line 4): no app probe configured (--app-url)"  # line of the step
+USER = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "u1", "userName": "a"}
+STEPS = """\
+  - request: {method: GET, path: /Users/u1}
+    expect:
+      - {check: user-readable, status: 200}
+      - {check: roles-match-app, requires: [app-probe], json: {/roles/0/value: member}}
+"""
+
+
+class _User(BaseHTTPRequestHandler):
+    """A user without roles: RFC-conformant, and no app to say what its role is."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(USER).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/scim+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _User)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/scim/v2"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run(tmp_path: Path, base_url: str, supported: frozenset[str]) -> list[Event]:
+    (tmp_path / "s.yaml").write_text(
+        f"id: x/requires\ntitle: An app rule\nsteps:\n{STEPS}", encoding="utf-8"
+    )
+    load_all()
+    reasons = {"app-probe": "no app probe configured (--app-url)"}
+    target = Target(
+        scim=Transport(base_url, no_auth()),
+        app=None,
+        capabilities=Capabilities(supported, reasons),
+    )
+    events: list[Event] = []
+    profile = select_profiles("rfc")[0]
+    context = RunContext(run_id="requires01", seed=1)
+    ItemRun(load_scenario(tmp_path / "s.yaml"), profile, target, context, events.append).execute()
+    return events
+
+
+def test_without_the_capability_the_expectation_is_noted_not_graded(
+    tmp_path: Path, base_url: str
+) -> None:
+    events = run(tmp_path, base_url, frozenset())
+    graded = {e.check for e in events if isinstance(e, CheckEvaluated)}
+    (finished,) = [e for e in events if isinstance(e, ItemFinished)]
+    assert "roles-match-app" not in graded and "user-readable" in graded
+    assert finished.outcome is Outcome.PASS
+    assert finished.not_verified == (NOTE,)
+
+
+def test_with_the_capability_the_expectation_is_graded(tmp_path: Path, base_url: str) -> None:
+    events = run(tmp_path, base_url, frozenset({"app-probe"}))
+    (finished,) = [e for e in events if isinstance(e, ItemFinished)]
+    assert finished.outcome is Outcome.FAIL and finished.failed_checks == ("roles-match-app",)
+    assert finished.not_verified == ()
+
+
+def test_the_summary_lists_what_was_not_verified(tmp_path: Path, base_url: str) -> None:
+    records = [to_record(e) for e in run(tmp_path, base_url, frozenset())]
+    (item,) = build(records).items
+    assert item.not_verified == (NOTE,)

@@ -6,6 +6,7 @@ the partial index is still missing), and quotes the figures of the run that wrot
 
 from __future__ import annotations
 
+from .profile import Profile
 from .results import Run
 from .server_bench import Row
 
@@ -110,7 +111,28 @@ def per_request_cost(run: Run) -> list[str]:
             f". Its profile, by where the samples fall: {shares}; hottest own functions "
             f"(inclusive): {own}"
         )
-    return [text + ".", ""]
+    return [text + ".", "", *_ceiling(ours, ceiling, profile), ""]
+
+
+STACK = ("Starlette", "uvicorn, h11, asyncio, sockets")
+
+
+def _ceiling(ours: Row, ceiling: Row, profile: Profile | None) -> list[str]:
+    """Why half the hello-world ceiling is out of reach, from this run's own profile."""
+    if profile is None or ours.result.rps >= ceiling.result.rps / 2:
+        return []
+    budget = 2 * _cpu_ms(ceiling)
+    stack = sum(share for name, share in profile.categories if name in STACK) * _cpu_ms(ours)
+    return [
+        f"**The hello-world ceiling.** Half its rate leaves a GET by id {budget:.2f} ms of CPU. "
+        f"In the reference server's profile the stack alone (Starlette and uvicorn, which "
+        f"hello-world runs too) takes {stack:.2f} ms of each GET: routing through the SCIM and "
+        "app-probe routes, the exception middleware, the request and response objects, where "
+        "hello-world has one catch-all route. What the reference server adds on top (the "
+        "team and token check, two SQLite reads, rendering, projection, JSON, the access log) "
+        "cannot fit in what is left; the ratio measures Starlette's per-route cost as much "
+        "as the server's own work."
+    ]
 
 
 def peers(run: Run) -> list[str]:

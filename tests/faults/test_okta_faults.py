@@ -107,7 +107,7 @@ OKTA_BITES: dict[str, Bite] = {
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     with fault_server(tmp_path_factory.mktemp("okta-bite"), {f: [f] for f in OKTA_BITES}) as server:
-        # The import run (250 members) first: the others fit in its shadow.
+        # The import run (201 members) first: the others fit in its shadow.
         slowest_first = sorted(OKTA_BITES, key=lambda f: "import" not in OKTA_BITES[f].tags)
         yield run_all({f: partial(run_row, server, f, OKTA_BITES[f]) for f in slowest_first})
 

@@ -9,7 +9,6 @@ test_cli_run.py.)
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
 import json
@@ -18,7 +17,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from raw_server import RawServer
 
 from harness.transport import DEFAULT_OPTIONS
 
@@ -43,53 +42,9 @@ SPC = json.dumps(
 ).encode()
 
 FILLED = SPC[:-1] + b', "filler": "'  # the answer, opening a string that pads it out
-Handler = Callable[["HostileServer", socket.socket], None]
 
 
-class HostileServer:
-    """A loopback TCP server running `handler` on a thread per connection."""
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/scim/v2"
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._accept, daemon=True)]
-        self.threads[0].start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn = self.listener.accept()[0]
-            except TimeoutError:
-                continue
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self.threads.append(thread)
-            thread.start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            # The harness hanging up on us (reset, broken pipe) is the point of these servers.
-            with contextlib.suppress(OSError):
-                self.handler(self, conn)
-
-    def close(self) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(5)
-        self.listener.close()
-
-
-def read_request(conn: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
+Handler = Callable[[RawServer, socket.socket], None]
 
 
 def head(length: int, *extra: str) -> bytes:
@@ -98,25 +53,25 @@ def head(length: int, *extra: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def drip(server: HostileServer, conn: socket.socket) -> None:
+def drip(server: RawServer, conn: socket.socket) -> None:
     """A valid answer, one byte every 0.5 s: minutes in all, never idle for long."""
-    read_request(conn)
+    server.read_request(conn)
     for byte in head(len(SPC)) + SPC:
         conn.sendall(bytes([byte]))
         if server.stop.wait(0.5):
             return
 
 
-def invalid_json(server: HostileServer, conn: socket.socket) -> None:
+def invalid_json(server: RawServer, conn: socket.socket) -> None:
     """200, a SCIM media type and a length that matches: the JSON itself stops half-way."""
-    read_request(conn)
+    server.read_request(conn)
     body = SPC[: len(SPC) // 2]
     conn.sendall(head(len(body)) + body)
 
 
-def huge_json(server: HostileServer, conn: socket.socket) -> None:
+def huge_json(server: RawServer, conn: socket.socket) -> None:
     """Valid JSON, 64 KiB over the cap, streamed until the harness hangs up."""
-    read_request(conn)
+    server.read_request(conn)
     chunk = b"x" * 65536
     chunks = LIMIT // len(chunk) + 1
     conn.sendall(head(len(FILLED) + len(chunk) * chunks + 2) + FILLED)
@@ -127,9 +82,9 @@ def huge_json(server: HostileServer, conn: socket.socket) -> None:
     conn.sendall(b'"}')
 
 
-def gzip_bomb(server: HostileServer, conn: socket.socket) -> None:
+def gzip_bomb(server: RawServer, conn: socket.socket) -> None:
     """A few KiB on the wire that decode to more than the cap."""
-    read_request(conn)
+    server.read_request(conn)
     body = _bomb()
     conn.sendall(head(len(body), "Content-Encoding: gzip") + body)
 
@@ -139,16 +94,16 @@ def _bomb() -> bytes:
     return gzip.compress(FILLED + b" " * (LIMIT + 1024) + b'"}')
 
 
-def close_silently(server: HostileServer, conn: socket.socket) -> None:
+def close_silently(server: RawServer, conn: socket.socket) -> None:
     """Reads the request, then closes without a byte of answer."""
-    read_request(conn)
+    server.read_request(conn)
 
 
 def half_headers(reset: bool) -> Handler:
     """Half a header block, then a reset (RST) or a plain close (FIN)."""
 
-    def handler(server: HostileServer, conn: socket.socket) -> None:
-        read_request(conn)
+    def handler(server: RawServer, conn: socket.socket) -> None:
+        server.read_request(conn)
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sc")
         if reset:
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -190,9 +145,9 @@ class Run:
 
 
 @pytest.fixture(params=sorted(MODES))
-def hostile(request: pytest.FixtureRequest) -> Iterator[tuple[Mode, HostileServer]]:
+def hostile(request: pytest.FixtureRequest) -> Iterator[tuple[Mode, RawServer]]:
     mode = MODES[request.param]
-    server = HostileServer(mode.handler)
+    server = RawServer(mode.handler, "127.0.0.1")
     yield mode, server
     server.close()
 
@@ -212,10 +167,10 @@ def run_against(url: str, report: Path) -> Run:
 
 @pytest.mark.slow
 def test_a_hostile_target_fails_its_always_on_check_in_time(
-    hostile: tuple[Mode, HostileServer], tmp_path: Path
+    hostile: tuple[Mode, RawServer], tmp_path: Path
 ) -> None:
     mode, server = hostile
-    run = run_against(server.url, tmp_path / "report")
+    run = run_against(f"{server.url}/scim/v2", tmp_path / "report")
     output = run.result.stdout + run.result.stderr
     assert run.result.returncode == 1, output  # DESIGN.md: connected, then broken -> FAIL
     assert "Traceback" not in output

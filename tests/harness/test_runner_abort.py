@@ -7,13 +7,11 @@ the app's catalogue left out, so OneLogin has no id to PATCH.
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from json_server import serving_json
 
 from harness.auth import no_auth
 from harness.checks import load_all
@@ -31,31 +29,10 @@ NOT_FOUND = {
 }
 
 
-class _NotFound(BaseHTTPRequestHandler):
-    """Every request is a SCIM 404, a well-formed one: only the scenario's expectation fails."""
-
-    def do_GET(self) -> None:
-        body = json.dumps(NOT_FOUND).encode()
-        self.send_response(404)
-        self.send_header("Content-Type", "application/scim+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # quiet: the test output is the outcome
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/scim/v2"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_json(404, NOT_FOUND) as url:
+        yield url
 
 
 def run(tmp_path: Path, base_url: str, steps: str) -> Outcome:

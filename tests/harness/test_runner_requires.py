@@ -7,13 +7,11 @@ fail it, and the report must say it was not verified.
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from json_server import serving_json
 
 from harness.auth import no_auth
 from harness.checks import load_all
@@ -35,31 +33,10 @@ STEPS = """\
 """
 
 
-class _User(BaseHTTPRequestHandler):
-    """A user without roles: RFC-conformant, and no app to say what its role is."""
-
-    def do_GET(self) -> None:
-        body = json.dumps(USER).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/scim+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _User)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/scim/v2"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_json(200, USER) as url:
+        yield url
 
 
 def run(tmp_path: Path, base_url: str, supported: frozenset[str]) -> list[Event]:

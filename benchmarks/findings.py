@@ -201,7 +201,7 @@ def _harness_profile(run: Run) -> str:
         return ""
     shares = ", ".join(f"{name} {share:.0%}" for name, share in profile.categories)
     return (
-        f" In the serial run's profile (below): {shares}. Each xdist worker is a process of "
+        f" In a serial run's profile (below): {shares}. Each xdist worker is a process of "
         "its own that imports the harness and its pytest plugins and reads the scenario files "
         "again, so two workers spend more CPU than one process, and gain little on two cores "
         "that the server and the rest of the machine also need."

@@ -1,9 +1,10 @@
-"""Where a serial `scimcert run` spends its time: py-spy samples the run that is being timed.
+"""Where a serial `scimcert run` spends its time: py-spy samples a run of its own.
 
 py-spy runs the harness in `--nonblocking` mode (it reads the process's memory without pausing
-it) at 20 samples a second, so the timed run is also the profiled one (py-spy's own CPU counts
-in the serial run's "tool CPU"). Activities are inclusive and may overlap: a
-sample counts for "module imports" when any frame of it is importing, and so on.
+it) at 20 samples a second, on a serial run apart from the timed ones: the bench counts a run's
+CPU from the children it waited for, and py-spy between them hides the run's. Activities are
+inclusive and may overlap: a sample counts for "module imports" when any frame of it is
+importing, and so on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import venvs
 from .profile import Profile, function_of
 
-SAMPLE_RATE = 20  # samples a second: light enough for the timed run to be the profiled one
+SAMPLE_RATE = 20  # samples a second: light enough not to change what it measures
 
 ACTIVITIES = (
     ("module imports (pytest plugins included)", ("_find_and_load",)),

@@ -83,8 +83,8 @@ def document(run: Run) -> str:
         "\n## 2. Conformance runs against the reference server\n\n"
         "Each run meets a fresh, empty reference server; wall time excludes the server's start. "
         "Checks are `CheckEvaluated` events in scimcert's `results.jsonl`, and the result lines "
-        "the peers print. The serial scimcert run is also the profiled one (py-spy, "
-        "non-blocking, 20 samples a second).\n\n",
+        "the peers print. The harness's profile comes from a serial run of its own (py-spy, "
+        "non-blocking, 20 samples a second), so the timed runs are never sampled.\n\n",
         tables.harness_table(figures),
         "\n## 3. Mock IdP import (`rfc` profile, 100 users a page)\n\n"
         "The `import` verb through a `Wire` that keeps nothing, in a process of its own per "
@@ -95,7 +95,7 @@ def document(run: Run) -> str:
     if run.profiles:
         parts += [
             "\n## Profiles (py-spy)\n\nServers: separate runs of one load each. Harness: "
-            "the timed serial run.\n\n",
+            "a serial run of its own, after the timed ones.\n\n",
             tables.profile_section(run.profiles),
         ]
     return "".join(parts)

@@ -6,35 +6,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_idp.directory import Directory
-from mock_idp.profile import all_profiles
-from mock_idp.strategies import run_verb
+from fake_wire import PATCH, Reply, Sent, directory, listing, verb
 
-PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
-
-@dataclass
-class Reply:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def json(self) -> Any:
-        if self.body is None:
-            raise ValueError("no body")
-        return self.body
-
-
-@dataclass
-class Sent:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    params: dict[str, str]
-    response: Reply | None
+__all__ = [
+    "PATCH",
+    "USER",
+    "FakeWire",
+    "Reply",
+    "Sent",
+    "directory",
+    "listing",
+    "stored",
+    "user_doc",
+    "verb",
+]
 
 
 Answer = Callable[[str, str, Mapping[str, str], Any], Reply]
@@ -63,26 +50,6 @@ class FakeWire:
 
     def lines(self) -> list[str]:
         return [f"{s.method} {s.path}" for s in self.sent]
-
-
-def listing(resources: list[dict[str, Any]], total: int | None = None, start: int = 1) -> Any:
-    return {
-        "schemas": [LIST],
-        "totalResults": len(resources) if total is None else total,
-        "startIndex": start,
-        "itemsPerPage": len(resources),
-        "Resources": resources,
-    }
-
-
-def directory() -> Directory:
-    return Directory(run_prefix="scimcert-test-0001", seed=42)
-
-
-def verb(wire: FakeWire, people: Directory, profile: str, name: str, **args: Any) -> Sent:
-    sent = run_verb(wire, people, all_profiles()[profile], name, args)
-    assert isinstance(sent, Sent)
-    return sent
 
 
 def user_doc(user_id: str, **extra: Any) -> dict[str, Any]:

@@ -62,9 +62,7 @@ class Prepared:
 
     def _bound(self, given: Mapping[str, Any]) -> tuple[str, list[Any]]:
         params = {**self.constants, **given}
-        if not self.expanding:
-            return self.sql, [params[name] for name in self.names]
-        sql, values = self.sql, list[Any]()
+        values: list[Any] = []
         for name in self.names:
             if name not in self.expanding:
                 values.append(params[name])
@@ -73,9 +71,10 @@ class Prepared:
             if not chosen:
                 raise ValueError(f"expanding parameter {name!r} needs at least one value")
             values.extend(chosen)
-        for name in self.expanding:
-            placeholders = ", ".join("?" * len(params[name]))
-            sql = re.sub(rf"\(?__\[POSTCOMPILE_{name}\]\)?", f"({placeholders})", sql)
+        if not self.expanding:
+            return self.sql, values
+        # One `?` per value, where SQLAlchemy left the expanding parameter's marker.
+        sql = EXPANDING.sub(lambda found: f"({', '.join('?' * len(params[found[1]]))})", self.sql)
         return sql, values
 
 

@@ -132,8 +132,9 @@ def insert_resource(
 
 @cache
 def _live_in_team(table: Table) -> ColumnElement[bool]:
-    """`_live` for the team given as the `team_id` parameter: built once per table."""
-    return _live(table, bindparam("team_id"))
+    """`_live` for the team given as the `in_team` parameter: built once per table. Not
+    `team_id`: in an UPDATE, SQLAlchemy keeps the columns' names for the SET clause."""
+    return _live(table, bindparam("in_team"))
 
 
 @cache
@@ -142,7 +143,7 @@ def _by_id(table: Table) -> Prepared:
 
 
 def get_resource(conn: Reader, table: Table, team_id: str, resource_id: str) -> Record | None:
-    rows = _by_id(table).mappings(conn, team_id=team_id, id=resource_id)
+    rows = _by_id(table).mappings(conn, in_team=team_id, id=resource_id)
     return _record(rows[0]) if rows else None
 
 
@@ -155,7 +156,7 @@ def _compare_and_swap(table: Table, columns: tuple[str, ...]) -> Update:
     return (
         update(table)
         .where(
-            _live(table, bindparam("in_team")),
+            _live_in_team(table),
             table.c.id == bindparam("row_id"),
             table.c.version == bindparam("seen"),
         )
@@ -224,7 +225,7 @@ def list_resources(
 ) -> tuple[int, list[Record]]:
     """One page and the total, read in the caller's transaction so both agree."""
     conditions = (_live_in_team(table), *where)
-    team = {"team_id": team_id}
+    team = {"in_team": team_id}
     records: list[Record] = []
     if count > 0:
         rows = conn.execute(
@@ -279,7 +280,7 @@ def lookup_resources(
 ) -> tuple[int, list[Record]]:
     """`list_resources` for one condition, `column = value`, by prepared statements."""
     page, counted = _equal_to(table, column)
-    params = {"team_id": team_id, "value": value}
+    params = {"in_team": team_id, "value": value}
     records: list[Record] = []
     if count > 0:
         rows = page.mappings(conn, **params, limit=count, offset=start_index - 1)

@@ -1,7 +1,7 @@
 """Faults that break Entra ID's, OneLogin's or Ping's traffic beyond those in `idp.py`, as
 ../shared/idp/entra_onelogin.md describes it.
 
-Each is a server mishandling one thing those clients send or read; refusals reuse `_refusal`
+Each is a server mishandling one thing those clients send or read; refusals reuse `refusal`
 from `idp.py` (the write becomes a read, then the error replaces the read's answer).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .exchange import Exchange
-from .idp import _patch_operations, _refusal
+from .idp import patch_operations, refusal
 from .registry import fault
 from .writes import drop_operations
 
@@ -93,7 +93,7 @@ def _has_null(node: Any) -> bool:
 
 # entra_onelogin.md 1.4 step 2 (the MS-SCIM doc's Example 2: "addresses": null, "manager": null)
 # and 4.2 (OneLogin's v2 templates with "id": null): RFC 7643 2.5 treats null as unassigned.
-_refusal(
+refusal(
     "null-values-refused",
     'A POST /Users carrying a null value ("addresses": null, "id": null) is refused with 400',
     lambda x: x.on("Users", "POST", item=False) and _has_null(x.body),
@@ -109,14 +109,14 @@ def _manager_as_string(x: Exchange) -> bool:
         (_path(op) == "manager" or _path(op).endswith(":manager"))
         and isinstance(op.get("value"), str)
         and bool(op["value"])
-        for op in _patch_operations(x, "Users")
+        for op in patch_operations(x, "Users")
         if isinstance(op, dict)
     )
 
 
 # entra_onelogin.md 1.4 step 5: the service sends the manager's id as a plain string (seen by
 # apache/directory-scimple#1242); the validator sends `{"value": id}` (3.1 tests 9-10).
-_refusal(
+refusal(
     "manager-string-refused",
     'PATCH setting the enterprise `manager` to a bare id string, not {"value": id}, is refused '
     "with 400",
@@ -137,7 +137,7 @@ def _extension_attribute_remove_ignored(x: Exchange) -> None:
 
 
 def _writes_roles(x: Exchange) -> bool:
-    for op in _patch_operations(x, "Users"):
+    for op in patch_operations(x, "Users"):
         value = op.get("value") if isinstance(op, dict) else None
         if _path(op).startswith("roles"):
             return True
@@ -149,7 +149,7 @@ def _writes_roles(x: Exchange) -> bool:
 # entra_onelogin.md 1.4 step 8: Entra PATCHes app roles (a JSON string inside `value`, or objects
 # with the flag); DESIGN.md: roles from an IdP are ignored, never an error. This server treats
 # them as read-only (RFC 7644 3.5.2: 400 mutability).
-_refusal(
+refusal(
     "roles-patch-refused",
     "PATCH operations writing `roles` are refused with 400 mutability",
     _writes_roles,
@@ -167,7 +167,7 @@ _refusal(
 )
 def _member_add_keeps_first(x: Exchange) -> None:
     # entra_onelogin.md 1.5 and 3.2: Entra batches members in one PATCH (gallery checklist).
-    for op in _patch_operations(x, "Groups"):
+    for op in patch_operations(x, "Groups"):
         value = op.get("value") if isinstance(op, dict) else None
         if _op_is(op, "add") and _path(op) == "members" and isinstance(value, list):
             op["value"] = value[:1]

@@ -73,7 +73,7 @@ def _rate_limit_never_lifts_answer(x: Exchange) -> None:
 # nothing is written, then answers the error in place of the read's answer.
 
 
-def _refusal(
+def refusal(
     name: str, description: str, refused: Callable[[Exchange], bool], answer: Rewrite
 ) -> None:
     @fault(name, description, phase="request")
@@ -87,21 +87,21 @@ def _refusal(
             answer(x)
 
 
-def _patch_operations(x: Exchange, collection: str) -> list[Any]:
+def patch_operations(x: Exchange, collection: str) -> list[Any]:
     operations = x.body.get("Operations") if isinstance(x.body, dict) else None
     on = x.on(collection, "PATCH", item=True) and isinstance(operations, list)
     return operations if on and isinstance(operations, list) else []
 
 
 def _capitalised_op(x: Exchange) -> bool:
-    ops = _patch_operations(x, "Users") + _patch_operations(x, "Groups")
+    ops = patch_operations(x, "Users") + patch_operations(x, "Groups")
     return any(
         isinstance(op, dict) and str(op.get("op")) != str(op.get("op")).lower() for op in ops
     )
 
 
 # entra_onelogin.md 1.4 step 4, 1.7: Entra's default job writes `Add`, `Replace`, `Remove`.
-_refusal(
+refusal(
     "capitalised-ops-rejected",
     "PATCH operations whose `op` is not lower case (Entra's `Replace`) are refused with 400",
     _capitalised_op,
@@ -114,7 +114,7 @@ def _string_active(x: Exchange) -> bool:
     found: list[Any] = []
     if isinstance(x.body, dict) and (x.on("Users", "POST") or x.on("Users", "PUT")):
         found += [value for key, value in x.body.items() if key.lower() == "active"]
-    for op in _patch_operations(x, "Users"):
+    for op in patch_operations(x, "Users"):
         if not isinstance(op, dict):
             continue
         path, value = str(op.get("path") or ""), op.get("value")
@@ -127,7 +127,7 @@ def _string_active(x: Exchange) -> bool:
 
 # entra_onelogin.md 1.1, 1.4 step 6 ("True"/"False" from Switch([IsSoftDeleted])), 4.2
 # (OneLogin templates with "active": "{$user.active}").
-_refusal(
+refusal(
     "string-booleans-rejected",
     'A user write giving `active` as a string ("False") is refused with 400 invalidValue',
     _string_active,
@@ -165,14 +165,14 @@ def _sub_attribute_key(key: Any) -> bool:
 )
 def _dotted_keys_ignored(x: Exchange) -> None:
     # entra_onelogin.md 1.6: with the flag, Entra collapses simple attributes into such keys.
-    for op in _patch_operations(x, "Users"):
+    for op in patch_operations(x, "Users"):
         if isinstance(op, dict) and not op.get("path") and isinstance(op.get("value"), dict):
             op["value"] = {k: v for k, v in op["value"].items() if not _sub_attribute_key(k)}
     drop_operations(x, "Users", lambda op: isinstance(op, dict) and op.get("value") == {})
 
 
 # entra_onelogin.md 4.3 step 3: OneLogin updates and suspends users only by PUT.
-_refusal(
+refusal(
     "put-server-error",
     "PUT /Users/{id} answers 500 and changes nothing",
     lambda x: x.on("Users", "PUT", item=True),

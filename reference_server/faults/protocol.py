@@ -134,7 +134,7 @@ QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 @cache
-def _canonical_names() -> dict[str, str]:
+def canonical_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for definition in (user_definition(), group_definition()):
         for schema in (*definition.all_schemas(), definition.common):
@@ -146,7 +146,7 @@ def _canonical_names() -> dict[str, str]:
 
 def _spelled_canonically(filter_text: str) -> bool:
     """Whether operators are lower-case and attribute names spelled as the schema spells them."""
-    canonical = _canonical_names()
+    canonical = canonical_names()
     for token in re.findall(r"[A-Za-z$][\w$-]*", QUOTED.sub('""', filter_text)):
         folded = token.lower()
         expected = folded if folded in OPERATORS else canonical.get(folded, token)

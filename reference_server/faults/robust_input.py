@@ -12,7 +12,7 @@ from ..limits import Limits
 from ..scim.attributes import ResourceDefinition, group_definition, user_definition
 from ..scim.nesting import nesting_depth
 from .exchange import JSON_TYPES, Exchange
-from .protocol import QUOTED, _canonical_names
+from .protocol import QUOTED, canonical_names
 from .registry import fault
 
 LIMITS = Limits()  # what a server started with the defaults enforces and advertises
@@ -140,7 +140,7 @@ def _schemas_not_required(x: Exchange) -> None:
     phase="request",
 )
 def _attribute_names_case_sensitive(x: Exchange) -> None:
-    body, canonical = _written(x) or {}, _canonical_names()
+    body, canonical = _written(x) or {}, canonical_names()
     for key in [k for k in body if ":" not in k and canonical.get(k.lower(), k) != k]:
         del body[key]
 
@@ -232,7 +232,7 @@ def _unknown_filter_attribute_matches_nothing(x: Exchange) -> None:
     error, found = x.error(), FIRST_NAME.match(x.filter_text() or "")
     if error is None or error.get("scimType") != "invalidFilter" or found is None:
         return
-    if found[1].lower() not in _canonical_names():
+    if found[1].lower() not in canonical_names():
         x.status = 200
         x.answer_list([])
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .events import CheckEvaluated, Event, ExchangeRecorded
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded
+
 from .scenario import Scenario
 
 

@@ -15,12 +15,14 @@ from typing import Any
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, ProfileError
 from mock_idp.strategies import run_verb
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, ItemStarted
+from verdict.grading import item_outcome
+from verdict.outcomes import Outcome
 
 from . import cleanup
 from .app_steps import AppStepError, create_member_over_scim, run_app_step
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
-from .events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, ItemStarted, Outcome
 from .exchange import Exchange, curl_command
 from .expectations import grade
 from .interpolate import InterpolationError, interpolate
@@ -28,7 +30,6 @@ from .pointer import MISSING, resolve
 from .recording import RecordingTransport
 from .scenario import Expectation, Scenario, Step
 from .target import Target
-from .verdict import item_outcome
 
 Emit = Callable[[Event], None]
 PAUSE_VERB = "pause"

@@ -377,6 +377,13 @@ class _Controller:
         for item in items:
             self.sink.planned.pop(item.name, None)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the workers select: what a worker collected is what the run plans."""
+        collected = {nodeid.rsplit("::", 1)[-1] for nodeid in ids}
+        for name in [name for name in self.sink.planned if name not in collected]:
+            del self.sink.planned[name]
+
     @property
     def scimcert_assessment(self) -> Assessment | None:
         """For report.html's summary (html_columns): the verdict, once the run has finished."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from mock_idp.profile import Profile, select_profiles
 
 from .auth import Auth, auth_from_env
+from .breaker import Breaker
 from .events import Event, ItemFinished
 from .exclusive import ServerLock
 from .runner import ItemRun, RunContext
@@ -58,9 +59,11 @@ class RunSettings:
         return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")
 
     def transport_options(self) -> TransportOptions:
+        """Options for one process's transports; they share a fresh breaker (harness/breaker.py)."""
         return TransportOptions(
-            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure
-        )
+            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure,
+            breaker=Breaker(),
+        )  # fmt: skip
 
 
 def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool:

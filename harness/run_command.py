@@ -1,6 +1,7 @@
 """`scimcert run`: validate everything, then run pytest in-process with the scimcert plugin.
 
-Usage errors exit 2 before a single request is sent; an unreachable target exits 3 with one line.
+Usage errors exit 2 before a single request is sent; then a preflight (harness/preflight.py)
+stops a run that could only fail for one reason, in one line, with exit 2 or 3.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from .auth import AuthError
 from .baseline import Baseline, BaselineError
 from .checks import load_all
 from .checks.registry import registry
+from .preflight import preflight
 from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, load_scenarios
 from .session import RunSettings, applies, new_run_id, new_seed
-from .transport import Transport
 from .verdict import EXIT_ERROR, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -136,10 +137,12 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
         report_dir=args.report_dir, token_url=args.token_url, client_id=args.client_id,
     )  # fmt: skip
     profiles = select_profiles(args.idp)
-    settings.auth()
+    if not args.list:  # listing sends nothing, so it needs no credentials
+        settings.auth()
     if args.app_url:
         _check_url(args.app_url)
-        settings.app_auth()
+        if not args.list:
+            settings.app_auth()
     scenarios_dir = (args.scenarios or default_scenarios()).resolve()
     if not scenarios_dir.is_dir():
         raise UsageError(f"--scenarios {scenarios_dir} is not a directory")
@@ -152,13 +155,6 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     if not items:
         raise UsageError("no scenario matches the selected --idp and --tags")
     return Plan(settings, scenarios_dir, scenarios, items)
-
-
-def _unreachable(settings: RunSettings) -> str | None:
-    """One request, to tell "cannot connect" (exit 3) from everything the checks judge."""
-    with Transport(settings.url, settings.auth(), settings.transport_options()) as transport:
-        exchange = transport.send("GET", "/ServiceProviderConfig")
-    return exchange.error.detail if exchange.error is not None and not exchange.reachable else None
 
 
 def plugin_args(workers: int) -> list[str]:
@@ -235,10 +231,10 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     if chosen.settings.insecure:
         print("scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
               file=sys.stderr)  # fmt: skip
-    problem = _unreachable(chosen.settings)
+    problem = preflight(chosen.settings)
     if problem is not None:
-        print(f"scimcert run: cannot reach {url}: {problem}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"scimcert run: {problem.line}", file=sys.stderr)
+        return problem.exit_code
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
     args.report_dir.mkdir(parents=True, exist_ok=True)

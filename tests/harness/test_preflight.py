@@ -73,6 +73,9 @@ def serving(routes: dict[str, Answer]) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
+        def do_POST(self) -> None:  # an OAuth token endpoint: the form is not read
+            self.do_GET()
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
@@ -166,6 +169,18 @@ PROCEEDS = {
 def test_a_scim_api_the_run_can_grade_goes_on(case: str) -> None:
     with serving(PROCEEDS[case]) as origin:
         assert check(origin + BASE) is None
+
+
+def test_a_token_endpoint_that_refuses_the_client_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCIM_CLIENT_SECRET", "client-secret-for-preflight")
+    refused: Answer = (401, "application/json", b'{"error": "invalid_client"}')
+    with serving({SPC: SPC_OK, USERS: LIST_OK, "/token": refused}) as origin:
+        problem = check(origin + BASE, auth_mode="oauth", token_url=origin + "/token",
+                        client_id="scimcert")  # fmt: skip
+    assert_stops(problem, 2, "refused the client credentials with 401 (invalid_client)")
+    assert problem is not None and "client-secret-for-preflight" not in problem.line
 
 
 def test_nothing_listening_is_unreachable() -> None:

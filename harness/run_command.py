@@ -1,6 +1,7 @@
 """`scimcert run`: validate everything, then run pytest in-process with the scimcert plugin.
 
-Usage errors exit 2 before a single request is sent; an unreachable target exits 3 with one line.
+Usage errors exit 2 before a single request is sent; then a preflight (harness/preflight.py)
+stops a run that could only fail for one reason, in one line, with exit 2 or 3.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from .auth import AuthError
 from .baseline import Baseline, BaselineError
 from .checks import load_all
 from .checks.registry import registry
+from .preflight import preflight
 from .report_dir import ReportDirError, prepare
 from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, default_scenarios, load_scenarios
 from .session import RunSettings, new_run_id, new_seed
-from .transport import Transport
 
 if TYPE_CHECKING:
     from .progress import ProgressBar
@@ -154,10 +155,12 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
         scenario_ids=tuple(s for s in args.scenario.split(",") if s),
     )  # fmt: skip
     profiles = select_profiles(args.idp)
-    settings.auth()
+    if not args.list:  # listing sends nothing, so it needs no credentials
+        settings.auth()
     if args.app_url:
         _check_url(args.app_url)
-        settings.app_auth()
+        if not args.list:
+            settings.app_auth()
     scenarios_dir = (args.scenarios or default_scenarios()).resolve()
     if not scenarios_dir.is_dir():
         raise UsageError(f"--scenarios {scenarios_dir} is not a directory")
@@ -171,13 +174,6 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     if not items:
         raise UsageError("no scenario matches the selected --idp, --tags and --scenario")
     return Plan(settings, scenarios_dir, scenarios, items)
-
-
-def _unreachable(settings: RunSettings) -> str | None:
-    """One request, to tell "cannot connect" (exit 3) from everything the checks judge."""
-    with Transport(settings.url, settings.auth(), settings.transport_options()) as transport:
-        exchange = transport.send("GET", "/ServiceProviderConfig")
-    return exchange.error.detail if exchange.error is not None and not exchange.reachable else None
 
 
 def plugin_args(workers: int) -> list[str]:
@@ -272,10 +268,10 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     if chosen.settings.insecure:
         print("scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
               file=sys.stderr)  # fmt: skip
-    problem = _unreachable(chosen.settings)
+    problem = preflight(chosen.settings)
     if problem is not None:
-        print(f"scimcert run: cannot reach {url}: {problem}", file=sys.stderr)
-        return ExitCode.ERROR
+        print(f"scimcert run: {problem.line}", file=sys.stderr)
+        return problem.exit_code
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
     # Exclusive scenarios need no special case here: with workers, the plugin runs them last

@@ -14,6 +14,7 @@ from verdict.events import Event, ItemFinished
 
 from .auth import Auth, auth_from_env
 from .baseline import Baseline
+from .breaker import Breaker
 from .exclusive import ServerLock
 from .runner import ItemRun, RunContext
 from .scenario import Scenario
@@ -66,9 +67,11 @@ class RunSettings:
         return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")
 
     def transport_options(self) -> TransportOptions:
+        """Options for one process's transports; they share a fresh breaker (harness/breaker.py)."""
         return TransportOptions(
-            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure
-        )
+            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure,
+            breaker=Breaker(),
+        )  # fmt: skip
 
 
 def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool:

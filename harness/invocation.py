@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mock_idp.profile import Profile
+from reports.rerun import command
 
 from .scenario import Scenario
 
@@ -92,27 +92,3 @@ def record(
         "scenarios": {scenario.id: scenario_digest(scenario) for scenario in scenarios},
         "command": command(options, workers=workers),
     }
-
-
-def command(options: Mapping[str, Any], *, workers: int = 0, **changed: str | None) -> str:
-    """`scimcert run ...` with the recorded options; `changed` replaces some (`idp="entra"`)
-    or drops them (`tags=None`), keyed by the flag without dashes (`run_id`)."""
-    chosen = dict(options)
-    for key, value in changed.items():
-        flag = "--" + key.replace("_", "-")
-        if value is None:
-            chosen.pop(flag, None)
-        else:
-            chosen[flag] = value
-    if workers:
-        chosen["--workers"] = str(workers)
-    words = ["scimcert", "run"]
-    for flag, value in chosen.items():
-        words += [flag] if value is True else [flag, str(value)]
-    return shlex.join(words)
-
-
-def item_command(options: Mapping[str, Any], scenario: str, profile: str) -> str:
-    """The command that reruns one item with the same data (its seed derives from the run's
-    seed, the scenario and the profile), dropping what selected the others."""
-    return command(options, idp=profile, scenario=scenario, tags=None)

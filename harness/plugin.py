@@ -155,11 +155,19 @@ def _filters(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
         found.append(f"--scenario {','.join(settings.scenario_ids)}")
     roots = _scenario_roots(config)
     if roots != [default_scenarios()]:
-        found.append(f"--scenarios {', '.join(str(root) for root in roots)}")
+        found.append(f"--scenarios {', '.join(_shown(root) for root in roots)}")
     for name, flag in (("keyword", "-k"), ("markexpr", "-m")):
         if getattr(config.option, name, ""):
             found.append(f"{flag} {getattr(config.option, name)}")
     return tuple(found)
+
+
+def _shown(path: Path) -> str:
+    """A path as a reader of the report can use it: relative to where the run started."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _invocation(

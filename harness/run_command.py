@@ -207,6 +207,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-scenario": ",".join(settings.scenario_ids),
         "--scim-ca-bundle": settings.ca_bundle,
         "--scim-baseline": str(args.baseline) if args.baseline else None,
+        "--scim-scenarios": str(args.scenarios) if args.scenarios else None,
         "--scim-token-url": settings.token_url, "--scim-client-id": settings.client_id,
     }  # fmt: skip
     argv += [part for key, value in optional.items() if value for part in (key, value)]

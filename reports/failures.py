@@ -77,6 +77,8 @@ def _block(item: Item, anchor: str, levels: Sequence[str]) -> Markup:
     ]  # fmt: skip
     if item.reason:
         parts.append(tag("p", item.reason))
+    if item.rerun:
+        parts.append(tag("p", "Rerun this item alone: ", tag("code", item.rerun), class_="rerun"))
     for sequence, checks in _by_exchange(item.broken(*levels)).items():
         parts += [_check(item, check) for check in checks]
         parts.append(_exchange(item, sequence))

@@ -68,6 +68,8 @@ def describe(item: Item) -> str:
     lines = [f"{item.shown_outcome} {item.item}: {item.title}", f"scenario file: {item.source}"]
     if item.reason:
         lines.append(f"reason: {item.reason}")
+    if item.rerun:
+        lines.append(f"rerun this item: {item.rerun}")
     for check in item.broken():
         lines += check_lines(item, check)
     return "\n".join(lines)

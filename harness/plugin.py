@@ -79,6 +79,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-ca-bundle", help="CA bundle for TLS verification")
     group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
     group.addoption("--scim-fail-on", default="fail", choices=["fail", "warn"])
+    group.addoption(
+        "--scim-summary", default="terminal", choices=["terminal", "none"],
+        help="where scimcert's summary goes; `scimcert run` prints it last itself",
+    )  # fmt: skip
     group.addoption("--scim-baseline", help="file of expected failures (check, scenario, profile)")
     group.addoption(
         "--scim-order",
@@ -418,6 +422,8 @@ class _Controller:
             session.exitstatus = code
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if terminalreporter.config.getoption("scim_summary") == "none":
+            return
         terminalreporter.write_line("")
         for line in self.sink.summary_lines():
             # The terminal writer turns a style into colour only when the output is a terminal.

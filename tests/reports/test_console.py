@@ -38,7 +38,8 @@ def test_failing_profiles_come_first_with_their_failures_listed() -> None:
     rows = [text.split()[:3] for text in texts[3:5]]
     assert rows == [["zzz", "FAIL", "COMPLETE"], ["aaa", "PASS", "COMPLETE"]]
     failure = texts[texts.index("Failures:") + 1]
-    assert "s/one[zzz]" in failure and "MUST user-created (RFC 7644 3.3)" in failure
+    # One line: the difference itself, the check that judged it, and where.
+    assert failure == "  FAIL  s/one[zzz]: it broke [MUST user-created] at /s/s/one.yaml:4, step 1"
     assert "/s/s/one.yaml:4, step 1" in failure
     assert {line.style for line in shown if "zzz" in line.text} == {"red"}
 
@@ -57,7 +58,12 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
     assert "  also the baseline waived the MUST failures of report/known-gap[rfc]" in out
     table = out[out.index("scimcert: ERROR") :]
     assert "rfc" in table and "WAIVED" in table
-    assert "FAIL  report/wrong-display-name[rfc]: MUST user-created" in table
+    assert (
+        'FAIL  report/wrong-display-name[rfc]: /displayName: expected "Somebody Else", got '
+        in table
+    )
+    assert "[MUST user-created] at " in table
+    assert table.rstrip().splitlines()[-1].startswith("Summary: ")  # the last line, in CI too
     assert "ERROR report/setup-fails[rfc]: setup step 1" in table
     waived = table[table.index("Waived by the baseline") :].splitlines()[1]
     assert waived.startswith("  WAIVED report/")

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from harness.checks import load_all
+from harness.checks.context import CheckContext
+from harness.checks.registry import registry
 from harness.exchange import Exchange, RecordedRequest, RecordedResponse
 from harness.redaction import (
     REDACTED,
@@ -177,3 +180,17 @@ def test_events_quote_no_secret_but_still_say_what_came_back() -> None:
     assert redactor.event(finished).not_verified == (REDACTED,)
     recorded = ExchangeRecorded(item="i", step=0, sequence=1, exchange={}, curl="")
     assert redactor.event(recorded) is recorded  # scrubbed when it was recorded, not twice
+
+
+def test_the_check_still_says_a_password_came_back_and_where() -> None:
+    load_all()
+    redactor = Redactor()
+    redactor.exchange(exchange("POST", {"userName": "a", "password": "Sent-Passw0rd"}, {}))
+    answer = {"Resources": [{"userName": "a", EXT: {"PASSWORD": "Sent-Passw0rd"}}]}
+    recorded = redactor.exchange(exchange(answer=answer))
+    context = CheckContext(exchange=recorded, variables={}, target_schemas=(), schema=None)
+    findings = registry.get("password-never-returned").run(context)
+    assert [f.message for f in findings] == [
+        f"/Resources/0/{EXT}/PASSWORD: the answer contains `password`"
+    ]
+    assert "Sent-Passw0rd" not in json.dumps(recorded.to_dict())

@@ -27,6 +27,7 @@ from .redaction import (
     redact_body,
     redact_headers,
     redact_text,
+    secret_leaves,
 )
 
 EventT = TypeVar("EventT")
@@ -52,6 +53,10 @@ class Redactor:
     def learn(self, values: Iterable[str]) -> None:
         with self._lock:
             self._learnt.update(v for v in values if len(v) >= MIN_TEXT_SECRET)
+
+    def learn_document(self, document: Any) -> None:
+        """The passwords a JSON document the run sends carries (the load's mock IdP bodies)."""
+        self.learn(leaf for leaf in secret_leaves(document) if isinstance(leaf, str))
 
     def secrets(self) -> frozenset[str]:
         with self._lock:

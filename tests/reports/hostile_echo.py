@@ -1,10 +1,12 @@
 """A hostile target: a loopback proxy in front of the reference server that echoes secrets.
 
 Every answer carries back what it was sent: the Authorization value in a header, in an error's
-`detail` and in a custom attribute of each resource; each password the request carried (and, for
-a resource, the one its create sent, as `password` itself); a session cookie it sets, which it
-also writes into bodies; and all three in the Location URL. It finds passwords on its own terms
-(not with the harness's code), so a blind spot of the redactor cannot hide one from the scanner.
+`detail` and in a custom attribute of each resource; each password the request carried, and the
+one an earlier request carried (in a header of answers whose body names no password); for a
+resource, the one its create sent, as `password` itself in GET answers; a session cookie it
+sets, which it also writes into bodies; and all of them in the Location URL. It finds passwords
+on its own terms (not with the harness's code), so a blind spot of the redactor cannot hide one
+from the scanner.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class _Echo(BaseHTTPRequestHandler):
     upstream: ClassVar[tuple[str, int]] = ("127.0.0.1", 0)
     seen: ClassVar[set[str]] = set()  # every password any request carried
     stored: ClassVar[dict[str, str]] = {}  # resource id -> the password its create carried
+    last: ClassVar[list[str]] = []  # the last password any request carried
     echoed: ClassVar[Counter[str]] = Counter()  # what was planted, by channel
     lock: ClassVar[threading.Lock] = threading.Lock()
 
@@ -70,6 +73,9 @@ class _Echo(BaseHTTPRequestHandler):
             passwords = []
         with self.lock:
             self.seen.update(passwords)
+            # What an earlier request sent, in an answer whose body names no password.
+            earlier = self.last[0] if self.last else ""
+            self.last[:] = passwords[-1:] or self.last
         status, headers, body = self._forward(sent)
         body = self._poisoned(status, body, auth, passwords)
         self.send_response(status)
@@ -82,6 +88,7 @@ class _Echo(BaseHTTPRequestHandler):
                 self.send_header(name, value)
         self.send_header("Set-Cookie", f"scimsession={COOKIE}; Path=/; HttpOnly")
         self.send_header("X-Echo", f"{auth} {' '.join(passwords)} {COOKIE}")
+        self.send_header("X-Echo-Earlier", earlier)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
@@ -113,7 +120,7 @@ class _Echo(BaseHTTPRequestHandler):
                 if passwords and self.command in ("POST", "PUT"):
                     self.stored[str(resource["id"])] = passwords[0]
                 kept = self.stored.get(str(resource.get("id")))
-            if kept:
+            if kept and self.command == "GET":  # a create's answer says it in other places
                 resource["password"] = kept
                 self._count("password")
             resource[NOTE] = f"{said} {kept or ''}"
@@ -152,8 +159,8 @@ class HostileEcho:
     def __init__(self, upstream_url: str) -> None:
         parts = urlsplit(upstream_url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
-        handler = type("Echo", (_Echo,), {"upstream": self.upstream, "seen": set(),
-                                          "stored": {}, "echoed": Counter()})  # fmt: skip
+        fresh = {"seen": set(), "stored": {}, "echoed": Counter(), "last": []}
+        handler = type("Echo", (_Echo,), {"upstream": self.upstream, **fresh})
         self.handler: type[_Echo] = handler
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

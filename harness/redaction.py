@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 REDACTED = "[REDACTED]"
-# X-API-Key is not in the brief's list, but robustness.md section 5 names it as a credential header.
+# X-API-Key: the credential header of servers that take an API key instead of Authorization.
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )

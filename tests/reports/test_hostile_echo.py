@@ -86,7 +86,9 @@ def test_the_server_echoed_every_secret_through_every_channel(echoed: Echoed) ->
     assert {"report/results.jsonl", "report/index.html", "report/report.html",
             "report/junit.xml"} <= names  # fmt: skip
     assert any(n.startswith("report/load-") and n.endswith("locust.html") for n in names), names
-    assert "LoadFinished" in echoed.texts["report/results.jsonl"]
+    records = [json.loads(line) for line in echoed.texts["report/results.jsonl"].splitlines()]
+    finished = [r for r in records if r["event"] == "LoadFinished"]
+    assert finished and finished[0]["total"]["requests"] > 0 and finished[0]["names"]["posted"]
 
 
 def test_the_check_still_says_a_password_came_back_and_where(echoed: Echoed) -> None:

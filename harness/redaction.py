@@ -24,6 +24,11 @@ SENSITIVE_HEADERS = frozenset(
 COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
 # Scrubbing a two-letter secret from text would blank out half of every body.
 MIN_TEXT_SECRET = 4
+# What a run learns is scrubbed from every later text, so it must not be a word of SCIM itself:
+# a password "true" or "member" would break every later body. Shorter ones are still redacted
+# by meaning, where they stand. A cookie this short is a preference (theme=dark), not a session.
+MIN_LEARNT_PASSWORD = 6
+MIN_SESSION_COOKIE = 16
 # Attribute names whose values are secrets wherever they appear in a body (RFC 7643 4.1.1, 7),
 # compared without case and without a schema URN prefix (`urn:...:User:password`).
 SECRET_ATTRIBUTES = frozenset(

@@ -21,6 +21,8 @@ from verdict.events import CheckEvaluated, ItemFinished
 
 from .exchange import Exchange, RecordedResponse
 from .redaction import (
+    MIN_LEARNT_PASSWORD,
+    MIN_SESSION_COOKIE,
     MIN_TEXT_SECRET,
     body_secrets,
     cookie_values,
@@ -50,9 +52,10 @@ class Redactor:
             if not any(known is credentials for known in self._credentials):
                 self._credentials.append(credentials)
 
-    def learn(self, values: Iterable[str]) -> None:
+    def learn(self, values: Iterable[str], minimum: int = MIN_LEARNT_PASSWORD) -> None:
+        """Scrub these values from every later text too (see MIN_LEARNT_PASSWORD)."""
         with self._lock:
-            self._learnt.update(v for v in values if len(v) >= MIN_TEXT_SECRET)
+            self._learnt.update(v for v in values if len(v) >= minimum)
 
     def learn_document(self, document: Any) -> None:
         """The passwords a JSON document the run sends carries (the load's mock IdP bodies)."""
@@ -81,9 +84,9 @@ class Redactor:
         not allowed to blank out text elsewhere)."""
         request, response = exchange.request, exchange.response
         self.learn(body_secrets(request.body))
-        self.learn(cookie_values(request.headers))
+        self.learn(cookie_values(request.headers), MIN_SESSION_COOKIE)
         if response is not None:
-            self.learn(cookie_values(response.headers))
+            self.learn(cookie_values(response.headers), MIN_SESSION_COOKIE)
         known = self.secrets()
         if response is not None:
             known |= {s for s in body_secrets(response.body) if len(s) >= MIN_TEXT_SECRET}

@@ -142,9 +142,23 @@ def test_a_password_a_server_answers_with_is_not_learnt_for_other_exchanges() ->
 
 def test_a_cookie_a_server_sets_is_scrubbed_from_later_bodies() -> None:
     redactor = Redactor()
-    redactor.exchange(exchange(answer={}, headers={"set-cookie": "session=S3ss10n-value"}))
-    later = redactor.exchange(exchange(answer={"detail": "your session S3ss10n-value"}))
-    assert later.response is not None and "S3ss10n-value" not in later.response.body
+    headers = {"set-cookie": "session=S3ss10n-value-0123456; Path=/, theme=dark-mode"}
+    redactor.exchange(exchange(answer={}, headers=headers))
+    later = redactor.exchange(exchange(answer={"detail": "session S3ss10n-value-0123456"}))
+    assert later.response is not None
+    assert later.response.body == f'{{"detail": "session {REDACTED}"}}'
+    # A short cookie is a preference, not a session: it would blank out ordinary words.
+    theme = redactor.exchange(exchange(answer={"theme": "dark-mode"}))
+    assert theme.response is not None and "dark-mode" in theme.response.body
+
+
+def test_a_short_password_is_redacted_where_it_stands_but_not_learnt() -> None:
+    """A password "true" sent once must not turn every later `true` into `[REDACTED]`."""
+    redactor = Redactor()
+    sent = redactor.exchange(exchange("POST", {"password": "true", "active": True}, {}))
+    assert sent.request.body == json.dumps({"password": REDACTED, "active": True})
+    later = redactor.exchange(exchange(answer={"active": True}))
+    assert later.response is not None and later.response.json() == {"active": True}
 
 
 def test_credentials_are_read_afresh_so_a_new_oauth_token_is_scrubbed() -> None:

@@ -102,18 +102,18 @@ def redact_text(text: str, secrets: Iterable[str]) -> str:
     return text if pattern is None else pattern.sub(REDACTED, text)
 
 
-def _redact_header(name: str, value: str, secrets: frozenset[str]) -> str:
+def _redact_header(name: str, value: str, secrets: frozenset[str], short: set[str]) -> str:
     if name.lower() in SENSITIVE_HEADERS:
         return REDACTED
-    short = {s for s in secrets if s and len(s) < MIN_TEXT_SECRET}
-    if short & set(value.split()) or value in short:
+    if short and (short & set(value.split()) or value in short):
         return REDACTED  # a short secret is only safe to match as a whole token
     return redact_text(value, secrets)
 
 
 def redact_headers(headers: Mapping[str, str], secrets: Iterable[str]) -> dict[str, str]:
     known = frozenset(secrets)
-    return {name: _redact_header(name, value, known) for name, value in headers.items()}
+    short = {s for s in known if s and len(s) < MIN_TEXT_SECRET}
+    return {name: _redact_header(name, value, known, short) for name, value in headers.items()}
 
 
 def cookie_values(headers: Mapping[str, str]) -> Iterator[str]:

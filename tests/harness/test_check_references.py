@@ -86,6 +86,15 @@ def test_no_check_cites_private_notes_or_local_paths(checks: list[Check]) -> Non
     assert {name: found for name, found in leaks.items() if found} == {}
 
 
+def test_the_documents_references_open_cite_no_private_notes(checks: list[Check]) -> None:
+    cited = {
+        part.split("#")[0] for c in checks for part in parts(c.ref) if part.startswith("docs/")
+    }
+    leaks = {doc: private_mentions((ROOT / doc).read_text("utf-8")) for doc in sorted(cited)}
+    assert {doc: found for doc, found in leaks.items() if found} == {}
+    assert {"docs/idp/okta.md", "docs/idp/entra.md", "docs/domain.md"} <= cited
+
+
 def test_scimcert_checks_lists_every_check_cleanly(checks: list[Check]) -> None:
     listed = list(lines(show_links=True))
     assert [line for line in listed if private_mentions(line)] == []

@@ -37,7 +37,7 @@ def lines(show_links: bool = False) -> Iterator[str]:
         yield f"{check.id:<36} {check.level.value:<6} {kind(check):<11} {check.ref}"
         yield f"    quote: {check.quote}"
         if show_links:
-            yield from (f"    {link.url}" for link in links(check.ref))
+            yield from (f"    {link.url or link.text}" for link in links(check.ref))
 
 
 def run(args: argparse.Namespace) -> int:

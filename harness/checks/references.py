@@ -25,7 +25,7 @@ RFC_URL = "https://www.rfc-editor.org/rfc/rfc{number}#section-{section}"
 _RFC = re.compile(r"RFC (?P<number>\d{4}) (?P<section>\d+(?:\.\d+)*)")
 _DOC = re.compile(r"(?P<path>docs/[\w./-]+\.md)#(?P<anchor>[\w-]+)")
 _WEB = re.compile(r"https://[^\s;]+")
-# Words of the project's private research notes, which never ship: a reference or report naming
+# Names of the developers' private research notes, which never ship: a reference or report naming
 # them points a reader at nothing.
 _PRIVATE_NOTES = re.compile(
     r"(?<![\w/.-])(?:[\w.-]+/)*(?:okta|entra_onelogin|robustness|DESIGN)\.md"
@@ -41,24 +41,20 @@ class Link:
     text: str
     url: str
 
-    @property
-    def is_web(self) -> bool:
-        return self.url.startswith("https://")
-
 
 def parts(ref: str) -> list[str]:
     return [part.strip() for part in ref.split(SEPARATOR) if part.strip()]
 
 
 def link(part: str) -> Link:
-    """The link of one reference; a ProjectDoc's url is its path from the project root."""
+    """The link of one reference: an RFC section's URL, a project document's path from the
+    project root, a public page's URL; nothing (`url` empty) for what is none of these, which
+    `problems` names."""
     if rfc := _RFC.fullmatch(part):
         return Link(part, RFC_URL.format(**rfc.groupdict()))
     if _DOC.fullmatch(part) or _WEB.fullmatch(part):
         return Link(part, part)
-    raise ValueError(
-        f"not a reference: {part!r} (want 'RFC NNNN S.S', 'docs/...md#anchor' or https)"
-    )
+    return Link(part, "")
 
 
 def links(ref: str) -> list[Link]:

@@ -103,11 +103,12 @@ def test_scimcert_checks_lists_every_check_cleanly(checks: list[Check]) -> None:
 
 
 def test_rfc_references_link_to_the_rfc_text() -> None:
-    found = links("RFC 7644 3.5.1; docs/idp/okta.md#spec-test-6; https://example.com/x")
+    found = links("RFC 7644 3.5.1; docs/idp/okta.md#spec-test-6; https://example.com/x; okta.md 5")
     assert [link.url for link in found] == [
         "https://www.rfc-editor.org/rfc/rfc7644#section-3.5.1",
         "docs/idp/okta.md#spec-test-6",
         "https://example.com/x",
+        "",
     ]
 
 

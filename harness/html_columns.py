@@ -19,6 +19,8 @@ from reports.model import LEVELS, build
 from reports.text import describe
 from reports.transcript import item_transcript
 
+from .checks.references import links
+
 COLUMNS = (
     ("profile", "Profile"),
     ("scimcert", "Outcome"),
@@ -85,4 +87,16 @@ def pytest_html_results_table_header(cells: list[str]) -> None:
 def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -> None:
     values: dict[str, str] = getattr(report, ATTRIBUTE, {}) or {}
     for offset, (key, _) in enumerate(COLUMNS):
-        cells.insert(2 + offset, f'<td class="col-{key}">{escape(values.get(key, ""))}</td>')
+        value = values.get(key, "")
+        shown = _references(value) if key == "ref" else escape(value)
+        cells.insert(2 + offset, f'<td class="col-{key}">{shown}</td>')
+
+
+def _references(ref: str) -> str:
+    """The references of the broken checks, each RFC section or public page a link."""
+    shown = []
+    for link in links(ref):
+        text = escape(link.text)
+        web = link.url.startswith("https://")
+        shown.append(f'<a href="{escape(link.url)}" rel="noreferrer">{text}</a>' if web else text)
+    return "; ".join(shown)

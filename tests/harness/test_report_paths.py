@@ -67,6 +67,11 @@ def test_reports_carry_no_path_of_this_machine(tmp_path: Path) -> None:
         'href="https://www.rfc-editor.org/rfc/rfc7644#section-3.12" rel="noreferrer">RFC 7644 3.12<'
     )
     assert rfc in page
+    # report.html (pytest-html) keeps its rows in an escaped JSON blob: the link is in there.
+    assert (
+        "https://www.rfc-editor.org/rfc/rfc7644#section-3.12"
+        in (report / "report.html").read_text()
+    )
 
 
 def test_a_planted_local_path_is_found(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Scenario files: the model, and a loader whose every error names a file, a line and a pointer.
 
-A scenario (DESIGN.md, "Scenarios (data) and profiles (data)") is one YAML file checked in three
+A scenario is one YAML file, IdP-neutral (profiles say how each IdP speaks it), checked in three
 passes, each reporting its first problem as a `ScenarioError`:
 
 1. YAML, parsed with safe-load semantics while recording the line of every node;

@@ -83,7 +83,7 @@ BITES: dict[str, Bite] = {
     "create-omits-active": bite("core-user-lifecycle", {"user-created"}),
     "read-omits-name": bite("core-user-lifecycle", {"user-readable"}),
     "lowercase-user-name": bite("core-user-lifecycle", {"username-case-preserved"}),
-    # Entra wants unique group displayNames (entra_onelogin.md 1.5): its validator's scenario.
+    # Entra wants unique group displayNames (docs/idp/entra.md#groups): its validator's scenario.
     "conflict-as-400": bite(
         "core-user-uniqueness,entra-validator-groups-create",
         {"username-unique", "group-displayname-unique"},
@@ -126,7 +126,7 @@ BITES: dict[str, Bite] = {
     "group-filter-ignored": bite(
         "entra-validator-groups-filter", {"group-filter"}, idp="entra-validator"
     ),
-    # Robustness probes (scenarios/robustness, ../shared/robustness.md 4, by category).
+    # Robustness probes (scenarios/robustness, docs/robustness.md, by category).
     "auth-challenge-missing": bite("robustness-auth", {"robustness-auth-refused"}),
     "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}),
     "json-constants-accepted": bite("robustness-malformed-json", {"robustness-malformed-json"}),

@@ -98,7 +98,7 @@ def header(view: RunView) -> Markup:
                     " (the canonical record)",
                 ]
             ),
-        ),  # fmt: skip
+        ),
     ]
     verdict = assessment.run
     title: list[object] = ["SCIM certification: ", badge(verdict.word)]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 _THREAD = threading.local()
+_BUILDING = threading.Lock()  # Faker's first load of a locale's providers is not thread-safe
 
 # Locales a multinational's directory holds, weighted towards en_US; all in Latin script, so a
 # login can be spelled in ASCII from the name.
@@ -38,7 +39,8 @@ def _faker(draws: random.Random, locale: str) -> Faker:
     _THREAD.fakers = fakers
     faker = fakers.get(locale)
     if faker is None:
-        faker = fakers[locale] = Faker(locale)
+        with _BUILDING:
+            faker = fakers[locale] = Faker(locale)
     for generator in faker.factories:  # one, for one locale
         generator.random = draws
     return faker

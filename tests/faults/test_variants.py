@@ -66,8 +66,15 @@ VARIANTS: dict[str, Variant] = {
     "put-defaults-omitted": variant("core-user-put", {"put-replaces", "put-keeps-active"}),
     # RFC 7644 3.4.2: itemsPerPage and startIndex are required of partial results only.
     "complete-lists-without-paging": variant(
-        "core-user-filter,core-user-paging,core-discovery",
-        {"list-response-consistent", "filter-no-match-empty", "filter-eq-match", "paging-window"},
+        "core-user-filter,core-user-paging,core-discovery,robustness-paging-and-size",
+        {
+            "list-response-consistent",
+            "filter-no-match-empty",
+            "filter-eq-match",
+            "paging-window",
+            "robustness-page-clamped",
+            "robustness-paging-clamped",
+        },
     ),
     # RFC 7643 6: the endpoint is relative to the base URL; its example writes "Users".
     "resource-type-endpoint-without-slash": variant("core-discovery", {"discovery-resource-types"}),

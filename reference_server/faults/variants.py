@@ -36,7 +36,7 @@ def _user_name(body: dict[str, Any]) -> Any:
     allowed=True,
 )
 def _put_defaults_omitted(x: Exchange) -> None:
-    # 3.5.1: for omitted readWrite attributes the server "MAY assign default values".
+    # 3.5.1: for an omitted readWrite attribute the server may clear it or assign a default.
     if not (x.on("Users", "PUT", item=True) and isinstance(x.body, dict)):
         return
     user_name = _user_name(x.body)

@@ -26,6 +26,9 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "token_url": str,
     "client_id": str,
     "fail_on": str,
+    "gate": str,
+    "budget": float,
+    "scenario": str,
     "baseline": Path,
 }
 

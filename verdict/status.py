@@ -49,7 +49,8 @@ EXIT_MEANING = {
     ExitCode.ERROR: "the target could not be reached or was refused at preflight, or the harness "
     "broke (ERROR)",
     ExitCode.NO_VERDICT: "no verdict: the run is INCOMPLETE (interrupted, killed, out of its time "
-    "budget) or verified nothing (every item SKIPped)",
+    "budget), verified nothing (every item SKIPped), or was INCONCLUSIVE (a load whose generator "
+    "was the bottleneck)",
 }
 
 
@@ -185,7 +186,7 @@ def exit_code(run: RunVerdict, *, fail_on_warn: bool = False) -> ExitCode:
     --fail-on warn, a SHOULD) check failed, else 0."""
     if run.verdict is Outcome.ERROR:
         return ExitCode.ERROR
-    if run.status is Status.INCOMPLETE or run.verdict is Outcome.SKIP:
+    if run.status is Status.INCOMPLETE or run.verdict in (Outcome.SKIP, Outcome.INCONCLUSIVE):
         return ExitCode.NO_VERDICT
     if run.verdict is Outcome.FAIL or (fail_on_warn and run.verdict is Outcome.WARN):
         return ExitCode.FAIL

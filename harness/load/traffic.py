@@ -70,7 +70,7 @@ def import_users(conn: Connection, wires: Wires, parallel: Parallel) -> None:
 def assign_burst(conn: Connection, wires: Wires, parallel: Parallel) -> None:
     """New assignments, one of them sent twice at once, and one re-assignment of a known person.
 
-    The double send is an IdP retrying an assign whose answer it lost (robustness.md 3): both
+    The double send is an IdP retrying an assign whose answer it lost, a timeout away: both
     look the person up, find nobody, and POST; a server must create one user and answer the
     other 409. The re-assignment is an incremental cycle: the lookup finds the user and links.
     """

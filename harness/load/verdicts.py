@@ -140,25 +140,23 @@ def _idp(m: Measured) -> Verdict:
 
 def remedy(settings: LoadSettings, m: Measured, busiest: ProcessLoad, cores: int = 0) -> str:
     """What would carry the asked rate: more processes while this machine has cores for them,
-    else more machines; a process starved by other work on its machine needs a quieter one."""
+    else more machines; first cores of its own when other work on the machine held them."""
     cores = cores or os.cpu_count() or 1
     processes = max(1, settings.processes, m.workers)
     per_process = m.rate(settings.duration) / processes
-    reached = f"one process reached {per_process:.0f} requests/s (docs/load.md, Scale-out)"
-    if not busiest.cpu_bound:
-        return (
-            f"its CPU was not the limit but the machine was (load average up to "
-            f"{busiest.load_avg:.1f} on {cores} cores): run the generator where it has a "
-            f"core of its own, or workers on other machines (--master, --worker); {reached}"
-        )
     needed = math.ceil(settings.rate / (per_process * 0.8)) if per_process > 0 else 2 * processes
     needed = max(needed, processes + 1)
-    if needed <= cores:
-        return f"rerun with --processes {needed}; {reached}"
-    return (
+    scale = (
+        f"rerun with --processes {needed}" if needed <= cores else
         f"{needed} processes are more than this machine's {cores} cores: run workers on more "
-        f"machines (--master, --worker --processes N); {reached}"
-    )
+        "machines (--master, --worker --processes N)"
+    )  # fmt: skip
+    reached = f"one process reached {per_process:.0f} requests/s (docs/load.md, Scale-out)"
+    if busiest.cpu_bound:
+        return f"{scale}; {reached}"
+    return (f"other work held its cores (it got less CPU than it wanted; load average up to "
+            f"{busiest.load_avg:.1f} on {cores} cores): give the generator cores of its own, "
+            f"then {scale}; {reached}")  # fmt: skip
 
 
 def _generator(settings: LoadSettings, m: Measured, short: bool) -> Verdict:

@@ -65,7 +65,9 @@ def test_a_short_load_passes_and_extends_the_run_report(
 
     verdicts = _verdicts(tmp_path)
     assert code == 0, verdicts
-    assert set(verdicts.values()) <= {"PASS", "SKIP"}
+    # The generator's own verdict may WARN on a busy machine (saturated, yet every figure held).
+    assert {v for check, v in verdicts.items() if check != "load-generator"} <= {"PASS", "SKIP"}
+    assert verdicts["load-generator"] in ("PASS", "WARN")
     records = _records(tmp_path)
     assert records[0] == run_line  # the run's events stay, the load's follow
     events = [r["event"] for r in records[1:]]

@@ -52,7 +52,8 @@ EXIT_MEANING = {
     ExitCode.ERROR: "the target could not be reached or was refused at preflight, or the harness "
     "broke (ERROR)",
     ExitCode.NO_VERDICT: "no verdict: the run is INCOMPLETE (interrupted, killed, out of its time "
-    "budget) or verified nothing (every item SKIPped)",
+    "budget), verified nothing (every item SKIPped), or was INCONCLUSIVE (a load whose generator "
+    "was the bottleneck)",
 }
 
 
@@ -199,7 +200,8 @@ def exit_code(
     if run.verdict is Outcome.ERROR:
         return ExitCode.ERROR
     verdict = run.verdict if gated is None else gated
-    if run.status is Status.INCOMPLETE or verdict is Outcome.SKIP:
+    no_verdict = (Outcome.SKIP, Outcome.INCONCLUSIVE)
+    if run.status is Status.INCOMPLETE or run.verdict in no_verdict or verdict in no_verdict:
         return ExitCode.NO_VERDICT
     if verdict is Outcome.FAIL or (fail_on_warn and verdict is Outcome.WARN):
         return ExitCode.FAIL

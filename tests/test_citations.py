@@ -21,9 +21,11 @@ from harness.checks.references import github_anchors, private_mentions, problems
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_SHIPPED = ("tests/", ".ci/")
-# Citations of the private notes in the short forms code and data used for them.
+# Citations of the private notes in the short forms code and data used for them, the file named
+# (`okta.md 2.1`) or only its numbering (`4.3 step 4`, `3.1 test 11`, `§2.5`), which no RFC uses.
 NOTE_CITATION = re.compile(
     r"(?:^|[^/])(?P<name>(?:okta|entra_onelogin)\.md|robustness\.md(?= [0-9])|DESIGN\.md|shared/)"
+    r"|(?<![\w.])(?P<number>[1-9]\.[0-9]+ (?:steps?|tests?|rows?) [0-9]+|(?<!RFC \d{4} )§[0-9])"
 )
 # A document of the project and one of its headings: `docs/idp/okta.md#spec-test-6`.
 DOC_ANCHOR = re.compile(r"docs/(?:[\w-]+/)*[\w-]+\.md#[\w-]+")
@@ -67,7 +69,8 @@ def findings(root: Path, relative: str) -> list[str]:
     for number, line in enumerate(text.splitlines(), start=1):
         where = f"{relative}:{number}"
         if relative != DETECTOR:
-            leaks = private_mentions(line) + [m["name"] for m in NOTE_CITATION.finditer(line)]
+            notes = [m["name"] or m["number"] for m in NOTE_CITATION.finditer(line)]
+            leaks = private_mentions(line) + notes
             found += [f"{where}: cites {leak!r}" for leak in dict.fromkeys(leaks)]
         for cited in DOC_ANCHOR.findall(line):
             found += [f"{where}: {problem}" for problem in problems(cited, root)]
@@ -121,13 +124,15 @@ def test_the_check_catches_what_a_reader_cannot_open(tmp_path: Path) -> None:
         "# written in /work/wt/citations/bad.py\n"
         "# docs/idp/okta.md#group-push is right; docs/idp/okta.md#group-pushes is not\n"
         "# nor is docs/idp/nowhere.md#x\n"
+        "# the validator's own (3.1 test 11), as in §4, not RFC 7644 §3.4.3\n"
     )
     found = findings(tmp_path, "bad.py")
     assert [f.split(": ", 1)[0] for f in found] == [
-        "bad.py:1", "bad.py:2", "bad.py:2", "bad.py:3", "bad.py:3", "bad.py:4", "bad.py:5",
-        "bad.py:6",
+        "bad.py:1", "bad.py:2", "bad.py:2", "bad.py:2", "bad.py:3", "bad.py:3", "bad.py:4",
+        "bad.py:5", "bad.py:6", "bad.py:7", "bad.py:7",
     ]  # fmt: skip
     assert "bad.py:4: cites '/work/'" in found
+    assert "bad.py:7: cites '3.1 test 11'" in found
     assert any("no heading with anchor #group-pushes" in f for f in found)
     assert any("no file docs/idp/nowhere.md" in f for f in found)
     assert findings(tmp_path, "docs/coverage/okta.md") == [

@@ -1,4 +1,5 @@
-"""The pytest plugin: each scenario x profile is one pytest item (DESIGN.md, "one execution path").
+"""The pytest plugin: each scenario x profile is one pytest item (one execution path:
+`scimcert run` and plain pytest give the same results).
 
 Inert unless `--scim-url` is given. PASS and WARN pass (the outcome is kept as a property), SKIP
 skips, FAIL fails, ERROR errors. Items' events travel on their reports, so xdist workers forward

@@ -7,6 +7,7 @@ happened is emitted as events for the reporters.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,13 +21,23 @@ from . import cleanup
 from .app_steps import AppStepError, create_member_over_scim, run_app_step
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
-from .events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, ItemStarted, Outcome
+from .events import (
+    CheckEvaluated,
+    Event,
+    ExchangeRecorded,
+    ItemFinished,
+    ItemStarted,
+    Outcome,
+    StepFinished,
+)
 from .exchange import Exchange, curl_command
-from .expectations import grade
+from .expectations import body_checks, grade, status_held
 from .interpolate import InterpolationError, interpolate
 from .pointer import MISSING, resolve
 from .recording import RecordingTransport
 from .scenario import Expectation, Scenario, Step
+from .setup_refusal import refusal, setup_check
+from .step_deps import action, needed_names
 from .target import Target
 from .verdict import item_outcome
 
@@ -34,6 +45,16 @@ Emit = Callable[[Event], None]
 PAUSE_VERB = "pause"
 MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+class StepBlockedError(Exception):
+    """The step needs what an earlier, failed step was to provide (`culprit`, 0-based)."""
+
+    def __init__(self, culprit: int, needs: str) -> None:
+        super().__init__(needs)
+        self.culprit = culprit
+        self.needs = needs
 
 
 class ItemAbortError(Exception):
@@ -71,6 +92,10 @@ class ItemRun:
     sequence: int = 0
     # Which recorded exchange each judged one is, so a finding points at the graded request.
     _sequence_of: dict[int, int] = field(default_factory=dict)
+    # Cascades: steps that failed (index -> why), and saved names they left unset (name -> the
+    # failed step); a later step needing one is blocked, not run into a second failure.
+    failed_steps: dict[int, str] = field(default_factory=dict)
+    owed: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
@@ -81,7 +106,7 @@ class ItemRun:
         self.scim = RecordingTransport(self.target.scim, self._record)
         # App-probe answers are not SCIM: they are graded by expectations only.
         self.app = (
-            RecordingTransport(self.target.app, self._record, scim=False)
+            RecordingTransport(self.target.app, self._record_app, scim=False)
             if self.target.app
             else None
         )
@@ -151,20 +176,110 @@ class ItemRun:
         self._step = step
         if step.verb == PAUSE_VERB:
             self._pause(step)
+            self._finished(step)
             return
-        judged = self._send(step)
+        try:
+            self._blocked_check(step)
+            judged = self._send(step)
+        except StepBlockedError as blocked:
+            self._block(step, blocked)
+            return
         if judged.error is not None and not judged.reachable:
             raise ItemAbortError(Outcome.ERROR, f"target unreachable: {judged.error.detail}")
         if step.setup:
             self._check_setup(step, judged)
+            self._save(step, judged)
+            self._finished(step)
         else:
-            for expectation in self._interpolated(step):
-                if self._not_verifiable(step, expectation):
-                    continue
-                context = self._context(judged, expectation.schema)
-                for graded in grade(expectation, context, self.directory.facts):
-                    self._evaluate(graded.check, graded.findings, judged, step.line)
-        self._save(step, judged)
+            skipped, why = self._grade(step, judged)
+            self._save(step, judged)
+            self._finished(step, not_evaluated=skipped, reason=why)
+
+    def _grade(self, step: Step, judged: Exchange) -> tuple[list[str], str]:
+        """Grade the step's expectations; after a wrong status, only the status.
+
+        Returns the checks left ungraded and why: an answer with another status than the one
+        expected (a 401 error, a 404 page) holds nothing those checks could judge.
+        """
+        graded = [
+            (expectation, self._context(judged, expectation.schema))
+            for expectation in self._interpolated(step)
+            if not self._not_verifiable(step, expectation)
+        ]
+        wrong = [e.status for e, ctx in graded if not status_held(e, ctx)]
+        why = ""
+        if wrong and judged.response is not None:
+            why = f"status {judged.response.status}, expected {_statuses(wrong[0])}"
+            self.failed_steps[step.index] = why
+        skipped: list[str] = []
+        for expectation, context in graded:
+            own = expectation.status is not None
+            body = status_held(expectation, context) if own else not wrong
+            if not body:
+                skipped += [c for c in body_checks(expectation) if c not in skipped]
+            for result in grade(expectation, context, self.directory.facts, body=body):
+                self._evaluate(result.check, result.findings, judged, step.line)
+        broken = {
+            r.check
+            for r in self.results
+            if r.step == step.index and not r.passed and r.level != "MAY"
+        }
+        if broken and step.index not in self.failed_steps:
+            self.failed_steps[step.index] = f"{', '.join(sorted(broken))} failed"
+        return skipped, why
+
+    def _blocked_check(self, step: Step) -> None:
+        """Raise `StepBlockedError` if the step names a value a failed step did not save."""
+        missing = [name for name in needed_names(step) if name in self.owed]
+        if missing:
+            culprit = self.owed[missing[0]]
+            names = ", ".join(f"${{{name}}}" for name in missing)
+            raise StepBlockedError(culprit, f"needs {names}")
+
+    def _block(self, step: Step, blocked: StepBlockedError) -> None:
+        """Skip a step that cannot run: it is no new failure, and what it saves is owed too."""
+        for name in step.save:
+            self.owed[name] = blocked.culprit
+        culprit = self.scenario.steps[blocked.culprit]
+        why = self.failed_steps.get(blocked.culprit, "it failed")
+        reason = (
+            f"{blocked.needs}, which step {blocked.culprit + 1} (line {culprit.line}) "
+            f"did not provide: {why}"
+        )
+        self._finished(step, blocked_by=blocked.culprit, reason=reason)
+
+    def _finished(
+        self,
+        step: Step,
+        *,
+        blocked_by: int = -1,
+        reason: str = "",
+        not_evaluated: list[str] | None = None,
+    ) -> None:
+        self.emit(
+            StepFinished(
+                item=self.item,
+                step=step.index,
+                line=step.line,
+                action=action(step),
+                blocked_by=blocked_by,
+                reason=reason,
+                not_evaluated=tuple(not_evaluated or ()),
+            )
+        )
+
+    def _culprit(self, error: KeyError) -> tuple[int, str] | None:
+        """The failed step that was to teach the IdP the id it now lacks, and whose id.
+
+        A failed step naming the same alias is preferred; else the latest failed step.
+        """
+        if not self.failed_steps:
+            return None
+        text = str(error.args[0]) if error.args else ""
+        quoted = _QUOTED.search(text)
+        alias = quoted.group(1) if quoted else text
+        naming = [i for i in self.failed_steps if alias in str(self.scenario.steps[i].args)]
+        return max(naming or self.failed_steps), alias
 
     def _not_verifiable(self, step: Step, expectation: Expectation) -> bool:
         """An expectation the target cannot show (no app probe): noted, not graded."""
@@ -226,13 +341,20 @@ class ItemRun:
             sent = run_verb(self.scim, self.directory, self.profile, step.verb, args)
             assert isinstance(sent, Exchange)
             return sent
-        except (InterpolationError, ProfileError, AppStepError, KeyError) as error:
-            # An id the IdP never learned (KeyError) after an answer failed its checks is the
-            # target's doing: e.g. a group catalogue without the group the rule names.
-            failed = isinstance(error, KeyError) and any(not r.passed for r in self.results)
+        except KeyError as error:
+            # An id the IdP never learned, after a step failed, is that step's doing (a user
+            # never created, a group catalogue without the group a rule names): blocked by it.
+            # With no failed step, the scenario used a name before creating it: ours.
+            culprit = self._culprit(error)
+            if culprit is not None:
+                step_index, alias = culprit
+                raise StepBlockedError(step_index, f"needs the id of {alias!r}") from error
             raise ItemAbortError(
-                Outcome.FAIL if failed else Outcome.ERROR,
-                f"step {step.index + 1} (line {step.line}): {error}",
+                Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
+            ) from error
+        except (InterpolationError, ProfileError, AppStepError) as error:
+            raise ItemAbortError(
+                Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
             ) from error
 
     def _raw(self, step: Step) -> Exchange:
@@ -258,22 +380,20 @@ class ItemRun:
         )
 
     def _check_setup(self, step: Step, judged: Exchange) -> None:
-        response = judged.response
-        if response is None or response.status >= 400:
-            status = (
-                response.status
-                if response is not None
-                else judged.error.detail
-                if judged.error
-                else "?"
-            )
-            raise ItemAbortError(
-                Outcome.ERROR, f"setup step {step.index + 1} (line {step.line}) failed: {status}"
-            )
+        """A reachable server that refuses a setup step fails the check that step concerns."""
+        finding = refusal(step, judged)
+        if finding is None:
+            return
+        check = setup_check(step, judged, self.scenario)
+        self._evaluate(check, [finding], judged, step.line)
+        self.failed_steps[step.index] = finding.message
 
     def _save(self, step: Step, judged: Exchange) -> None:
         for name, where in step.save.items():
             value = self._saved_value(judged, where)
+            if value is MISSING and step.index in self.failed_steps:
+                self.owed[name] = step.index  # the failure is graded; who needs it is blocked
+                continue
             if value is MISSING:
                 raise ItemAbortError(
                     Outcome.FAIL if self.results else Outcome.ERROR,
@@ -303,7 +423,12 @@ class ItemRun:
             schema=schema,
         )
 
-    def _record(self, exchange: Exchange, judged_by_checks: bool) -> None:
+    def _record_app(self, exchange: Exchange, judged_by_checks: bool) -> None:
+        self._record(exchange, judged_by_checks, token_env="SCIM_APP_TOKEN")
+
+    def _record(
+        self, exchange: Exchange, judged_by_checks: bool, token_env: str = "SCIM_TOKEN"
+    ) -> None:
         """Every exchange goes into the record; the always-on checks run on the judged ones."""
         self.sequence += 1
         self._sequence_of[id(exchange)] = self.sequence
@@ -315,7 +440,7 @@ class ItemRun:
                 step=step,
                 sequence=self.sequence,
                 exchange=exchange.to_dict(),
-                curl=curl_command(exchange),
+                curl=curl_command(exchange, token_env),
                 setup=setup or not judged_by_checks,
             )
         )
@@ -344,3 +469,7 @@ class ItemRun:
         )
         self.results.append(result)
         self.emit(result)
+
+
+def _statuses(statuses: tuple[int, ...] | None) -> str:
+    return " or ".join(str(code) for code in statuses or ())

@@ -7,13 +7,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import Item
+from .timeline import timeline_lines
 from .transcript import BODY_LIMIT, elide, request_text, response_text
 
 Record = Mapping[str, Any]
+HEADLINE_LIMIT = 200
 
 
 def value_text(value: Any) -> str:
     return elide(json.dumps(value, ensure_ascii=False), BODY_LIMIT)
+
+
+def expected_text(value: Any) -> str:
+    """What a check expected: words as they are ("the number 0", "201 or 204"), values as JSON."""
+    return elide(value, BODY_LIMIT) if isinstance(value, str) else value_text(value)
 
 
 def where(item: Item, check: Record) -> str:
@@ -31,7 +38,7 @@ def check_headline(check: Record) -> str:
 def finding_lines(finding: Record) -> list[str]:
     lines = [f"- {finding['message']}"]
     if finding.get("expected") is not None or finding.get("actual") is not None:
-        lines.append(f"  expected: {value_text(finding.get('expected'))}")
+        lines.append(f"  expected: {expected_text(finding.get('expected'))}")
         lines.append(f"  actual:   {value_text(finding.get('actual'))}")
     return lines
 
@@ -52,14 +59,16 @@ def _indent(text: str) -> list[str]:
 
 
 def headline(item: Item) -> str:
-    """One line: the outcome and its first cause."""
+    """One line: the outcome and its first cause, with what the server said of it."""
     if item.outcome in ("ERROR", "SKIP") and item.reason:
         return item.reason  # the run stopped for this reason; any broken check came before
     broken = item.broken("MUST") or item.broken("SHOULD")
     if broken:
         first = broken[0]
         more = f" (+{len(broken) - 1} more)" if len(broken) > 1 else ""
-        return f"{first['level']} {first['check']} ({first['ref']}) broken{more}"
+        findings = first.get("findings") or ()
+        said = f": {elide(str(findings[0]['message']), HEADLINE_LIMIT)}" if findings else ""
+        return f"{first['level']} {first['check']} ({first['ref']}) broken{more}{said}"
     return item.reason or item.outcome
 
 
@@ -68,6 +77,9 @@ def describe(item: Item) -> str:
     lines = [f"{item.shown_outcome} {item.item}: {item.title}", f"scenario file: {item.source}"]
     if item.reason:
         lines.append(f"reason: {item.reason}")
+    steps = timeline_lines(item)
+    if steps:
+        lines += ["steps:", *(f"  {line}" for line in steps)]
     for check in item.broken():
         lines += check_lines(item, check)
     return "\n".join(lines)

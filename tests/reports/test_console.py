@@ -51,10 +51,14 @@ def test_a_passing_run_is_short_and_green() -> None:
 @pytest.mark.slow
 def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> None:
     out = run.stdout
-    assert "scimcert: FAIL: 6 items" in out
+    assert "scimcert: FAIL: 7 items" in out
     table = out[out.index("scimcert: FAIL") :]
     assert "rfc" in table and "EXPECTED" in table
     assert "FAIL  report/wrong-display-name[rfc]: MUST user-created" in table
-    assert "ERROR report/setup-fails[rfc]: setup step 1" in table
+    assert "ERROR report/harness-error[rfc]: step 1 (line 7)" in table
+    # A setup the server refused is its failure, and the line says what the server said.
+    refused = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
+    assert refused.startswith("  FAIL  report/cascade[rfc]: MUST user-created (RFC 7644 3.3)")
+    assert "POST /t/acme/scim/v2/Users answered 400: Attribute 'userName' is required" in refused
     assert "Expected failures (baseline): 1" in table
     assert f"Summary: {run.report_dir / 'index.html'}" in out

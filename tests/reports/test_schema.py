@@ -18,7 +18,7 @@ from reports.validate import problems, schema
 
 EVERY_KIND = {
     "RunStarted", "ChecksRegistered", "ItemStarted", "ExchangeRecorded",
-    "CheckEvaluated", "ItemFinished", "BaselineApplied", "RunFinished",
+    "CheckEvaluated", "StepFinished", "ItemFinished", "BaselineApplied", "RunFinished",
 }  # fmt: skip
 
 

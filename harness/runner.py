@@ -37,7 +37,7 @@ from .pointer import MISSING, resolve
 from .recording import RecordingTransport
 from .scenario import Expectation, Scenario, Step
 from .setup_refusal import refusal, setup_check
-from .step_deps import action, needed_names
+from .step_deps import action, is_read, needed_names
 from .target import Target
 from .verdict import item_outcome
 
@@ -51,10 +51,11 @@ _QUOTED = re.compile(r"'([^']+)'")
 class StepBlockedError(Exception):
     """The step needs what an earlier, failed step was to provide (`culprit`, 0-based)."""
 
-    def __init__(self, culprit: int, needs: str) -> None:
+    def __init__(self, culprit: int, needs: str, follows: int = -1) -> None:
         super().__init__(needs)
         self.culprit = culprit
         self.needs = needs
+        self.follows = follows  # the blocked write it comes after, when that is the reason
 
 
 class ItemAbortError(Exception):
@@ -96,6 +97,8 @@ class ItemRun:
     # failed step); a later step needing one is blocked, not run into a second failure.
     failed_steps: dict[int, str] = field(default_factory=dict)
     owed: dict[str, int] = field(default_factory=dict)
+    # (culprit, step) once a step that writes was blocked: every later step is blocked too.
+    halted: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
@@ -174,12 +177,12 @@ class ItemRun:
 
     def _run_step(self, step: Step) -> None:
         self._step = step
-        if step.verb == PAUSE_VERB:
-            self._pause(step)
-            self._finished(step)
-            return
         try:
             self._blocked_check(step)
+            if step.verb == PAUSE_VERB:
+                self._pause(step)
+                self._finished(step)
+                return
             judged = self._send(step)
         except StepBlockedError as blocked:
             self._block(step, blocked)
@@ -229,7 +232,11 @@ class ItemRun:
         return skipped, why
 
     def _blocked_check(self, step: Step) -> None:
-        """Raise `StepBlockedError` if the step names a value a failed step did not save."""
+        """Raise `StepBlockedError` if the step names a value a failed step did not save, or
+        follows a blocked write: what that write was to change cannot be judged by a read."""
+        if self.halted is not None:
+            culprit, write = self.halted
+            raise StepBlockedError(culprit, "", follows=write)
         missing = [name for name in needed_names(step) if name in self.owed]
         if missing:
             culprit = self.owed[missing[0]]
@@ -240,12 +247,19 @@ class ItemRun:
         """Skip a step that cannot run: it is no new failure, and what it saves is owed too."""
         for name in step.save:
             self.owed[name] = blocked.culprit
+        if self.halted is None and not is_read(step):
+            self.halted = (blocked.culprit, step.index)
         culprit = self.scenario.steps[blocked.culprit]
         why = self.failed_steps.get(blocked.culprit, "it failed")
         reason = (
             f"{blocked.needs}, which step {blocked.culprit + 1} (line {culprit.line}) "
             f"did not provide: {why}"
         )
+        if blocked.follows >= 0:
+            reason = (
+                f"follows step {blocked.follows + 1}, a change that was blocked: what it would "
+                "have changed cannot be judged"
+            )
         self._finished(step, blocked_by=blocked.culprit, reason=reason)
 
     def _finished(

@@ -27,6 +27,16 @@ def needed_names(step: Step) -> list[str]:
     return sorted({root(name) for part in _written(step) for name in variables_in(part)})
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def is_read(step: Step) -> bool:
+    """A step that changes nothing: skipping it leaves later steps as they would have been."""
+    if step.request is not None:
+        return step.request.method in READ_METHODS
+    return str(step.verb).startswith("get_") or step.verb == "pause"
+
+
 def action(step: Step) -> str:
     """`assign alice`, `GET /Users/${uid}`, `pause 5 s`: the step as the scenario writes it."""
     if step.request is not None:

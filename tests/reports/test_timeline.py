@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sample_records import check, one_item
+from sample_records import check, exchange, one_item
 
 from reports.model import build
 from reports.text import describe, expected_text
 from reports.timeline import rows, timeline, timeline_lines
+from reports.transcript import exchange_block
 from reports.validate import problems
 
 ITEM = "s/one[rfc]"
@@ -60,3 +61,12 @@ def test_the_card_table_escapes_what_the_scenario_wrote() -> None:
 def test_expected_words_are_shown_as_words_and_values_as_json() -> None:
     assert expected_text("the number 0") == "the number 0"
     assert expected_text(201) == "201" and expected_text(None) == "null"
+
+
+def test_an_app_probe_exchange_says_which_token_its_curl_reads() -> None:
+    app = exchange(ITEM, 1)
+    app["curl"] = (
+        'curl -sS -i -g -X GET http://x/members/m1 -H "Authorization: Bearer $SCIM_APP_TOKEN"'
+    )
+    assert "Reproduce (token from $SCIM_APP_TOKEN)" in exchange_block(app)
+    assert "Reproduce (token from $SCIM_TOKEN)" in exchange_block(exchange(ITEM, 2))

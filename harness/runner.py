@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, ProfileError
@@ -46,16 +47,16 @@ PAUSE_VERB = "pause"
 MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
 _QUOTED = re.compile(r"'([^']+)'")
+CREDENTIALS_REFUSED = frozenset({401, 403})
 
 
 class StepBlockedError(Exception):
     """The step needs what an earlier, failed step was to provide (`culprit`, 0-based)."""
 
-    def __init__(self, culprit: int, needs: str, follows: int = -1) -> None:
-        super().__init__(needs)
+    def __init__(self, culprit: int, reason: str) -> None:
+        super().__init__(reason)
         self.culprit = culprit
-        self.needs = needs
-        self.follows = follows  # the blocked write it comes after, when that is the reason
+        self.reason = reason
 
 
 class ItemAbortError(Exception):
@@ -97,8 +98,8 @@ class ItemRun:
     # failed step); a later step needing one is blocked, not run into a second failure.
     failed_steps: dict[int, str] = field(default_factory=dict)
     owed: dict[str, int] = field(default_factory=dict)
-    # (culprit, step) once a step that writes was blocked: every later step is blocked too.
-    halted: tuple[int, int] | None = None
+    # (culprit, why) once nothing later can be judged: every later step is blocked by it.
+    halted: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
@@ -214,6 +215,11 @@ class ItemRun:
         if wrong and judged.response is not None:
             why = f"status {judged.response.status}, expected {_statuses(wrong[0])}"
             self.failed_steps[step.index] = why
+            status = judged.response.status
+            if status in CREDENTIALS_REFUSED and _default_auth(step):
+                self._halt(step.index, f"the credentials were refused at step {step.index + 1}")
+            elif status == 404 and self._is_users_collection(judged):
+                self._halt(step.index, f"step {step.index + 1} found no /Users at the base URL")
         skipped: list[str] = []
         for expectation, context in graded:
             own = expectation.status is not None
@@ -231,36 +237,44 @@ class ItemRun:
             self.failed_steps[step.index] = f"{', '.join(sorted(broken))} failed"
         return skipped, why
 
+    def _is_users_collection(self, judged: Exchange) -> bool:
+        """A request to `<base>/Users` itself: every SCIM server has it, so a 404 there says
+        the base URL is wrong, and every later step would only say it again."""
+        base = urlsplit(self.target.scim.base_url).path.rstrip("/")
+        return urlsplit(judged.request.url).path.rstrip("/") == f"{base}/Users"
+
     def _blocked_check(self, step: Step) -> None:
         """Raise `StepBlockedError` if the step names a value a failed step did not save, or
-        follows a blocked write: what that write was to change cannot be judged by a read."""
-        if self.halted is not None:
-            culprit, write = self.halted
-            raise StepBlockedError(culprit, "", follows=write)
+        nothing after an earlier step can be judged (see `halted`)."""
         missing = [name for name in needed_names(step) if name in self.owed]
         if missing:
-            culprit = self.owed[missing[0]]
             names = ", ".join(f"${{{name}}}" for name in missing)
-            raise StepBlockedError(culprit, f"needs {names}")
+            culprit = self.owed[missing[0]]
+            raise StepBlockedError(culprit, self._needs(culprit, names))
+        if self.halted is not None:
+            raise StepBlockedError(*self.halted)
+
+    def _needs(self, culprit: int, what: str) -> str:
+        why = self.failed_steps.get(culprit, "it failed")
+        line = self.scenario.steps[culprit].line
+        return f"needs {what}, which step {culprit + 1} (line {line}) did not provide: {why}"
+
+    def _halt(self, culprit: int, why: str) -> None:
+        if self.halted is None:
+            self.halted = (culprit, why)
 
     def _block(self, step: Step, blocked: StepBlockedError) -> None:
-        """Skip a step that cannot run: it is no new failure, and what it saves is owed too."""
+        """Skip a step that cannot run: it is no new failure, and what it saves is owed too.
+
+        A skipped write leaves the target short of a change later reads would judge, so
+        every step after it is blocked as well.
+        """
         for name in step.save:
             self.owed[name] = blocked.culprit
-        if self.halted is None and not is_read(step):
-            self.halted = (blocked.culprit, step.index)
-        culprit = self.scenario.steps[blocked.culprit]
-        why = self.failed_steps.get(blocked.culprit, "it failed")
-        reason = (
-            f"{blocked.needs}, which step {blocked.culprit + 1} (line {culprit.line}) "
-            f"did not provide: {why}"
-        )
-        if blocked.follows >= 0:
-            reason = (
-                f"follows step {blocked.follows + 1}, a change that was blocked: what it would "
-                "have changed cannot be judged"
-            )
-        self._finished(step, blocked_by=blocked.culprit, reason=reason)
+        if not is_read(step):
+            why = f"follows step {step.index + 1}, a change that was blocked: what it would "
+            self._halt(blocked.culprit, why + "have changed cannot be judged")
+        self._finished(step, blocked_by=blocked.culprit, reason=blocked.reason)
 
     def _finished(
         self,
@@ -362,7 +376,8 @@ class ItemRun:
             culprit = self._culprit(error)
             if culprit is not None:
                 step_index, alias = culprit
-                raise StepBlockedError(step_index, f"needs the id of {alias!r}") from error
+                reason = self._needs(step_index, f"the id of {alias!r}")
+                raise StepBlockedError(step_index, reason) from error
             raise ItemAbortError(
                 Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
             ) from error
@@ -401,6 +416,8 @@ class ItemRun:
         check = setup_check(step, judged, self.scenario)
         self._evaluate(check, [finding], judged, step.line)
         self.failed_steps[step.index] = finding.message
+        # What follows presupposes the setup: judging it would only repeat this failure.
+        self._halt(step.index, f"the setup at step {step.index + 1} was refused")
 
     def _save(self, step: Step, judged: Exchange) -> None:
         for name, where in step.save.items():
@@ -487,3 +504,8 @@ class ItemRun:
 
 def _statuses(statuses: tuple[int, ...] | None) -> str:
     return " or ".join(str(code) for code in statuses or ())
+
+
+def _default_auth(step: Step) -> bool:
+    """Sent with the run's credentials (not a probe without them, or with a wrong token)."""
+    return step.request is None or step.request.auth == "default"

@@ -9,7 +9,7 @@ before steps were recorded still get rows, from their exchanges and checks.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +30,16 @@ class Row:
     requests: tuple[str, ...]  # "POST /Users → 201"
     result: str  # "held", "failed: user-created", "blocked by step 1: needs ${uid}..."
     state: str  # held, failed, not-evaluated, blocked, done: a class for the page
+    last: int = -1  # the last step of a run of steps blocked alike, shown as one row
+    last_line: int = 0
+
+    @property
+    def steps(self) -> str:
+        return f"{self.step + 1}-{self.last + 1}" if self.last > self.step else f"{self.step + 1}"
+
+    @property
+    def lines(self) -> str:
+        return f"{self.line}-{self.last_line}" if self.last > self.step else f"{self.line}"
 
 
 def _request(recorded: Record) -> str:
@@ -80,7 +90,21 @@ def rows(item: Item) -> list[Row]:
         setup = bool(sent) and all(x.get("setup") for x in sent)
         result, state = _result(record, checks, setup)
         built.append(Row(index, line, action, tuple(_request(x) for x in sent), result, state))
-    return built
+    return _folded(built)
+
+
+def _folded(built: list[Row]) -> list[Row]:
+    """Consecutive steps blocked for the same reason as one row: 200 setup steps after a
+    refused credential say one thing, once."""
+    folded: list[Row] = []
+    for row in built:
+        previous = folded[-1] if folded else None
+        alike = previous is not None and previous.state == row.state == "blocked"
+        if previous is not None and alike and previous.result == row.result:
+            folded[-1] = replace(previous, last=row.step, last_line=row.line)
+        else:
+            folded.append(row)
+    return folded
 
 
 def timeline_lines(item: Item) -> list[str]:
@@ -88,8 +112,9 @@ def timeline_lines(item: Item) -> list[str]:
     lines = []
     for row in rows(item):
         sent = f": {'; '.join(row.requests)}" if row.requests else ""
-        did = f" {row.action}" if row.action else ""
-        lines.append(f"step {row.step + 1} (line {row.line}){did}{sent}: {row.result}")
+        did = f" {row.action}" if row.action and row.last < 0 else ""
+        many = "s" if row.last > row.step else ""
+        lines.append(f"step{many} {row.steps} (line{many} {row.lines}){did}{sent}: {row.result}")
     return lines
 
 
@@ -104,9 +129,9 @@ def timeline(item: Item) -> Markup:
         return Markup()
     body = [
         [
-            str(row.step + 1),
-            str(row.line or ""),
-            tag("code", row.action),
+            row.steps,
+            row.lines if row.line else "",
+            tag("code", row.action if row.last < 0 else f"{row.action} …"),
             join_lines([tag("code", request) for request in row.requests]),
             tag("td", row.result, class_=f"step-{row.state}"),
         ]

@@ -103,17 +103,47 @@ def test_the_body_checks_of_the_wrong_status_are_not_evaluated(
     assert not graded & set(first.not_evaluated)
 
 
-def test_steps_needing_the_failed_steps_values_are_blocked(refusing: tuple[int, str]) -> None:
-    _, url = refusing
+HALTED = {
+    401: "the credentials were refused at step 1",
+    404: "step 1 found no /Users at the base URL",
+}
+
+
+def test_steps_after_refused_credentials_or_a_missing_users_endpoint_are_blocked(
+    refusing: tuple[int, str],
+) -> None:
+    status, url = refusing
     steps = of(run(load_scenario(LIFECYCLE), url), StepFinished)
     assert [s.step for s in steps] == list(range(10))  # every step is accounted for
     assert all(s.blocked_by == 0 for s in steps[1:])
     assert steps[1].action == "get_user alice"  # its expectation reads ${uid}
     assert steps[1].reason.startswith("needs ${uid}, which step 1 (line 7) did not provide: ")
-    assert steps[2].action == "update alice"  # the IdP never learned alice's id
-    assert steps[2].reason.startswith("needs the id of 'alice', which step 1 (line 7) ")
-    # A blocked write (the update) leaves nothing later steps could judge: they are blocked too.
-    assert all(s.reason.startswith("follows step 3, a change that was blocked") for s in steps[3:])
+    assert steps[2].action == "update alice"
+    assert all(s.reason == HALTED[status] for s in steps[2:] if "${uid}" not in s.reason)
+
+
+def test_a_step_needing_an_id_a_failed_step_never_taught_is_blocked_and_so_is_what_follows(
+    tmp_path: Path,
+) -> None:
+    """A create answered 200 (not 201): the IdP never learns alice's id, so the update that
+    needs it is blocked, and the read after that update cannot judge a change never made."""
+    scenario = written(
+        tmp_path,
+        "  - {do: assign, user: alice, expect: {check: user-created, status: 201}}\n"
+        "  - {do: update, user: alice, with: {title: X}, expect: {check: patch-applies}}\n"
+        "  - request: {method: GET, path: /Users}\n"
+        "    expect: {check: patch-applies, status: 200}\n",
+    )
+    with serving_json(200, {"schemas": [ERROR]}) as url:
+        events = run(scenario, url)
+    (finished,) = of(events, ItemFinished)
+    first, update, read = of(events, StepFinished)
+    assert finished.outcome is Outcome.FAIL and finished.failed_checks == ("user-created",)
+    assert first.reason == "status 200, expected 201"
+    assert (update.blocked_by, read.blocked_by) == (0, 0)
+    assert update.reason.startswith("needs the id of 'alice', which step 1 (line 4) did not")
+    assert read.reason.startswith("follows step 2, a change that was blocked")
+    assert {e.step for e in of(events, ExchangeRecorded)} == {0}
 
 
 def test_a_refused_setup_step_fails_the_check_it_concerns_with_the_detail(
@@ -171,4 +201,8 @@ def test_the_pytest_failure_text_tells_the_story_step_by_step() -> None:
         " username-case-preserved (status 401, expected 201)"
     )
     assert lines[3].startswith("    step 2 (line 21) get_user alice: blocked by step 1: needs")
+    assert lines[4] == (
+        "    step 3 (line 31) update alice: blocked by step 1: "
+        "the credentials were refused at step 1"
+    )
     assert "expected status 201, got 401" in text

@@ -41,6 +41,15 @@ def test_failing_profiles_come_first_with_their_failures_listed() -> None:
     assert {line.style for line in shown if "zzz" in line.text} == {"red"}
 
 
+def test_a_refused_setup_shows_what_the_server_said() -> None:
+    records = _two_profiles()
+    said = "setup step 1 (line 4): POST /scim/v2/Users answered 401: Bearer token is not valid"
+    refused = {"message": said, "expected": "a 2xx status", "actual": 401}
+    records[5] = {**records[5], "findings": [refused]}
+    failure = next(line.text for line in lines(build(records)) if "FAIL  s/one[zzz]" in line.text)
+    assert f"MUST user-created (RFC 7644 3.3) broken: {said} at /s/s/one.yaml:4" in failure
+
+
 def test_a_passing_run_is_short_and_green() -> None:
     records = [r for r in _two_profiles() if "zzz" not in str(r.get("item", ""))]
     texts = [line.text for line in lines(build(records))]
@@ -56,9 +65,11 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
     assert "rfc" in table and "EXPECTED" in table
     assert "FAIL  report/wrong-display-name[rfc]: MUST user-created" in table
     assert "ERROR report/harness-error[rfc]: step 1 (line 7)" in table
-    # A setup the server refused is its failure, and the line says what the server said.
-    refused = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
-    assert refused.startswith("  FAIL  report/cascade[rfc]: MUST user-created (RFC 7644 3.3)")
-    assert "POST /t/acme/scim/v2/Users answered 400: Attribute 'userName' is required" in refused
+    # The first broken check and what broke it, status codes as numbers.
+    cascade = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
+    assert cascade.startswith(
+        "  FAIL  report/cascade[rfc]: MUST user-readable (RFC 7644 3.4.1) broken (+1 more): "
+        "expected status 200, got 404 at "
+    )
     assert "Expected failures (baseline): 1" in table
     assert f"Summary: {run.report_dir / 'index.html'}" in out

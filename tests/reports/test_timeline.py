@@ -70,3 +70,13 @@ def test_an_app_probe_exchange_says_which_token_its_curl_reads() -> None:
     )
     assert "Reproduce (token from $SCIM_APP_TOKEN)" in exchange_block(app)
     assert "Reproduce (token from $SCIM_TOKEN)" in exchange_block(exchange(ITEM, 2))
+
+
+def test_steps_blocked_alike_are_one_row() -> None:
+    """201 setup steps after refused credentials: one row says it once."""
+    why = "the credentials were refused at step 1"
+    blocked = [step(i, blocked_by=0, reason=why) for i in range(1, 201)]
+    (item,) = build(with_steps(step(0), *blocked)).items
+    _, rest = rows(item)
+    assert (rest.steps, rest.lines, rest.result) == ("2-201", "7-604", f"blocked by step 1: {why}")
+    assert timeline_lines(item)[1] == f"steps 2-201 (lines 7-604): blocked by step 1: {why}"

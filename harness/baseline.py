@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .events import ItemFinished, Outcome
+from verdict.events import ItemFinished
+from verdict.outcomes import Outcome
 
 FIELDS = ("check", "scenario", "profile")
 

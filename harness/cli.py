@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from verdict.status import ExitCode
+
 from . import demo, idp_command, report_command, run_command, sweep
 from .checks import load_all
 from .checks.registry import registry
@@ -21,7 +23,6 @@ from .config import ConfigError, defaults
 from .load import command as load_command
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
-EXIT_USAGE = 2
 
 
 def _checks(_: argparse.Namespace) -> int:
@@ -69,11 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = _parser(defaults(Path.cwd(), os.environ))
     except ConfigError as error:
         print(f"scimcert: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         namespace = parser.parse_args(args)
     except SystemExit as exit_:
-        return int(exit_.code or 0) and EXIT_USAGE
+        return int(exit_.code or 0) and ExitCode.USAGE
     try:
         return int(namespace.handler(namespace))
     except KeyboardInterrupt:

@@ -32,6 +32,7 @@ ERROR_KINDS = (
     "redirect-refused",
     "invalid-url",
     "tls",
+    "not-sent",  # held back after the endpoint timed out repeatedly (harness/breaker.py)
 )
 
 

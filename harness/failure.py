@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from reports.model import build
 from reports.timeline import timeline_lines
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded, to_record
 
-from .events import CheckEvaluated, Event, ExchangeRecorded, to_record
 from .scenario import Scenario
 
 

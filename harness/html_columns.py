@@ -86,3 +86,27 @@ def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -
     values: dict[str, str] = getattr(report, ATTRIBUTE, {}) or {}
     for offset, (key, _) in enumerate(COLUMNS):
         cells.insert(2 + offset, f'<td class="col-{key}">{escape(values.get(key, ""))}</td>')
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_report_title(report: Any) -> None:
+    report.title = "scimcert: conformance run, item by item"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_summary(
+    prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
+) -> None:
+    """The run's verdict and status, as every other output states them, and the way back to
+    the certification summary beside this page."""
+    found = (
+        getattr(p, "scimcert_assessment", None) for p in session.config.pluginmanager.get_plugins()
+    )
+    assessment = next((a for a in found if a is not None), None)
+    if assessment is None:
+        return
+    run = assessment.run
+    lines = [f"<p><strong>scimcert: {escape(run.headline())}</strong></p>"]
+    lines += [f"<p>{escape(reason)}</p>" for reason in run.reasons[1:]]
+    lines.append('<p>Certification summary: <a href="index.html">index.html</a></p>')
+    prefix.extend(lines)

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mock_idp.profile import Profile, ProfileError, select_profiles
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished
+from verdict.outcomes import Outcome
+from verdict.status import ExitCode
 
 from .auth import AuthError
 from .checks import load_all
-from .events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, Outcome
 from .scenario import Scenario, ScenarioError, load_scenario
 from .session import RunSettings, RunState, applies, new_run_id, new_seed
-from .verdict import EXIT_ERROR, EXIT_FAIL, EXIT_OK, EXIT_USAGE
 
-EXIT_BY_OUTCOME = {Outcome.FAIL: EXIT_FAIL, Outcome.ERROR: EXIT_ERROR}
+EXIT_BY_OUTCOME = {Outcome.FAIL: ExitCode.FAIL, Outcome.ERROR: ExitCode.ERROR}
 BODY_LIMIT = 2000  # characters of an answer's body shown with --verbose
 
 
@@ -122,12 +123,12 @@ def main(args: argparse.Namespace) -> int:
         settings, scenario, profiles = _plan(args)
     except (UsageError, ScenarioError, ProfileError, AuthError) as error:
         print(f"scimcert idp replay: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     load_all()
     state, printer = RunState(settings), Printer(sys.stdout, args.verbose)
     print(f"# {scenario.id}, run id {settings.run_id}, seed {settings.seed}", flush=True)
     codes = [
-        EXIT_BY_OUTCOME.get(state.run_item(scenario, profile, printer).outcome, EXIT_OK)
+        EXIT_BY_OUTCOME.get(state.run_item(scenario, profile, printer).outcome, ExitCode.OK)
         for profile in profiles
     ]
     return max(codes)

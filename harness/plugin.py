@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 
 from mock_idp.profile import Profile, ProfileError
+from verdict.events import Event, ItemFinished, from_record, to_record
+from verdict.outcomes import Outcome
+from verdict.status import Assessment
 
-from . import html_columns
+from . import html_columns, invocation
+from .baseline import Baseline, BaselineError
 from .checks import load_all
-from .events import Event, ItemFinished, Outcome, from_record, to_record
 from .exclusive import ServerLock, new_lock_dir, remove_lock_dir
 from .failure import describe_failure
 from .results import ResultsSink
@@ -30,11 +33,13 @@ from .scenario import (
     Scenario,
     ScenarioError,
     checked_files,
+    default_scenarios,
     load_scenario,
     load_scenarios,
     trust,
 )
-from .session import RunSettings, RunState, applies
+from .session import RunSettings, RunState
+from .stopping import StopSignals, stop_reason
 
 STATE = pytest.StashKey[RunState]()
 EVENTS_PROPERTY = "scimcert.events"
@@ -54,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-idp", default="all", help="profiles: all, a family, or ids")
     group.addoption("--scim-scenarios", help="directory of scenario files (default: packaged)")
     group.addoption("--scim-tags", default="", help="comma-separated tags to select")
+    group.addoption("--scim-scenario", default="", help="comma-separated scenario ids to select")
+    group.addoption(
+        "--scim-budget",
+        type=float,
+        help="seconds the whole run may take; then it stops, INCOMPLETE",
+    )
     group.addoption("--scim-seed", type=int, help="seed for generated data")
     group.addoption("--scim-run-id", help="run id prefixed to everything the run creates")
     group.addoption("--scim-app-url", help="app-probe base URL (token in SCIM_APP_TOKEN)")
@@ -95,6 +106,7 @@ def _settings(config: pytest.Config) -> RunSettings:
         token_url=option("scim_token_url"),
         pauses=bool(option("scim_okta_pauses")),
         client_id=option("scim_client_id"),
+        scenario_ids=tuple(s for s in str(option("scim_scenario")).split(",") if s),
     )
     worker: dict[str, Any] = getattr(config, "workerinput", {})
     settings.run_id = worker.get("scimcert_run_id") or option("scim_run_id") or settings.run_id
@@ -114,14 +126,53 @@ def _take_junit(config: pytest.Config) -> Path | None:
     return Path(path) if path else None
 
 
-def _planned(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
-    """The scenario ids the selected profiles and tags will run, for the results header."""
+def _selected(config: pytest.Config, settings: RunSettings) -> list[Scenario]:
+    """The scenarios the selection will run under at least one of its profiles."""
     try:
         scenarios = load_scenarios(_scenario_roots(config))
     except (ScenarioError, OSError):
-        return ()  # collection reports the broken file, with its line
+        return []  # collection reports the broken file, with its line
     profiles = settings.profiles()
-    return tuple(s.id for s in scenarios if any(applies(s, p, settings.tags) for p in profiles))
+    return [s for s in scenarios if any(settings.selects(s, p) for p in profiles)]
+
+
+def _planned(scenarios: list[Scenario], settings: RunSettings) -> dict[str, str]:
+    """Every item the selection will run (item -> profile): what a finished run has run."""
+    return {
+        f"{scenario.id}[{profile.id}]": profile.id
+        for profile in settings.profiles()
+        for scenario in scenarios
+        if settings.selects(scenario, profile)
+    }
+
+
+def _filters(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
+    """What makes the run a subset of the full scenario set, as the user wrote it."""
+    found = []
+    if settings.tags:
+        found.append(f"--tags {','.join(settings.tags)}")
+    if settings.scenario_ids:
+        found.append(f"--scenario {','.join(settings.scenario_ids)}")
+    roots = _scenario_roots(config)
+    if roots != [default_scenarios()]:
+        found.append(f"--scenarios {', '.join(str(root) for root in roots)}")
+    for name, flag in (("keyword", "-k"), ("markexpr", "-m")):
+        if getattr(config.option, name, ""):
+            found.append(f"{flag} {getattr(config.option, name)}")
+    return tuple(found)
+
+
+def _invocation(
+    config: pytest.Config, settings: RunSettings, scenarios: list[Scenario], baseline: Baseline
+) -> dict[str, Any]:
+    options = invocation.options_of(config.getoption, settings.seed, settings.run_id)
+    return invocation.record(
+        options,
+        workers=int(getattr(config.option, "numprocesses", 0) or 0),
+        baseline=baseline.entries(),
+        profiles=settings.profiles(),
+        scenarios=scenarios,
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -137,13 +188,14 @@ def pytest_configure(config: pytest.Config) -> None:
     worker: dict[str, Any] = getattr(config, "workerinput", {})
     if "scimcert_checked" in worker:
         trust(worker["scimcert_checked"])
-    config.stash[STATE] = RunState(settings, lock=_server_lock(worker))
+    baseline = _baseline(config)
+    config.stash[STATE] = RunState(settings, lock=_server_lock(worker), baseline=baseline)
     junit = _take_junit(config)
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(html_columns, "scimcert-html")
     if _is_controller(config):
-        sink = ResultsSink.open(config, settings, _planned(config, settings), junit)
-        config.pluginmanager.register(_Controller(sink), "scimcert-controller")
+        controller = _controller(config, settings, baseline, junit)
+        config.pluginmanager.register(controller, "scimcert-controller")
         if config.pluginmanager.hasplugin("xdist"):
             config.pluginmanager.register(_XdistForwarding(settings), "scimcert-xdist")
     # What exists now (modules, schemas, profiles) lives as long as the run: frozen, it is not
@@ -151,6 +203,32 @@ def pytest_configure(config: pytest.Config) -> None:
     # (the first cleanup registered runs last), so a process running pytest again can free it.
     gc.freeze()
     config.add_cleanup(gc.unfreeze)
+
+
+def _baseline(config: pytest.Config) -> Baseline:
+    baseline_file = config.getoption("scim_baseline")
+    try:
+        return Baseline.load(Path(baseline_file)) if baseline_file else Baseline()
+    except BaselineError as error:
+        raise pytest.UsageError(str(error)) from error
+
+
+def _controller(
+    config: pytest.Config, settings: RunSettings, baseline: Baseline, junit: Path | None
+) -> _Controller:
+    scenarios = _selected(config, settings)
+    report_dir = config.getoption("scim_report_dir")
+    sink = ResultsSink(
+        settings=settings,
+        report_dir=Path(report_dir) if report_dir else None,
+        fail_on_warn=config.getoption("scim_fail_on") == "warn",
+        baseline=baseline,
+        planned=_planned(scenarios, settings),
+        filters=_filters(config, settings),
+        invocation=_invocation(config, settings, scenarios, baseline),
+        junit_path=junit,
+    )
+    return _Controller(sink, config.getoption("scim_budget"))
 
 
 def _server_lock(worker: dict[str, Any]) -> ServerLock | None:
@@ -220,7 +298,7 @@ class ScenarioFile(pytest.File):
         state = self.config.stash[STATE]
         scenario = load_scenario(self.path)
         for profile in state.settings.profiles():
-            if applies(scenario, profile, state.settings.tags):
+            if state.settings.selects(scenario, profile):
                 yield ScenarioItem.from_parent(
                     self, name=f"{scenario.id}[{profile.id}]", scenario=scenario, profile=profile
                 )
@@ -253,6 +331,9 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         if self.finished is not None and self.finished.outcome is Outcome.FAIL:
+            if self.config.stash[STATE].baseline.expects(self.finished):
+                # As the gate sees it: pytest-html and pytest's own counts say the same.
+                pytest.xfail(f"waived by the baseline: {', '.join(self.finished.failed_checks)}")
             raise ScenarioFailedError(self.finished.reason)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -274,14 +355,42 @@ class ScenarioItem(pytest.Item):
 
 
 class _Controller:
-    """Registered on the controller only: it alone writes results and decides the exit code."""
+    """Registered on the controller only: it alone writes results and decides the exit code.
 
-    def __init__(self, sink: ResultsSink) -> None:
+    It also ends the run cleanly when it must stop early: Ctrl-C, SIGTERM and the run budget
+    all become a `RunInterrupted` in the main thread, which pytest treats as an interruption,
+    so every report is still written, with the status INCOMPLETE and the reason.
+    """
+
+    def __init__(self, sink: ResultsSink, budget: float | None) -> None:
         self.sink = sink
+        self.stops = StopSignals(budget)
+        self.interruption = ""
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.sink.start()
+        self.stops.install()
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        """Items `-k`/`-m` left out were never meant to run: not missing, a subset (PARTIAL)."""
+        for item in items:
+            self.sink.planned.pop(item.name, None)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the workers select: what a worker collected is what the run plans."""
+        collected = {nodeid.rsplit("::", 1)[-1] for nodeid in ids}
+        for name in [name for name in self.sink.planned if name not in collected]:
+            del self.sink.planned[name]
+
+    @property
+    def scimcert_assessment(self) -> Assessment | None:
+        """For report.html's summary (html_columns): the verdict, once the run has finished."""
+        return self.sink.assessment
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interruption = stop_reason(excinfo.value)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Every finished item's events, from this process or an xdist worker."""
@@ -291,10 +400,13 @@ class _Controller:
             if name == EVENTS_PROPERTY:
                 self.sink.write_records([from_record(r) for r in json.loads(str(value))])
 
-    @pytest.hookimpl(trylast=True)
+    # First, so that pytest-html (trylast) renders report.html with the verdict decided here.
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        code = self.sink.finish()
-        if int(exitstatus) in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        self.stops.restore()
+        code = self.sink.finish(self.interruption)
+        judged = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED)
+        if int(exitstatus) in judged:
             session.exitstatus = code
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

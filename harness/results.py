@@ -21,20 +21,19 @@ from reports import console
 from reports.build import SUMMARY_FILE, write_junit, write_summary
 from reports.jsonl import RESULTS_FILE, JsonlWriter
 from reports.model import build
-
-from .baseline import Baseline
-from .checks.registry import registry
-from .events import (
+from verdict.events import (
     FORMAT_VERSION,
     Event,
     ItemFinished,
-    Outcome,
     RunFinished,
     RunStarted,
     to_record,
 )
+from verdict.status import Assessment, Finished, Scope, assess
+
+from .baseline import Baseline
+from .checks.registry import registry
 from .session import RunSettings
-from .verdict import exit_code
 
 Record = dict[str, Any]
 
@@ -69,30 +68,15 @@ class ResultsSink:
     report_dir: Path | None
     fail_on_warn: bool
     baseline: Baseline
-    scenario_ids: tuple[str, ...] = ()
+    # item -> profile: everything the selection will run; a run missing any is INCOMPLETE.
+    planned: dict[str, str] = field(default_factory=dict)
+    filters: tuple[str, ...] = ()
+    invocation: dict[str, Any] = field(default_factory=dict)
     junit_path: Path | None = None
     records: list[Record] = field(default_factory=list)
     finished: list[ItemFinished] = field(default_factory=list)
+    assessment: Assessment | None = None
     _writer: JsonlWriter | None = None
-
-    @classmethod
-    def open(
-        cls,
-        config: Any,
-        settings: RunSettings,
-        scenario_ids: tuple[str, ...] = (),
-        junit_path: Path | None = None,
-    ) -> ResultsSink:
-        report_dir = config.getoption("scim_report_dir")
-        baseline_file = config.getoption("scim_baseline")
-        return cls(
-            settings=settings,
-            report_dir=Path(report_dir) if report_dir else None,
-            fail_on_warn=config.getoption("scim_fail_on") == "warn",
-            baseline=Baseline.load(Path(baseline_file)) if baseline_file else Baseline(),
-            scenario_ids=scenario_ids,
-            junit_path=junit_path,
-        )
 
     def start(self) -> None:
         if self.report_dir is not None:
@@ -103,10 +87,13 @@ class ResultsSink:
                 seed=self.settings.seed,
                 target=self.settings.url,
                 profiles=tuple(profile.id for profile in self.settings.profiles()),
-                scenarios=self.scenario_ids,
+                scenarios=tuple(dict.fromkeys(name.rsplit("[", 1)[0] for name in self.planned)),
                 versions=_versions(),
                 insecure=self.settings.insecure,
                 started_at=now(),
+                planned=self.planned,
+                filters=self.filters,
+                invocation=self.invocation,
             )
         ])  # fmt: skip
         self._write(checks_record())
@@ -122,11 +109,14 @@ class ResultsSink:
         if self._writer is not None:
             self._writer.write(record)
 
-    def gated_outcomes(self) -> list[Outcome]:
-        """Outcomes as the gate sees them: failures the baseline expects do not count."""
-        return [
-            Outcome.PASS if self.baseline.expects(item) else item.outcome for item in self.finished
+    def assess(self, interruption: str) -> Assessment:
+        """The verdict and status, decided once; failures the baseline expects are waived."""
+        finished = [
+            Finished(item.item, item.profile, item.outcome, self.baseline.expects(item))
+            for item in self.finished
         ]
+        scope = Scope(planned=self.planned, filters=self.filters)
+        return assess(finished, scope, interruption=interruption, fail_on_warn=self.fail_on_warn)
 
     def _baseline_record(self) -> Record:
         expected = [item.item for item in self.finished if self.baseline.expects(item)]
@@ -138,11 +128,16 @@ class ResultsSink:
             "expected": expected,
         }
 
-    def finish(self) -> int:
-        code = exit_code(self.gated_outcomes(), fail_on_warn=self.fail_on_warn)
+    def finish(self, interruption: str = "") -> int:
+        self.assessment = assessment = self.assess(interruption)
+        code = int(assessment.exit_code)
         counts = Counter(item.outcome.value for item in self.finished)
         self._write(self._baseline_record())
-        self._write(to_record(RunFinished(counts=dict(counts), exit_code=code, finished_at=now())))
+        end = RunFinished(
+            counts=dict(counts), exit_code=code, finished_at=now(),
+            assessment=assessment.to_dict(),
+        )  # fmt: skip
+        self._write(to_record(end))
         if self._writer is not None:
             self._writer.close()
         if self.report_dir is not None:

@@ -1,6 +1,7 @@
 """`scimcert run`: validate everything, then run pytest in-process with the scimcert plugin.
 
-Usage errors exit 2 before a single request is sent; an unreachable target exits 3 with one line.
+Usage errors exit 2 before a single request is sent; then a preflight (harness/preflight.py)
+stops a run that could only fail for one reason, in one line, with exit 2 or 3.
 """
 
 from __future__ import annotations
@@ -18,30 +19,30 @@ from urllib.parse import urlsplit
 import pytest
 
 from mock_idp.profile import ProfileError, select_profiles
+from verdict.status import ExitCode
 
 from .auth import AuthError
 from .baseline import Baseline, BaselineError
 from .checks import load_all
 from .checks.registry import registry
-from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, load_scenarios
-from .session import RunSettings, applies, new_run_id, new_seed
-from .transport import Transport
-from .verdict import EXIT_ERROR, EXIT_USAGE
+from .preflight import preflight
+from .report_dir import ReportDirError, prepare
+from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, default_scenarios, load_scenarios
+from .session import RunSettings, new_run_id, new_seed
 
 if TYPE_CHECKING:
     from .progress import ProgressBar
 
 DEFAULT_REPORT_DIR = Path("out/report")
+# A full run against a sound server takes well under a minute; this bounds one against a
+# target that hangs so that it ends inside the hour most CI jobs allow, reports written.
+DEFAULT_BUDGET = 1800.0
 # The scimcert plugin, pytest-html (`--html`) and pytest-metadata, which pytest-html reads.
 RUN_PLUGINS = ("scimcert", "html", "metadata")
 
 
 class UsageError(Exception):
     pass
-
-
-def default_scenarios() -> Path:
-    return Path(str(resources.files("scenarios")))
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
@@ -56,13 +57,21 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--idp", default="all", help="profile ids, a family (okta), or all")
-    parser.add_argument("--tags", default="", help="comma-separated tags to select")
+    parser.add_argument("--tags", default="", help="comma-separated tags to select (PARTIAL)")
+    parser.add_argument(
+        "--scenario", default="", help="comma-separated scenario ids to select (PARTIAL)"
+    )
     parser.add_argument("--scenarios", type=Path, help="scenario directory (default: packaged)")
     parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
     parser.add_argument("--seed", type=int, help="replay data generation exactly")
     parser.add_argument("--run-id", help="prefix of every name the run creates")
     parser.add_argument("--workers", type=int, default=0, help="parallel workers (pytest-xdist)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument(
+        "--budget", type=float, default=DEFAULT_BUDGET,
+        help="seconds the whole run may take; then it stops, reports written, INCOMPLETE "
+        f"(default {DEFAULT_BUDGET:g})",
+    )  # fmt: skip
     parser.add_argument("--app-url", help="app-probe URL (token in $SCIM_APP_TOKEN)")
     parser.add_argument("--auth", default="bearer", help="bearer, header, basic, oauth, none")
     parser.add_argument("--token-url", help="OAuth token endpoint (--auth oauth)")
@@ -121,44 +130,50 @@ def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
         raise UsageError(f"unknown tag {unknown[0]!r}; tags in use: {', '.join(known)}")
 
 
+def _check_scenario_ids(chosen: tuple[str, ...], scenarios: list[Scenario]) -> None:
+    known = {scenario.id for scenario in scenarios}
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown scenario {unknown[0]!r}; `scimcert run --list` shows the scenario ids"
+        )
+
+
 def plan(args: argparse.Namespace, url: str | None) -> Plan:
     """Everything that can be wrong with the command line, found before anything is sent."""
     if not url:
         raise UsageError("--url is required (or SCIMCERT_URL, or url in [tool.scimcert])")
     _check_url(url)
-    if args.workers < 0 or args.timeout <= 0:
-        raise UsageError("--workers must be 0 or more and --timeout positive")
+    if args.workers < 0 or args.timeout <= 0 or args.budget <= 0:
+        raise UsageError("--workers must be 0 or more, --timeout and --budget positive")
     settings = RunSettings(
         url=url, idp=args.idp, tags=tuple(t for t in args.tags.split(",") if t),
         app_url=args.app_url, run_id=args.run_id or new_run_id(),
         seed=new_seed() if args.seed is None else args.seed, timeout=args.timeout,
         auth_mode=args.auth, insecure=args.insecure, ca_bundle=args.ca_bundle,
         report_dir=args.report_dir, token_url=args.token_url, client_id=args.client_id,
+        scenario_ids=tuple(s for s in args.scenario.split(",") if s),
     )  # fmt: skip
     profiles = select_profiles(args.idp)
-    settings.auth()
+    if not args.list:  # listing sends nothing, so it needs no credentials
+        settings.auth()
     if args.app_url:
         _check_url(args.app_url)
-        settings.app_auth()
+        if not args.list:
+            settings.app_auth()
     scenarios_dir = (args.scenarios or default_scenarios()).resolve()
     if not scenarios_dir.is_dir():
         raise UsageError(f"--scenarios {scenarios_dir} is not a directory")
     scenarios = load_scenarios(scenarios_dir)
     _check_check_ids(scenarios)
     _check_tags(settings.tags, scenarios)
+    _check_scenario_ids(settings.scenario_ids, scenarios)
     if args.baseline:
         Baseline.load(args.baseline)
-    items = [(s.id, p.id) for s in scenarios for p in profiles if applies(s, p, settings.tags)]
+    items = [(s.id, p.id) for s in scenarios for p in profiles if settings.selects(s, p)]
     if not items:
-        raise UsageError("no scenario matches the selected --idp and --tags")
+        raise UsageError("no scenario matches the selected --idp, --tags and --scenario")
     return Plan(settings, scenarios_dir, scenarios, items)
-
-
-def _unreachable(settings: RunSettings) -> str | None:
-    """One request, to tell "cannot connect" (exit 3) from everything the checks judge."""
-    with Transport(settings.url, settings.auth(), settings.transport_options()) as transport:
-        exchange = transport.send("GET", "/ServiceProviderConfig")
-    return exchange.error.detail if exchange.error is not None and not exchange.reachable else None
 
 
 def plugin_args(workers: int) -> list[str]:
@@ -181,6 +196,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-url", settings.url, "--scim-idp", settings.idp,
         "--scim-seed", str(settings.seed), "--scim-run-id", settings.run_id,
         "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
+        "--scim-budget", str(args.budget),
         "--scim-report-dir", str(report), "--scim-fail-on", args.fail_on,
         "--scim-order", args.order,
         "--junitxml", str(report / "junit.xml"),
@@ -188,6 +204,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     ]  # fmt: skip
     optional = {
         "--scim-tags": ",".join(settings.tags), "--scim-app-url": settings.app_url,
+        "--scim-scenario": ",".join(settings.scenario_ids),
         "--scim-ca-bundle": settings.ca_bundle,
         "--scim-baseline": str(args.baseline) if args.baseline else None,
         "--scim-token-url": settings.token_url, "--scim-client-id": settings.client_id,
@@ -203,15 +220,23 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
 
 
 def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None:
+    """One JSON line: the exit code, the counts, and the verdict and status of the run and of
+    each profile, as the run recorded them."""
     results = args.report_dir / "results.jsonl"
-    counts: dict[str, int] = {}
+    end: dict[str, Any] = {}
     if results.exists():
         for line in results.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record.get("event") == "RunFinished":
-                counts = record["counts"]
-    summary = {"exit_code": code, "counts": counts, "run_id": settings.run_id,
-               "seed": settings.seed, "report_dir": str(args.report_dir)}  # fmt: skip
+                end = record
+    assessment = end.get("assessment", {})
+    summary = {
+        "exit_code": code, "verdict": assessment.get("verdict", "ERROR"),
+        "status": assessment.get("status", "INCOMPLETE"),
+        "reasons": assessment.get("reasons", ["the run recorded no verdict"]),
+        "counts": end.get("counts", {}), "profiles": assessment.get("profiles", []),
+        "run_id": settings.run_id, "seed": settings.seed, "report_dir": str(args.report_dir),
+    }  # fmt: skip
     print(json.dumps(summary))
 
 
@@ -226,22 +251,29 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
         chosen = plan(args, url)
     except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError) as error:
         print(f"scimcert run: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if args.list:
         for scenario_id, profile_id in chosen.items:
             print(f"{scenario_id} [{profile_id}]")
         print(f"{len(chosen.items)} items; nothing was sent")
         return 0
+    try:
+        kept = prepare(args.report_dir)
+    except ReportDirError as error:
+        print(f"scimcert run: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    if kept is not None:
+        print(f"scimcert run: {args.report_dir} held an earlier run's reports; moved them to "
+              f"{kept}", file=sys.stderr)  # fmt: skip
     if chosen.settings.insecure:
         print("scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
               file=sys.stderr)  # fmt: skip
-    problem = _unreachable(chosen.settings)
+    problem = preflight(chosen.settings)
     if problem is not None:
-        print(f"scimcert run: cannot reach {url}: {problem}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"scimcert run: {problem.line}", file=sys.stderr)
+        return problem.exit_code
     print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
           f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
-    args.report_dir.mkdir(parents=True, exist_ok=True)
     # Exclusive scenarios need no special case here: with workers, the plugin runs them last
     # and alone (harness/exclusive.py).
     argv = pytest_args(args, chosen)
@@ -251,8 +283,8 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     code = int(pytest.main(argv, plugins=[bar] if bar else []))
     if bar is not None:
         bar.print_summary()
-    if code not in (0, 1, 3):
-        code = EXIT_ERROR
+    if code not in set(ExitCode) or code == ExitCode.USAGE:
+        code = ExitCode.ERROR  # pytest's own failure (internal error, usage): the harness broke
     if args.json:
         _summary(args, chosen.settings, code)
     return code

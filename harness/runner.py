@@ -17,20 +17,21 @@ from urllib.parse import urlsplit
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, ProfileError
 from mock_idp.strategies import run_verb
-
-from . import cleanup
-from .app_steps import AppStepError, create_member_over_scim, run_app_step
-from .checks.context import CheckContext
-from .checks.registry import Check, Finding, registry
-from .events import (
+from verdict.events import (
     CheckEvaluated,
     Event,
     ExchangeRecorded,
     ItemFinished,
     ItemStarted,
-    Outcome,
     StepFinished,
 )
+from verdict.grading import item_outcome
+from verdict.outcomes import Outcome
+
+from . import cleanup
+from .app_steps import AppStepError, create_member_over_scim, run_app_step
+from .checks.context import CheckContext
+from .checks.registry import Check, Finding, registry
 from .exchange import Exchange, curl_command
 from .expectations import body_checks, grade, status_held
 from .interpolate import InterpolationError, interpolate
@@ -40,7 +41,6 @@ from .scenario import Expectation, Scenario, Step
 from .setup_refusal import refusal, setup_check
 from .step_deps import action, is_read, needed_names
 from .target import Target
-from .verdict import item_outcome
 
 Emit = Callable[[Event], None]
 PAUSE_VERB = "pause"

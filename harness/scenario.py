@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -309,6 +310,11 @@ def _files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
         else:
             raise ScenarioError(path, None, "", "no such scenario file or directory")
+
+
+def default_scenarios() -> Path:
+    """The packaged scenario set: the full set a certification runs."""
+    return Path(str(resources.files("scenarios"))).resolve()
 
 
 def load_scenarios(directory: Path | Sequence[Path]) -> list[Scenario]:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mock_idp.profile import Profile, select_profiles
+from verdict.events import Event, ItemFinished
 
 from .auth import Auth, auth_from_env
-from .events import Event, ItemFinished
+from .baseline import Baseline
+from .breaker import Breaker
 from .exclusive import ServerLock
 from .runner import ItemRun, RunContext
 from .scenario import Scenario
@@ -44,9 +46,16 @@ class RunSettings:
     token_url: str | None = None
     client_id: str | None = None
     pauses: bool = False
+    scenario_ids: tuple[str, ...] = ()  # `--scenario`: only these scenarios
 
     def profiles(self) -> list[Profile]:
         return select_profiles(self.idp)
+
+    def selects(self, scenario: Scenario, profile: Profile) -> bool:
+        """Whether the run's profiles, tags and `--scenario` choice include this item."""
+        if self.scenario_ids and scenario.id not in self.scenario_ids:
+            return False
+        return applies(scenario, profile, self.tags)
 
     def auth(self) -> Auth:
         options = {"token_url": self.token_url, "client_id": self.client_id}
@@ -58,9 +67,11 @@ class RunSettings:
         return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")
 
     def transport_options(self) -> TransportOptions:
+        """Options for one process's transports; they share a fresh breaker (harness/breaker.py)."""
         return TransportOptions(
-            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure
-        )
+            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure,
+            breaker=Breaker(),
+        )  # fmt: skip
 
 
 def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool:
@@ -75,6 +86,7 @@ class RunState:
     settings: RunSettings
     # Shared with the run's other xdist workers; None when this process runs every item.
     lock: ServerLock | None = None
+    baseline: Baseline = field(default_factory=Baseline)
     _target: Target | None = None
 
     def target(self) -> Target:

@@ -19,7 +19,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -36,6 +36,7 @@ from urllib3.util import SKIP_HEADER
 from urllib3.util.response import assert_header_parsing
 
 from harness.auth import Auth
+from harness.breaker import Breaker, path_shape
 from harness.exchange import (
     Exchange,
     RecordedRequest,
@@ -65,6 +66,9 @@ class TransportOptions:
     ca_bundle: str | None = None
     insecure: bool = False
     user_agent: str = "scimcert"
+    # Shared by every transport built from these options: a run's endpoints that stopped
+    # answering (harness/breaker.py). None sends every request, whatever happened before.
+    breaker: Breaker | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.max_body_bytes <= 0:
@@ -444,6 +448,20 @@ def _new_session(options: TransportOptions) -> requests.Session:
     return session
 
 
+def _not_sent(
+    method: str,
+    url: str,
+    headers: CaseInsensitiveDict[str | None],
+    body: bytes | None,
+    reason: str,
+) -> _Result:
+    """A request the breaker held back: recorded as it would have gone, with the reason."""
+    request = RecordedRequest(
+        method=method.upper(), url=url, headers=_present(headers), body=_text(body)
+    )
+    return _Result(request, None, TransportError(kind="not-sent", detail=reason))
+
+
 # --- The transport ------------------------------------------------------------------------------
 
 
@@ -474,6 +492,8 @@ class Transport:
     ) -> Exchange:
         started = time.perf_counter()
         body = _body_bytes(json_body, data)
+        shape = self._shape(path)
+        refusal = self._refusal(method, shape)
         with _Deadline(self.options.timeout) as deadline:
             merged: CaseInsensitiveDict[str | None] = CaseInsensitiveDict()
             if json_body is not None:
@@ -481,7 +501,11 @@ class Transport:
             if authenticate:
                 merged.update(self._auth.headers(self._session))
             merged.update(headers or {})  # the caller's headers win, e.g. a deliberately bad token
-            result = self._dispatch(method, path, params, merged, body, deadline)
+            if refusal is not None:
+                result = _not_sent(method, self._url_or_path(path, params), merged, body, refusal)
+            else:
+                result = self._dispatch(method, path, params, merged, body, deadline)
+                self._remember(method, shape, result.error)
         exchange = Exchange(
             request=result.request,
             response=result.response,
@@ -492,6 +516,32 @@ class Transport:
 
     def close(self) -> None:
         self._session.close()
+
+    def _shape(self, path: str) -> str | None:
+        """The endpoint a path names, for the breaker; None when there is none to consult."""
+        if self.options.breaker is None:
+            return None
+        try:
+            return path_shape(self.base_url, join_url(self.base_url, path))
+        except ValueError:
+            return None  # an unusable or foreign URL: _dispatch says so without sending
+
+    def _refusal(self, method: str, shape: str | None) -> str | None:
+        breaker = self.options.breaker
+        if breaker is None or shape is None:
+            return None
+        return breaker.refusal(self.base_url, method, shape, self.options.timeout)
+
+    def _remember(self, method: str, shape: str | None, error: TransportError | None) -> None:
+        if self.options.breaker is not None and shape is not None:
+            timed_out = error is not None and error.kind == "timeout"
+            self.options.breaker.record(self.base_url, method, shape, timed_out=timed_out)
+
+    def _url_or_path(self, path: str, params: Mapping[str, str] | None) -> str:
+        try:
+            return join_url(self.base_url, path, params)
+        except ValueError:
+            return path
 
     def __enter__(self) -> Transport:
         return self

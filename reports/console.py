@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Item, RunView, rank, verdict
+from verdict.status import RunVerdict
+
+from . import run_status
+from .model import Item, RunView, rank
 from .sections import SHOWN
 from .text import headline, where
 
-STYLES = {"FAIL": "red", "ERROR": "red", "WARN": "yellow", "SKIP": "", "PASS": "green"}
+STYLES = {
+    "FAIL": "red", "ERROR": "red", "WARN": "yellow", "SKIP": "", "PASS": "green", "NOT RUN": "",
+}  # fmt: skip
 MAX_LISTED = 20
 
 
@@ -23,23 +28,26 @@ class Line:
     style: str = ""
 
 
-def _gated(items: list[Item]) -> str:
-    return verdict("PASS" if item.expected else item.outcome for item in items)
+def style(verdict: RunVerdict) -> str:
+    """Green only for a clean pass: a qualified PASS (partial, waived...) is yellow."""
+    if verdict.verdict.value == "PASS" and run_status.qualified(verdict):
+        return "yellow"
+    return STYLES[verdict.verdict.value]
 
 
 def _table(view: RunView) -> list[Line]:
-    by_profile = {p: [i for i in view.items if i.profile == p] for p in view.profiles}
-    width = max([len("profile"), *(len(p) for p in by_profile)])
-    columns = [name for name in SHOWN if name != "EXPECTED" or any(i.expected for i in view.items)]
-    lines = [
-        Line(f"{'profile':<{width}}  verdict  " + " ".join(f"{c:>5}" for c in columns), "bold")
-    ]
-    ordered = sorted(by_profile.items(), key=lambda pair: (rank(_gated(pair[1])), pair[0]))
-    for profile, items in ordered:
-        counts = Counter(item.shown_outcome for item in items)
-        shown = _gated(items)
-        numbers = " ".join(f"{counts[c]:>5}" for c in columns)
-        lines.append(Line(f"{profile:<{width}}  {shown:<7}  {numbers}", STYLES[shown]))
+    verdicts = {p.profile: p for p in view.assessment.profiles}
+    width = max([len("profile"), *(len(p) for p in verdicts)])
+    shown = [name for name in SHOWN if any(i.shown_outcome == name for i in view.items)]
+    heads = f"{'profile':<{width}}  verdict  status      " + " ".join(f"{c:>7}" for c in shown)
+    lines = [Line(heads.rstrip(), "bold")]
+    ordered = sorted(verdicts.values(), key=lambda v: (rank(v.verdict.value), v.profile))
+    for verdict in ordered:
+        counts = Counter(item.shown_outcome for item in view.of_profile(verdict.profile))
+        numbers = " ".join(f"{counts[c]:>7}" for c in shown)
+        status = verdict.status.value
+        text = f"{verdict.profile:<{width}}  {verdict.verdict.value:<7}  {status:<10}  {numbers}"
+        lines.append(Line(text.rstrip(), style(verdict)))
     return lines
 
 
@@ -47,7 +55,8 @@ def _item_line(item: Item) -> Line:
     broken = item.broken("MUST") or item.broken("SHOULD")
     # An ERROR's reason names its own step; the place of a check broken before it would mislead.
     place = f" at {where(item, broken[0])}" if broken and item.outcome != "ERROR" else ""
-    return Line(f"  {item.outcome:<5} {item.item}: {headline(item)}{place}", STYLES[item.outcome])
+    word = "WAIVED" if item.expected else item.outcome
+    return Line(f"  {word:<5} {item.item}: {headline(item)}{place}", STYLES[item.outcome])
 
 
 def _listing(title: str, items: list[Item]) -> list[Line]:
@@ -60,11 +69,12 @@ def _listing(title: str, items: list[Item]) -> list[Line]:
 
 
 def lines(view: RunView) -> list[Line]:
-    overall = verdict(view.gated_outcomes())
-    run = view.header
-    result = [
-        Line(f"scimcert: {overall}: {len(view.items)} items, run {run.get('run_id', '?')}, "
-             f"seed {run.get('seed', '?')}", STYLES[overall]),
+    run, assessment = view.header, view.assessment
+    result = [Line(f"scimcert: {run_status.headline(view)}", style(assessment.run))]
+    result += [Line(f"  also {reason}") for reason in run_status.further_reasons(assessment.run)]
+    result += [
+        Line(f"  run {run.get('run_id', '?')}, seed {run.get('seed', '?')}; "
+             f"{run_status.exit_line(assessment)}"),
         *_table(view),
     ]  # fmt: skip
     failing = sorted(
@@ -77,7 +87,11 @@ def lines(view: RunView) -> list[Line]:
     if skipped:
         result.append(Line("Not verified:", "bold"))
         result += [Line(f"  {n} skipped: {reason}") for reason, n in sorted(skipped.items())]
-    expected = sum(item.expected for item in view.items)
-    if expected:
-        result.append(Line(f"Expected failures (baseline): {expected}, not counted by the gate"))
+    waived = [item for item in view.items if item.expected]
+    result += _listing("Waived by the baseline (MUST failures the gate did not count):", waived)
+    not_run = [item for item in view.items if not item.finished]
+    if not_run:
+        names = ", ".join(item.item for item in not_run[:5])
+        more = f" and {len(not_run) - 5} more" if len(not_run) > 5 else ""
+        result.append(Line(f"Not run: {len(not_run)} item(s): {names}{more}", "bold"))
     return result

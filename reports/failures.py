@@ -112,7 +112,7 @@ def expected(view: RunView, links: Mapping[str, str], rules: Markup) -> Markup:
     if not blocks and not view.baseline:
         return Markup()
     return section(
-        "expected", "Expected failures (baseline)", rules,
+        "expected", "Waived failures (baseline)", rules,
         join(blocks) if blocks else tag("p", "No item failed as the baseline expected."),
     )  # fmt: skip
 

@@ -47,6 +47,10 @@ def _outcome(case: ElementTree.Element, item: Item) -> None:
         _element(case, "error", describe(item), type="ERROR", message=message)
     elif item.outcome == "SKIP":
         _element(case, "skipped", type="SKIP", message=message)
+    elif not item.finished:
+        # An error, not a skip: a consumer that only counts failures must not see the
+        # interrupted run as green.
+        _element(case, "error", item.reason, type="NOT RUN", message=f"not run: {item.reason}")
 
 
 def _testcase(suite: ElementTree.Element, item: Item) -> None:
@@ -72,7 +76,7 @@ def _testcase(suite: ElementTree.Element, item: Item) -> None:
 
 
 def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
-    items = [item for item in view.items if item.profile == profile]
+    items = view.of_profile(profile)
     counted = [item for item in items if not item.expected]
     suite = ElementTree.SubElement(
         root,
@@ -80,15 +84,21 @@ def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
         name=clean(f"scimcert[{profile}]"),
         tests=str(len(items)),
         failures=str(sum(item.outcome == "FAIL" for item in counted)),
-        errors=str(sum(item.outcome == "ERROR" for item in counted)),
+        errors=str(sum(item.outcome == "ERROR" or not item.finished for item in counted)),
         skipped=str(sum(item.outcome == "SKIP" or item.expected for item in items)),
         time=f"{sum(item.duration_ms for item in items) / 1000:.3f}",
         timestamp=clean(view.header.get("started_at", "")),
     )
-    header = view.header
+    header, run = view.header, view.assessment.run
+    verdict = view.assessment.profile(profile) or run
     _properties(suite, {
         "scimcert.run-id": header.get("run_id"), "scimcert.seed": header.get("seed"),
         "scimcert.target": header.get("target"), "scimcert.profile": profile,
+        "scimcert.profile-verdict": verdict.verdict.value,
+        "scimcert.profile-status": verdict.status.value,
+        "scimcert.run-verdict": run.word, "scimcert.run-status": run.status.value,
+        "scimcert.run-headline": run.headline(),
+        "scimcert.exit-code": int(view.assessment.exit_code),
     })  # fmt: skip
     for item in items:
         _testcase(suite, item)

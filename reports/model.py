@@ -11,13 +11,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from verdict.outcomes import LEVELS as LEVEL_NAMES
+from verdict.outcomes import WORST_FIRST, Outcome
+from verdict.status import Assessment, Finished, Scope, assess
+
 from .aliases import resolve_records
 
 Record = Mapping[str, Any]
-# Worst first: the order failures are listed in, and the order a verdict is read from.
-ORDER = ("FAIL", "ERROR", "WARN", "SKIP", "PASS")
-LEVELS = ("MUST", "SHOULD", "MAY")
+# Worst first: the order items are listed in. An item that never finished has no outcome: it
+# is shown as NOT RUN, and the run's status says INCOMPLETE.
+NOT_RUN = "NOT RUN"
+WAIVED = "WAIVED"  # a FAIL the baseline lists: shown, not counted by the gate
+ORDER = (*(str(outcome) for outcome in WORST_FIRST), NOT_RUN)
+LEVELS = tuple(str(level) for level in LEVEL_NAMES)
 INTERRUPTED = "the item did not finish (the run was interrupted)"
+NOT_STARTED = "the item never started (the run ended first)"
+KILLED = "the results file has no closing record: the run was killed, or is still running"
 
 
 @dataclass(frozen=True)
@@ -48,9 +57,13 @@ class Item:
         return next((e for e in self.exchanges if e["sequence"] == sequence), None)
 
     @property
+    def finished(self) -> bool:
+        return self.outcome != NOT_RUN
+
+    @property
     def shown_outcome(self) -> str:
-        """The outcome with the baseline's word on it: an expected FAIL is shown apart."""
-        return "EXPECTED" if self.expected else self.outcome
+        """The outcome with the baseline's word on it: a waived FAIL is shown apart."""
+        return WAIVED if self.expected else self.outcome
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class RunView:
     header: Record
     end: Record | None
     items: tuple[Item, ...]
+    assessment: Assessment
     catalogue: Mapping[str, Record] = field(default_factory=dict)
     baseline: tuple[Record, ...] = ()
 
@@ -75,17 +89,12 @@ class RunView:
     def titles(self) -> dict[str, str]:
         return {item.scenario: item.title for item in self.items}
 
-    def gated_outcomes(self) -> list[str]:
-        """What the gate counted: an expected failure is not a failure."""
-        return ["PASS" if item.expected else item.outcome for item in self.items]
-
-
-def verdict(outcomes: Iterable[str]) -> str:
-    seen = set(outcomes)
-    return next((outcome for outcome in ORDER if outcome in seen), "PASS")
+    def of_profile(self, profile: str) -> list[Item]:
+        return [item for item in self.items if item.profile == profile]
 
 
 def rank(outcome: str) -> int:
+    """Worst first, as the run's vocabulary orders outcomes; NOT RUN after them all."""
     return ORDER.index(outcome) if outcome in ORDER else len(ORDER)
 
 
@@ -109,7 +118,7 @@ def _item(started: Record, finished: Record | None, parts: dict[str, list[Record
         profile=str(started["profile"]),
         title=str(started.get("title", "")),
         source=str(started.get("source", "")),
-        outcome=str(end.get("outcome", "ERROR")),
+        outcome=str(end.get("outcome", NOT_RUN)),
         reason=str(end.get("reason", "")) if finished else INTERRUPTED,
         duration_ms=float(end.get("duration_ms", 0.0)),
         expected=False,
@@ -120,7 +129,17 @@ def _item(started: Record, finished: Record | None, parts: dict[str, list[Record
     )
 
 
-def _items(records: Sequence[Record], expected: set[str]) -> tuple[Item, ...]:
+def _never_started(name: str, profile: str) -> Item:
+    scenario = name.removesuffix(f"[{profile}]")
+    return Item(
+        item=name, scenario=scenario, profile=profile, title="", source="", outcome=NOT_RUN,
+        reason=NOT_STARTED, duration_ms=0.0, expected=False, checks=(), exchanges=(),
+    )  # fmt: skip
+
+
+def _items(
+    records: Sequence[Record], expected: set[str], planned: Mapping[str, str]
+) -> tuple[Item, ...]:
     finished = {str(r["item"]): r for r in _of(records, "ItemFinished")}
     parts = {f"c:{k}": v for k, v in _by_item(_of(records, "CheckEvaluated")).items()}
     parts |= {f"x:{k}": v for k, v in _by_item(_of(records, "ExchangeRecorded")).items()}
@@ -131,7 +150,30 @@ def _items(records: Sequence[Record], expected: set[str]) -> tuple[Item, ...]:
         if item.item in expected and item.outcome == "FAIL":
             item = replace(item, expected=True)
         built.append(item)
+    seen = {item.item for item in built}
+    built += [
+        _never_started(name, profile) for name, profile in planned.items() if name not in seen
+    ]
     return tuple(built)
+
+
+def _assessment(header: Record, end: Record | None, items: Sequence[Item]) -> Assessment:
+    """The verdict the run recorded; for a file without one (killed, or written before runs
+    recorded it), the same shared rule applied to what the file holds."""
+    if end is not None and end.get("assessment"):
+        return Assessment.from_dict(end["assessment"])
+    planned = dict(header.get("planned") or {item.item: item.profile for item in items})
+    finished = [
+        Finished(item.item, item.profile, Outcome(item.outcome), item.expected)
+        for item in items
+        if item.finished
+    ]
+    scope = Scope(planned=planned, filters=tuple(header.get("filters", ())))
+    invocation = header.get("invocation") or {}
+    return assess(
+        finished, scope, interruption="" if end is not None else KILLED,
+        fail_on_warn=invocation.get("fail_on") == "warn",
+    )  # fmt: skip
 
 
 def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -> RunView:
@@ -142,10 +184,12 @@ def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -
     catalogue = {str(c["id"]): c for r in _of(records, "ChecksRegistered") for c in r["checks"]}
     applied = next(iter(_of(records, "BaselineApplied")), {})
     expected = {str(name) for name in applied.get("expected", ())}
+    items = _items(records, expected, header.get("planned") or {})
     return RunView(
         header=header,
         end=end,
-        items=_items(records, expected),
+        items=items,
+        assessment=_assessment(header, end, items),
         catalogue=catalogue,
         baseline=tuple(applied.get("rules", ())),
     )

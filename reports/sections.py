@@ -6,10 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from .html import Markup, join, table, tag
-from .model import LEVELS, ORDER, Item, RunView, verdict
+from verdict.status import STATUS_MEANING, Status
 
-SHOWN = (*ORDER, "EXPECTED")
+from . import run_status
+from .html import Markup, join, table, tag
+from .model import LEVELS, ORDER, WAIVED, Item, RunView
+
+SHOWN = (*ORDER, WAIVED)
 
 
 def anchors(view: RunView) -> dict[str, str]:
@@ -21,7 +24,7 @@ def anchors(view: RunView) -> dict[str, str]:
 
 
 def outcome_cell(outcome: str, link: str | None = None) -> Markup:
-    label = "FAIL (expected)" if outcome == "EXPECTED" else outcome
+    label = "FAIL (waived)" if outcome == WAIVED else outcome
     content = tag("a", label, href=f"#{link}") if link else label
     return tag("td", content, class_=f"o {outcome}")
 
@@ -38,8 +41,13 @@ def _fact(name: str, value: object) -> Markup:
     return join([tag("dt", name), tag("dd", value)])
 
 
-def _replay(view: RunView) -> str:
-    """The command that sends the same requests with the same data (DESIGN.md, reproducible)."""
+def replay(view: RunView) -> str:
+    """The command that reruns the run exactly: every option it had, the same seed and run id
+    (recorded by the run; older results files only knew the target, profiles, seed and run id).
+    """
+    recorded = (view.header.get("invocation") or {}).get("command")
+    if recorded:
+        return str(recorded)
     header = view.header
     idp = f" --idp {','.join(view.profiles)}" if view.profiles else ""
     return (
@@ -48,9 +56,25 @@ def _replay(view: RunView) -> str:
     )
 
 
+def _status(view: RunView) -> Markup:
+    """Under the verdict, what the run was: a certification, or what keeps it from being one."""
+    run = view.assessment.run
+    if run.status is Status.COMPLETE:
+        text = f"Certification: {run_status.what_ran(view)}; {STATUS_MEANING[run.status]}."
+        return tag("p", text, class_="status")
+    reasons = [tag("li", reason) for reason in run.reasons]
+    return tag(
+        "div",
+        tag("p", tag("strong", f"Not a certification ({run.status.value}): "),
+            STATUS_MEANING[run.status], f"; {run_status.what_ran(view)}."),
+        tag("ul", *reasons),
+        class_="status qualified",
+    )  # fmt: skip
+
+
 def header(view: RunView) -> Markup:
     run, end = view.header, view.end
-    overall = verdict(view.gated_outcomes())
+    assessment = view.assessment
     versions = run.get("versions", {}) or {}
     facts = [
         _fact("Target", tag("code", run.get("target", ""))),
@@ -59,11 +83,17 @@ def header(view: RunView) -> Markup:
         _fact("Profiles", ", ".join(view.profiles) or "none"),
         _fact("Started", run.get("started_at", "")),
         _fact("Finished", end.get("finished_at", "") if end else "not finished (interrupted)"),
-        _fact("Exit code", end["exit_code"] if end else "none"),
+        _fact("Exit code", run_status.exit_line(assessment)),
         _fact("Versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
-        _fact("Replay", tag("code", _replay(view))),
+        _fact("Rerun", tag("code", replay(view))),
     ]
-    parts: list[object] = [tag("h1", "SCIM certification: ", badge(overall))]
+    verdict = assessment.run
+    title: list[object] = ["SCIM certification: ", badge(verdict.word)]
+    if verdict.word != verdict.verdict.value:
+        title += [" ", tag("span", f"{verdict.verdict.value} of what ran", class_="muted")]
+    elif verdict.status is not Status.COMPLETE:
+        title += [" ", badge(verdict.status.value)]
+    parts: list[object] = [tag("h1", *title), _status(view)]
     if run.get("insecure"):
         parts.append(tag("p", tag("strong", "TLS certificates were not verified (--insecure).")))
     parts.append(tag("dl", *facts, class_="facts"))
@@ -76,15 +106,15 @@ def _counts(items: Iterable[Item]) -> Counter[str]:
 
 def profiles(view: RunView) -> Markup:
     rows = []
-    for profile in view.profiles:
-        items = [item for item in view.items if item.profile == profile]
-        counts = _counts(items)
-        gated = ["PASS" if item.expected else item.outcome for item in items]
+    for verdict in view.assessment.profiles:
+        counts = _counts(view.of_profile(verdict.profile))
+        status = verdict.status.value
         rows.append([
-            profile, outcome_cell(verdict(gated)),
+            verdict.profile, outcome_cell(verdict.verdict.value),
+            tag("td", status, class_=f"o {status}", title="; ".join(verdict.reasons)),
             *(tag("td", counts[name], class_="n") for name in SHOWN),
         ])  # fmt: skip
-    grid = table(["Profile", "Verdict", *SHOWN], rows)
+    grid = table(["Profile", "Verdict", "Status", *SHOWN], rows)
     return section("profiles", "Verdict by IdP profile", tag("div", grid, class_="scroll"))
 
 

@@ -27,14 +27,15 @@ border-width:1px 0 0 1px}
 .o{font-weight:600;white-space:nowrap}
 .o a{color:inherit}
 .PASS{background:#dcfae6}.FAIL{background:#fee4e2}.ERROR{background:#f4ebff}
-.WARN{background:#fef0c7}.SKIP{background:#f2f4f7}.EXPECTED{background:#e0f2fe}
+.WARN{background:#fef0c7}.SKIP{background:#f2f4f7}.WAIVED{background:#e0f2fe}.INCOMPLETE,.PARTIAL{background:#fef0c7}
+.COMPLETE{background:#dcfae6}.qualified{border-left:4px solid #f79009;padding-left:8px}
 .badge{display:inline-block;padding:0 .4em;border-radius:4px;font-weight:600}
 .level.MUST{background:#fee4e2}.level.SHOULD{background:#fef0c7}.level.MAY{background:#f2f4f7}
 .muted{color:#475467;font-size:.9em}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:0 10px;margin:.4em 0}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .failure{border-left:4px solid #d92d20;padding:2px 0 2px 10px;margin:1.4em 0}
-.f-WARN{border-color:#f79009}.f-ERROR{border-color:#9e77ed}.f-EXPECTED{border-color:#0ba5ec}
+.f-WARN{border-color:#f79009}.f-ERROR{border-color:#9e77ed}.f-WAIVED{border-color:#0ba5ec}
 .check{margin:.8em 0 .2em}
 .finding{margin:.3em 0}.finding p{margin:.2em 0}
 dl.ea{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 8px;margin:.2em 0}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("harness", "mock_idp", "reference_server", "reports", "scenarios")
+PACKAGES = ("harness", "mock_idp", "reference_server", "reports", "scenarios", "verdict")
 
 # package (or sub-package) -> project packages it must never import
 FORBIDDEN = {
@@ -21,6 +21,8 @@ FORBIDDEN = {
     "harness": {"reference_server"},
     "mock_idp": {"harness", "reports", "reference_server"},
     "reports": {"harness", "mock_idp", "reference_server"},
+    # The run's vocabulary is a leaf: the harness writes it, the reports read it.
+    "verdict": {"harness", "mock_idp", "reference_server", "reports", "scenarios"},
 }  # fmt: skip
 
 

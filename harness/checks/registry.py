@@ -8,19 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from verdict.outcomes import Level as Level  # re-exported: checks declare their level by it
 
 if TYPE_CHECKING:
     from .context import CheckContext
-
-
-class Level(StrEnum):
-    """RFC 2119 keywords: a broken MUST fails, a broken SHOULD warns, a broken MAY is a note."""
-
-    MUST = "MUST"
-    SHOULD = "SHOULD"
-    MAY = "MAY"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,11 @@ import sys
 from typing import Any
 
 from mock_idp.profile import select_profiles
+from verdict.outcomes import combine
+from verdict.status import ExitCode, RunVerdict, Status, exit_code
 
 from ..auth import auth_from_env
 from ..transport import Transport, TransportOptions
-from ..verdict import EXIT_ERROR, EXIT_USAGE, exit_code
 from . import launch, measure, options, record
 from .duplicates import NameCheck, check_names
 from .launch import Artifacts
@@ -52,8 +53,8 @@ def _worker(settings: LoadSettings) -> int:
     code = launch.run(launch.worker_command(settings), launch.deadline(settings), None)
     if code is None:
         _say(f"the worker overran {launch.deadline(settings):.0f} s and was stopped")
-        return EXIT_ERROR
-    return 0 if code == 0 else EXIT_ERROR
+        return ExitCode.ERROR
+    return 0 if code == 0 else ExitCode.ERROR
 
 
 def _measure(
@@ -81,11 +82,11 @@ def run(settings: LoadSettings) -> int:
     problem = _unreachable(settings)
     if problem is not None:
         _say(f"cannot reach {settings.url}: {problem}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     artifacts = Artifacts(settings.report_dir / f"load-{settings.run_id}")
     if artifacts.folder.exists():
         _say(f"{artifacts.folder} exists: give another --run-id")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     artifacts.folder.mkdir(parents=True)
     profiles = select_profiles(settings.idp)
     _say(f"run id {settings.run_id}, seed {settings.seed}; {settings.rate:g} requests/s for "
@@ -93,7 +94,7 @@ def run(settings: LoadSettings) -> int:
          f"reports in {settings.report_dir}")  # fmt: skip
     first = record.started(settings, settings.mix.not_sent(profiles), record.now())
     measured, names, verdicts = _measure(settings, artifacts)
-    code = exit_code([one.outcome for one in verdicts])
+    code = exit_code(RunVerdict(combine(one.outcome for one in verdicts), Status.COMPLETE))
     events = [first, *(record.verdict(settings, one) for one in verdicts)]
     record.write(settings.report_dir, [*events, record.finished(settings, artifacts, measured,
                                                                  names, code)])  # fmt: skip
@@ -106,7 +107,7 @@ def main(args: argparse.Namespace) -> int:
         settings = settings_from(args)
     except UsageError as error:
         _say(str(error))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     code = _worker(settings) if settings.worker else run(settings)
     if args.json and not settings.worker:
         summary: dict[str, Any] = {"exit_code": code, "run_id": settings.run_id,

@@ -16,8 +16,8 @@ from typing import Any
 
 import reports.load
 from reports.jsonl import RESULTS_FILE, read_records
+from verdict.events import FORMAT_VERSION
 
-from ..events import FORMAT_VERSION
 from .duplicates import NameCheck
 from .launch import Artifacts
 from .measure import Measured

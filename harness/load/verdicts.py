@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..events import Outcome
+from verdict.outcomes import Outcome
+
 from .duplicates import NameCheck
 from .measure import Measured
 from .options import LoadSettings

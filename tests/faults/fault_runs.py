@@ -1,8 +1,8 @@
 """What the fault tables share: a row, one server with a team per fault, and in-process runs.
 
 A run goes through the runner in-process (`RunState.run_item`, the code `scimcert run` drives for
-each item, and `verdict.exit_code` as `--fail-on warn` decides it): a `scimcert run` child process
-costs seconds of start-up, and the tables hold about a hundred faults.
+each item, and `verdict.status.exit_code` as `--fail-on warn` decides it): a `scimcert run` child
+process costs seconds of start-up, and the tables hold about a hundred faults.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 
 from harness.checks import load_all
-from harness.events import CheckEvaluated, Event, Outcome
 from harness.scenario import Scenario, load_scenarios
 from harness.session import RunSettings, RunState, applies
-from harness.verdict import exit_code
 from mock_idp.profile import Profile, select_profiles
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
+from verdict.events import CheckEvaluated, Event
+from verdict.outcomes import Outcome, combine
+from verdict.status import RunVerdict, Status, exit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 PARALLEL_RUNS = 4
@@ -131,7 +132,8 @@ def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: flo
     finished = [state.run_item(scenario, profile, events.append) for scenario, profile in chosen]
     tripped = {e.check for e in events if isinstance(e, CheckEvaluated) and not e.passed}
     failed = {f.item for f in finished if f.outcome is not Outcome.PASS}
-    code = exit_code([f.outcome for f in finished], fail_on_warn=True)
+    judged = RunVerdict(combine(f.outcome for f in finished), Status.COMPLETE)
+    code = exit_code(judged, fail_on_warn=True)
     return Run(code, frozenset(tripped), frozenset(failed), events, findings(events))
 
 

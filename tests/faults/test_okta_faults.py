@@ -26,8 +26,8 @@ from fault_runs import (
     run_row,
 )
 
-from harness.events import ExchangeRecorded
 from reference_server import faults
+from verdict.events import ExchangeRecorded
 
 OKTA = "okta-oin"
 

@@ -76,10 +76,12 @@ def test_without_an_app_probe_app_steps_are_skipped_not_failed(
     server: RunningServer, tmp_path: Path
 ) -> None:
     result = scimcert("run", "--url", server.url, "--tags", "app", "--report-dir", str(tmp_path))
-    assert result.returncode == 0, result.stdout
     finished = [r for r in records(tmp_path) if r["event"] == "ItemFinished"]
     assert finished and all(r["outcome"] == "SKIP" for r in finished)
     assert "app probe" in str(finished[0]["reason"])
+    # Nothing was verified: not a failure, and not a pass either.
+    assert result.returncode == 4, result.stdout
+    assert "scimcert: PARTIAL (SKIP): a subset (--tags app)" in result.stdout
 
 
 @pytest.mark.parametrize(

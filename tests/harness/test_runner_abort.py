@@ -15,12 +15,12 @@ from json_server import serving_json
 
 from harness.auth import no_auth
 from harness.checks import load_all
-from harness.events import Outcome
 from harness.runner import ItemRun, RunContext
 from harness.scenario import load_scenario
 from harness.target import Capabilities, Target
 from harness.transport import Transport
 from mock_idp.profile import select_profiles
+from verdict.outcomes import Outcome
 
 NOT_FOUND = {
     "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],

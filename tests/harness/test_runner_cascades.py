@@ -16,20 +16,14 @@ from json_server import serving_json
 
 from harness.auth import bearer
 from harness.checks import load_all
-from harness.events import (
-    CheckEvaluated,
-    Event,
-    ExchangeRecorded,
-    ItemFinished,
-    Outcome,
-    StepFinished,
-)
 from harness.failure import describe_failure
 from harness.runner import ItemRun, RunContext
 from harness.scenario import Scenario, load_scenario
 from harness.target import Capabilities, Target
 from harness.transport import Transport
 from mock_idp.profile import select_profiles
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, StepFinished
+from verdict.outcomes import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 LIFECYCLE = ROOT / "scenarios" / "core" / "user-lifecycle.yaml"
@@ -201,8 +195,7 @@ def test_the_pytest_failure_text_tells_the_story_step_by_step() -> None:
         " username-case-preserved (status 401, expected 201)"
     )
     assert lines[3].startswith("    step 2 (line 21) get_user alice: blocked by step 1: needs")
-    assert lines[4] == (
-        "    step 3 (line 31) update alice: blocked by step 1: "
-        "the credentials were refused at step 1"
+    assert lines[4] == (  # steps blocked alike are one line
+        "    steps 3-5 (lines 31-42): blocked by step 1: the credentials were refused at step 1"
     )
     assert "expected status 201, got 401" in text

@@ -8,12 +8,12 @@ import pytest
 
 from harness import runner
 from harness.auth import no_auth
-from harness.events import Outcome
 from harness.runner import ItemRun, RunContext
 from harness.scenario import load_scenario
 from harness.target import Capabilities, Target
 from harness.transport import Transport
 from mock_idp.profile import select_profiles
+from verdict.outcomes import Outcome
 
 
 def run_pauses(tmp_path: Path, *, pauses: bool, monkeypatch: pytest.MonkeyPatch) -> list[float]:

@@ -15,13 +15,14 @@ from json_server import serving_json
 
 from harness.auth import no_auth
 from harness.checks import load_all
-from harness.events import CheckEvaluated, Event, ItemFinished, Outcome, to_record
 from harness.runner import ItemRun, RunContext
 from harness.scenario import load_scenario
 from harness.target import Capabilities, Target
 from harness.transport import Transport
 from mock_idp.profile import select_profiles
 from reports.model import build
+from verdict.events import CheckEvaluated, Event, ItemFinished, to_record
+from verdict.outcomes import Outcome
 
 NOTE = "roles-match-app (line 4): no app probe configured (--app-url)"  # line of the step
 USER = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "u1", "userName": "a"}

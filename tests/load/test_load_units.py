@@ -12,7 +12,6 @@ import pytest
 from conftest import SCIM_TOKEN
 
 from harness import cli
-from harness.events import Outcome
 from harness.load.duplicates import NameCheck, check_names
 from harness.load.locust_wire import Meter, retry_after_seconds, stats_name
 from harness.load.measure import Measured, Row
@@ -23,6 +22,7 @@ from harness.load.traffic import FLOWS
 from harness.load.verdicts import judge
 from harness.transport import Transport
 from mock_idp.profile import all_profiles
+from verdict.outcomes import Outcome
 
 
 def test_every_kind_has_a_flow() -> None:

@@ -12,15 +12,31 @@ from sample_records import (
     run_started,
 )
 
-from reports.model import INTERRUPTED, build, verdict
+from reports.model import INTERRUPTED, NOT_RUN, NOT_STARTED, build
 
 
-def test_an_item_that_never_finished_is_an_error_that_says_so() -> None:
+def test_an_item_that_never_finished_is_not_run_and_the_run_incomplete() -> None:
     records = [run_started(), item_started("s/one[rfc]", "s/one", "rfc"), exchange("s/one[rfc]", 1)]
     view = build(records)
     (item,) = view.items
-    assert (item.outcome, item.reason) == ("ERROR", INTERRUPTED)
+    assert (item.outcome, item.reason, item.finished) == (NOT_RUN, INTERRUPTED, False)
     assert view.end is None and len(item.exchanges) == 1
+    run = view.assessment.run
+    assert (run.status.value, run.word) == ("INCOMPLETE", "INCOMPLETE")
+    assert int(view.assessment.exit_code) == 4
+    assert "no closing record" in run.reasons[0]
+
+
+def test_planned_items_that_never_started_are_listed_as_not_run() -> None:
+    header = {**run_started(), "planned": {"s/one[rfc]": "rfc", "s/two[rfc]": "rfc"}}
+    records = [header, *one_item("PASS", [])[1:]]
+    view = build(records)
+    assert [(i.item, i.outcome) for i in view.items] == [
+        ("s/one[rfc]", "PASS"),
+        ("s/two[rfc]", NOT_RUN),
+    ]
+    assert view.items[1].reason == NOT_STARTED
+    assert view.assessment.not_run == ("s/two[rfc]",)
 
 
 def test_the_baseline_excuses_only_what_it_names() -> None:
@@ -28,9 +44,10 @@ def test_the_baseline_excuses_only_what_it_names() -> None:
     applied = {"event": "BaselineApplied", "v": 1, "rules": [], "expected": ["s/one[rfc]"]}
     view = build([*records[:-1], applied, records[-1]])
     (item,) = view.items
-    assert item.expected and item.shown_outcome == "EXPECTED"
-    assert view.gated_outcomes() == ["PASS"]
-    assert build(records).gated_outcomes() == ["FAIL"]
+    assert item.expected and item.shown_outcome == "WAIVED"
+    run = view.assessment.run
+    assert (run.verdict.value, run.status.value) == ("PASS", "WAIVED")
+    assert build(records).assessment.run.verdict.value == "FAIL"
 
 
 def test_profiles_keep_the_order_they_were_selected_in() -> None:
@@ -40,9 +57,3 @@ def test_profiles_keep_the_order_they_were_selected_in() -> None:
         records += [item_started(name, "s/one", profile),
                     item_finished(name, "s/one", profile, "PASS")]  # fmt: skip
     assert build([*records, run_finished(0)]).profiles == ["zeta", "alpha", "extra"]
-
-
-def test_the_verdict_is_the_worst_outcome() -> None:
-    assert verdict(["PASS", "WARN", "SKIP"]) == "WARN"
-    assert verdict(["ERROR", "FAIL"]) == "FAIL"
-    assert verdict([]) == "PASS"

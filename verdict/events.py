@@ -6,18 +6,11 @@ Events are past-tense facts. The runner emits them; reporters never decide anyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from enum import StrEnum
 from typing import Any
 
+from .outcomes import Outcome
+
 FORMAT_VERSION = 1
-
-
-class Outcome(StrEnum):
-    PASS = "PASS"
-    WARN = "WARN"
-    FAIL = "FAIL"
-    SKIP = "SKIP"
-    ERROR = "ERROR"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,6 +23,12 @@ class RunStarted:
     versions: dict[str, str]
     insecure: bool = False
     started_at: str = ""
+    # item -> profile, in selection order: what a finished run must have run (run status).
+    planned: dict[str, str] = field(default_factory=dict)
+    # What made the run a subset, as the user wrote it (`--tags discovery`): PARTIAL.
+    filters: tuple[str, ...] = ()
+    # Every option and setting of the run, never a secret: enough to rerun it exactly.
+    invocation: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,6 +100,9 @@ class RunFinished:
     counts: dict[str, int]
     exit_code: int
     finished_at: str = ""
+    # `verdict.status.Assessment.to_dict()`: the verdict and status of the run and of each
+    # profile, decided once; reporters render it and never re-derive it.
+    assessment: dict[str, Any] = field(default_factory=dict)
 
 
 Event = (
@@ -140,6 +142,7 @@ def from_record(record: dict[str, Any]) -> Event:
     for name in (
         "profiles",
         "scenarios",
+        "filters",
         "tags",
         "findings",
         "failed_checks",

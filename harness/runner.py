@@ -33,7 +33,7 @@ from .app_steps import AppStepError, create_member_over_scim, run_app_step
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
 from .exchange import Exchange, curl_command
-from .expectations import body_checks, grade, status_held
+from .expectations import body_checks, expectation_check, grade, status_held
 from .interpolate import InterpolationError, interpolate
 from .pointer import MISSING, resolve
 from .recording import RecordingTransport
@@ -241,7 +241,9 @@ class ItemRun:
         """A request to `<base>/Users` itself: every SCIM server has it, so a 404 there says
         the base URL is wrong, and every later step would only say it again."""
         base = urlsplit(self.target.scim.base_url).path.rstrip("/")
-        return urlsplit(judged.request.url).path.rstrip("/") == f"{base}/Users"
+        sent = urlsplit(judged.request.url)
+        # A filtered list answered 404 is a server's bug about filters, not a missing endpoint.
+        return not sent.query and sent.path.rstrip("/") == f"{base}/Users"
 
     def _blocked_check(self, step: Step) -> None:
         """Raise `StepBlockedError` if the step names a value a failed step did not save, or
@@ -422,16 +424,26 @@ class ItemRun:
     def _save(self, step: Step, judged: Exchange) -> None:
         for name, where in step.save.items():
             value = self._saved_value(judged, where)
-            if value is MISSING and step.index in self.failed_steps:
+            if value is MISSING and step.index not in self.failed_steps:
+                self._unsaved(step, judged, name, where)
+            if value is MISSING:
                 self.owed[name] = step.index  # the failure is graded; who needs it is blocked
                 continue
-            if value is MISSING:
-                raise ItemAbortError(
-                    Outcome.FAIL if self.results else Outcome.ERROR,
-                    f"step {step.index + 1} (line {step.line}): nothing to save as {name!r} "
-                    f"at {where}",
-                )
             self.saved[name] = value
+
+    def _unsaved(self, step: Step, judged: Exchange, name: str, where: Any) -> None:
+        """An answer that passed without the value the scenario saves from it (a 201 with no
+        `id`): the server's failure, charged to the check the step concerns."""
+        shown = where["header"] if isinstance(where, Mapping) else where
+        message = f"step {step.index + 1} (line {step.line}): nothing at {shown} to save as {name}"
+        expects = [e for e in step.expects if not self.target.capabilities.missing(e.requires)]
+        check = (
+            expectation_check(expects[0])
+            if expects and not step.setup
+            else setup_check(step, judged, self.scenario)
+        )
+        self._evaluate(check, [Finding(message, f"a value at {shown}", None)], judged, step.line)
+        self.failed_steps[step.index] = message
 
     @staticmethod
     def _saved_value(judged: Exchange, where: Any) -> Any:

@@ -160,6 +160,24 @@ def test_a_refused_setup_step_fails_the_check_it_concerns_with_the_detail(
     assert [s.blocked_by for s in of(events, StepFinished)] == [-1, 0]
 
 
+def test_an_answer_without_the_value_to_save_is_the_servers_failure(tmp_path: Path) -> None:
+    scenario = written(
+        tmp_path,
+        "  - request: {method: POST, path: /Users, body: {userName: a}}\n"
+        "    setup: true\n"
+        "    save: {uid: /id}\n"
+        "  - request: {method: GET, path: '/Users/${uid}'}\n"
+        "    expect: {check: user-readable, status: 200}\n",
+    )
+    with serving_json(201, {"schemas": [ERROR]}) as url:  # created, says nothing of its id
+        events = run(scenario, url)
+    (finished,) = of(events, ItemFinished)
+    (broken,) = [e for e in of(events, CheckEvaluated) if not e.passed]
+    assert finished.outcome is Outcome.FAIL and broken.check == "user-created"
+    assert broken.findings[0]["message"] == "step 1 (line 4): nothing at /id to save as uid"
+    assert [s.blocked_by for s in of(events, StepFinished)] == [-1, 0]
+
+
 def test_a_name_used_before_any_failure_is_still_the_harness_error(tmp_path: Path) -> None:
     scenario = written(tmp_path, "  - {do: get_user, user: alice}\n")
     with serving_json(200, {"schemas": [ERROR]}) as url:

@@ -7,7 +7,6 @@ happened is emitted as events for the reporters.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -30,6 +29,7 @@ from verdict.outcomes import Outcome
 
 from . import cleanup
 from .app_steps import AppStepError, create_member_over_scim, run_app_step
+from .cascade import Cascade, StepBlockedError
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
 from .exchange import Exchange, curl_command
@@ -39,24 +39,14 @@ from .pointer import MISSING, resolve
 from .recording import RecordingTransport
 from .scenario import Expectation, Scenario, Step
 from .setup_refusal import refusal, setup_check
-from .step_deps import action, is_read, needed_names
+from .step_deps import action
 from .target import Target
 
 Emit = Callable[[Event], None]
 PAUSE_VERB = "pause"
 MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
-_QUOTED = re.compile(r"'([^']+)'")
 CREDENTIALS_REFUSED = frozenset({401, 403})
-
-
-class StepBlockedError(Exception):
-    """The step needs what an earlier, failed step was to provide (`culprit`, 0-based)."""
-
-    def __init__(self, culprit: int, reason: str) -> None:
-        super().__init__(reason)
-        self.culprit = culprit
-        self.reason = reason
 
 
 class ItemAbortError(Exception):
@@ -94,12 +84,6 @@ class ItemRun:
     sequence: int = 0
     # Which recorded exchange each judged one is, so a finding points at the graded request.
     _sequence_of: dict[int, int] = field(default_factory=dict)
-    # Cascades: steps that failed (index -> why), and saved names they left unset (name -> the
-    # failed step); a later step needing one is blocked, not run into a second failure.
-    failed_steps: dict[int, str] = field(default_factory=dict)
-    owed: dict[str, int] = field(default_factory=dict)
-    # (culprit, why) once nothing later can be judged: every later step is blocked by it.
-    halted: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
@@ -115,6 +99,7 @@ class ItemRun:
             else None
         )
         self._step: Step | None = None
+        self.cascade = Cascade(self.scenario.steps)
 
     def execute(self) -> ItemFinished:
         started = time.perf_counter()
@@ -179,14 +164,15 @@ class ItemRun:
     def _run_step(self, step: Step) -> None:
         self._step = step
         try:
-            self._blocked_check(step)
+            self.cascade.check(step)
             if step.verb == PAUSE_VERB:
                 self._pause(step)
                 self._finished(step)
                 return
             judged = self._send(step)
         except StepBlockedError as blocked:
-            self._block(step, blocked)
+            self.cascade.blocked(step, blocked.culprit)
+            self._finished(step, blocked_by=blocked.culprit, reason=blocked.reason)
             return
         if judged.error is not None and not judged.reachable:
             raise ItemAbortError(Outcome.ERROR, f"target unreachable: {judged.error.detail}")
@@ -211,15 +197,12 @@ class ItemRun:
             if not self._not_verifiable(step, expectation)
         ]
         wrong = [e.status for e, ctx in graded if not status_held(e, ctx)]
-        why = ""
-        if wrong and judged.response is not None:
-            why = f"status {judged.response.status}, expected {_statuses(wrong[0])}"
-            self.failed_steps[step.index] = why
-            status = judged.response.status
-            if status in CREDENTIALS_REFUSED and _default_auth(step):
-                self._halt(step.index, f"the credentials were refused at step {step.index + 1}")
-            elif status == 404 and self._is_users_collection(judged):
-                self._halt(step.index, f"step {step.index + 1} found no /Users at the base URL")
+        response = judged.response
+        why = (
+            self._wrong_status(step, response.status, wrong[0], judged)
+            if wrong and response is not None
+            else ""
+        )
         skipped: list[str] = []
         for expectation, context in graded:
             own = expectation.status is not None
@@ -233,9 +216,23 @@ class ItemRun:
             for r in self.results
             if r.step == step.index and not r.passed and r.level != "MAY"
         }
-        if broken and step.index not in self.failed_steps:
-            self.failed_steps[step.index] = f"{', '.join(sorted(broken))} failed"
+        if broken:
+            self.cascade.fail(step.index, f"{', '.join(sorted(broken))} failed")
         return skipped, why
+
+    def _wrong_status(
+        self, step: Step, status: int, expected: tuple[int, ...] | None, judged: Exchange
+    ) -> str:
+        """Note the step's wrong status; refused credentials, or no /Users at all, leave
+        nothing later that could be judged."""
+        why = f"status {status}, expected {_statuses(expected)}"
+        self.cascade.fail(step.index, why)
+        number = step.index + 1
+        if status in CREDENTIALS_REFUSED and _default_auth(step):
+            self.cascade.halt(step.index, f"the credentials were refused at step {number}")
+        elif status == 404 and self._is_users_collection(judged):
+            self.cascade.halt(step.index, f"step {number} found no /Users at the base URL")
+        return why
 
     def _is_users_collection(self, judged: Exchange) -> bool:
         """A request to `<base>/Users` itself: every SCIM server has it, so a 404 there says
@@ -244,39 +241,6 @@ class ItemRun:
         sent = urlsplit(judged.request.url)
         # A filtered list answered 404 is a server's bug about filters, not a missing endpoint.
         return not sent.query and sent.path.rstrip("/") == f"{base}/Users"
-
-    def _blocked_check(self, step: Step) -> None:
-        """Raise `StepBlockedError` if the step names a value a failed step did not save, or
-        nothing after an earlier step can be judged (see `halted`)."""
-        missing = [name for name in needed_names(step) if name in self.owed]
-        if missing:
-            names = ", ".join(f"${{{name}}}" for name in missing)
-            culprit = self.owed[missing[0]]
-            raise StepBlockedError(culprit, self._needs(culprit, names))
-        if self.halted is not None:
-            raise StepBlockedError(*self.halted)
-
-    def _needs(self, culprit: int, what: str) -> str:
-        why = self.failed_steps.get(culprit, "it failed")
-        line = self.scenario.steps[culprit].line
-        return f"needs {what}, which step {culprit + 1} (line {line}) did not provide: {why}"
-
-    def _halt(self, culprit: int, why: str) -> None:
-        if self.halted is None:
-            self.halted = (culprit, why)
-
-    def _block(self, step: Step, blocked: StepBlockedError) -> None:
-        """Skip a step that cannot run: it is no new failure, and what it saves is owed too.
-
-        A skipped write leaves the target short of a change later reads would judge, so
-        every step after it is blocked as well.
-        """
-        for name in step.save:
-            self.owed[name] = blocked.culprit
-        if not is_read(step):
-            why = f"follows step {step.index + 1}, a change that was blocked: what it would "
-            self._halt(blocked.culprit, why + "have changed cannot be judged")
-        self._finished(step, blocked_by=blocked.culprit, reason=blocked.reason)
 
     def _finished(
         self,
@@ -297,19 +261,6 @@ class ItemRun:
                 not_evaluated=tuple(not_evaluated or ()),
             )
         )
-
-    def _culprit(self, error: KeyError) -> tuple[int, str] | None:
-        """The failed step that was to teach the IdP the id it now lacks, and whose id.
-
-        A failed step naming the same alias is preferred; else the latest failed step.
-        """
-        if not self.failed_steps:
-            return None
-        text = str(error.args[0]) if error.args else ""
-        quoted = _QUOTED.search(text)
-        alias = quoted.group(1) if quoted else text
-        naming = [i for i in self.failed_steps if alias in str(self.scenario.steps[i].args)]
-        return max(naming or self.failed_steps), alias
 
     def _not_verifiable(self, step: Step, expectation: Expectation) -> bool:
         """An expectation the target cannot show (no app probe): noted, not graded."""
@@ -375,11 +326,9 @@ class ItemRun:
             # An id the IdP never learned, after a step failed, is that step's doing (a user
             # never created, a group catalogue without the group a rule names): blocked by it.
             # With no failed step, the scenario used a name before creating it: ours.
-            culprit = self._culprit(error)
-            if culprit is not None:
-                step_index, alias = culprit
-                reason = self._needs(step_index, f"the id of {alias!r}")
-                raise StepBlockedError(step_index, reason) from error
+            blocked = self.cascade.missing_id(error)
+            if blocked is not None:
+                raise blocked from error
             raise ItemAbortError(
                 Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
             ) from error
@@ -417,17 +366,17 @@ class ItemRun:
             return
         check = setup_check(step, judged, self.scenario)
         self._evaluate(check, [finding], judged, step.line)
-        self.failed_steps[step.index] = finding.message
+        self.cascade.fail(step.index, finding.message)
         # What follows presupposes the setup: judging it would only repeat this failure.
-        self._halt(step.index, f"the setup at step {step.index + 1} was refused")
+        self.cascade.halt(step.index, f"the setup at step {step.index + 1} was refused")
 
     def _save(self, step: Step, judged: Exchange) -> None:
         for name, where in step.save.items():
             value = self._saved_value(judged, where)
-            if value is MISSING and step.index not in self.failed_steps:
+            if value is MISSING and step.index not in self.cascade.failed:
                 self._unsaved(step, judged, name, where)
             if value is MISSING:
-                self.owed[name] = step.index  # the failure is graded; who needs it is blocked
+                self.cascade.owe(name, step.index)  # graded once; who needs it is blocked
                 continue
             self.saved[name] = value
 
@@ -443,7 +392,7 @@ class ItemRun:
             else setup_check(step, judged, self.scenario)
         )
         self._evaluate(check, [Finding(message, f"a value at {shown}", None)], judged, step.line)
-        self.failed_steps[step.index] = message
+        self.cascade.fail(step.index, message)
 
     @staticmethod
     def _saved_value(judged: Exchange, where: Any) -> Any:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mock_idp.profile import Profile
+from reports.rerun import command
 
 from .scenario import Scenario
 
@@ -84,35 +84,15 @@ def record(
     profiles: Iterable[Profile],
     scenarios: Iterable[Scenario],
 ) -> dict[str, Any]:
+    chosen = list(profiles)
     return {
         "options": dict(options),
         "workers": workers,
         "baseline": baseline,
-        "profiles": {profile.id: profile_digest(profile) for profile in profiles},
+        "profiles": {profile.id: profile_digest(profile) for profile in chosen},
+        # For the report's legend: what each profile id stands for, and its IdP family.
+        "profile_titles": {profile.id: profile.title for profile in chosen},
+        "profile_families": {profile.id: profile.family for profile in chosen},
         "scenarios": {scenario.id: scenario_digest(scenario) for scenario in scenarios},
         "command": command(options, workers=workers),
     }
-
-
-def command(options: Mapping[str, Any], *, workers: int = 0, **changed: str | None) -> str:
-    """`scimcert run ...` with the recorded options; `changed` replaces some (`idp="entra"`)
-    or drops them (`tags=None`), keyed by the flag without dashes (`run_id`)."""
-    chosen = dict(options)
-    for key, value in changed.items():
-        flag = "--" + key.replace("_", "-")
-        if value is None:
-            chosen.pop(flag, None)
-        else:
-            chosen[flag] = value
-    if workers:
-        chosen["--workers"] = str(workers)
-    words = ["scimcert", "run"]
-    for flag, value in chosen.items():
-        words += [flag] if value is True else [flag, str(value)]
-    return shlex.join(words)
-
-
-def item_command(options: Mapping[str, Any], scenario: str, profile: str) -> str:
-    """The command that reruns one item with the same data (its seed derives from the run's
-    seed, the scenario and the profile), dropping what selected the others."""
-    return command(options, idp=profile, scenario=scenario, tags=None)

@@ -79,6 +79,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-ca-bundle", help="CA bundle for TLS verification")
     group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
     group.addoption("--scim-fail-on", default="fail", choices=["fail", "warn"])
+    group.addoption(
+        "--scim-summary", default="terminal", choices=["terminal", "none"],
+        help="where scimcert's summary goes; `scimcert run` prints it last itself",
+    )  # fmt: skip
     group.addoption("--scim-baseline", help="file of expected failures (check, scenario, profile)")
     group.addoption(
         "--scim-order",
@@ -155,11 +159,19 @@ def _filters(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
         found.append(f"--scenario {','.join(settings.scenario_ids)}")
     roots = _scenario_roots(config)
     if roots != [default_scenarios()]:
-        found.append(f"--scenarios {', '.join(str(root) for root in roots)}")
+        found.append(f"--scenarios {', '.join(_shown(root) for root in roots)}")
     for name, flag in (("keyword", "-k"), ("markexpr", "-m")):
         if getattr(config.option, name, ""):
             found.append(f"{flag} {getattr(config.option, name)}")
     return tuple(found)
+
+
+def _shown(path: Path) -> str:
+    """A path as a reader of the report can use it: relative to where the run started."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _invocation(
@@ -389,6 +401,10 @@ class _Controller:
         """For report.html's summary (html_columns): the verdict, once the run has finished."""
         return self.sink.assessment
 
+    @property
+    def scimcert_run_records(self) -> list[dict[str, Any]]:
+        return self.sink.records
+
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.interruption = stop_reason(excinfo.value)
 
@@ -410,6 +426,8 @@ class _Controller:
             session.exitstatus = code
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if terminalreporter.config.getoption("scim_summary") == "none":
+            return
         terminalreporter.write_line("")
         for line in self.sink.summary_lines():
             # The terminal writer turns a style into colour only when the output is a terminal.

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from mock_idp.profile import ProfileError, select_profiles
+from reports import console
+from reports.jsonl import RESULTS_FILE, read_records
+from reports.model import build
 from verdict.status import ExitCode
 
 from .auth import AuthError
@@ -207,6 +210,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-scenario": ",".join(settings.scenario_ids),
         "--scim-ca-bundle": settings.ca_bundle,
         "--scim-baseline": str(args.baseline) if args.baseline else None,
+        "--scim-scenarios": str(args.scenarios) if args.scenarios else None,
         "--scim-token-url": settings.token_url, "--scim-client-id": settings.client_id,
     }  # fmt: skip
     argv += [part for key, value in optional.items() if value for part in (key, value)]
@@ -238,6 +242,15 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
         "run_id": settings.run_id, "seed": settings.seed, "report_dir": str(args.report_dir),
     }  # fmt: skip
     print(json.dumps(summary))
+
+
+def _print_summary(report_dir: Path) -> None:
+    results = report_dir / RESULTS_FILE
+    if not results.exists():
+        return  # the run ended before it began; what stopped it was said already
+    view = build(list(read_records(results)), registry.aliases)
+    print("", *(line.text for line in console.lines(view)), sep="\n")
+    print(f"Summary: {report_dir / 'index.html'} (also report.html, junit.xml, results.jsonl)")
 
 
 def _progress_bar(total: int, report_dir: Path) -> ProgressBar:
@@ -280,9 +293,16 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     bar = _progress_bar(len(chosen.items), args.report_dir) if sys.stdout.isatty() else None
     if bar is not None:  # the bar replaces pytest's lines on a terminal; -q belongs to them
         argv = [arg for arg in argv if arg != "-q"] + ["-p", "no:terminal"]
+    else:
+        # A CI log: pytest's progress dots, then scimcert's summary and the report path last.
+        # pytest's own failure sections, counts and trailer would repeat it and bury the path.
+        argv = [arg for arg in argv if arg != "-q"] + ["-qq", "--tb=no", "-rN"]
+    argv += ["--scim-summary", "none"]
     code = int(pytest.main(argv, plugins=[bar] if bar else []))
     if bar is not None:
         bar.print_summary()
+    else:
+        _print_summary(args.report_dir)
     if code not in set(ExitCode) or code == ExitCode.USAGE:
         code = ExitCode.ERROR  # pytest's own failure (internal error, usage): the harness broke
     if args.json:

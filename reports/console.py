@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from verdict.status import RunVerdict
 
 from . import run_status
+from .difference import first_difference
 from .model import Item, RunView, rank
 from .sections import SHOWN
-from .text import headline, where
+from .text import where
 
 STYLES = {
     "FAIL": "red", "ERROR": "red", "WARN": "yellow", "SKIP": "", "PASS": "green", "NOT RUN": "",
@@ -56,7 +57,7 @@ def _item_line(item: Item) -> Line:
     # An ERROR's reason names its own step; the place of a check broken before it would mislead.
     place = f" at {where(item, broken[0])}" if broken and item.outcome != "ERROR" else ""
     word = "WAIVED" if item.expected else item.outcome
-    return Line(f"  {word:<5} {item.item}: {headline(item)}{place}", STYLES[item.outcome])
+    return Line(f"  {word:<5} {item.item}: {first_difference(item)}{place}", STYLES[item.outcome])
 
 
 def _listing(title: str, items: list[Item]) -> list[Line]:

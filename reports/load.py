@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from verdict.outcomes import combine
+
 from .html import Markup, join, table, tag
 
 Record = Mapping[str, Any]
 BEGIN, END = "<!-- scimcert:load -->", "<!-- /scimcert:load -->"
-ORDER = ("ERROR", "FAIL", "WARN", "PASS", "SKIP")
 STYLE = """
 .load td.PASS{background:#e3f6e3}.load td.FAIL{background:#fbe0e0}
 .load td.ERROR{background:#f6d0f6}.load td.WARN{background:#fff3cd}.load td.SKIP{background:#eee}
@@ -25,8 +26,9 @@ PAGE_STYLE = "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1
 
 
 def _outcome(verdicts: Iterable[Record]) -> str:
-    seen = {v["outcome"] for v in verdicts}
-    return next((o for o in ORDER if o in seen and o != "SKIP"), "PASS" if seen else "ERROR")
+    """The load's verdict by the run's one rule; a load that recorded no verdict broke."""
+    seen = [str(v["outcome"]) for v in verdicts]
+    return combine(seen).value if seen else "ERROR"
 
 
 def _facts(start: Record, end: Record | None) -> Markup:

@@ -16,6 +16,7 @@ from verdict.outcomes import WORST_FIRST, Outcome
 from verdict.status import Assessment, Finished, Scope, assess
 
 from .aliases import resolve_records
+from .rerun import item_command
 
 Record = Mapping[str, Any]
 # Worst first: the order items are listed in. An item that never finished has no outcome: it
@@ -46,6 +47,7 @@ class Item:
     exchanges: tuple[Record, ...]
     # Expectations the target could not show (`requires` it lacks): "check (line N): why".
     not_verified: tuple[str, ...] = ()
+    rerun: str = ""  # the command that reruns this item alone, with the same data
     # StepFinished records (blocked steps, checks not evaluated); none in older files.
     steps: tuple[Record, ...] = ()
 
@@ -87,7 +89,8 @@ class RunView:
         return sorted({item.scenario for item in self.items})
 
     def titles(self) -> dict[str, str]:
-        return {item.scenario: item.title for item in self.items}
+        """Each scenario's title, from any item that recorded one (a NOT RUN item has none)."""
+        return {item.scenario: item.title for item in self.items if item.title}
 
     def of_profile(self, profile: str) -> list[Item]:
         return [item for item in self.items if item.profile == profile]
@@ -157,6 +160,15 @@ def _items(
     return tuple(built)
 
 
+def _with_reruns(items: tuple[Item, ...], header: Record) -> tuple[Item, ...]:
+    options = (header.get("invocation") or {}).get("options")
+    if not options:
+        return items  # a results file from before runs recorded their options
+    return tuple(
+        replace(item, rerun=item_command(options, item.scenario, item.profile)) for item in items
+    )
+
+
 def _assessment(header: Record, end: Record | None, items: Sequence[Item]) -> Assessment:
     """The verdict the run recorded; for a file without one (killed, or written before runs
     recorded it), the same shared rule applied to what the file holds."""
@@ -184,7 +196,7 @@ def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -
     catalogue = {str(c["id"]): c for r in _of(records, "ChecksRegistered") for c in r["checks"]}
     applied = next(iter(_of(records, "BaselineApplied")), {})
     expected = {str(name) for name in applied.get("expected", ())}
-    items = _items(records, expected, header.get("planned") or {})
+    items = _with_reruns(_items(records, expected, header.get("planned") or {}), header)
     return RunView(
         header=header,
         end=end,

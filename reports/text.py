@@ -11,7 +11,6 @@ from .timeline import timeline_lines
 from .transcript import BODY_LIMIT, elide, request_text, response_text
 
 Record = Mapping[str, Any]
-HEADLINE_LIMIT = 200
 
 
 def value_text(value: Any) -> str:
@@ -59,16 +58,14 @@ def _indent(text: str) -> list[str]:
 
 
 def headline(item: Item) -> str:
-    """One line: the outcome and its first cause, with what the server said of it."""
+    """One line: the outcome and its first cause."""
     if item.outcome in ("ERROR", "SKIP") and item.reason:
         return item.reason  # the run stopped for this reason; any broken check came before
     broken = item.broken("MUST") or item.broken("SHOULD")
     if broken:
         first = broken[0]
         more = f" (+{len(broken) - 1} more)" if len(broken) > 1 else ""
-        findings = first.get("findings") or ()
-        said = f": {elide(str(findings[0]['message']), HEADLINE_LIMIT)}" if findings else ""
-        return f"{first['level']} {first['check']} ({first['ref']}) broken{more}{said}"
+        return f"{first['level']} {first['check']} ({first['ref']}) broken{more}"
     return item.reason or item.outcome
 
 
@@ -77,6 +74,8 @@ def describe(item: Item) -> str:
     lines = [f"{item.shown_outcome} {item.item}: {item.title}", f"scenario file: {item.source}"]
     if item.reason:
         lines.append(f"reason: {item.reason}")
+    if item.rerun:
+        lines.append(f"rerun this item: {item.rerun}")
     steps = timeline_lines(item)
     if steps:
         lines += ["steps:", *(f"  {line}" for line in steps)]

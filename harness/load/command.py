@@ -7,6 +7,7 @@ nothing sent), 3 the target could not be reached or the harness broke.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -102,7 +103,15 @@ def run(settings: LoadSettings) -> int:
     return code
 
 
+LOCUST_MISSING = (
+    "Locust is not installed; `scimcert load` needs the load extra: pip install 'scimcert[load]'"
+)
+
+
 def main(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("locust") is None:
+        _say(LOCUST_MISSING)
+        return ExitCode.USAGE
     try:
         settings = settings_from(args)
     except UsageError as error:

@@ -38,7 +38,8 @@ def test_failing_profiles_come_first_with_their_failures_listed() -> None:
     rows = [text.split()[:3] for text in texts[3:5]]
     assert rows == [["zzz", "FAIL", "COMPLETE"], ["aaa", "PASS", "COMPLETE"]]
     failure = texts[texts.index("Failures:") + 1]
-    assert "s/one[zzz]" in failure and "MUST user-created (RFC 7644 3.3)" in failure
+    # One line: the difference itself, the check that judged it, and where.
+    assert failure == "  FAIL  s/one[zzz]: it broke [MUST user-created] at /s/s/one.yaml:4, step 1"
     assert "/s/s/one.yaml:4, step 1" in failure
     assert {line.style for line in shown if "zzz" in line.text} == {"red"}
 
@@ -49,7 +50,7 @@ def test_a_refused_setup_shows_what_the_server_said() -> None:
     refused = {"message": said, "expected": "a 2xx status", "actual": 401}
     records[5] = {**records[5], "findings": [refused]}
     failure = next(line.text for line in lines(build(records)) if "FAIL  s/one[zzz]" in line.text)
-    assert f"MUST user-created (RFC 7644 3.3) broken: {said} at /s/s/one.yaml:4" in failure
+    assert f"s/one[zzz]: {said} [MUST user-created] at " in failure
 
 
 def test_a_passing_run_is_short_and_green() -> None:
@@ -66,13 +67,18 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
     assert "  also the baseline waived the MUST failures of report/known-gap[rfc]" in out
     table = out[out.index("scimcert: ERROR") :]
     assert "rfc" in table and "WAIVED" in table
-    assert "FAIL  report/wrong-display-name[rfc]: MUST user-created" in table
+    assert (
+        'FAIL  report/wrong-display-name[rfc]: /displayName: expected "Somebody Else", got '
+        in table
+    )
+    assert "[MUST user-created] at " in table
+    assert table.rstrip().splitlines()[-1].startswith("Summary: ")  # the last line, in CI too
     assert "ERROR report/harness-error[rfc]: step 1 (line 7)" in table
-    # The first broken check and what broke it, status codes as numbers.
+    # The first difference, status codes as numbers.
     cascade = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
     assert cascade.startswith(
-        "  FAIL  report/cascade[rfc]: MUST user-readable (RFC 7644 3.4.1) broken (+1 more): "
-        "expected status 200, got 404 at "
+        "  FAIL  report/cascade[rfc]: expected status 200, got 404 [MUST user-readable] "
+        "(+1 more) at "
     )
     waived = table[table.index("Waived by the baseline") :].splitlines()[1]
     assert waived.startswith("  WAIVED report/")

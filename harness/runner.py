@@ -48,6 +48,7 @@ PAUSE_VERB = "pause"
 MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
 CREDENTIALS_REFUSED = frozenset({401, 403})
+NOT_SENT = "not-sent"  # harness/breaker.py held the request back
 
 
 class ItemAbortError(Exception):
@@ -371,6 +372,11 @@ class ItemRun:
 
     def _check_setup(self, step: Step, judged: Exchange) -> None:
         """A reachable server that refuses a setup step fails the check that step concerns."""
+        if judged.error is not None and judged.error.kind == NOT_SENT:
+            # Held back by the breaker: the timeouts that opened it were graded where they
+            # happened; this item stops with the reason rather than fail a request never sent.
+            where = f"setup step {step.index + 1} (line {step.line})"
+            raise ItemAbortError(Outcome.ERROR, f"{where} not sent: {judged.error.detail}")
         finding = refusal(step, judged)
         if finding is None:
             return

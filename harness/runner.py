@@ -64,7 +64,8 @@ class ItemAbortError(Exception):
 class RunContext:
     run_id: str
     seed: int
-    # Okta's SPEC suite pauses between requests (docs/idp/okta.md#spec-test); replayed only when asked for.
+    # Okta's SPEC suite pauses between requests (docs/idp/okta.md#spec-test); replayed only
+    # when asked for.
     pauses: bool = False
 
     @property
@@ -313,8 +314,8 @@ class ItemRun:
                 return self._raw(step)
             assert step.verb is not None
             if step.verb == "app.create_member" and self.app is None and step.setup:
-                # docs/app-probe.md#post-members: setup creates existing members through the app probe when the
-                # target has one, else with a plain SCIM POST.
+                # docs/app-probe.md#post-members: setup creates existing members through the app
+                # probe when the target has one, else with a plain SCIM POST.
                 return create_member_over_scim(self.scim, self.directory, args)
             if step.verb.startswith("app."):
                 if self.app is None:

@@ -65,9 +65,16 @@ def _open(
     return page, attempted
 
 
+def _open_failure(page: Page) -> None:
+    """Two clicks from the top: the cause, then the item (failures are grouped by cause)."""
+    page.locator("details.cause", has=page.locator(FAILURE)).locator("> summary").click()
+    page.locator("details.item", has=page.locator(FAILURE)).locator("> summary").click()
+
+
 def _assert_readable(page: Page) -> None:
     assert page.locator("h1").is_visible()
     assert page.locator("#matrix table").is_visible()
+    _open_failure(page)
     failure = page.locator(FAILURE)
     expected, actual = failure.locator("dl.ea dd").all()[:2]
     assert expected.is_visible() and "Somebody Else" in expected.inner_text()

@@ -2,8 +2,7 @@
 
 Chromium comes from Debian (`apt-get install chromium`; `.ci/run` installs it) and is driven by
 the Playwright Python package with the system executable. The test skips only when that
-executable is absent. To refresh `docs/report-screenshot.png`, run this module with
-`SCIMCERT_SCREENSHOT=docs/report-screenshot.png`.
+executable is absent. The pictures in docs/screenshots/ are made by `make screenshots`.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def test_steps_after_refused_credentials_or_a_missing_users_endpoint_are_blocked
     assert [s.step for s in steps] == list(range(10))  # every step is accounted for
     assert all(s.blocked_by == 0 for s in steps[1:])
     assert steps[1].action == "get_user alice"  # its expectation reads ${uid}
-    assert steps[1].reason.startswith("needs ${uid}, which step 1 (line 7) did not provide: ")
+    assert steps[1].reason.startswith("needs ${uid}, which step 1 (line 8) did not provide: ")
     assert steps[2].action == "update alice"
     assert all(s.reason == HALTED[status] for s in steps[2:] if "${uid}" not in s.reason)
 
@@ -206,14 +206,14 @@ def test_the_pytest_failure_text_tells_the_story_step_by_step() -> None:
     text = describe_failure(scenario, events, Exception("MUST check broken"))
     lines = text.splitlines()
     assert lines[1] == "  steps:"
-    assert lines[2].startswith("    step 1 (line 7) assign alice: GET /scim/v2/Users?filter=")
+    assert lines[2].startswith("    step 1 (line 8) assign alice: GET /scim/v2/Users?filter=")
     assert lines[2].endswith(
         "POST /scim/v2/Users → 401: failed: user-created; not evaluated: schema-valid,"
         " location-matches-meta, etag-matches-version, password-never-returned,"
         " username-case-preserved (status 401, expected 201)"
     )
-    assert lines[3].startswith("    step 2 (line 21) get_user alice: blocked by step 1: needs")
+    assert lines[3].startswith("    step 2 (line 22) get_user alice: blocked by step 1: needs")
     assert lines[4] == (  # steps blocked alike are one line
-        "    steps 3-5 (lines 31-42): blocked by step 1: the credentials were refused at step 1"
+        "    steps 3-5 (lines 32-43): blocked by step 1: the credentials were refused at step 1"
     )
     assert "expected status 201, got 401" in text

@@ -1,0 +1,70 @@
+"""What an explanation of a cross-check failure is, and how it is held to the recorded run.
+
+An explanation names one cause on one server: the checks and scenarios it covers, and a pattern
+the recorded exchange (the `did` text: request, status, scimType, detail, finding) must match.
+A failure no explanation matches is unexplained; an explanation that matches nothing is stale.
+Both are reported, so the document cannot drift from what the servers really do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# A failed setup ends the item in ERROR before any check runs; tables list it under this name.
+SETUP = "(setup)"
+
+BASES = {
+    "RFC": "the server breaks a MUST, SHALL or REQUIRED of RFC 7643/7644",
+    "RFC (SHOULD)": "the server departs from a SHOULD or RECOMMENDED of RFC 7643/7644",
+    "IdP": "RFC-conformant or not, the server refuses or mishandles what the IdP really sends",
+    "robustness": "not an RFC rule: a defensive limit scimcert asks for at SHOULD level",
+    "consequence": "the same exchange as another explained row, graded by one more check",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One cause, verified against the recorded exchanges of the scenarios it names."""
+
+    cause: str  # a short id, unique per server: the anchor of its paragraph
+    basis: str  # a key of BASES
+    ref: str  # the RFC section or IdP source the server's behaviour breaks, as public text
+    why: str
+    checks: frozenset[str]
+    scenarios: frozenset[str]
+    did: re.Pattern[str]  # must match the failure's `did` text
+    profiles: frozenset[str] = field(default_factory=frozenset)  # empty: any profile
+
+    def covers(self, check: str, scenario: str, profiles: Sequence[str], did: str) -> bool:
+        return (
+            check in self.checks
+            and scenario in self.scenarios
+            and (not self.profiles or set(profiles) <= self.profiles)
+            and self.did.search(did) is not None
+        )
+
+
+def explain(
+    basis: str,
+    ref: str,
+    why: str,
+    *,
+    cause: str,
+    checks: Iterable[str],
+    scenarios: Iterable[str],
+    did: str,
+    profiles: Iterable[str] = (),
+) -> Explanation:
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}")
+    return Explanation(
+        cause, basis, ref, " ".join(why.split()), frozenset(checks), frozenset(scenarios),
+        re.compile(did), frozenset(profiles),
+    )  # fmt: skip
+
+
+def rfc(section: str, rfc_number: int = 7644) -> str:
+    """A public link to an RFC section, as the document cites it."""
+    return f"[RFC {rfc_number} {section}](https://www.rfc-editor.org/rfc/rfc{rfc_number}#section-{section})"

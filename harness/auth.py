@@ -21,7 +21,7 @@ from urllib.parse import quote_plus
 import requests
 import urllib3
 
-from harness.exchange import redact_text
+from harness.redaction import redact_text
 
 MODES = ("basic", "bearer", "header", "none", "oauth")
 OPTIONS = ("client_id", "scope", "token_env", "token_url")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from verdict.status import ExitCode
 
-from . import demo, idp_command, report_command, run_command, sweep
+from . import demo, idp_command, report_command, run_command, scan, sweep
 from .checks import load_all
 from .checks.registry import registry
 from .config import ConfigError, defaults
@@ -48,6 +48,7 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
     sweep.add_parser(commands)
     idp_command.add_parser(commands)
     report_command.add_parser(commands)
+    scan.add_parser(commands)
     checks = commands.add_parser("checks", help="list every check with its level and reference")
     checks.set_defaults(handler=_checks)
     for name in SERVER_COMMANDS:

@@ -1,29 +1,20 @@
 """What one HTTP round trip recorded, redacted before anything downstream can see it.
 
-The transport builds an `Exchange` per request and scrubs it with the run's secrets at once, so
-checks, the event stream and every report only ever hold `[REDACTED]` where a credential was
-(DESIGN.md "Reports"; robustness.md section 5 "Secrets and PII").
+The transport builds an `Exchange` per request and passes it through the run's `Redactor` at
+once, so checks, the event stream and every report only ever hold `[REDACTED]` where a secret
+was (docs/secrets.md).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shlex
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus
 
-REDACTED = "[REDACTED]"
-# X-API-Key is not in the brief's list, but robustness.md section 5 names it as a credential header.
-SENSITIVE_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
-)
-# Scrubbing a two-letter secret from text would blank out half of every body.
-MIN_TEXT_SECRET = 4
+from .redaction import REDACTED
+
 ERROR_KINDS = (
     "unreachable",
     "timeout",
@@ -117,110 +108,6 @@ def _strict_json(text: str) -> Any:
     except RecursionError:
         # A hostile body nested a million levels deep is invalid input, not a harness crash.
         raise ValueError("JSON nested too deeply to parse") from None
-
-
-def _secret_forms(secret: str) -> set[str]:
-    """The spellings a secret takes in URLs, JSON and HTML, including lower-case percent-escapes."""
-    json_form = json.dumps(secret)[1:-1]
-    forms = {
-        secret,
-        quote(secret, safe=""),
-        quote(secret),
-        quote_plus(secret),
-        json_form,
-        json_form.replace("/", "\\/"),
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        html.escape(secret),
-        html.escape(secret, quote=False),
-    }
-    return forms | {re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), f) for f in forms}
-
-
-@lru_cache(maxsize=64)
-def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
-    forms: set[str] = set()
-    for secret in secrets:
-        if len(secret) >= MIN_TEXT_SECRET:
-            forms |= _secret_forms(secret)
-    if not forms:
-        return None
-    # Longest first, so a form that contains another is replaced whole, in one pass.
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-
-
-def redact_text(text: str, secrets: Sequence[str]) -> str:
-    pattern = _pattern(tuple(secrets))
-    return text if pattern is None else pattern.sub(REDACTED, text)
-
-
-def _redact_header(name: str, value: str, secrets: tuple[str, ...]) -> str:
-    if name.lower() in SENSITIVE_HEADERS:
-        return REDACTED
-    short = {s for s in secrets if s and len(s) < MIN_TEXT_SECRET}
-    if short & set(value.split()) or value in short:
-        return REDACTED  # a short secret is only safe to match as a whole token
-    return redact_text(value, secrets)
-
-
-def redact_headers(headers: dict[str, str], secrets: Sequence[str]) -> dict[str, str]:
-    scrubbed = tuple(secrets)
-    return {name: _redact_header(name, value, scrubbed) for name, value in headers.items()}
-
-
-# Attributes whose values are secrets wherever they appear in a body (RFC 7643 4.1.1, 7).
-SECRET_ATTRIBUTES = frozenset({"password", "client_secret", "secret"})
-
-
-def _secret_values(value: Any) -> Iterator[str]:
-    """Every string held under a secret attribute name, at any depth of a JSON value."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if str(key).lower() in SECRET_ATTRIBUTES and isinstance(item, str):
-                yield item
-            else:
-                yield from _secret_values(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _secret_values(item)
-
-
-def body_secrets(body: str | None) -> tuple[str, ...]:
-    """Passwords and secrets a request body carries (Okta sends one on every create)."""
-    if not body:
-        return ()
-    try:
-        return tuple(_secret_values(json.loads(body)))
-    except (ValueError, RecursionError):  # a hostile depth is not ours to walk
-        return ()
-
-
-def redact_exchange(exchange: Exchange, secrets: tuple[str, ...]) -> Exchange:
-    """The same exchange with every credential and every form of every secret scrubbed.
-
-    Besides the run's own credentials, a password a request carries is a secret too: it is
-    scrubbed from the request, from the answer (a server echoing it) and so from every report.
-    """
-    request = exchange.request
-    secrets = (*secrets, *body_secrets(request.body))
-    clean_request = replace(
-        request,
-        url=redact_text(request.url, secrets),
-        headers=redact_headers(request.headers, secrets),
-        body=None if request.body is None else redact_text(request.body, secrets),
-    )
-    response = exchange.response
-    clean_response = None
-    if response is not None:
-        clean_response = RecordedResponse(
-            status=response.status,
-            headers=redact_headers(response.headers, secrets),
-            body=redact_text(response.body, secrets),
-            truncated=response.truncated,
-        )
-    error = exchange.error
-    if error is not None:
-        error = replace(error, detail=redact_text(error.detail, secrets))
-    return replace(exchange, request=clean_request, response=clean_response, error=error)
 
 
 # curl computes these itself, or they would only get in the way of reading the answer.

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from pytest_html import extras  # type: ignore[import-untyped]  # ships no type hints
 
+from reports.difference import first_difference
 from reports.model import LEVELS, build
 from reports.text import describe
-from reports.transcript import item_transcript
+from reports.transcript import item_transcript, summary_line
 
 COLUMNS = (
     ("profile", "Profile"),
@@ -46,10 +47,18 @@ def columns(records: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def transcript(records: list[dict[str, Any]]) -> str:
+    """A failing or warning item's whole transcript; of an item that passed or was skipped, one
+    line per exchange: the page grows with the failures, not with the run (every exchange is
+    kept whole in results.jsonl)."""
     items = build(records).items
     if not items:
         return ""
-    return str(item_transcript(list(items[0].exchanges), list(items[0].checks)))
+    item = items[0]
+    if item.outcome in ("PASS", "SKIP"):
+        lines = "\n".join(summary_line(recorded) for recorded in item.exchanges)
+        note = "Every exchange of this item is kept whole in results.jsonl."
+        return f"<pre>{escape(lines)}</pre><p>{note}</p>" if lines else ""
+    return str(item_transcript(list(item.exchanges), list(item.checks)))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -99,14 +108,49 @@ def pytest_html_results_summary(
 ) -> None:
     """The run's verdict and status, as every other output states them, and the way back to
     the certification summary beside this page."""
-    found = (
-        getattr(p, "scimcert_assessment", None) for p in session.config.pluginmanager.get_plugins()
-    )
-    assessment = next((a for a in found if a is not None), None)
+    assessment = _offered(session, "scimcert_assessment")
     if assessment is None:
         return
     run = assessment.run
-    lines = [f"<p><strong>scimcert: {escape(run.headline())}</strong></p>"]
+    lines = [STYLE, f"<p><strong>scimcert: {escape(run.headline())}</strong></p>"]
     lines += [f"<p>{escape(reason)}</p>" for reason in run.reasons[1:]]
     lines.append('<p>Certification summary: <a href="index.html">index.html</a></p>')
     prefix.extend(lines)
+    prefix.append(_static_listing(session))
+
+
+def _offered(session: pytest.Session, name: str) -> Any:
+    """What the plugin that holds the run (the controller, or `scimcert report`'s replay)
+    offers under `name`, once the run has finished."""
+    plugins = session.config.pluginmanager.get_plugins()
+    return next((v for v in (getattr(p, name, None) for p in plugins) if v is not None), None)
+
+
+# Long curl lines and bodies wrap instead of widening the page; expanded rows stay readable.
+STYLE = (
+    "<style>.extras-row pre,.scimcert-transcript pre,div.log{white-space:pre-wrap;"
+    "overflow-wrap:anywhere}.extras-row td,.extras-row{color:#101828;background:#fff}"
+    ".scimcert-static td,.scimcert-static th{border:1px solid #d0d5dd;padding:2px 6px;"
+    "text-align:left;vertical-align:top}.scimcert-static{border-collapse:collapse}</style>"
+)
+
+
+def _static_listing(session: pytest.Session) -> str:
+    """What did not pass, as plain HTML: the table below is drawn by script, which a CI server's
+    artefact store may block (Jenkins serves artefacts under a CSP without scripts)."""
+    records = _offered(session, "scimcert_run_records")
+    if not records:
+        return ""
+    shown = [item for item in build(records).items if item.shown_outcome != "PASS"]
+    if not shown:
+        return "<p>Every item passed.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(item.shown_outcome)}</td><td>{escape(item.item)}</td>"
+        f"<td>{escape(first_difference(item))}</td></tr>"
+        for item in shown
+    )
+    return (
+        "<details open><summary>Items that did not pass (readable without JavaScript)</summary>"
+        f'<table class="scimcert-static"><tr><th>Outcome</th><th>Item</th><th>First difference'
+        f"</th></tr>{rows}</table></details>"
+    )

@@ -401,6 +401,10 @@ class _Controller:
         """For report.html's summary (html_columns): the verdict, once the run has finished."""
         return self.sink.assessment
 
+    @property
+    def scimcert_run_records(self) -> list[dict[str, Any]]:
+        return self.sink.records
+
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.interruption = stop_reason(excinfo.value)
 

@@ -30,6 +30,7 @@ from verdict.status import ExitCode
 
 from .auth import AuthError
 from .exchange import Exchange, RecordedResponse
+from .redactor import Redactor
 from .session import RunSettings
 from .transport import Transport
 
@@ -56,8 +57,9 @@ class Problem:
 
 def preflight(settings: RunSettings) -> Problem | None:
     """None when the target takes the run; else the first problem found."""
+    redactor = Redactor()  # one for both reads: each API's token is a secret in the other's
     try:
-        return _scim(settings) or (_app(settings) if settings.app_url else None)
+        return _scim(settings, redactor) or (_app(settings, redactor) if settings.app_url else None)
     except AuthError as error:  # an OAuth token endpoint that refused or could not be reached
         return Problem(f"no credentials for {settings.url}: {error}", ExitCode.USAGE)
 
@@ -65,9 +67,9 @@ def preflight(settings: RunSettings) -> Problem | None:
 # --- The SCIM API -------------------------------------------------------------------------------
 
 
-def _scim(settings: RunSettings) -> Problem | None:
+def _scim(settings: RunSettings, redactor: Redactor) -> Problem | None:
     url = settings.url
-    with Transport(url, settings.auth(), settings.transport_options()) as scim:
+    with Transport(url, settings.auth(), settings.transport_options(), redactor) as scim:
         config = scim.send("GET", "/ServiceProviderConfig")
         found = _read_problem(config, settings, SPC_KEYS)
         if found is not None:
@@ -135,9 +137,9 @@ def _credentials(settings: RunSettings) -> str:
 # --- The app probe ------------------------------------------------------------------------------
 
 
-def _app(settings: RunSettings) -> Problem | None:
+def _app(settings: RunSettings, redactor: Redactor) -> Problem | None:
     url = settings.app_url or ""
-    with Transport(url, settings.app_auth(), settings.transport_options()) as app:
+    with Transport(url, settings.app_auth(), settings.transport_options(), redactor) as app:
         lookup = app.send("GET", NO_MEMBER)
         found = _probe_problem(lookup, url)
         if found is not None or _status(lookup) != 404:

@@ -60,10 +60,10 @@ class RecordingTransport:
         base, options = self.transport.base_url, self.transport.options
         if auth == "none":
             if self._anonymous is None:
-                self._anonymous = Transport(base, no_auth(), options)
+                self._anonymous = Transport(base, no_auth(), options, self.transport.redactor)
             return self._anonymous
         if self._invalid is None:
-            self._invalid = Transport(base, bearer(INVALID_TOKEN), options)
+            self._invalid = Transport(base, bearer(INVALID_TOKEN), options, self.transport.redactor)
         return self._invalid
 
     def _remember(self, method: str, path: str, exchange: Exchange) -> None:

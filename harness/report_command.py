@@ -127,6 +127,7 @@ class Replay:
         self.results = results.resolve()
         self.records = records
         self.scimcert_assessment = build(records, registry.aliases).assessment
+        self.scimcert_run_records = records
 
     def pytest_collect_file(
         self, file_path: Path, parent: pytest.Collector

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -75,6 +76,10 @@ class ItemRun:
 
     def __post_init__(self) -> None:
         self.item = f"{self.scenario.id}[{self.profile.id}]"
+        # Events leave the item only through the run's redactor: a finding may quote a value the
+        # scenario wrote or an error message, not just the (already scrubbed) exchange.
+        self.redactor = self.target.scim.redactor
+        self.emit = self.redactor.events(self.emit)
         seed = item_seed(self.run.seed, self.scenario.id, self.profile.id)
         # Items run in parallel against one server: each names what it creates apart, under the
         # run's prefix, so lists scoped to `${run.prefix}` see only this item's resources.
@@ -137,7 +142,12 @@ class ItemRun:
             where = (
                 f"step {self._step.index + 1} (line {self._step.line})" if self._step else "setup"
             )
-            harness_log.exception("harness error in %s at %s", self.item, where)
+            harness_log.error(
+                "harness error in %s at %s\n%s",
+                self.item,
+                where,
+                self.redactor.text(traceback.format_exc()),
+            )
             return Outcome.ERROR, f"harness error at {where}: {type(error).__name__}: {error}"
         return Outcome.PASS, ""
 

@@ -16,6 +16,7 @@ from .auth import Auth, auth_from_env
 from .baseline import Baseline
 from .breaker import Breaker
 from .exclusive import ServerLock
+from .redactor import Redactor
 from .runner import ItemRun, RunContext
 from .scenario import Scenario
 from .target import Target, discover
@@ -93,10 +94,11 @@ class RunState:
         """Discovered once per process, on the first item, so listing sends nothing."""
         if self._target is None:
             options = self.settings.transport_options()
-            scim = Transport(self.settings.url, self.settings.auth(), options)
+            redactor = Redactor()  # one for the run: the app token is a secret in SCIM answers
+            scim = Transport(self.settings.url, self.settings.auth(), options, redactor)
             app = None
             if self.settings.app_url:
-                app = Transport(self.settings.app_url, self.settings.app_auth(), options)
+                app = Transport(self.settings.app_url, self.settings.app_auth(), options, redactor)
             self._target = discover(scim, app)
         return self._target
 

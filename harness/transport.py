@@ -42,8 +42,8 @@ from harness.exchange import (
     RecordedRequest,
     RecordedResponse,
     TransportError,
-    redact_exchange,
 )
+from harness.redactor import Redactor
 
 SCIM_JSON = "application/scim+json"
 CHUNK_BYTES = 8192
@@ -469,11 +469,18 @@ class Transport:
     """Sends requests to one SCIM base URL over one `requests.Session`."""
 
     def __init__(
-        self, base_url: str, auth: Auth, options: TransportOptions = DEFAULT_OPTIONS
+        self,
+        base_url: str,
+        auth: Auth,
+        options: TransportOptions = DEFAULT_OPTIONS,
+        redactor: Redactor | None = None,
     ) -> None:
         self.base_url = base_url
         self.options = options
         self._auth = auth
+        # One per run when given (harness/redactor.py): what one transport learns, all scrub.
+        self.redactor = redactor or Redactor()
+        self.redactor.trust(auth)
         self._session = _new_session(options)
 
     def url(self, path: str) -> str:
@@ -512,7 +519,7 @@ class Transport:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             error=result.error,
         )
-        return redact_exchange(exchange, tuple(self._auth.secrets))
+        return self.redactor.exchange(exchange)
 
     def close(self) -> None:
         self._session.close()

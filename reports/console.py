@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from verdict.status import RunVerdict
 
 from . import run_status
+from .difference import first_difference
 from .model import Item, RunView, rank
 from .sections import SHOWN
-from .text import headline, where
+from .text import where
 
 STYLES = {
     "FAIL": "red", "ERROR": "red", "WARN": "yellow", "SKIP": "", "PASS": "green", "NOT RUN": "",
@@ -51,24 +52,12 @@ def _table(view: RunView) -> list[Line]:
     return lines
 
 
-def _difference(item: Item) -> str:
-    """What differed, as the first broken check's first finding says it
-    (`/active: expected false, got true`), with the check that judged it."""
-    broken = item.broken("MUST") or item.broken("SHOULD")
-    if not broken or item.outcome == "ERROR" or not broken[0]["findings"]:
-        return headline(item)
-    first = broken[0]
-    more = sum(len(check["findings"]) for check in broken) - 1
-    tail = f" (+{more} more)" if more else ""
-    return f"{first['findings'][0]['message']} [{first['level']} {first['check']}]{tail}"
-
-
 def _item_line(item: Item) -> Line:
     broken = item.broken("MUST") or item.broken("SHOULD")
     # An ERROR's reason names its own step; the place of a check broken before it would mislead.
     place = f" at {where(item, broken[0])}" if broken and item.outcome != "ERROR" else ""
     word = "WAIVED" if item.expected else item.outcome
-    return Line(f"  {word:<5} {item.item}: {_difference(item)}{place}", STYLES[item.outcome])
+    return Line(f"  {word:<5} {item.item}: {first_difference(item)}{place}", STYLES[item.outcome])
 
 
 def _listing(title: str, items: list[Item]) -> list[Line]:

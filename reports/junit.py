@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from .difference import first_difference
 from .model import Item, RunView
-from .text import describe, headline
+from .text import describe
 
 # XML 1.0 section 2.2: everything outside these ranges may not appear in a document at all.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -37,7 +38,7 @@ def _properties(parent: ElementTree.Element, values: dict[str, object]) -> None:
 
 
 def _outcome(case: ElementTree.Element, item: Item) -> None:
-    message = clean(headline(item))[:MESSAGE_LIMIT]
+    message = clean(first_difference(item))[:MESSAGE_LIMIT]
     if item.expected:
         # As pytest writes an xfail: the gate did not count it, so CI must not either.
         _element(case, "skipped", type="expected-failure", message=f"expected failure: {message}")
@@ -57,7 +58,8 @@ def _testcase(suite: ElementTree.Element, item: Item) -> None:
     case = ElementTree.SubElement(
         suite,
         "testcase",
-        classname=clean(item.scenario),
+        # Dotted, so CI servers file cases by profile, then scenario folder (not all at "root").
+        classname=clean(f"scimcert.{item.profile}.{item.scenario.replace('/', '.')}"),
         name=clean(item.item),
         time=f"{item.duration_ms / 1000:.3f}",
     )
@@ -68,10 +70,13 @@ def _testcase(suite: ElementTree.Element, item: Item) -> None:
         "scimcert.scenario-file": item.source,
         "scimcert.reason": item.reason,
         "scimcert.warned-checks": " ".join(c["check"] for c in item.broken("SHOULD")),
+        "scimcert.warning": first_difference(item) if item.outcome == "WARN" else "",
+        "scimcert.rerun": item.rerun,
     })  # fmt: skip
     _outcome(case, item)
-    if item.outcome != "PASS":
-        # WARN passes, but its reasons must still reach a CI log: system-out carries them.
+    if item.outcome == "WARN" or item.expected:
+        # They pass the gate, so no failure element carries their text: system-out does.
+        # A FAIL or ERROR has it in its element already, and is not repeated.
         _element(case, "system-out", describe(item))
 
 

@@ -84,14 +84,18 @@ def list_response_consistent(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(f"{returned} resources returned for count={count}", count, returned)
 
 
-def _keys(value: Any) -> Iterator[str]:
+def _password_pointers(value: Any, at: str = "") -> Iterator[str]:
+    """Where a `password` is, in any case or under a schema URN (`urn:...:User:password`)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield str(key)
-            yield from _keys(item)
+            here = f"{at}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            if str(key).lower().rsplit(":", 1)[-1] == "password":
+                yield here
+            else:
+                yield from _password_pointers(item, here)
     elif isinstance(value, list):
-        for item in value:
-            yield from _keys(item)
+        for index, item in enumerate(value):
+            yield from _password_pointers(item, f"{at}/{index}")
 
 
 @check(
@@ -104,8 +108,11 @@ def _keys(value: Any) -> Iterator[str]:
 def password_never_returned(ctx: CheckContext) -> Iterator[Finding]:
     """`password` is writeOnly and "MUST never be returned by a service provider in any form"
     (RFC 7643 4.1.1); storing Okta's placeholder enabled account pre-registration elsewhere."""
-    if any(key.lower() == "password" for key in _keys(ctx.json())):
-        yield Finding("the answer contains `password`", expected="no password", actual="present")
+    for pointer in _password_pointers(ctx.json()):
+        # The value itself was redacted when the exchange was recorded (docs/secrets.md).
+        yield Finding(
+            f"{pointer}: the answer contains `password`", expected="no password", actual="present"
+        )
 
 
 @check(

@@ -125,6 +125,8 @@ class LocustWire:
     verify: bool | str = True
     racing: bool = False  # one of two creates of the same person sent at once
     sleep: Callable[[float], None] = time.sleep  # gevent's, in a Locust process
+    # Every body sent goes past the run's redactor, which keeps its passwords as secrets.
+    sent: Callable[[Any], None] = lambda _: None
 
     def send(
         self,
@@ -144,6 +146,7 @@ class LocustWire:
             raise WindowClosedError()
         self.meter.sending()
         self.budget.spend()
+        self.sent(json_body)
         with self.client.request(
             method, url, name=stats_name(self.label, method, path), catch_response=True,
             headers={**self.auth(), **(headers or {})}, json=json_body, timeout=self.timeout,

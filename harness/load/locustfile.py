@@ -35,6 +35,7 @@ from harness.load.locust_run import RUN, TALLY, options_of, runner_of
 from harness.load.locust_wire import Budget, LocustWire, Meter, WindowClosedError
 from harness.load.mix import Mix
 from harness.load.traffic import FLOWS, Connection
+from harness.redactor import Redactor
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, select_profiles
 from mock_idp.wire import Wire
@@ -55,6 +56,7 @@ class Plan:
     mix: Mix
     budget: Budget
     headers: Callable[[], Mapping[str, str]]
+    redactor: Redactor  # the token and every password sent: scrubbed from kept error texts
     verify: bool | str
     first_index: int
     stride: int
@@ -80,6 +82,7 @@ def _plan(environment: Environment) -> Plan:
         mix=Mix.parse(options.scim_mix),
         budget=Budget(share),
         headers=lambda: auth.headers(session),
+        redactor=Redactor(auth),
         verify=_verify(options.scim_verify),
         first_index=worker or 0,
         stride=workers if worker is not None else 1,
@@ -100,7 +103,7 @@ class IdpUser(HttpUser):
         try:
             self.plan = _plan(self.environment)
         except (AuthError, ValueError) as error:
-            TALLY.failed("setup", error)
+            TALLY.failed("setup", error, str)  # AuthError names no secret (auth.py)
             raise StopUser() from error
         index = self.plan.first_index + next(_USERS) * self.plan.stride
         profile = self.plan.profiles[index % len(self.plan.profiles)]
@@ -126,7 +129,7 @@ class IdpUser(HttpUser):
         return LocustWire(
             self.client, self.host, f"{self.connection.profile.id} {verb}", TALLY,
             self.plan.budget, self.meter, self.plan.headers, self.timeout, self.plan.verify,
-            racing, gevent.sleep,
+            racing, gevent.sleep, self.plan.redactor.learn_document,
         )  # fmt: skip
 
     @task
@@ -139,7 +142,7 @@ class IdpUser(HttpUser):
         except WindowClosedError:
             raise StopUser() from None
         except Exception as error:  # a dialect that breaks under load must not stop the run
-            TALLY.failed(f"{self.connection.profile.id} {kind}", error)
+            TALLY.failed(f"{self.connection.profile.id} {kind}", error, self.plan.redactor.text)
 
     def wait_time(self) -> float:
         """Until this user's next request is due (requests are paced, not tasks: see Meter), or

@@ -8,7 +8,7 @@ distributed run ends with one tally as a local run does.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +39,9 @@ class Tally:
             if status == 201:
                 self.created.add(name)
 
-    def failed(self, where: str, error: BaseException) -> None:
-        key = f"{where}: {type(error).__name__}: {error}"[:300]
+    def failed(self, where: str, error: BaseException, scrub: Callable[[str], str]) -> None:
+        """Keep the error as text, scrubbed of secrets before it is cut (docs/secrets.md)."""
+        key = scrub(f"{where}: {type(error).__name__}: {error}")[:300]
         if key in self.errors or len(self.errors) < MAX_ERRORS_KEPT:
             self.errors[key] += 1
         else:

@@ -8,21 +8,20 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
 import pytest
 
 from harness.exchange import (
-    REDACTED,
     Exchange,
     RecordedRequest,
     RecordedResponse,
     TransportError,
     curl_command,
-    redact_exchange,
-    redact_headers,
-    redact_text,
 )
+from harness.redaction import REDACTED, body_secrets, redact_headers, redact_text
+from harness.redactor import Redactor
 
 TOKEN = 'a+b/c"d<e%'
 FORMS = {
@@ -35,6 +34,15 @@ FORMS = {
     "html": html.escape(TOKEN),
     "html-noquote": html.escape(TOKEN, quote=False),
 }
+
+
+@dataclass(frozen=True)
+class Credentials:
+    secrets: tuple[str, ...]
+
+
+def redact_exchange(recorded: Exchange, secrets: tuple[str, ...]) -> Exchange:
+    return Redactor(Credentials(secrets)).exchange(recorded)
 
 
 def response(body: str = "{}", status: int = 200) -> RecordedResponse:
@@ -182,8 +190,6 @@ def test_curl_options() -> None:
 
 
 def test_passwords_in_bodies_are_secrets_and_hostile_depth_is_survived() -> None:
-    from harness.exchange import body_secrets
-
     assert body_secrets('{"userName": "a", "PassWord": "hunter22"}') == ("hunter22",)
     assert body_secrets('{"x": [{"client_secret": "s3cr3t"}]}') == ("s3cr3t",)
     assert body_secrets("[" * 5000 + "]" * 5000) == ()

@@ -56,7 +56,7 @@ def test_a_tally_survives_the_trip_from_worker_to_master() -> None:
     worker.saw(409, {}, raced=True)
     worker.post({"userName": "a@example.test"}, 201)
     worker.post({"userName": "b@example.test"}, 500)
-    worker.failed("entra assign", KeyError("x"))
+    worker.failed("entra assign", KeyError("x"), str)
     master = Tally()
     master.merge(worker.drain())
     master.merge(worker.drain())  # drained: nothing counted twice

@@ -1,32 +1,35 @@
 """Secrets never appear: not in any report file, the console, or the server's log.
 
 A token, an OAuth client secret and a password are planted, each holding characters that change
-under encoding. Every file is searched for each secret raw, URL-encoded (quote, quote_plus),
-JSON-escaped and HTML-escaped, and for those encodings nested up to three deep (pytest-html puts
-escaped HTML in JSON in an HTML attribute), as stored, HTML-unescaped and inside base64 `data:`.
+under encoding. Every file is searched by `harness.scan` (what `scimcert scan` runs) for each
+secret raw, URL-encoded (quote, quote_plus), JSON-escaped and HTML-escaped, and for those
+encodings nested up to three deep (pytest-html puts escaped HTML in JSON in an HTML attribute),
+as stored, HTML-unescaped and inside base64 `data:`. `test_hostile_echo.py` does the same against
+a server that sends every secret back.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import html
-import itertools
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote_plus
 
 import pytest
-from conftest import APP_TOKEN, RunningServer, start_server
+from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
+from report_runs import failing_run
+
+from harness import cli, scan
+from harness.redaction import REDACTED
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-scim'
@@ -54,50 +57,10 @@ steps:
   - request: {method: DELETE, path: "/Users/${uid}"}
     expect: {check: user-deleted, status: 204}
 """
-ENCODINGS: dict[str, Callable[[str], str]] = {
-    "raw": lambda s: s,
-    "quote": lambda s: quote(s, safe=""),
-    "quote-path": quote,
-    "quote_plus": quote_plus,
-    "json": lambda s: json.dumps(s)[1:-1],
-    "html": html.escape,
-    "html-text": lambda s: html.escape(s, quote=False),
-}
-
-
-def forms(secret: str) -> dict[str, str]:
-    """Every spelling to look for, by name: up to three encodings applied in turn."""
-    by_spelling: dict[str, str] = {}
-    for depth in (1, 2, 3):
-        for chain in itertools.product(ENCODINGS.items(), repeat=depth):
-            spelling = secret
-            for _, encode in chain:
-                spelling = encode(spelling)
-            name = " of ".join(name for name, _ in reversed(chain))
-            by_spelling.setdefault(spelling, name)
-            lower = re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), spelling)
-            by_spelling.setdefault(lower, f"{name}, lower-case %xx")
-    return {name: spelling for spelling, name in by_spelling.items()}
-
-
-def _views(text: str) -> Iterator[tuple[str, str]]:
-    """The text as stored, HTML-unescaped, and every base64 `data:` URI in it decoded."""
-    yield "as stored", text
-    yield "HTML-unescaped", html.unescape(text)
-    for match in re.finditer(r"data:[^,\"'\s]*;base64,([A-Za-z0-9+/=]+)", html.unescape(text)):
-        try:
-            yield "in a data: URI", base64.b64decode(match[1]).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            continue
 
 
 def leaks(secret: str, texts: dict[str, str]) -> list[str]:
-    spellings = forms(secret)
-    return sorted({
-        f"{place} ({view}): {name} form"
-        for place, text in texts.items() for view, seen in _views(text)
-        for name, spelling in spellings.items() if spelling in seen
-    })  # fmt: skip
+    return scan.leaks({"SECRET": secret}, texts)
 
 
 class _TokenEndpoint(BaseHTTPRequestHandler):
@@ -194,8 +157,53 @@ def test_a_password_the_idp_sends_appears_nowhere(planted: Planted) -> None:
 def test_the_search_finds_every_spelling() -> None:
     """The searcher itself must be able to fail: each encoding is found where it was put."""
     secret = 'x-a+b/c"d<e%'
-    for name, spelling in forms(secret).items():
+    for spelling, name in scan.spellings(secret).items():
         assert leaks(secret, {"f": f"..{spelling}.."}), name
     hidden = base64.b64encode(f"..{secret}..".encode()).decode()
     assert leaks(secret, {"f": f'<a href="data:text/plain;base64,{hidden}">'})
     assert leaks(secret, {"f": "nothing here"}) == []
+
+
+@pytest.mark.slow
+def test_the_report_suite_run_holds_no_secret(
+    server: RunningServer, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The scanner over the reports every report test reads (a run that fails, warns, skips)."""
+    run = failing_run(server, tmp_path_factory)
+    texts = scan.folder_texts(run.report_dir) | {"stdout": run.stdout, "stderr": run.stderr}
+    assert "results.jsonl" in texts and "index.html" in texts
+    assert scan.leaks({"SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}, texts) == []
+    assert scan.unredacted(run.report_dir / "results.jsonl") == []
+
+
+def _exchange_line(request_headers: dict[str, str], answer: str) -> str:
+    exchange = {
+        "request": {"method": "GET", "url": "http://h/Users", "headers": request_headers,
+                    "body": None},
+        "response": {"status": 200, "headers": {}, "body": answer, "truncated": False},
+    }  # fmt: skip
+    return json.dumps({"event": "ExchangeRecorded", "item": "x[rfc]", "sequence": 3,
+                       "exchange": exchange}) + "\n"  # fmt: skip
+
+
+def test_scimcert_scan_names_each_leak_and_never_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCIM_TOKEN", TOKEN)
+    monkeypatch.setenv("MY_SECRET", CLIENT_SECRET)
+    clean = _exchange_line({"Authorization": REDACTED}, json.dumps({"password": REDACTED}))
+    (tmp_path / "results.jsonl").write_text(clean, encoding="utf-8")
+    (tmp_path / "index.html").write_text("<p>fine</p>", encoding="utf-8")
+    assert cli.main(["scan", str(tmp_path), "--secret-env", "MY_SECRET"]) == 0
+    assert "0 leak(s)" in capsys.readouterr().out
+
+    leaky = _exchange_line({"Authorization": "Bearer x"}, '{"password": "hunter22"}')
+    (tmp_path / "results.jsonl").write_text(clean + leaky, encoding="utf-8")
+    (tmp_path / "load").mkdir()
+    (tmp_path / "load" / "locust.html").write_text(html.escape(CLIENT_SECRET), encoding="utf-8")
+    assert cli.main(["scan", str(tmp_path), "--secret-env", "MY_SECRET"]) == 1
+    out = capsys.readouterr().out
+    assert "LEAK load/locust.html (as stored): MY_SECRET, html form" in out
+    assert "x[rfc] exchange 3: request header Authorization is not redacted" in out
+    assert "x[rfc] exchange 3: response body holds a password or secret in clear" in out
+    assert leaks(CLIENT_SECRET, {"out": out}) == [] and "hunter22" not in out

@@ -16,21 +16,11 @@ from pathlib import Path
 
 from verdict.status import ExitCode
 
-from . import demo, idp_command, report_command, run_command, scan, sweep
-from .checks import load_all
-from .checks.registry import registry
+from . import checks_command, demo, idp_command, report_command, run_command, scan, sweep
 from .config import ConfigError, defaults
 from .load import command as load_command
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
-
-
-def _checks(_: argparse.Namespace) -> int:
-    load_all()
-    for check in registry:
-        kind = "always-on" if check.always_on else "code" if check.function else "expectation"
-        print(f"{check.id:<36} {check.level.value:<6} {kind:<11} {check.ref}")
-    return 0
 
 
 def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
@@ -49,8 +39,7 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
     idp_command.add_parser(commands)
     report_command.add_parser(commands)
     scan.add_parser(commands)
-    checks = commands.add_parser("checks", help="list every check with its level and reference")
-    checks.set_defaults(handler=_checks)
+    checks_command.add_parser(commands)
     for name in SERVER_COMMANDS:
         commands.add_parser(name, help=f"reference server: {name} (see scimcert {name} --help)")
     return parser

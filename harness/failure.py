@@ -19,11 +19,12 @@ def _request_line(events: Sequence[Event], sequence: int) -> str:
 
 
 def describe_failure(scenario: Scenario, events: Sequence[Event], error: BaseException) -> str:
-    lines = [f"{scenario.id} ({scenario.source}): {error}"]
+    lines = [f"{scenario.id} ({scenario.shown_source}): {error}"]
     for event in events:
         if not isinstance(event, CheckEvaluated) or event.passed or event.level == "MAY":
             continue
-        where = f"{scenario.source}:{event.line}" if event.line else str(scenario.source)
+        shown = scenario.shown_source
+        where = f"{shown}:{event.line}" if event.line else shown
         lines.append(f"  {event.level} {event.check} ({event.ref}) at {where}")
         request = _request_line(events, event.sequence)
         if request:

@@ -20,6 +20,8 @@ from reports.model import LEVELS, build
 from reports.text import describe
 from reports.transcript import item_transcript, summary_line
 
+from .checks.references import links
+
 COLUMNS = (
     ("profile", "Profile"),
     ("scimcert", "Outcome"),
@@ -94,7 +96,9 @@ def pytest_html_results_table_header(cells: list[str]) -> None:
 def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -> None:
     values: dict[str, str] = getattr(report, ATTRIBUTE, {}) or {}
     for offset, (key, _) in enumerate(COLUMNS):
-        cells.insert(2 + offset, f'<td class="col-{key}">{escape(values.get(key, ""))}</td>')
+        value = values.get(key, "")
+        shown = _references(value) if key == "ref" else escape(value)
+        cells.insert(2 + offset, f'<td class="col-{key}">{shown}</td>')
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -154,3 +158,13 @@ def _static_listing(session: pytest.Session) -> str:
         f'<table class="scimcert-static"><tr><th>Outcome</th><th>Item</th><th>First difference'
         f"</th></tr>{rows}</table></details>"
     )
+
+
+def _references(ref: str) -> str:
+    """The references of the broken checks, each RFC section or public page a link."""
+    shown = []
+    for link in links(ref):
+        text = escape(link.text)
+        web = link.url.startswith("https://")
+        shown.append(f'<a href="{escape(link.url)}" rel="noreferrer">{text}</a>' if web else text)
+    return "; ".join(shown)

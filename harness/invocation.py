@@ -84,11 +84,15 @@ def record(
     profiles: Iterable[Profile],
     scenarios: Iterable[Scenario],
 ) -> dict[str, Any]:
+    chosen = list(profiles)
     return {
         "options": dict(options),
         "workers": workers,
         "baseline": baseline,
-        "profiles": {profile.id: profile_digest(profile) for profile in profiles},
+        "profiles": {profile.id: profile_digest(profile) for profile in chosen},
+        # For the report's legend: what each profile id stands for, and its IdP family.
+        "profile_titles": {profile.id: profile.title for profile in chosen},
+        "profile_families": {profile.id: profile.family for profile in chosen},
         "scenarios": {scenario.id: scenario_digest(scenario) for scenario in scenarios},
         "command": command(options, workers=workers),
     }

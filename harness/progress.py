@@ -6,6 +6,7 @@ prints the same end-of-run summary the reporter would have.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from reports.model import build
 from .checks.registry import registry
 
 STYLES = {"red": "red", "yellow": "yellow", "green": "green"}
+OUTCOME_PROPERTY = "scimcert.outcome"
+COUNTED = ("PASS", "WARN", "FAIL", "SKIP", "ERROR")
 
 
 class ProgressBar:
@@ -33,14 +36,24 @@ class ProgressBar:
             TimeElapsedColumn(),
             console=self.console,
         )
-        self.task = self.progress.add_task("", total=total)
+        self.task = self.progress.add_task("", total=total, start=False)
+        self.counts: Counter[str] = Counter()
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # The clock starts with the run, and the bar shows from its first second on.
+        self.progress.start_task(self.task)
         self.progress.start()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "teardown":
-            self.progress.update(self.task, advance=1, description=report.nodeid.split("::")[-1])
+        if report.when != "teardown":
+            return
+        outcome = dict(report.user_properties).get(OUTCOME_PROPERTY)
+        if outcome:
+            self.counts[str(outcome)] += 1
+        tally = " ".join(f"{word} {self.counts[word]}" for word in COUNTED if self.counts[word])
+        last = report.nodeid.split("::")[-1]
+        self.progress.update(self.task, advance=1, description=f"{tally}  {last}".strip())
+        self.progress.refresh()
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -32,6 +32,7 @@ from verdict.events import (
 from verdict.status import Assessment, Finished, Scope, assess
 
 from .baseline import Baseline
+from .checks.references import links
 from .checks.registry import registry
 from .session import RunSettings
 
@@ -55,7 +56,8 @@ def _versions() -> dict[str, str]:
 def checks_record() -> Record:
     """Every registered check, so a results file names its checks' levels and former ids."""
     checks = [
-        {"id": c.id, "level": c.level.value, "ref": c.ref, "title": c.title,
+        {"id": c.id, "level": c.level.value, "ref": c.ref, "title": c.title, "quote": c.quote,
+         "links": [{"text": link.text, "url": link.url} for link in links(c.ref)],
          "aliases": list(c.aliases), "always_on": c.always_on}
         for c in registry
     ]  # fmt: skip

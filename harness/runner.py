@@ -124,7 +124,7 @@ class ItemRun:
             scenario=self.scenario.id,
             profile=self.profile.id,
             title=self.scenario.title,
-            source=str(self.scenario.source),
+            source=self.scenario.shown_source,
             tags=self.scenario.tags,
         )
 

@@ -1,6 +1,6 @@
 """Scenario files: the model, and a loader whose every error names a file, a line and a pointer.
 
-A scenario (DESIGN.md, "Scenarios (data) and profiles (data)") is one YAML file checked in three
+A scenario is one YAML file, IdP-neutral (profiles say how each IdP speaks it), checked in three
 passes, each reporting its first problem as a `ScenarioError`:
 
 1. YAML, parsed with safe-load semantics while recording the line of every node;
@@ -42,6 +42,7 @@ __all__ = [
     "checked_files",
     "load_scenario",
     "load_scenarios",
+    "shown_path",
     "trust",
 ]
 
@@ -107,6 +108,24 @@ class Scenario:
     requires: tuple[str, ...]
     steps: tuple[Step, ...]
     source: Path
+
+    @property
+    def shown_source(self) -> str:
+        """The file as reports show it: never a path of the machine that ran it."""
+        return shown_path(self.source)
+
+
+@functools.lru_cache(maxsize=1024)
+def shown_path(path: Path) -> str:
+    """`path` relative to its scenario root: the nearest folder holding `scenario.schema.json`
+    (the shipped scenarios have one), else the working directory, else its folder and name."""
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if (parent / "scenario.schema.json").is_file():
+            return resolved.relative_to(parent).as_posix()
+    if resolved.is_relative_to(Path.cwd()):
+        return resolved.relative_to(Path.cwd()).as_posix()
+    return Path(*resolved.parts[-2:]).as_posix()
 
 
 # --- pass 3: what the schema cannot see ---------------------------------------------------------

@@ -32,14 +32,29 @@ def _finding(finding: Record) -> Markup:
     return tag("div", *parts, class_="finding")
 
 
-def _check(item: Item, check: Record) -> Markup:
+def _reference(check: Record, catalogue: Mapping[str, Record]) -> Markup:
+    """The check's references, each a link where it leads to a public page (RFC text, vendor
+    documentation); a document of the project is named by its path."""
+    known = catalogue.get(str(check["check"]), {}).get("links") or []
+    if not known:
+        return tag("span", f"({check['ref']})", class_="muted")
+    parts: list[object] = ["("]
+    for index, link in enumerate(known):
+        parts += ["; "] if index else []
+        text, url = link["text"], str(link["url"])
+        web = url.startswith("https://")
+        parts.append(tag("a", text, href=url, rel="noreferrer") if web else tag("code", text))
+    return tag("span", *parts, ")", class_="muted")
+
+
+def _check(item: Item, check: Record, catalogue: Mapping[str, Record]) -> Markup:
     return tag(
         "div",
         tag(
             "p",
             tag("span", check["level"], class_=f"badge level {check['level']}"), " ",
             tag("code", check["check"]), " ", check["title"], " ",
-            tag("span", f"({check['ref']})", class_="muted"),
+            _reference(check, catalogue),
         ),
         tag("p", "Scenario ", tag("code", where(item, check)), class_="muted"),
         *(_finding(finding) for finding in check["findings"]),
@@ -69,7 +84,9 @@ def _exchange(item: Item, sequence: int) -> Markup:
     return join([*context, exchange_block(recorded)])
 
 
-def _block(item: Item, anchor: str, levels: Sequence[str]) -> Markup:
+def _block(
+    item: Item, anchor: str, levels: Sequence[str], catalogue: Mapping[str, Record]
+) -> Markup:
     parts: list[object] = [
         tag("h3", badge(item.shown_outcome), " ", tag("code", item.scenario), " with ",
             tag("code", item.profile)),
@@ -80,7 +97,7 @@ def _block(item: Item, anchor: str, levels: Sequence[str]) -> Markup:
     if item.rerun:
         parts.append(tag("p", "Rerun this item alone: ", tag("code", item.rerun), class_="rerun"))
     for sequence, checks in _by_exchange(item.broken(*levels)).items():
-        parts += [_check(item, check) for check in checks]
+        parts += [_check(item, check, catalogue) for check in checks]
         parts.append(_exchange(item, sequence))
     if not item.broken(*levels) and item.exchanges:
         parts += [tag("h4", "Last exchange before it stopped"), exchange_block(item.exchanges[-1])]
@@ -100,14 +117,19 @@ def failures(view: RunView, links: Mapping[str, str]) -> Markup:
     warned = [i for i in view.items if i.outcome == "WARN"]
     return join([
         _listing("failures", "Failures",
-                 [_block(i, links[i.item], ("MUST", "SHOULD")) for i in failing], "None."),
+                 [_block(i, links[i.item], ("MUST", "SHOULD"), view.catalogue) for i in failing],
+                 "None."),
         _listing("warnings", "Warnings (SHOULD broken)",
-                 [_block(i, links[i.item], ("SHOULD",)) for i in warned], "None."),
+                 [_block(i, links[i.item], ("SHOULD",), view.catalogue) for i in warned], "None."),
     ])  # fmt: skip
 
 
 def expected(view: RunView, links: Mapping[str, str], rules: Markup) -> Markup:
-    blocks = [_block(i, links[i.item], ("MUST", "SHOULD")) for i in view.items if i.expected]
+    blocks = [
+        _block(i, links[i.item], ("MUST", "SHOULD"), view.catalogue)
+        for i in view.items
+        if i.expected
+    ]
     if not blocks and not view.baseline:
         return Markup()
     return section(

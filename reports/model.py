@@ -87,7 +87,8 @@ class RunView:
         return sorted({item.scenario for item in self.items})
 
     def titles(self) -> dict[str, str]:
-        return {item.scenario: item.title for item in self.items}
+        """Each scenario's title, from any item that recorded one (a NOT RUN item has none)."""
+        return {item.scenario: item.title for item in self.items if item.title}
 
     def of_profile(self, profile: str) -> list[Item]:
         return [item for item in self.items if item.profile == profile]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from verdict.status import STATUS_MEANING, Status
 
-from . import run_status
+from . import picture, run_status
 from .html import Markup, join, table, tag
 from .model import LEVELS, ORDER, WAIVED, Item, RunView
 
@@ -86,6 +86,19 @@ def header(view: RunView) -> Markup:
         _fact("Exit code", run_status.exit_line(assessment)),
         _fact("Versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
         _fact("Rerun", tag("code", replay(view))),
+        _fact(
+            "Other reports",
+            join(
+                [
+                    tag("a", "report.html", href="report.html"),
+                    " (every item, pytest-html), ",
+                    tag("a", "junit.xml", href="junit.xml"),
+                    ", ",
+                    tag("a", "results.jsonl", href="results.jsonl"),
+                    " (the canonical record)",
+                ]
+            ),
+        ),
     ]
     verdict = assessment.run
     title: list[object] = ["SCIM certification: ", badge(verdict.word)]
@@ -105,6 +118,7 @@ def _counts(items: Iterable[Item]) -> Counter[str]:
 
 
 def profiles(view: RunView) -> Markup:
+    shown = [name for name in SHOWN if any(item.shown_outcome == name for item in view.items)]
     rows = []
     for verdict in view.assessment.profiles:
         counts = _counts(view.of_profile(verdict.profile))
@@ -112,30 +126,43 @@ def profiles(view: RunView) -> Markup:
         rows.append([
             verdict.profile, outcome_cell(verdict.verdict.value),
             tag("td", status, class_=f"o {status}", title="; ".join(verdict.reasons)),
-            *(tag("td", counts[name], class_="n") for name in SHOWN),
+            *(tag("td", counts[name], class_="n") for name in shown),
         ])  # fmt: skip
-    grid = table(["Profile", "Verdict", "Status", *SHOWN], rows)
+    grid = table(["Profile", "Verdict", "Status", *shown], rows)
     return section("profiles", "Verdict by IdP profile", tag("div", grid, class_="scroll"))
 
 
+def _matrix_row(
+    scenario: str,
+    title: str,
+    profiles: list[str],
+    cells: Mapping[tuple[str, str], Item],
+    links: Mapping[str, str],
+) -> list[object]:
+    row: list[object] = [tag("td", tag("code", scenario), tag("div", title, class_="muted"))]
+    for profile in profiles:
+        item = cells.get((scenario, profile))
+        if item is None:
+            row.append(tag("td", "", class_="none", title="not run under this profile"))
+            continue
+        link = links[item.item] if item.shown_outcome not in ("PASS", "SKIP") else None
+        row.append(outcome_cell(item.shown_outcome, link))
+    return row  # fmt: skip
+
+
 def matrix(view: RunView, links: Mapping[str, str]) -> Markup:
+    """One table per IdP family, each with only the profiles that run its scenarios, so no
+    column is mostly empty; every cell that did not pass links to its failure."""
     cells = {(item.scenario, item.profile): item for item in view.items}
     titles = view.titles()
-    rows = []
-    for scenario in view.scenarios:
-        row: list[object] = [
-            tag("td", tag("code", scenario), tag("div", titles[scenario], class_="muted"))
-        ]
-        for profile in view.profiles:
-            item = cells.get((scenario, profile))
-            if item is None:
-                row.append(tag("td", "n/a", class_="muted", title="not selected for this profile"))
-            else:
-                link = links[item.item] if item.shown_outcome not in ("PASS", "SKIP") else None
-                row.append(outcome_cell(item.shown_outcome, link))
-        rows.append(row)
-    grid = table(["Scenario", *view.profiles], rows, class_="matrix")
-    return section("matrix", "Scenarios x profiles", tag("div", grid, class_="scroll"))
+    blocks: list[object] = [picture.legend(view)]
+    for family, scenarios in picture.groups(view).items():
+        profiles = [p for p in view.profiles if any((s, p) in cells for s in scenarios)]
+        rows = [_matrix_row(s, titles.get(s, ""), profiles, cells, links) for s in scenarios]
+        heading = "Every profile" if family == picture.COMMON else f"{family} scenarios"
+        grid = table(["Scenario", *profiles], rows, class_="matrix")
+        blocks += [tag("h3", heading), tag("div", grid, class_="scroll")]
+    return section("matrix", "Scenarios x profiles", *blocks)
 
 
 def counts(view: RunView) -> Markup:

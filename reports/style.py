@@ -24,6 +24,11 @@ border-width:1px 0 0 1px}
 .matrix td,.matrix th{border-width:0 1px 1px 0}
 .matrix td:first-child,.matrix th:first-child{position:sticky;left:0;z-index:1;background:#fff}
 .matrix th:first-child{background:#f2f4f7}
+.matrix th{position:sticky;top:0;z-index:2}.matrix td.none{background:#fafafa}
+.bar-row{display:grid;grid-template-columns:minmax(0,22em) 1fr auto;gap:6px;align-items:center}
+.bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.bar{background:#f2f4f7;height:.8em}
+.bar-fill{display:block;height:100%;background:#7f56d9}.bar-value{white-space:nowrap;font-size:.9em}
+.pair>div{flex:1 1 26em;min-width:0}
 .o{font-weight:600;white-space:nowrap}
 .o a{color:inherit}
 .PASS{background:#dcfae6}.FAIL{background:#fee4e2}.ERROR{background:#f4ebff}

@@ -7,6 +7,7 @@ part that differs when the page is rebuilt from `results.jsonl` is the `<time id
 
 from __future__ import annotations
 
+from . import picture
 from .failures import expected, failures, notes
 from .html import Markup, join, tag
 from .model import RunView
@@ -53,6 +54,7 @@ def render(view: RunView, generated_at: str, appendix: Markup = NOTHING) -> str:
         profiles(view),
         matrix(view, links),
         counts(view),
+        picture.durations(view),
         failures(view, links),
         not_verified(view),
         expected(view, links, baseline_rules(view)),

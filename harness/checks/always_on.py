@@ -14,8 +14,12 @@ JSON_MEDIA_TYPES = ("application/scim+json", "application/json")
 @check(
     "transport-complete",
     Level.MUST,
-    "RFC 9110 6; okta.md 1 (60 s socket timeout)",
+    "docs/idp/okta.md#transport",
     "The server answers completely, in time, without redirecting away",
+    quote=(
+        "A server MUST answer every Okta request completely within 60 seconds, or Okta counts the "
+        "operation as failed."
+    ),
     always_on=True,
 )
 def transport_complete(ctx: CheckContext) -> Iterator[Finding]:
@@ -29,8 +33,13 @@ def transport_complete(ctx: CheckContext) -> Iterator[Finding]:
 @check(
     "no-server-error",
     Level.MUST,
-    "RFC 7644 3.12; robustness.md 0.8",
+    "docs/robustness.md#server-errors; RFC 7644 3.12",
     "No request is answered with a 5xx status",
+    quote=(
+        "For IdP compatibility a server MUST NOT answer a request with a 5xx status because of what"
+        " the client sent; a 501 (RFC 7644, section 3.12: the operation is not supported) is a "
+        "refusal, not a fault."
+    ),
     always_on=True,
 )
 def no_server_error(ctx: CheckContext) -> Iterator[Finding]:
@@ -45,8 +54,12 @@ def no_server_error(ctx: CheckContext) -> Iterator[Finding]:
 @check(
     "json-media-type",
     Level.MUST,
-    "RFC 7644 3.1, 8.1; entra_onelogin.md 4.3",
+    (
+        "docs/idp/okta.md#transport; docs/idp/entra.md#media-type; docs/idp/onelogin.md#media-type;"
+        " RFC 7644 3.8"
+    ),
     "Bodies are JSON, with a JSON media type",
+    quote="A server MUST answer Okta with JSON bodies labelled with a JSON media type.",
     always_on=True,
 )
 def json_media_type(ctx: CheckContext) -> Iterator[Finding]:
@@ -69,6 +82,10 @@ def json_media_type(ctx: CheckContext) -> Iterator[Finding]:
     Level.MUST,
     "RFC 7644 3.12",
     "4xx answers carry a SCIM Error with `status` as a string",
+    quote=(
+        "In addition to returning an HTTP response code, implementers MUST return the errors in the"
+        " body of the response in a JSON format, using the attributes described below."
+    ),
     always_on=True,
 )
 def error_body_is_scim(ctx: CheckContext) -> Iterator[Finding]:
@@ -95,6 +112,11 @@ def error_body_is_scim(ctx: CheckContext) -> Iterator[Finding]:
     Level.MUST,
     "RFC 7643 3; RFC 7644 3.4.2",
     "Every SCIM object the server returns names its `schemas`",
+    quote=(
+        'The "schemas" attribute is a REQUIRED attribute and is an array of Strings containing URIs'
+        " that are used to indicate the namespaces of the SCIM schemas that define the attributes "
+        "present in the current JSON structure."
+    ),
     always_on=True,
 )
 def schemas_present(ctx: CheckContext) -> Iterator[Finding]:

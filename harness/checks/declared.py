@@ -15,7 +15,8 @@ def _register() -> None:
     # and the pure-Python parser took 60 ms of it.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for entry in yaml.load(text, Loader=loader):  # noqa: S506 - a safe loader, C or Python
-        declare(entry["id"], Level(entry["level"]), entry["ref"], entry["title"])
+        level, ref, quote = Level(entry["level"]), entry["ref"], entry["quote"]
+        declare(entry["id"], level, ref, entry["title"], quote=quote)
 
 
 _register()

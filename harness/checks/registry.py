@@ -1,7 +1,9 @@
-"""Checks: named rules with a level and a reference, that yield findings.
+"""Checks: named rules with a level, a reference and the sentence they enforce, that yield findings.
 
-A check that yields nothing held. Every check has a stable kebab-case id, so reports, baselines
-and the fault catalogue can name it; a renamed check keeps its old id as an alias.
+A check that yields nothing held. Its `quote` is the normative sentence of its first reference
+(`references.py`), and its level follows that sentence's keyword (`docs/checks.md`). Every check
+has a stable kebab-case id, so reports, baselines and the fault catalogue can name it; a renamed
+check keeps its old id as an alias.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Check:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     always_on: bool = False
+    quote: str = ""
 
     def run(self, context: CheckContext) -> list[Finding]:
         return list(self.function(context)) if self.function is not None else []
@@ -85,18 +88,21 @@ def check(
     title: str,
     *,
     tags: tuple[str, ...] = (),
+    quote: str,
     aliases: tuple[str, ...] = (),
     always_on: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a code check; its docstring says what it verifies and why."""
 
     def register(function: CheckFunction) -> CheckFunction:
-        registry.add(Check(id, level, ref, title, function, tags, aliases, always_on))
+        registry.add(Check(id, level, ref, title, function, tags, aliases, always_on, quote))
         return function
 
     return register
 
 
-def declare(id: str, level: Level, ref: str, title: str, tags: tuple[str, ...] = ()) -> Check:
+def declare(
+    id: str, level: Level, ref: str, title: str, *, quote: str, tags: tuple[str, ...] = ()
+) -> Check:
     """Register a check that scenario expectations are graded as (no code of its own)."""
-    return registry.add(Check(id, level, ref, title, None, tags))
+    return registry.add(Check(id, level, ref, title, None, tags, quote=quote))

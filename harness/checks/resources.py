@@ -14,8 +14,9 @@ from .registry import Finding, Level, check
 @check(
     "schema-valid",
     Level.MUST,
-    "RFC 7643 4, 8.7; RFC 7644 3.4.2, 3.12",
+    "RFC 7643 3.1; RFC 7643 4; RFC 7643 8.7; RFC 7644 3.4.2; RFC 7644 3.12",
     "The answer follows its SCIM schema",
+    quote='Each representation of the resource MUST include a non-empty "id" value.',
 )
 def schema_valid(ctx: CheckContext) -> Iterator[Finding]:
     """The body validates against the JSON Schema the step names (written from RFC 7643 4-8 and
@@ -34,8 +35,12 @@ def schema_valid(ctx: CheckContext) -> Iterator[Finding]:
 @check(
     "canonical-attribute-names",
     Level.SHOULD,
-    "RFC 7643 2.1",
+    "docs/robustness.md#attribute-names; RFC 7643 2.1",
     "Attribute names are returned in their canonical spelling",
+    quote=(
+        "A server SHOULD return each attribute in the spelling its schema defines, such as "
+        "`userName` rather than `username`."
+    ),
 )
 def canonical_attribute_names(ctx: CheckContext) -> Iterator[Finding]:
     """Names are case-insensitive (RFC 7643 2.1), but clients that compare JSON keys exactly
@@ -59,8 +64,12 @@ def _requested_count(ctx: CheckContext) -> int | None:
 @check(
     "list-response-consistent",
     Level.MUST,
-    "RFC 7644 3.4.2, 3.4.2.4; okta.md 2.2",
+    "RFC 7644 3.4.2; RFC 7644 3.4.2.4; docs/idp/okta.md#import",
     "List answers count what they return, as JSON integers",
+    quote=(
+        "startIndex The 1-based index of the first result in the current set of list results. "
+        "REQUIRED when partial results are returned due to pagination."
+    ),
 )
 def list_response_consistent(ctx: CheckContext) -> Iterator[Finding]:
     """`totalResults`, `itemsPerPage` and `startIndex` are JSON integers, `itemsPerPage` is the
@@ -101,8 +110,12 @@ def _password_pointers(value: Any, at: str = "") -> Iterator[str]:
 @check(
     "password-never-returned",
     Level.MUST,
-    "RFC 7643 4.1.1, 7; RFC 7644 7.7",
+    "RFC 7643 4.1.1; RFC 7643 7; RFC 7644 7.7",
     "No answer carries a password",
+    quote=(
+        "The cleartext value or the hashed value of a password SHALL NOT be returnable by a service"
+        " provider."
+    ),
     tags=("security",),
 )
 def password_never_returned(ctx: CheckContext) -> Iterator[Finding]:
@@ -117,9 +130,13 @@ def password_never_returned(ctx: CheckContext) -> Iterator[Finding]:
 
 @check(
     "location-matches-meta",
-    Level.SHOULD,
-    "RFC 7644 3.1, 3.3",
+    Level.MUST,
+    "RFC 7644 3.3; RFC 7643 3.1",
     "A created resource's Location header is its meta.location",
+    quote=(
+        'The URI of the created resource SHALL include, in the HTTP "Location" header and the HTTP '
+        'body, a JSON representation [RFC7159] with the attribute "meta.location".'
+    ),
 )
 def location_matches_meta(ctx: CheckContext) -> Iterator[Finding]:
     """RFC 7644 3.3: the 201 answer gives the resource's URI in `Location`, equal to
@@ -137,9 +154,13 @@ def location_matches_meta(ctx: CheckContext) -> Iterator[Finding]:
 
 @check(
     "etag-matches-version",
-    Level.MUST,
+    Level.SHOULD,
     "RFC 7644 3.14",
     "The ETag header equals meta.version when ETags are supported",
+    quote=(
+        'and SHOULD be specified within the "version" attribute contained in the resource\'s '
+        '"meta" attribute.'
+    ),
 )
 def etag_matches_version(ctx: CheckContext) -> Iterator[Finding]:
     """RFC 7644 3.14: with `etag.supported`, a resource's `meta.version` is its entity tag, and the
@@ -161,8 +182,9 @@ def etag_matches_version(ctx: CheckContext) -> Iterator[Finding]:
 @check(
     "error-has-detail",
     Level.SHOULD,
-    "RFC 7644 3.12; okta.md 5 (SPEC tests 4, 11, 12)",
+    "RFC 7644 3.12; docs/idp/okta.md#spec-test-4",
     "Errors explain themselves in `detail`",
+    quote="detail A detailed human-readable message. OPTIONAL.",
 )
 def error_has_detail(ctx: CheckContext) -> Iterator[Finding]:
     """Okta shows `detail` verbatim to admins in Tasks, and its SPEC suite requires it non-empty on

@@ -1,4 +1,4 @@
-"""Ping Identity's SCIM provisioner (PingOne / PingFederate), entra_onelogin.md 5.
+"""Ping Identity's SCIM provisioner (PingOne / PingFederate), docs/idp/ping.md.
 
 Two things differ from a plain RFC client, each an admin setting: the user lookup is the
 admin's **filter expression** (`username Eq "%s"`: capitalised operator, lower-case attribute),
@@ -21,7 +21,7 @@ def _identifier(call: VerbCall) -> str:
 
 @strategy("ping-filter-then-create")
 def filter_then_create(call: VerbCall) -> Sent:
-    """entra_onelogin.md 5 (Ping): the filter expression override with `%s` for the value;
+    """docs/idp/ping.md (filter expression): the override with `%s` for the value;
     link the user found, else POST the user."""
     expression = str(call.profile.options.get("filter_expression", 'userName eq "%s"'))
     lookup = call.send(
@@ -44,7 +44,7 @@ def filter_then_create(call: VerbCall) -> Sent:
 
 @strategy("ping-remove-user")
 def remove_user(call: VerbCall) -> Sent:
-    """entra_onelogin.md 5 (Ping): the Remove User Action, `disable` (Ping's default: the user is
+    """docs/idp/ping.md (removal): the Remove User Action, `disable` (Ping's default: the user is
     set inactive, by PATCH here, an inferred shape) or `delete` (DELETE /Users/{id})."""
     action = call.args.get("action") or call.profile.options.get("remove_action", "disable")
     path = f"/Users/{call.user_id()}"

@@ -70,7 +70,8 @@ BITES: dict[str, Bite] = {
     "pascal-case-names": bite("checks-user-representation", {"canonical-attribute-names"}),
     "items-per-page-wrong": bite("core-user-filter", {"list-response-consistent"}),
     "password-echoed": bite("checks-user-representation", {"password-never-returned"}),
-    "no-location-header": bite("core-user-lifecycle", {"location-matches-meta"}),
+    "no-location-header": bite("core-user-lifecycle", {"location-matches-meta"}),  # fails (MUST)
+    # Only warns: RFC 7644 3.14 makes meta.version a SHOULD (these runs use --fail-on warn).
     "etag-mismatch": bite("core-user-lifecycle", {"etag-matches-version"}),
     "errors-without-detail": bite("core-errors", {"error-has-detail"}),
     # Expectations of the scenarios (catalogue.yaml).
@@ -82,7 +83,7 @@ BITES: dict[str, Bite] = {
     "create-omits-active": bite("core-user-lifecycle", {"user-created"}),
     "read-omits-name": bite("core-user-lifecycle", {"user-readable"}),
     "lowercase-user-name": bite("core-user-lifecycle", {"username-case-preserved"}),
-    # Entra wants unique group displayNames (entra_onelogin.md 1.5): its validator's scenario.
+    # Entra wants unique group displayNames (docs/idp/entra.md#groups): its validator's scenario.
     "conflict-as-400": bite(
         "core-user-uniqueness,entra-validator-groups-create",
         {"username-unique", "group-displayname-unique"},
@@ -125,7 +126,7 @@ BITES: dict[str, Bite] = {
     "group-filter-ignored": bite(
         "entra-validator-groups-filter", {"group-filter"}, idp="entra-validator"
     ),
-    # Robustness probes (scenarios/robustness, ../shared/robustness.md 4, by category).
+    # Robustness probes (scenarios/robustness, docs/robustness.md, by category).
     "auth-challenge-missing": bite("robustness-auth", {"robustness-auth-refused"}),
     "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}),
     "json-constants-accepted": bite("robustness-malformed-json", {"robustness-malformed-json"}),
@@ -143,7 +144,8 @@ BITES: dict[str, Bite] = {
     "control-characters-stripped": bite(
         "robustness-schemas-and-values", {"robustness-control-characters"}
     ),
-    # The page's own checks (schema, list counts) then judge the error body too.
+    # The page's own checks (schema, list counts) then judge the error body too. The refusal
+    # itself only warns (robustness-page-clamped is a SHOULD, docs/robustness.md).
     "large-count-refused": bite(
         "robustness-paging-and-size",
         {"robustness-page-clamped"},
@@ -165,6 +167,7 @@ BITES: dict[str, Bite] = {
     "conflict-without-scim-type": bite(
         "robustness-uniqueness", {"robustness-uniqueness"}, {"robustness-unicode-uniqueness"}
     ),
+    # Fails: RFC 7644 7.8 makes the preparation before a uniqueness test a MUST.
     "ascii-only-case-folding": bite("robustness-uniqueness", {"robustness-unicode-uniqueness"}),
     "malformed-id-400": bite("robustness-ids-and-methods", {"robustness-unknown-id"}),
     "second-delete-succeeds": bite("robustness-ids-and-methods", {"robustness-delete-twice"}),

@@ -73,7 +73,8 @@ def test_pytest_html_has_profile_level_reference_and_the_transcript(run: ReportR
     rows = pytest_html_tests(run.text("report.html"))
     failed = rows["report/wrong-display-name[rfc]"]
     assert (failed["profile"], failed["scimcert"], failed["level"]) == ("rfc", "FAIL", "MUST")
-    assert failed["ref"] == "RFC 7644 3.3"
+    rfc = "https://www.rfc-editor.org/rfc/rfc7644#section-3.3"
+    assert failed["ref"] == f'<a href="{rfc}" rel="noreferrer">RFC 7644 3.3</a>'
     assert rows["report/warns[rfc]"]["scimcert"] == "WARN"
     (transcript,) = [extra["content"] for extra in failed["extras"]]
     assert "Reproduce (token from $SCIM_TOKEN)" in transcript

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from page import Node, parse
 from report_runs import SCENARIOS, ReportRun, failing_run
 from sample_records import check, one_item
 
+from harness.scenario import shown_path
 from reports.model import build
 from reports.summary import render
 from reports.transcript import BODY_LIMIT
@@ -46,7 +48,16 @@ def test_nothing_on_the_page_can_make_a_request(run: ReportRun, page: Node) -> N
     assert not tags & {"script", "link", "img", "iframe", "object", "embed", "video", "audio"}
     for node in page.walk():
         assert "src" not in node.attrs and "srcset" not in node.attrs
-        assert str(node.attrs.get("href", "#")).startswith("#"), node.attrs
+        href = str(node.attrs.get("href", "#"))
+        # Only a reader's click leaves the page: a check's source (the RFC text, a vendor's
+        # page), opened without telling it where the report lives.
+        # The run's other reports lie beside the page: relative links, no request of their own.
+        beside = href in ("report.html", "junit.xml", "results.jsonl")
+        assert (
+            beside
+            or href.startswith("#")
+            or (href.startswith("https://") and node.attrs.get("rel") == "noreferrer")
+        ), node.attrs
     assert "url(" not in html and "@import" not in html
     assert "default-src 'none'" in html
 
@@ -80,7 +91,10 @@ def test_a_failure_shows_check_level_ref_expected_actual_line_and_curl(page: Nod
     expected, actual = [dd.text() for dd in failure.all("dd")]
     assert expected == '"Somebody Else"'
     assert actual == "\"<script>alert('x')</script> & <b>co</b>\""
-    assert f"{FAILING}:{_step_line(FAILING, 0)}, step 1" in text
+    assert f"{shown_path(FAILING)}:{_step_line(FAILING, 0)}, step 1" in text
+    assert not Path(shown_path(FAILING)).is_absolute()
+    links = {a.text(): a.attrs["href"] for a in failure.all("a")}
+    assert links["RFC 7644 3.3"] == "https://www.rfc-editor.org/rfc/rfc7644#section-3.3"
     assert "POST http://127.0.0.1:" in failure.all("pre", "request")[0].text()
     assert failure.all("pre", "response")[0].text().startswith("HTTP 201")
     curl = failure.all("pre", "curl")[0].text()

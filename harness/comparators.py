@@ -149,6 +149,35 @@ def contains(actual: Any, present: bool, expected: Any) -> str | None:
     return _mismatch(f"a value containing {show(expected)}", actual, present)
 
 
+def not_contains(actual: Any, present: bool, expected: Any) -> str | None:
+    """Anything but what `contains` accepts, absence included: after a PUT that omits `emails`,
+    the server may clear them or assign defaults (RFC 7644 3.5.1), only not keep the old one."""
+    if not present or not _contained(expected, actual):
+        return None
+    return _mismatch(f"a value without {show(expected)}", actual, present)
+
+
+def if_present(actual: Any, present: bool, expected: Any) -> str | None:
+    """Nothing is fine; a value must satisfy the inner spec: an OPTIONAL member such as
+    `scimType` (RFC 7644 3.12) may be left out, but when given must be the right one."""
+    return None if not present else compare(expected, actual, present)
+
+
+def _matching(patterns: Mapping[str, str], element: Any) -> bool:
+    return isinstance(element, Mapping) and all(
+        isinstance(element.get(key), str) and re.search(pattern, element[key])
+        for key, pattern in patterns.items()
+    )
+
+
+def contains_matching(actual: Any, present: bool, expected: Any) -> str | None:
+    """An array with an element whose named members are strings matching the regular expressions:
+    one rule for the several spellings a field may rightly take ("Users", "/Users", a full URL)."""
+    if present and isinstance(actual, list) and any(_matching(expected, e) for e in actual):
+        return None
+    return _mismatch(f"an element matching {show(expected)}", actual, present)
+
+
 def matches(actual: Any, present: bool, expected: Any) -> str | None:
     if present and isinstance(actual, str) and re.search(expected, actual):
         return None
@@ -179,6 +208,9 @@ COMPARATORS: dict[str, Comparator] = {
     "absent": absent,
     "present": present_,
     "contains": contains,
+    "not_contains": not_contains,
+    "contains_matching": contains_matching,
+    "if_present": if_present,
     "matches": matches,
     "one_of": one_of,
     "length": length,
@@ -199,6 +231,25 @@ def _pattern(expected: Any) -> str | None:
     return None
 
 
+def _patterns(expected: Any) -> str | None:
+    if not isinstance(expected, Mapping) or not expected:
+        return "expects a mapping of member names to regular expressions"
+    for pattern in expected.values():
+        problem = _pattern(pattern)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _inner(expected: Any) -> str | None:
+    """A spec inside a spec: a mapping must name a known comparator (as the loader asks)."""
+    name, inner = parse(expected)
+    if isinstance(expected, Mapping) and len(expected) == 1 and inner is expected:
+        return f"expects a comparator spec; unknown comparator '{next(iter(expected))}'"
+    problem = argument_problem(name, inner)
+    return None if problem is None else f"expects a valid spec: '{name}' {problem}"
+
+
 def _typed(check: Callable[[Any], bool], what: str) -> Callable[[Any], str | None]:
     return lambda expected: None if check(expected) else f"expects {what}"
 
@@ -212,6 +263,8 @@ _ARGUMENTS: dict[str, Callable[[Any], str | None]] = {
     "absent": _boolean,
     "present": _boolean,
     "matches": _pattern,
+    "contains_matching": _patterns,
+    "if_present": _inner,
     "one_of": _typed(lambda e: isinstance(e, list) and bool(e), "a non-empty list"),
     "length": _typed(lambda e: _is_number(e) and isinstance(e, int) and e >= 0, "a count"),
 }

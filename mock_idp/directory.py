@@ -1,31 +1,56 @@
 """The IdP's own people: seeded Faker profiles, named by alias in scenarios ("alice").
 
 Every name carries the run prefix, so runs against a shared server never collide and a sweep can
-find what a run left behind.
+find what a run left behind. People look like a real directory's: names from several locales,
+accents included (José, Müller, Łukasz), and a login on a deliverable-looking domain that email
+validators accept (a special-use one such as .test is refused by pydantic's EmailStr); the login
+is the name spelled in ASCII, as corporate directories make logins.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 
 from faker import Faker
 
 _THREAD = threading.local()
+_BUILDING = threading.Lock()  # Faker's first load of a locale's providers is not thread-safe
+
+# Locales a multinational's directory holds, weighted towards en_US; all in Latin script, so a
+# login can be spelled in ASCII from the name.
+LOCALES = ("en_US", "en_US", "en_US", "de_DE", "fr_FR", "es_ES", "sv_SE", "pl_PL", "pt_BR")
+# Documentation domains (RFC 2606) that look deliverable and that email-validator accepts.
+DOMAINS = ("example.com", "example.org", "example.net")
+# Letters that NFKD does not take apart into an ASCII letter and accents.
+_SPELLED = str.maketrans({"ß": "ss", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "Ae", "æ": "ae"})
+_NOT_LOGIN = re.compile(r"[^A-Za-z0-9-]")
 
 
-def _faker(draws: random.Random) -> Faker:
-    """The thread's Faker, drawing from `draws`: building a Faker for every item cost the run
-    more than all its draws (benchmarks/RESULTS.md), and a Random of its own per directory keeps
-    each item's people the same whatever ran before it."""
-    faker: Faker | None = getattr(_THREAD, "faker", None)
+def _faker(draws: random.Random, locale: str) -> Faker:
+    """The thread's Faker for `locale`, drawing from `draws`: building a Faker for every item cost
+    the run more than all its draws (benchmarks/RESULTS.md), and a Random of its own per directory
+    keeps each item's people the same whatever ran before it."""
+    fakers: dict[str, Faker] = getattr(_THREAD, "fakers", None) or {}
+    _THREAD.fakers = fakers
+    faker = fakers.get(locale)
     if faker is None:
-        faker = _THREAD.faker = Faker("en_US")
+        with _BUILDING:
+            faker = fakers[locale] = Faker(locale)
     for generator in faker.factories:  # one, for one locale
         generator.random = draws
     return faker
+
+
+def ascii_login(name: str) -> str:
+    """`García López` -> `GarciaLopez`: case kept (servers must preserve it, okta.md 8.5)."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_SPELLED))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_LOGIN.sub("", letters) or "x"
 
 
 def item_seed(seed: int, scenario_id: str, profile: str) -> int:
@@ -65,6 +90,7 @@ class Directory:
     def __post_init__(self) -> None:
         # What Faker.seed_instance(seed) draws from: reproducible test data, not secrets.
         self._draws = random.Random(self.seed)  # noqa: S311
+        self.domain = self._draws.choice(DOMAINS)  # one organisation, one domain
 
     def person(self, alias: str) -> Person:
         if alias not in self.people:
@@ -72,10 +98,10 @@ class Directory:
         return self.people[alias]
 
     def _new_person(self, alias: str) -> Person:
-        faker = _faker(self._draws)
+        faker = _faker(self._draws, self._draws.choice(LOCALES))
         given, family = faker.first_name(), faker.last_name()
         # Mixed case on purpose: servers must preserve it (okta.md 8.5).
-        user_name = f"{self.run_prefix}-{alias}.{family}@example.test"
+        user_name = f"{self.run_prefix}-{alias}.{ascii_login(family)}@{self.domain}"
         idp_id = "00u" + faker.bothify("?#?#?#?#?#?#?#?#?").lower()
         return Person(alias, user_name, given, family, user_name, idp_id, faker.job()[:60])
 

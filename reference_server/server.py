@@ -12,6 +12,7 @@ from typing import Any
 import uvicorn
 
 from .app import create_app
+from .http_protocol import ScimProtocol
 from .limits import Limits
 from .storage.engine import open_engine
 
@@ -80,6 +81,7 @@ def _config(app: Any, workers: int | None = None) -> uvicorn.Config:
         log_level="warning",
         lifespan="off",
         server_header=False,
+        http=ScimProtocol,  # the HTTP parser's refusals are SCIM errors too
     )
 
 

@@ -9,6 +9,7 @@ from .registry import Finding, Level, check
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 JSON_MEDIA_TYPES = ("application/scim+json", "application/json")
+NOT_IMPLEMENTED = 501
 
 
 @check(
@@ -34,7 +35,7 @@ def transport_complete(ctx: CheckContext) -> Iterator[Finding]:
     "no-server-error",
     Level.MUST,
     "docs/robustness.md#server-errors; RFC 7644 3.12",
-    "No request is answered with a 5xx status",
+    "No request is answered with a 5xx status other than 501 (not supported)",
     quote=(
         "For IdP compatibility a server MUST NOT answer a request with a 5xx status because of what"
         " the client sent; a 501 (RFC 7644, section 3.12: the operation is not supported) is a "
@@ -43,9 +44,10 @@ def transport_complete(ctx: CheckContext) -> Iterator[Finding]:
     always_on=True,
 )
 def no_server_error(ctx: CheckContext) -> Iterator[Finding]:
-    """IdPs retry 5xx answers (Entra escrow, Okta tasks): bad input must be a 4xx, not a crash."""
+    """IdPs retry 5xx answers (Entra escrow, Okta tasks): bad input must be a 4xx, not a crash.
+    501 is no fault: RFC 7644 3.12 lists it for an operation the server does not support."""
     response = ctx.exchange.response
-    if response is not None and response.status >= 500:
+    if response is not None and response.status >= 500 and response.status != NOT_IMPLEMENTED:
         yield Finding(
             f"answered {response.status}", expected="a status below 500", actual=response.status
         )

@@ -65,7 +65,7 @@ def validator_user(person: Person) -> dict[str, Any]:
         "locale": "en-US",
         "preferredLanguage": "en-US",
         "timezone": "America/Los_Angeles",
-        "profileUrl": f"https://profiles.example.test/{person.idp_id}",
+        "profileUrl": f"https://profiles.example.com/{person.idp_id}",
         "name": {
             "formatted": person.display_name,
             "familyName": person.family_name,

@@ -31,7 +31,7 @@ def test_connection(call: VerbCall) -> Sent:
     """entra_onelogin.md 4.1, 4.3 step 1: "Enable" filters on a userName known not to exist;
     OneLogin's verdict goes to `facts["probe_connection"]["accepted"]`."""
     # The name OneLogin uses is not documented; one under the run prefix cannot exist.
-    probe = _filter(call, f"{call.directory.run_prefix}-onelogin-connection-test@example.test")
+    probe = _filter(call, f"{call.directory.run_prefix}-onelogin-connection-test@example.com")
     call.directory.facts["probe_connection"] = {
         "accepted": _probe_accepts(probe),
         "status": status_of(probe),

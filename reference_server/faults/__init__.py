@@ -13,15 +13,37 @@ the app probe (`PUT /faults`). The middleware in `app.py` makes the request's fa
 
 The registry is in `registry.py`, an exchange and its ASGI side in `exchange.py`; the faults sit
 by what they break: `protocol.py` (what answers say), `writes.py` (what writes do, the team
-lifecycle), `robust_input.py` and `robust_writes.py` (unusual input and writes), and one IdP's
-traffic: `idp.py`, `okta.py`, `entra_onelogin.py`.
+lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py` and `robust_writes.py`
+(unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`.
+`variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
+the checks must all hold.
 """
 
-from . import entra_onelogin, idp, okta, protocol, robust_input, robust_writes, writes
+from . import (
+    entra_onelogin,
+    filters,
+    idp,
+    okta,
+    protocol,
+    robust_input,
+    robust_writes,
+    variants,
+    writes,
+)
 from .exchange import Exchange, rewrite_exchange
 from .protocol import AUTH_NOT_ENFORCED
-from .registry import FAULTS, Fault, active, check_names, fault, hook, rewriting, switched_on
+from .registry import (
+    FAULTS,
+    Fault,
+    active,
+    check_names,
+    fault,
+    hook,
+    rewriting,
+    switched_on,
+)
 from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
+from .variants import VALUE_PATH_REPLACE_NO_TARGET
 from .writes import (
     ACCESS_LOST_ON_REACTIVATION,
     DEACTIVATION_DELETES,
@@ -42,6 +64,7 @@ __all__ = [
     "PROVISIONED_AS_ADMIN",
     "PUT_MERGES",
     "ROLE_KEPT_ON_REACTIVATION",
+    "VALUE_PATH_REPLACE_NO_TARGET",
     "Exchange",
     "Fault",
     "active",
@@ -49,6 +72,7 @@ __all__ = [
     "drop_access",
     "entra_onelogin",
     "fault",
+    "filters",
     "hook",
     "idp",
     "nocase",
@@ -59,5 +83,6 @@ __all__ = [
     "robust_input",
     "robust_writes",
     "switched_on",
+    "variants",
     "writes",
 ]

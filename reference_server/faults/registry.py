@@ -22,33 +22,38 @@ Rewrite = Callable[["Exchange"], None]
 
 @dataclass(frozen=True, slots=True)
 class Fault:
+    """A named breakage; or, `allowed`, a variant: what a server may rightly do that the reference
+    server does not, switched on the same way, under which every check must still hold."""
+
     name: str
     description: str
     request: Rewrite | None = None
     response: Rewrite | None = None
+    allowed: bool = False
 
 
 FAULTS: dict[str, Fault] = {}
 
 
-def _declare(name: str, description: str) -> Fault:
+def _declare(name: str, description: str, allowed: bool = False) -> Fault:
     if not NAME.fullmatch(name):
         raise ValueError(f"fault name {name!r} is not kebab-case")
     if name in FAULTS:
         raise ValueError(f"fault {name!r} is registered twice")
     if not description.strip():
         raise ValueError(f"fault {name!r} needs a description")
-    FAULTS[name] = Fault(name, description)
+    FAULTS[name] = Fault(name, description, allowed=allowed)
     return FAULTS[name]
 
 
 def fault(
-    name: str, description: str = "", *, phase: Phase = "response"
+    name: str, description: str = "", *, phase: Phase = "response", allowed: bool = False
 ) -> Callable[[Rewrite], Rewrite]:
-    """Register a rewrite; a fault with two halves registers its second one without description."""
+    """Register a rewrite; a fault with two halves registers its second one without description.
+    `allowed` marks an allowed variant rather than a fault (see `Fault`)."""
 
     def register(rewrite: Rewrite) -> Rewrite:
-        found = FAULTS[name] if not description else _declare(name, description)
+        found = FAULTS[name] if not description else _declare(name, description, allowed)
         if getattr(found, phase) is not None:
             raise ValueError(f"fault {name!r} already has a {phase} rewrite")
         halves = {"request": found.request, "response": found.response, phase: rewrite}
@@ -58,9 +63,10 @@ def fault(
     return register
 
 
-def hook(name: str, description: str) -> str:
-    """Register a fault that hook calls in the SCIM layer implement; returns its name."""
-    return _declare(name, description).name
+def hook(name: str, description: str, *, allowed: bool = False) -> str:
+    """Register a fault (or an allowed variant) that hook calls in the SCIM layer implement;
+    returns its name."""
+    return _declare(name, description, allowed).name
 
 
 def check_names(names: Iterable[str]) -> frozenset[str]:
@@ -90,6 +96,11 @@ def switched_on(names: frozenset[str]) -> Iterator[None]:
         yield
     finally:
         _ACTIVE.reset(token)
+
+
+def variants() -> list[str]:
+    """The names of the allowed variants, in registration order."""
+    return [f.name for f in FAULTS.values() if f.allowed]
 
 
 def rewriting(names: Iterable[str]) -> list[Fault]:

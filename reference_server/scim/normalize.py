@@ -19,6 +19,7 @@ from .attributes import Attribute, ResourceDefinition, Schema
 from .errors import ScimType, bad_request
 
 _Lookup = Callable[[str], Attribute | None]
+SCIM_1_CORE = "urn:scim:schemas:core:1.0"
 
 
 def normalize_resource(
@@ -31,24 +32,36 @@ def normalize_resource(
     """
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object", ScimType.INVALID_SYNTAX)
-    if require_schemas:
-        _check_schemas(body)
+    # A lone value for a multi-valued attribute is read as a list of one only where an IdP
+    # sends it: OneLogin's SCIM 1.0 templates (`emails` as an object), and the server's own
+    # PATCH results. A SCIM 2.0 body gives multi-valued attributes as arrays (RFC 7643 2.4).
+    lone = _check_schemas(definition, body) if require_schemas else True
     document: dict[str, Any] = {}
     extensions: dict[str, dict[str, Any]] = {}
     for key, value in body.items():
-        _place(definition, key, value, document, extensions)
+        _place(definition, key, value, document, extensions, lone)
     document.update((urn, values) for urn, values in extensions.items() if values)
     _check_required(definition, document)
     return document
 
 
-def _check_schemas(body: Mapping[str, Any]) -> None:
-    # Unknown URNs are tolerated: OneLogin templates carry SCIM 1.0 ones (urn:scim:schemas:...).
+def _check_schemas(definition: ResourceDefinition, body: Mapping[str, Any]) -> bool:
+    """Refuse a `schemas` that is no list of URNs or lacks the resource's core schema (RFC 7643
+    3); True for a SCIM 1.0 document, which OneLogin's templates are (urn:scim:schemas:core:1.0).
+    Unknown extra URNs are tolerated: Entra's documented create carries a malformed one."""
     value = next((item for key, item in body.items() if key.lower() == "schemas"), None)
     if not (isinstance(value, list) and value and all(isinstance(urn, str) for urn in value)):
         raise bad_request(
             "Attribute 'schemas' must be a non-empty list of schema URNs", ScimType.INVALID_SYNTAX
         )
+    urns = {urn.lower() for urn in value}
+    if any(urn.startswith(SCIM_1_CORE) for urn in urns):
+        return True
+    if definition.core.id.lower() not in urns:
+        raise bad_request(
+            f"Attribute 'schemas' must include {definition.core.id}", ScimType.INVALID_SYNTAX
+        )
+    return False
 
 
 def _place(
@@ -57,6 +70,7 @@ def _place(
     value: Any,
     document: dict[str, Any],
     extensions: dict[str, dict[str, Any]],
+    lone: bool,
 ) -> None:
     """Put one top-level member of the body where its schema says it belongs."""
     if key.lower() == "schemas":
@@ -69,15 +83,15 @@ def _place(
             raise bad_request(f"'{schema.id}' must hold a JSON object", ScimType.INVALID_SYNTAX)
         target, lookup, prefix = _target(definition, schema, document, extensions)
         for name, item in value.items():
-            _put(target, lookup(name), item, prefix)
+            _put(target, lookup(name), item, prefix, lone)
         return
     urn, _, name = key.rpartition(":")  # "<schema URN>:<attr>" (RFC 7644 3.10 full path)
     schema = definition.schema_for_urn(urn) if urn else None
     if schema is None:
-        _put(document, definition.top_level(key), value, "")
+        _put(document, definition.top_level(key), value, "", lone)
         return
     target, lookup, prefix = _target(definition, schema, document, extensions)
-    _put(target, lookup(name), value, prefix)
+    _put(target, lookup(name), value, prefix, lone)
 
 
 def _target(
@@ -93,13 +107,15 @@ def _target(
     return extensions.setdefault(schema.id, {}), schema.get, f"{schema.id}:"
 
 
-def _put(target: dict[str, Any], attribute: Attribute | None, value: Any, prefix: str) -> None:
+def _put(
+    target: dict[str, Any], attribute: Attribute | None, value: Any, prefix: str, lone: bool
+) -> None:
     # Unknown attributes are ignored (Entra's suite PUTs a misspelled one and expects 200);
     # readOnly ones "SHALL be ignored" (RFC 7644 3.3, 3.5.1); writeOnly `password` is
     # accepted and discarded because the app signs in through SAML only.
     if attribute is None or not _writable(attribute):
         return
-    normalized = _value(attribute, value, prefix + attribute.name)
+    normalized = _value(attribute, value, prefix + attribute.name, lone)
     if normalized is None:
         target.pop(attribute.name, None)  # null is "unassigned" (RFC 7643 2.5); last key wins
     else:
@@ -110,11 +126,16 @@ def _writable(attribute: Attribute) -> bool:
     return attribute.mutability not in ("readOnly", "writeOnly")
 
 
-def _value(attribute: Attribute, value: Any, path: str) -> Any:
-    """The normalized value, or None when it amounts to "unassigned"."""
+def _value(attribute: Attribute, value: Any, path: str, lone: bool = False) -> Any:
+    """The normalized value, or None when it amounts to "unassigned"; `lone`: a single value
+    of a multi-valued attribute is one value (OneLogin templates send `emails` as an object)."""
     if not attribute.multi_valued:
         return _single(attribute, value, path)
-    # A lone object or scalar is one value: OneLogin templates send `emails` as an object.
+    if not (lone or isinstance(value, list) or value is None or value == {}):
+        raise bad_request(
+            f"Attribute '{path}' is multi-valued: give its values as an array",
+            ScimType.INVALID_VALUE,
+        )
     items = value if isinstance(value, list) else [value]
     kept = [v for v in (_single(attribute, item, path) for item in items) if v is not None]
     return _one_primary(kept) if kept else None

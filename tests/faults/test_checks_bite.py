@@ -44,7 +44,7 @@ from reference_server import faults
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
 CLEAN = "no-fault"
 # The fault whose run also goes through `scimcert run` in a child process (team `cli-<fault>`).
-CLI_FAULT = "errors-without-detail"
+CLI_FAULT = "unknown-id-400"
 
 # Fault -> the run that proves it. Runs select scenarios by a tag naming the scenario itself
 # (`core-errors` is core/errors.yaml), so a scenario added later under a broad tag never joins in.
@@ -73,7 +73,8 @@ BITES: dict[str, Bite] = {
     "no-location-header": bite("core-user-lifecycle", {"location-matches-meta"}),  # fails (MUST)
     # Only warns: RFC 7644 3.14 makes meta.version a SHOULD (these runs use --fail-on warn).
     "etag-mismatch": bite("core-user-lifecycle", {"etag-matches-version"}),
-    "errors-without-detail": bite("core-errors", {"error-has-detail"}),
+    # `detail` is OPTIONAL (RFC 7644 3.12): a MAY note, which never fails the run.
+    "errors-without-detail": bite("core-errors", {"error-has-detail"}, code=0),
     # Expectations of the scenarios (catalogue.yaml).
     "service-provider-config-without-patch": bite(
         "core-discovery", {"discovery-service-provider-config"}, {"schema-valid"}
@@ -96,7 +97,11 @@ BITES: dict[str, Bite] = {
     "filter-miss-404": bite(
         "core-user-filter", {"filter-no-match-empty"}, {"schema-valid", "list-response-consistent"}
     ),
-    "filter-error-wrong-scim-type": bite("core-user-filter", {"filter-invalid-400"}),
+    # scimType is OPTIONAL where no section names one (RFC 7644 3.12): a MAY note.
+    "filter-error-wrong-scim-type": bite("core-user-filter", {"error-scim-type"}, code=0),
+    "invalid-filter-matches-nothing": bite(
+        "core-user-filter", {"filter-invalid-400"}, {"error-scim-type"}
+    ),
     "paging-ignored": bite("core-user-paging", {"paging-window"}, {"list-response-consistent"}),
     "unknown-id-400": bite("core-errors", {"unknown-id-404"}),
     "auth-not-enforced": bite("core-errors", {"auth-required"}, {"error-has-detail"}),
@@ -128,7 +133,8 @@ BITES: dict[str, Bite] = {
     ),
     # Robustness probes (scenarios/robustness, docs/robustness.md, by category).
     "auth-challenge-missing": bite("robustness-auth", {"robustness-auth-refused"}),
-    "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}),
+    # RFC 7644 3.8 lets a server take other media types: refusing them is a MAY note.
+    "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}, code=0),
     "json-constants-accepted": bite("robustness-malformed-json", {"robustness-malformed-json"}),
     "json-depth-unlimited": bite("robustness-malformed-json", {"robustness-json-depth"}),
     "long-integer-server-error": bite(

@@ -48,7 +48,11 @@ def quirk(tags: str, must: set[str], failing: set[str], may: set[str] | None = N
 
 def entra_items(scenario: str) -> set[str]:
     """`entra/<scenario>` under each Entra profile: the family runs every Entra scenario."""
-    return {f"entra/{scenario}[{p}]" for p in ("entra", "entra-2020", "entra-validator")}
+    return entra_items_of(f"entra/{scenario}")
+
+
+def entra_items_of(scenario_id: str) -> set[str]:
+    return {f"{scenario_id}[{p}]" for p in ("entra", "entra-2020", "entra-validator")}
 
 
 QUIRKS: dict[str, Quirk] = {
@@ -127,6 +131,10 @@ QUIRKS: dict[str, Quirk] = {
     # 1.5: Entra reads groups with excludedAttributes=members.
     "excluded-attributes-ignored-on-groups": quirk(
         "entra-groups", {"entra-excluded-members"}, entra_items("groups")
+    ),
+    # 1.3, 1.7: Entra pages /Users with startIndex and count, whatever filter support says.
+    "paging-ignored": quirk(
+        "checks-idp-user-filter", {"idp-user-paging"}, entra_items_of("checks/idp-user-filter")
     ),
     # 1.5: several members in one PATCH.
     "member-add-keeps-first": quirk(

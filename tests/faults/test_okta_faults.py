@@ -98,6 +98,9 @@ OKTA_BITES: dict[str, Bite] = {
         {"group-members-removed", "okta-group-push-now"},
         idp="okta-aiw",
     ),
+    # Filtering declared off and ignored: the RFC profile skips its filter scenarios, Okta does
+    # not (okta.md 2.3, 5) and finds "nobody" among everyone.
+    "filter-undeclared-and-ignored": oin("checks-idp-user-filter", {"idp-user-filter"}),
     "rate-limit-never-lifts": oin("rate-limit", {"okta-rate-limit-recovers"}, timeout=3.0),
     # Okta waits the run's --timeout (its 5 minutes, capped) once, then the retry goes through.
     "rate-limit-without-retry-after": oin("rate-limit", {"okta-retry-after-seconds"}, timeout=2.0),

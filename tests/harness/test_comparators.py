@@ -43,6 +43,12 @@ PASSES = [
     ({"contains": "json"}, "application/scim+json"),
     ({"contains": {"givenName": "A"}}, {"givenName": "A", "familyName": "B"}),
     ({"matches": "^.+@"}, "a@b"),
+    ({"not_contains": {"value": "a@b"}}, MISSING),  # cleared (RFC 7644 3.5.1)
+    ({"not_contains": {"value": "a@b"}}, [{"value": "c@d", "primary": True}]),  # defaulted
+    ({"contains_matching": {"endpoint": "(^|/)Users$"}}, [{"endpoint": "Users"}]),
+    ({"if_present": "invalidFilter"}, MISSING),  # scimType is OPTIONAL (RFC 7644 3.12)
+    ({"if_present": {"one_of": ["a", "b"]}}, "b"),
+    ({"contains_matching": {"endpoint": "(^|/)Users$"}}, [{"endpoint": "https://h/v2/Users"}]),
     ({"one_of": [200, 204]}, 204),
     ({"length": 2}, [1, 2]),
     ({"length": 3}, "abc"),
@@ -82,7 +88,15 @@ FAILURES = [
     ({"contains": "x"}, 5, 'expected a value containing "x", got 5'),
     ({"contains": 1}, [True], "expected a value containing 1, got [true]"),
     ({"matches": "^a"}, "ba", 'expected a string matching /^a/, got "ba"'),
+    ({"not_contains": {"v": "a"}}, [{"v": "a"}],
+     'expected a value without {"v": "a"}, got [{"v": "a"}]'),
+    ({"contains_matching": {"e": "^U"}}, [{"e": "G"}],
+     'expected an element matching {"e": "^U"}, got [{"e": "G"}]'),
+    ({"contains_matching": {"e": "^U"}}, [{"e": 1}],
+     'expected an element matching {"e": "^U"}, got [{"e": 1}]'),
     ({"matches": "1"}, 1, "expected a string matching /1/, got 1"),
+    ({"if_present": "invalidFilter"}, "invalidSyntax",
+     'expected "invalidFilter", got "invalidSyntax"'),
     ({"one_of": [200, 204]}, 404, "expected one of [200, 204], got 404"),
     ({"length": 1}, [1, 2], "expected a value of length 1, got [1, 2] (length 2)"),
     ({"length": 1}, 5, "expected a value of length 1, got 5"),
@@ -139,6 +153,9 @@ def test_json_equality_keeps_booleans_apart_from_numbers() -> None:
         ("one_of", 200, "expects a non-empty list"),
         ("length", -1, "expects a count"),
         ("equals_ignore_case", 5, "expects a string"),
+        ("contains_matching", {}, "expects a mapping of member names to regular expressions"),
+        ("if_present", {"one_of": 1}, "expects a valid spec: 'one_of' expects a non-empty list"),
+        ("if_present", {"bogus": 1}, "expects a comparator spec; unknown comparator 'bogus'"),
     ],
 )
 def test_bad_arguments_are_named(name: str, expected: Any, problem: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from mock_idp.directory import Directory, item_seed
+from mock_idp.directory import DOMAINS, Directory, ascii_login, item_seed
 
 
 def people(directory: Directory) -> list[tuple[str, str, str]]:
@@ -38,3 +38,18 @@ def test_user_names_carry_the_run_prefix_and_mixed_case() -> None:
     alice = Directory("scimcert-ab12", 3).person("alice")
     assert alice.user_name.startswith("scimcert-ab12-alice.")
     assert alice.user_name != alice.user_name.lower()
+
+
+def test_logins_are_ascii_on_a_deliverable_looking_domain_and_names_keep_their_accents() -> None:
+    people = [Directory("scimcert-ab12", seed).person("alice") for seed in range(60)]
+    for person in people:
+        local, domain = person.email.split("@")
+        assert local.isascii() and domain in DOMAINS, person.email
+        assert not domain.endswith((".test", ".example", ".invalid", ".localhost"))
+    assert any(not person.display_name.isascii() for person in people)
+
+
+def test_an_ascii_login_spells_out_accents_and_drops_what_no_login_holds() -> None:
+    assert ascii_login("García López") == "GarciaLopez"
+    assert ascii_login("Łukasz-Weiß") == "Lukasz-Weiss"
+    assert ascii_login("O'Brien") == "OBrien"

@@ -88,6 +88,34 @@ def test_schemas_must_be_a_non_empty_list_of_strings(schemas: object) -> None:
     assert "schemas" in error.detail
 
 
+@pytest.mark.parametrize(
+    ("definition", "schemas"),
+    [
+        (user_definition(), [ENTERPRISE]),
+        (user_definition(), [GROUP_SCHEMA]),
+        (group_definition(), [USER_SCHEMA]),
+    ],
+)
+def test_schemas_must_name_the_resources_core_schema(
+    definition: ResourceDefinition, schemas: list[str]
+) -> None:
+    """RFC 7643 3: `schemas` names the schemas whose attributes the body holds (issue 15)."""
+    body = {"schemas": schemas, "userName": "bjensen", "displayName": "Designers"}
+    error = rejection(definition, body)
+    assert error.scim_type is ScimType.INVALID_SYNTAX
+    assert definition.core.id in error.detail
+
+
+def test_the_core_schema_is_matched_whatever_its_case_beside_unknown_urns() -> None:
+    body = {
+        "schemas": [
+            USER_SCHEMA.upper(),
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0User",
+        ]
+    }
+    assert normalize_user({**body, "userName": "b"}) == {"userName": "b"}
+
+
 @pytest.mark.parametrize("definition", [user_definition(), group_definition()])
 def test_schemas_may_be_absent_when_not_required(definition: ResourceDefinition) -> None:
     body = {"userName": "bjensen", "displayName": "Designers", "schemas": 7}
@@ -582,22 +610,46 @@ def test_bare_member_ids_become_value_objects() -> None:
     assert normalize_group(body)["members"] == [{"value": "u-1"}, {"value": "u-2"}]
 
 
-def test_bare_email_string_becomes_one_email() -> None:
-    assert normalize_user(user(emails="b@x.test"))["emails"] == [{"value": "b@x.test"}]
+SCIM_1 = {"schemas": ["urn:scim:schemas:core:1.0"], "userName": "bjensen"}
+
+
+def test_bare_email_string_becomes_one_email_in_a_scim_1_0_template() -> None:
+    assert normalize_user({**SCIM_1, "emails": "b@x.test"})["emails"] == [{"value": "b@x.test"}]
 
 
 # --- multi-valued -----------------------------------------------------------------------------
 
 
-def test_single_object_for_a_multi_valued_attribute_is_wrapped() -> None:
-    body = user(emails={"value": "b@x.test", "type": "work", "primary": True})
+@pytest.mark.parametrize(
+    "body",
+    [
+        user(emails={"value": "b@x.test", "type": "work"}),
+        user(emails="b@x.test"),
+        user(**{"urn:ietf:params:scim:schemas:core:2.0:User:phoneNumbers": {"value": "1"}}),
+        group(members={"value": "u-1"}),
+    ],
+)
+def test_a_single_value_for_a_multi_valued_attribute_is_refused_in_a_scim_2_0_body(
+    body: dict[str, Any],
+) -> None:
+    """RFC 7643 2.4: multi-valued attributes are JSON arrays (issue 15: the reference server
+    wrapped them silently)."""
+    definition = group_definition() if "displayName" in body else user_definition()
+    error = rejection(definition, body)
+    assert error.scim_type is ScimType.INVALID_VALUE
+    assert "multi-valued" in error.detail
+
+
+def test_single_object_for_a_multi_valued_attribute_is_wrapped_where_onelogin_sends_it() -> None:
+    body = {**SCIM_1, "emails": {"value": "b@x.test", "type": "work", "primary": True}}
     assert normalize_user(body)["emails"] == [
         {"value": "b@x.test", "type": "work", "primary": True}
     ]
 
 
-def test_single_member_object_is_wrapped() -> None:
-    assert normalize_group(group(members={"value": "u-1"}))["members"] == [{"value": "u-1"}]
+def test_single_member_object_is_wrapped_in_the_servers_own_patch_result() -> None:
+    document = normalize_group(group(members={"value": "u-1"}), require_schemas=False)
+    assert document["members"] == [{"value": "u-1"}]
 
 
 def test_only_the_first_primary_stays_true() -> None:

@@ -32,9 +32,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conformance import ROOT, Server, SetupError
-from crosscheck_explain import BASES, SETUP, Explanation
+from crosscheck_explain import BASES, SETUP, Explanation, linked
 from crosscheck_explanations import EXPLANATIONS
 from crosscheck_targets import TARGETS, Target, free_port, install, wait_until_answering
+
+from harness.checks import load_all
+from harness.checks.registry import registry
 
 SEED = 1  # fixed, so the document's names and order replay; the run id stays random
 RUN_TIMEOUT = 900.0
@@ -63,6 +66,7 @@ class RunSummary:
     failures: list[Failure]
     not_verified: Counter[str]
     started: dict[str, Any]
+    notes: int = 0  # broken MAY checks: notes that never fail or warn, not listed
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -120,8 +124,12 @@ def summarise(records: Iterable[Mapping[str, Any]]) -> RunSummary:
     }
     items = {r["item"]: r for r in records if r["event"] == "ItemStarted"}
     grouped: dict[tuple[str, str], Failure] = {}
+    notes = 0
     for r in records:
         if r["event"] != "CheckEvaluated" or r["passed"]:
+            continue
+        if r["level"] == "MAY":
+            notes += 1
             continue
         item = items.get(r["item"], {})
         scenario, profile = item.get("scenario", r["item"]), item.get("profile", "?")
@@ -155,7 +163,7 @@ def summarise(records: Iterable[Mapping[str, Any]]) -> RunSummary:
     failures = sorted(grouped.values(), key=lambda f: (order.get(f.level, 2), f.check, f.scenario))
     for failure in failures:
         failure.profiles.sort()
-    return RunSummary(counts, failures, skipped, dict(started))
+    return RunSummary(counts, failures, skipped, dict(started), notes)
 
 
 def count_checks(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -204,7 +212,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_table(failures: Iterable[Failure], explanations: Sequence[Explanation]) -> str:
+def check_ref(check: str) -> str:
+    """The check's own reference: the sentence it enforces is the one the server breaks."""
+    load_all()
+    return registry.get(check).ref if check in registry else ""
+
+
+def render_table(
+    failures: Iterable[Failure], explanations: Sequence[Explanation], server: str = ""
+) -> str:
     rows = [
         "| check | level | scenario [profiles] | what the server did | breaks | basis |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -213,7 +229,8 @@ def render_table(failures: Iterable[Failure], explanations: Sequence[Explanation
         known = explanation_for(f, explanations)
         ref, basis = ("?", "**unexplained**")
         if known:
-            ref, basis = known.ref, f"{known.basis}, [{known.cause}](#{known.cause})"
+            ref = linked(known.ref or check_ref(f.check))
+            basis = f"{known.basis}, [{known.cause}](#{server}-{known.cause})"
         where = f"`{f.scenario}` [{', '.join(f.profiles)}]"
         where += f" (line {f.line})" if f.line else ""
         cells = [f"`{f.check}`", f.level, where, f"`{f.did}`" if f.did else "", ref, basis]
@@ -221,10 +238,12 @@ def render_table(failures: Iterable[Failure], explanations: Sequence[Explanation
     return "\n".join(rows) + "\n"
 
 
-def render_reasons(failures: Iterable[Failure], explanations: Sequence[Explanation]) -> str:
+def render_reasons(
+    failures: Iterable[Failure], explanations: Sequence[Explanation], server: str = ""
+) -> str:
     used = {known.cause for f in failures if (known := explanation_for(f, explanations))}
     return "".join(
-        f'- <a id="{known.cause}"></a>**{known.cause}** ({known.basis}; {known.ref}): {known.why}\n'
+        f'- <a id="{server}-{known.cause}"></a>**{known.cause}** ({known.basis}): {known.why}\n'
         for known in explanations
         if known.cause in used
     )
@@ -281,7 +300,7 @@ SECTION = """## <a id="{name}"></a>`{name}` {version} ({registry})
 
 Versions: {versions}. Reports: `{report_dir}`.
 
-Items (scenario x profile): {counts}. Checks evaluated: {checks}.
+Items (scenario x profile): {counts}. Checks evaluated: {checks}{notes}.
 {not_verified}
 {table}
 {reasons}{problems}"""
@@ -312,9 +331,12 @@ def render_section(run: ServerRun, report_dir: str) -> str:
         report_dir=report_dir,
         counts=_counts_text(s.counts),
         checks=f"{run.checks.get('passed', 0)} passed, {run.checks.get('failed', 0)} failed",
+        notes=f" ({s.notes} of them broken MAY checks: notes, not listed)" if s.notes else "",
         not_verified=not_verified,
-        table=render_table(s.failures, run.explanations),
-        reasons=("\nWhy:\n\n" + render_reasons(s.failures, run.explanations)) if s.failures else "",
+        table=render_table(s.failures, run.explanations, t.name),
+        reasons=("\nWhy:\n\n" + render_reasons(s.failures, run.explanations, t.name))
+        if s.failures
+        else "",
         problems=problems,
     )
 

@@ -19,7 +19,7 @@ BASES = {
     "RFC": "the server breaks a MUST, SHALL or REQUIRED of RFC 7643/7644",
     "RFC (SHOULD)": "the server departs from a SHOULD or RECOMMENDED of RFC 7643/7644",
     "IdP": "RFC-conformant or not, the server refuses or mishandles what the IdP really sends",
-    "robustness": "not an RFC rule: a defensive limit scimcert asks for at SHOULD level",
+    "robustness": "not an RFC rule: a defensive limit docs/robustness.md asks for (SHOULD)",
     "consequence": "the same exchange as another explained row, graded by one more check",
 }
 
@@ -30,7 +30,7 @@ class Explanation:
 
     cause: str  # a short id, unique per server: the anchor of its paragraph
     basis: str  # a key of BASES
-    ref: str  # the RFC section or IdP source the server's behaviour breaks, as public text
+    ref: str  # what the server breaks, when not the check's own reference (IdP pages...)
     why: str
     checks: frozenset[str]
     scenarios: frozenset[str]
@@ -48,9 +48,9 @@ class Explanation:
 
 def explain(
     basis: str,
-    ref: str,
     why: str,
     *,
+    ref: str = "",
     cause: str,
     checks: Iterable[str],
     scenarios: Iterable[str],
@@ -65,6 +65,14 @@ def explain(
     )  # fmt: skip
 
 
-def rfc(section: str, rfc_number: int = 7644) -> str:
-    """A public link to an RFC section, as the document cites it."""
-    return f"[RFC {rfc_number} {section}](https://www.rfc-editor.org/rfc/rfc{rfc_number}#section-{section})"
+RFC_REF = re.compile(r"RFC (\d{4}) (\d+(?:\.\d+)*)")
+DOC_REF = re.compile(r"(?<![\w/(])docs/([\w./-]+\.md(?:#[\w-]+)?)")
+
+
+def linked(ref: str) -> str:
+    """A reference as docs/crosscheck.md shows it: RFC sections and the project's docs linked."""
+    ref = RFC_REF.sub(
+        lambda m: f"[RFC {m[1]} {m[2]}](https://www.rfc-editor.org/rfc/rfc{m[1]}#section-{m[2]})",
+        ref,
+    )
+    return DOC_REF.sub(lambda m: f"[docs/{m[1]}]({m[1]})", ref)

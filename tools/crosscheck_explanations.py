@@ -1,13 +1,424 @@
 """Why each server fails what it fails: one explanation per cause, per server.
 
-Each cites the RFC section (a public link) or the IdP's public documentation the server's
-behaviour breaks, and holds itself to the run by the checks, scenarios and a pattern of the
-recorded exchange. Nothing here excuses scimcert: a failure that is the harness's mistake is
-fixed in the harness, not explained.
+Each names the checks and scenarios it covers and a pattern of the recorded exchange (request,
+status, scimType, detail, finding) that must match, so it explains nothing else. The text the
+server breaks is the check's own quoted reference (RFC 7643/7644, docs/idp/, docs/robustness.md)
+unless `ref` names another: the IdP's public documentation of what it really sends, for rows
+where the server is RFC-conformant but refuses the IdP. Nothing here excuses scimcert: a
+failure that was the harness's mistake is fixed in the harness, not explained.
 """
 
 from __future__ import annotations
 
-from crosscheck_explain import Explanation
+from crosscheck_explain import SETUP, Explanation, explain
 
-EXPLANATIONS: dict[str, tuple[Explanation, ...]] = {}
+ENTRA_SCIM = (
+    "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/"
+    "use-scim-to-provision-users-and-groups"
+)
+ENTRA_KNOWN_ISSUES = (
+    "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/"
+    "application-provisioning-config-problem-scim-compatibility"
+)
+ENTRA_VALIDATOR = (
+    "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/scim-validator-tutorial"
+)
+OKTA_SCIM = "https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20"
+ONELOGIN_SCHEMA = "https://developers.onelogin.com/scim/define-user-schema"
+
+# The same shapes refused by several servers, said once.
+ADSCIM_WHY = """Entra's group create carries a second schema URI,
+`http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group`, as in Microsoft's
+documented request; the server refuses it, so no group is provisioned under the `entra` and
+`entra-2020` profiles (`entra-validator` and the other profiles send only the core URI and
+pass). The RFC lets a server refuse a schema it does not know; Entra sends it anyway."""
+ENTRA_ADD_WHY = """Entra sets a mobile number the user does not have yet with `Add` on
+`phoneNumbers[type eq "mobile"].value`, in the same PATCH as its other changes; the server
+refuses it, so the whole PATCH is refused and none of the changes land. RFC 7644 3.12 lists
+noTarget for a path filter that matches nothing, so this is defensible; Entra sends it whenever
+a mapped multi-valued entry is new."""
+VALIDATOR_ROLES_WHY = """Microsoft's SCIM Validator posts `roles[].primary` as the string
+`"True"` (docs/idp/entra.md, validator); the server refuses the whole user (400 invalidValue),
+which RFC 7643 2.3.2 allows, so every item of the `entra-validator` profile that first creates a
+user ends in ERROR and its checks never run."""
+ENTRA_STRING_BOOLEANS_WHY = """Entra's provisioning job (without the `aadOptscim062020` flag)
+writes booleans as the strings `"True"`/`"False"` in PATCH (`"active": "False"` to deactivate),
+a behaviour Microsoft documents; the server refuses them with 400, so a user Entra disables stays
+active. RFC-correct (RFC 7643 2.3.2), and still an Entra incompatibility."""
+
+
+def _scim2_server() -> tuple[Explanation, ...]:
+    return (
+        explain(
+            "RFC",
+            """`POST /Users` with no `schemas` answers 201 and creates the user. RFC 7643 3 makes
+            `schemas` REQUIRED in every resource representation.""",
+            cause="schemas-not-required",
+            checks=["robustness-schemas-required"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "RFC",
+            """`POST /Users` with `"userName": ""` answers 201 (RFC 7643 4.1.1: "Each User MUST
+            include a non-empty userName value"). The other bad values of the step (a number, no
+            userName, `active: "maybe"`, `name: "Bob"`) are refused with 400.""",
+            cause="empty-username",
+            checks=["robustness-invalid-value"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "RFC",
+            """A PATCH body without `schemas` answers 204 and is applied. RFC 7644 3.5.2: the
+            body "MUST contain the "schemas" attribute with the URI value of
+            urn:ietf:params:scim:api:messages:2.0:PatchOp". Every other malformed PATCH
+            of the scenario is refused, and the mixed good/bad PATCH atomically.""",
+            cause="patch-without-schemas",
+            checks=["robustness-patch-invalid"],
+            scenarios=["robustness/patch"],
+            did=r"^PATCH /Users/\{id\} -> 204",
+        ),
+        explain(
+            "RFC (SHOULD)",
+            """A userName holding U+0000 is stored and echoed (201). RFC 7644 7.8 has service
+            providers prepare userNames with PRECIS (RFC 7613), whose IdentifierClass disallows
+            control characters; the stock command skips PRECIS (`scim2-server --precis`, opt-in,
+            would refuse it).""",
+            cause="control-characters",
+            checks=["robustness-control-characters"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "robustness",
+            """A filter nested in 300 parentheses answers 200 with the right empty result: the
+            parser has no depth cap. Not an RFC rule; unbounded recursion in filter parsers has
+            crashed SCIM stacks, so scimcert asks for 400 invalidFilter.""",
+            cause="filter-depth",
+            checks=["robustness-filter-depth"],
+            scenarios=["robustness/filters"],
+            did=r"^GET /Users -> 200",
+        ),
+        explain(
+            "IdP",
+            ADSCIM_WHY
+            + """ Here: 400 invalidSyntax "Unknown extension schemas". The
+            `schema-valid` row is the same exchange: the 400 Error graded as the Group the step
+            expected.""",
+            ref=f"docs/idp/entra.md#groups; {ENTRA_SCIM}",
+            cause="entra-adscim-group",
+            checks=["group-created", "schema-valid"],
+            scenarios=["core/groups", "entra/groups"],
+            did=r"POST /Groups -> 400 invalidSyntax: Unknown extension schemas: "
+            r"http://schemas\.microsoft\.com/2006/11/ResourceManagement/ADSCIM",
+            profiles=["entra", "entra-2020"],
+        ),
+        explain(
+            "IdP",
+            """Entra's provisioning service sends the manager as a plain string id (`"path":
+            "urn:...:enterprise:2.0:User:manager", "value": "<id>"`), and removes it with
+            `replace` and `""`; the server answers 400 invalidValue ("Input should be a valid
+            dictionary or instance of Manager"), so the manager is never set. RFC 7643 4.3 types
+            manager as complex; the `entra-validator` profile, which sends `{"value": ...}`,
+            passes.""",
+            ref=f"docs/idp/entra.md#manager; {ENTRA_SCIM}",
+            cause="entra-manager-string",
+            checks=["entra-manager-reference", "entra-manager-removed"],
+            scenarios=["entra/manager"],
+            did=r"-> 400 invalidValue: .*valid dictionary or instance of M",
+            profiles=["entra", "entra-2020"],
+        ),
+        explain(
+            "IdP",
+            """Microsoft's documented Example 2 create is refused: 400 invalidSyntax "Unknown
+            extension schemas: urn:ietf:params:scim:schemas:extension:enterprise:2.0User" (the
+            doc's URN typo). The RFC lets a server refuse an unknown URI; Entra's own example
+            carries it, hence a SHOULD.""",
+            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            cause="entra-example-urn",
+            checks=["entra-create-tolerates-nulls"],
+            scenarios=["entra/create-tolerance"],
+            did=r"400 invalidSyntax: Unknown extension schemas: .*enterprise:2\.0User",
+        ),
+        explain(
+            "IdP",
+            """A second group with the same displayName is created (201). RFC 7643 4.2 gives
+            displayName uniqueness "none", so this is RFC-conformant; Entra's validator expects
+            409 (its "Create a duplicate Group" test).""",
+            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            cause="group-displayname-duplicate",
+            checks=["group-displayname-unique"],
+            scenarios=["entra/validator/groups-create"],
+            did=r"^POST /Groups -> 201",
+        ),
+        explain(
+            "IdP",
+            ENTRA_ADD_WHY
+            + """ Here: 400 noTarget ("no value of 'phone_numbers' matches the
+            path filter").""",
+            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            cause="entra-add-new-value-path",
+            checks=["entra-attribute-update"],
+            scenarios=["entra/attribute-update"],
+            did=r"400 noTarget: no value of 'phone_numbers' matches the path filter",
+        ),
+        explain(
+            "IdP",
+            """A PUT without `active` answers 200 with `active` gone: the server clears what a
+            PUT omits, which RFC 7644 3.5.1 allows. OneLogin suspends with `"active": false` but
+            sends every later update as its user template, which never carries `active`; on this
+            server a suspended user's next update leaves her status unassigned, which reads as
+            active (RFC 7643 4.1.1 leaves the meaning to the server): the update restores
+            her.""",
+            cause="onelogin-put-clears-active",
+            checks=["put-keeps-active"],
+            scenarios=["onelogin/update-put"],
+            did=r"^PUT /Users/\{id\} -> 200; /active: expected false, got nothing",
+        ),
+    )
+
+
+def _scimmy() -> tuple[Explanation, ...]:
+    return (
+        explain(
+            "IdP",
+            VALIDATOR_ROLES_WHY
+            + """ The `user-created` and `schema-valid` rows are the
+            validator's own create tests, refused the same way, and `entra-create-enterprise`
+            under `entra-validator` too.""",
+            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            cause="validator-string-primary",
+            checks=[SETUP, "user-created", "schema-valid", "entra-create-enterprise"],
+            scenarios=[
+                "checks/deactivated-user",
+                "checks/idp-user-filter",
+                "core/groups",
+                "core/user-filter",
+                "core/user-paging",
+                "core/user-put",
+                "core/user-uniqueness",
+                "entra/attribute-update",
+                "entra/groups",
+                "entra/hard-delete-recreate",
+                "entra/manager",
+                "entra/roles",
+                "entra/soft-delete",
+                "entra/validator/groups-create",
+                "entra/validator/groups-filter",
+                "entra/validator/groups-patch",
+                "entra/validator/users-delete",
+                "entra/validator/users-patch",
+                "checks/user-representation",
+                "entra/validator/users-create",
+                "entra/match-and-create",
+            ],
+            did=r"POST /Users -> 400 invalidValue: Attribute 'primary' expected value type "
+            r"'boolean' but found type 'string'",
+            profiles=["entra-validator"],
+        ),
+        explain(
+            "IdP",
+            ENTRA_STRING_BOOLEANS_WHY
+            + """ Here: 400 invalidValue "Attribute 'active' expected
+            value type 'boolean' but found type 'string'"; `deactivation-keeps-user` is the GET
+            after it, still `"active": true`.""",
+            ref=f"docs/idp/entra.md; {ENTRA_KNOWN_ISSUES}",
+            cause="entra-string-booleans",
+            checks=["entra-soft-delete", "patch-applies", "deactivation-keeps-user"],
+            scenarios=["entra/soft-delete", "checks/deactivated-user"],
+            did=r"Attribute 'active' expected value type 'boolean' but found type 'string'"
+            r"|^GET /Users/\{id\} -> 200; /active: expected false, got true",
+            profiles=["entra"],
+        ),
+        explain(
+            "IdP",
+            """OneLogin's enterprise template posts `"active": "true"`, a string (its user
+            schema maps `user.active` as text); the server refuses the user with 400
+            invalidValue, RFC-correct (RFC 7643 2.3.2) and still a OneLogin
+            incompatibility.""",
+            ref=f"docs/idp/onelogin.md; {ONELOGIN_SCHEMA}",
+            cause="onelogin-string-active",
+            checks=["onelogin-template-accepted"],
+            scenarios=["onelogin/enterprise-template"],
+            did=r"Attribute 'active' expected value type 'boolean' but found type 'string'",
+        ),
+        explain(
+            "IdP",
+            ENTRA_ADD_WHY
+            + """ Here: 400 noTarget ("does not match any values for 'add'
+            op").""",
+            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            cause="entra-add-new-value-path",
+            checks=["entra-attribute-update"],
+            scenarios=["entra/attribute-update"],
+            did=r"400 noTarget: Filter 'phoneNumbers\[type eq \"mobile\"\]\.value' does not "
+            r"match any values for 'add' op",
+        ),
+        explain(
+            "IdP",
+            """Entra's provisioning service sends the manager as a plain string id; SCIMMY
+            answers 400 invalidValue ("Complex attribute 'manager' expected complex value but
+            found type 'string'"), so the manager is never set or removed. RFC 7643 4.3 types
+            manager as complex; the `entra-validator` profile, which sends `{"value": ...}`,
+            passes.""",
+            ref=f"docs/idp/entra.md#manager; {ENTRA_SCIM}",
+            cause="entra-manager-string",
+            checks=["entra-manager-reference", "entra-manager-removed"],
+            scenarios=["entra/manager"],
+            did=r"400 invalidValue: Complex attribute 'manager' expected complex value",
+            profiles=["entra", "entra-2020"],
+        ),
+        explain(
+            "IdP",
+            """Entra (aadOptscim062020) adds an app role with `type`
+            "WindowsAzureActiveDirectoryRole"; SCIMMY checks `roles[].type` against canonical
+            values its schema lists and refuses the PATCH with 400 invalidValue ("non-canonical
+            value"). RFC 7643 4.1.2 lists no canonical values for roles and RFC 7643 7 makes
+            canonicalValues advisory ("MAY"), so the refusal is SCIMMY's strictness, and it
+            breaks Entra's role assignment.""",
+            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            cause="roles-type-canonical",
+            checks=["entra-roles-ignored"],
+            scenarios=["entra/roles"],
+            did=r"400 invalidValue: Attribute 'type' contains non-canonical value from complex "
+            r"attribute 'roles'",
+        ),
+        explain(
+            "RFC",
+            """Microsoft's documented create example (Example 2) carries `"addresses": null`; SCIMMY
+            refuses the user ("Attribute 'addresses' expected to be a collection"). RFC 7643 2.5:
+            "Unassigned attributes, the null value, or empty array (in the case of a multi-valued
+            attribute) SHALL be considered to be equivalent in "state"", so null must read as
+            no addresses.""",
+            ref=f"RFC 7643 2.5; docs/idp/entra.md; {ENTRA_SCIM}",
+            cause="entra-example-addresses",
+            checks=["entra-create-tolerates-nulls"],
+            scenarios=["entra/create-tolerance"],
+            did=r"400 invalidValue: Attribute 'addresses' expected to be a collection",
+        ),
+        explain(
+            "RFC",
+            """`userName` is `caseExact: false` (RFC 7643 4.1.1), so `userName eq` must match
+            whatever the case of the value (RFC 7644 3.4.2.2); SCIMMY compares case-sensitively
+            and finds nobody for the upper-cased name Okta's SPEC test and Entra's validator
+            send.""",
+            cause="filter-case-sensitive",
+            checks=["filter-case-insensitive"],
+            scenarios=["okta/spec-test", "entra/validator/users-filter"],
+            did=r"^GET /Users -> 200; /totalResults: expected the number 1, got 0",
+        ),
+        explain(
+            "RFC",
+            """A malformed filter (`userName eq` with no value) and a filter on an attribute the
+            schema does not define (`noSuchAttribute eq "x"`) both answer 200 with an empty
+            list; RFC 7644 3.4.2.2 and 3.12 ask for 400 invalidFilter.""",
+            cause="invalid-filter-accepted",
+            checks=["filter-invalid-400", "robustness-filter-invalid"],
+            scenarios=["core/user-filter", "robustness/filters"],
+            did=r"^GET /Users -> 200; status 200, expected 400",
+        ),
+        explain(
+            "RFC",
+            """A filter whose string value holds escaped quotes (`\\"1\\"=\\"1`) is refused with
+            400 invalidFilter: SCIMMY's tokenizer ends the string at the first escaped quote.
+            RFC 7644 3.4.2.2 takes compValue strings as JSON strings (RFC 7159), escapes
+            included; the filter is valid and must be answered.""",
+            cause="filter-escaped-quotes",
+            checks=["robustness-filter-literal"],
+            scenarios=["robustness/filters"],
+            did=r"400 invalidFilter: Unexpected token",
+        ),
+        explain(
+            "RFC",
+            """A list that is not paginated answers `itemsPerPage: 20` (its default page size)
+            with 0 or 1 resources. RFC 7644 3.4.2 defines itemsPerPage as "the number of
+            resources returned in a list response page"; Okta's import reads it as such.""",
+            cause="items-per-page-is-page-size",
+            checks=["list-response-consistent"],
+            scenarios=[
+                "core/user-filter",
+                "entra/test-connection",
+                "okta/test-credentials",
+                "robustness/paging-and-size",
+            ],
+            did=r"^GET /Users -> 200; `itemsPerPage` differs from the number of Resources",
+        ),
+        explain(
+            "RFC",
+            """A 201 to `POST /Users` carries no `Location` header (scimmy-routers sets none);
+            RFC 7644 3.3 says the URI of the created resource SHALL be in the Location header
+            and in meta.location.""",
+            cause="no-location-header",
+            checks=["location-matches-meta"],
+            scenarios=["core/user-lifecycle"],
+            did=r"^POST /Users -> 201; Location header and meta.location differ",
+        ),
+        explain(
+            "RFC",
+            """A request with a wrong token is refused with 401 but no `WWW-Authenticate`
+            header; RFC 7235 3.1 requires one on every 401, and RFC 7644 2 has the service
+            provider name its schemes there.""",
+            cause="401-without-challenge",
+            checks=["robustness-auth-refused"],
+            scenarios=["robustness/auth"],
+            did=r"401: Authorization failed; header WWW-Authenticate",
+        ),
+        explain(
+            "RFC",
+            """`POST /Users` without `schemas` answers 201 (RFC 7643 3 makes `schemas`
+            REQUIRED), and so does one with `"userName": ""` (RFC 7643 4.1.1: "Each User MUST
+            include a non-empty userName value").""",
+            cause="schemas-and-empty-username-accepted",
+            checks=["robustness-schemas-required", "robustness-invalid-value"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "RFC (SHOULD)",
+            """A userName holding U+0000 is stored and echoed (201); RFC 7644 7.8 has userNames
+            prepared with PRECIS, which disallows control characters. Likewise two userNames
+            that differ only by Unicode normalisation are both created.""",
+            cause="no-precis",
+            checks=["robustness-control-characters", "robustness-unicode-uniqueness"],
+            scenarios=["robustness/schemas-and-values", "robustness/uniqueness"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "robustness",
+            """JSON nested past any sane depth, and numbers beyond what a double holds, are
+            accepted (201); a non-integer `count` is ignored (200) rather than refused; `DELETE
+            /Users` (no id) answers 404 where 405 names the method. docs/robustness.md asks for
+            400, 400 and 405.""",
+            cause="parser-and-method-limits",
+            checks=[
+                "robustness-json-depth",
+                "robustness-json-numbers",
+                "robustness-paging-invalid",
+                "robustness-method-not-allowed",
+            ],
+            scenarios=[
+                "robustness/malformed-json",
+                "robustness/paging-and-size",
+                "robustness/ids-and-methods",
+            ],
+            did=r"-> 201; status 201, expected 400|^GET /Users -> 200; status 200, expected 400"
+            r"|^DELETE /Users -> 404",
+        ),
+        explain(
+            "IdP",
+            """A PUT without `active` answers 200 with `active` gone (RFC 7644 3.5.1 allows
+            clearing what a PUT omits); OneLogin's updates never carry `active`, so a suspended
+            user's next update leaves her status unassigned, which reads as active.""",
+            cause="onelogin-put-clears-active",
+            checks=["put-keeps-active"],
+            scenarios=["onelogin/update-put"],
+            did=r"^PUT /Users/\{id\} -> 200; /active: expected false, got nothing",
+        ),
+    )
+
+
+EXPLANATIONS: dict[str, tuple[Explanation, ...]] = {
+    "scim2-server": _scim2_server(),
+    "scimmy": _scimmy(),
+}

@@ -1,7 +1,7 @@
 // SCIMMY (npm) served by scimmy-routers on express, as their READMEs show: the two packages do
 // the protocol (parsing, validation, PATCH, filters, paging, discovery); the application only
 // stores resources. Here the store is in memory, plus the one rule SCIMMY leaves to it: RFC 7643
-// 4.1.1 userName uniqueness. Started by tools/crosscheck.py with PORT and SCIM_TOKEN set.
+// 4.1.1 userName uniqueness. The User resource carries SCIMMY's bundled enterprise extension. Started by tools/crosscheck.py with PORT and SCIM_TOKEN set.
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import express from "express";
 import SCIMMY from "scimmy";
@@ -45,7 +45,8 @@ function declare(Resource, unique) {
         });
 }
 
-declare(SCIMMY.Resources.User, "userName");
+// The enterprise extension SCIMMY bundles, as IdPs (Entra's default mappings) send it.
+declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false), "userName");
 declare(SCIMMY.Resources.Group, null);
 
 const app = express();

@@ -418,7 +418,232 @@ def _scimmy() -> tuple[Explanation, ...]:
     )
 
 
+ENTRA_SETUP_SCENARIOS = (
+    "checks/deactivated-user", "checks/idp-user-filter", "core/groups", "core/user-filter",
+    "core/user-paging", "core/user-put", "core/user-uniqueness", "entra/attribute-update",
+    "entra/groups", "entra/hard-delete-recreate", "entra/manager", "entra/roles",
+    "entra/soft-delete", "entra/validator/groups-create", "entra/validator/groups-filter",
+    "entra/validator/groups-patch", "entra/validator/users-delete", "entra/validator/users-patch",
+)  # fmt: skip
+
+
+def _django_scim2_server() -> tuple[Explanation, ...]:
+    return (
+        explain(
+            "IdP",
+            """The server has no enterprise extension and refuses any user carrying it: 400
+            "validation error for User `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`
+            Extra inputs are not permitted". Entra sends the extension (employeeNumber,
+            department, manager) in every user it provisions with its default mappings, and
+            OneLogin's enterprise template too, so under the three Entra profiles every item that
+            first creates a user ends in ERROR, and the creates the checks grade are refused.
+            RFC 7644 3.3 lets a server refuse what it does not support; the IdPs send it
+            anyway.""",
+            ref=f"docs/idp/entra.md; {ENTRA_SCIM}; docs/idp/onelogin.md",
+            cause="enterprise-extension-refused",
+            checks=[
+                SETUP,
+                "entra-create-enterprise",
+                "user-created",
+                "schema-valid",
+                "entra-create-tolerates-nulls",
+                "onelogin-template-accepted",
+            ],
+            scenarios=[
+                *ENTRA_SETUP_SCENARIOS,
+                "entra/match-and-create",
+                "entra/validator/users-create",
+                "checks/user-representation",
+                "entra/create-tolerance",
+                "onelogin/enterprise-template",
+            ],
+            did=r"-> 400: 1 validation error for User "
+            r"`urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User` Extra in",
+        ),
+        explain(
+            "RFC",
+            """An id that is not a UUID (`GET /Users/010101...`, Okta's SPEC test and the
+            unknown-id probes) and `POST /Users/.search` fall outside the package's URL patterns
+            (`Users/<uuid:scim_id>`): Django answers its own HTML 404 page. RFC 7644 3.12:
+            "implementers MUST return the errors in the body of the response in a JSON format";
+            Okta's SPEC test reads the 404's JSON.""",
+            cause="html-404",
+            checks=[
+                "error-body-is-scim",
+                "json-media-type",
+                "schema-valid",
+                "okta-spec-invalid-id",
+                "okta-spec-status-404",
+            ],
+            scenarios=[
+                "core/errors",
+                "okta/spec-test",
+                "robustness/filters",
+                "robustness/ids-and-methods",
+            ],
+            did=r"-> 404; (the error body is not a SCIM Error|the body is not labelled as JSON"
+            r"|no JSON body to validate|the body is not JSON)",
+        ),
+        explain(
+            "RFC",
+            """A filter without a value (`userName eq`), a filter nested in 300 parentheses and a
+            JSON number beyond a double's range each raise an unhandled exception: Django's HTML
+            500 page. RFC 7644 3.4.2.2 and 3.12 ask for 400 (invalidFilter, invalidSyntax), with
+            a JSON error body.""",
+            cause="unhandled-exceptions",
+            checks=[
+                "filter-invalid-400",
+                "json-media-type",
+                "no-server-error",
+                "robustness-filter-depth",
+                "robustness-json-numbers",
+            ],
+            scenarios=["core/user-filter", "robustness/filters", "robustness/malformed-json"],
+            did=r"^(GET|POST) /Users -> 500",
+        ),
+        explain(
+            "RFC",
+            """Filter attribute names and operators are matched case-sensitively: `USERNAME eq`
+            is "Unknown attribute", and Ping's `username Eq "..."` lookup is refused with 400, so
+            Ping creates the user a second time (409). RFC 7644 3.4.2.2: "Attribute names and
+            attribute operators used in filters are case insensitive".""",
+            cause="filter-names-case-sensitive",
+            checks=["filter-case-insensitive", "ping-filter-expression"],
+            scenarios=["core/user-filter", "ping/remove-user"],
+            did=r"400 invalidFilter: Unknown attribute: USERNAME"
+            r"|^POST /Users -> 409 uniqueness: User with userName",
+        ),
+        explain(
+            "RFC",
+            """`active gt true` is answered 200; RFC 7644 3.4.2.2: for `gt`, "Boolean and Binary
+            attributes SHALL cause a failed response (HTTP status code 400 Bad Request) with
+            "scimType" of "invalidFilter"".""",
+            cause="boolean-ordering-filter",
+            checks=["robustness-filter-invalid"],
+            scenarios=["robustness/filters"],
+            did=r"^GET /Users -> 200; status 200, expected 400",
+        ),
+        explain(
+            "RFC",
+            """`DELETE /Users/{id}` answers 204 but the user is still served (200) afterwards and
+            a second DELETE answers 204 again: the package deactivates rather than deletes. RFC
+            7644 3.6 allows keeping the record but "MUST return a 404 (Not Found) error code for
+            all operations associated with the previously deleted resource".""",
+            cause="delete-keeps-serving",
+            checks=["user-deleted", "onelogin-deprovision", "robustness-delete-twice"],
+            scenarios=[
+                "core/user-lifecycle",
+                "ping/remove-user",
+                "onelogin/deprovision",
+                "robustness/ids-and-methods",
+            ],
+            did=r"^GET /Users/\{id\} -> 200; status 200, expected 404"
+            r"|^DELETE /Users/\{id\} -> 204; status 204, expected 404",
+        ),
+        explain(
+            "RFC",
+            """A 201 to `POST /Users` carries no `Location` header; RFC 7644 3.3 says the URI of
+            the created resource SHALL be in the Location header and in meta.location.""",
+            cause="no-location-header",
+            checks=["location-matches-meta"],
+            scenarios=["core/user-lifecycle"],
+            did=r"^POST /Users -> 201; Location header and meta.location differ",
+        ),
+        explain(
+            "RFC",
+            """`startIndex=0` is refused with 400 ("startIndex must be >= 1"); RFC 7644 3.4.2.4:
+            "A value less than 1 SHALL be interpreted as 1".""",
+            cause="start-index-refused",
+            checks=["robustness-paging-clamped"],
+            scenarios=["robustness/paging-and-size"],
+            did=r"400: startIndex must be >= 1",
+        ),
+        explain(
+            "robustness",
+            """`count` above 1000 is refused with 400 ("count must be <= 1000") rather than
+            answered with a page of at most the maximum; the `list-response-consistent` and
+            `schema-valid` rows grade that same 400 as the list the step asked for.""",
+            cause="large-count-refused",
+            checks=["robustness-page-clamped", "list-response-consistent", "schema-valid"],
+            scenarios=["robustness/paging-and-size"],
+            did=r"400: count must be <= 1000",
+        ),
+        explain(
+            "IdP",
+            """Okta renames a pushed group with a path-less `replace` whose value carries the
+            group's own `id` beside the new displayName, as its SCIM guide shows; the server
+            answers 400 "Unsupported PATCH path: id", so the rename never lands.""",
+            ref=f"docs/idp/okta.md#group-push; {OKTA_SCIM}",
+            cause="okta-rename-with-id",
+            checks=["okta-group-rename"],
+            scenarios=["okta/group-push"],
+            did=r"400: Unsupported PATCH path: id",
+        ),
+        explain(
+            "IdP",
+            """A PUT without `active` answers 200 with `active: true`: the server defaults what a
+            PUT omits, which RFC 7644 3.5.1 allows. OneLogin suspends with `"active": false` and
+            sends every later update as its template, which never carries `active`: the update
+            re-activates the suspended user.""",
+            cause="onelogin-put-reactivates",
+            checks=["put-keeps-active"],
+            scenarios=["onelogin/update-put"],
+            did=r"^PUT /Users/\{id\} -> 200; /active: expected false, got true",
+        ),
+        explain(
+            "RFC",
+            """A wrong token is refused with 401 but no `WWW-Authenticate` header (RFC 7235 3.1
+            requires one on every 401; RFC 7644 2 names the schemes there).""",
+            cause="401-without-challenge",
+            checks=["robustness-auth-refused"],
+            scenarios=["robustness/auth"],
+            did=r"401: Authentication required; header WWW-Authenticate",
+        ),
+        explain(
+            "RFC",
+            """A PATCH whose path does not parse (`emails[type eq`) and one replacing the
+            readOnly `id` both answer 200 (the id stays); RFC 7644 3.5.2: an operation "not
+            compatible with an attribute's mutability or schema SHALL return the appropriate
+            HTTP response status code and a JSON detail error response".""",
+            cause="bad-patch-accepted",
+            checks=["robustness-patch-invalid", "robustness-patch-readonly"],
+            scenarios=["robustness/patch"],
+            did=r"^PATCH /Users/\{id\} -> 200; status 200, expected 400",
+        ),
+        explain(
+            "RFC",
+            """`POST /Users` with no `schemas` answers 201; RFC 7643 3 makes `schemas` REQUIRED in
+            every resource representation.""",
+            cause="schemas-not-required",
+            checks=["robustness-schemas-required"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "RFC",
+            """userNames that differ only by case (`alice@EXAMPLE.com`) or by Unicode
+            normalisation (`Jörg` composed and decomposed) are both created. RFC 7643 4.1.1:
+            userName is unique and case insensitive; RFC 7644 7.8: strings tested for uniqueness
+            "MUST be appropriately prepared" (PRECIS).""",
+            cause="uniqueness-case-and-unicode",
+            checks=["robustness-uniqueness", "robustness-unicode-uniqueness"],
+            scenarios=["robustness/uniqueness"],
+            did=r"^POST /Users -> 201; status 201, expected 409",
+        ),
+        explain(
+            "RFC (SHOULD)",
+            """A userName holding U+0000 is stored and echoed (201); RFC 7644 7.8 has userNames
+            prepared with PRECIS, which disallows control characters.""",
+            cause="control-characters",
+            checks=["robustness-control-characters"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+    )
+
+
 EXPLANATIONS: dict[str, tuple[Explanation, ...]] = {
     "scim2-server": _scim2_server(),
     "scimmy": _scimmy(),
+    "django-scim2-server": _django_scim2_server(),
 }

@@ -642,8 +642,318 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
     )
 
 
+def _django_scim2() -> tuple[Explanation, ...]:
+    return (
+        explain(
+            "RFC",
+            """Every error body carries `status` as a JSON number (`"status": 404`); RFC 7644
+            3.12: "status The HTTP status code expressed as a JSON string. REQUIRED." (a 409's
+            detail also leaks the SQL constraint).""",
+            cause="status-as-number",
+            checks=["error-body-is-scim", "schema-valid"],
+            scenarios=[
+                "checks/deactivated-user",
+                "core/errors",
+                "core/groups",
+                "core/user-lifecycle",
+                "core/user-uniqueness",
+                "entra/groups",
+                "entra/hard-delete-recreate",
+                "entra/soft-delete",
+                "entra/validator/groups-delete",
+                "entra/validator/users-create",
+                "entra/validator/users-delete",
+                "okta/group-push",
+                "okta/spec-test",
+                "onelogin/deprovision",
+                "onelogin/enterprise-template",
+                "ping/remove-user",
+                "robustness/malformed-json",
+                "robustness/media-types",
+                "robustness/patch",
+                "robustness/read-only",
+                "robustness/schemas-and-values",
+            ],
+            did=r"`status` must be the HTTP status as a JSON string"
+            r"|/status: expected a string, got the number",
+        ),
+        explain(
+            "RFC",
+            """A request without a valid token gets a bare 401 from the package's
+            authentication check (no body), and a path outside its URL patterns
+            (`/Users/..%2F..%2FServiceProviderConfig`) Django's HTML 404. RFC 7644 3.12: errors
+            "MUST" be returned "in the body of the response in a JSON format"; Okta's SPEC test
+            reads the 401's JSON.""",
+            cause="non-json-errors",
+            checks=["error-body-is-scim", "okta-spec-status-401", "json-media-type"],
+            scenarios=["robustness/auth", "okta/spec-test", "robustness/ids-and-methods"],
+            did=r"-> 401; (the error body is not a SCIM Error|the body is not JSON)"
+            r"|-> 404; (the error body is not a SCIM Error|the body is not labelled as JSON)",
+        ),
+        explain(
+            "RFC",
+            """/ServiceProviderConfig declares `patch.supported: true`, but the stock adapters
+            answer 501 Not Implemented to nearly every PATCH operation: replacing a plain
+            attribute (`title`, `displayName`, `nickName`), any valuePath (`emails[type eq
+            "work"].value`, `members[value eq "..."]`), the enterprise `manager`, `roles`, a
+            path-less replace on a group. So Entra's and the validator's updates, member
+            removals and Okta's group rename never land. RFC 7644 3.5.2 defines these operations
+            for a provider that supports PATCH (RFC 7643 5: `patch.supported`).""",
+            cause="patch-paths-not-implemented",
+            checks=[
+                "entra-attribute-update",
+                "entra-manager-reference",
+                "entra-manager-removed",
+                "entra-members-removed",
+                "entra-roles-ignored",
+                "group-members-added",
+                "group-members-removed",
+                "patch-applies",
+                "okta-group-rename",
+                "robustness-patch-atomic",
+                "robustness-patch-readonly",
+            ],
+            scenarios=[
+                "entra/attribute-update",
+                "entra/manager",
+                "entra/groups",
+                "entra/validator/groups-patch",
+                "entra/roles",
+                "core/groups",
+                "onelogin/groups",
+                "core/user-lifecycle",
+                "entra/validator/users-patch",
+                "okta/group-push",
+                "robustness/patch",
+            ],
+            did=r"^PATCH /(Users|Groups)/\{id\} -> 501",
+        ),
+        explain(
+            "RFC",
+            """A Group's `members` are dropped on create and on PUT: `POST /Groups` with a member
+            answers (and later serves) `"members": []`, and Okta's group push, which PUTs the
+            whole member list, leaves the group empty. The server's /Schemas declares `members`
+            readWrite; RFC 7644 3.5.1: for readWrite attributes "Any values provided SHALL
+            replace the existing attribute values", and 3.3 creates the resource from the
+            body.""",
+            cause="group-members-dropped",
+            checks=[
+                "group-created",
+                "group-members-added",
+                "group-members-removed",
+                "okta-group-push-now",
+            ],
+            scenarios=[
+                "core/groups",
+                "entra/validator/groups-create",
+                "okta/group-push",
+                "okta/group-push-link",
+            ],
+            did=r"^(GET|POST) /Groups(/\{id\})? -> 20[01]; /members: expected a value "
+            r"(containing|of length)",
+        ),
+        explain(
+            "IdP",
+            """The server declares `filter.supported: false`, and indeed its group filter maps no
+            attribute (`GroupFilterQuery.attr_map` is empty), so `displayName eq "..."` finds
+            nothing, and its user filter knows neither `externalId` nor Ping's `username Eq`
+            spelling. The RFC lets a server not filter; Okta, Entra and Ping look resources up
+            by filter regardless, find nothing, and create them a second time (201 or 409),
+            which Okta's import then counts twice.""",
+            ref=(
+                "docs/idp/okta.md#group-push; docs/idp/entra.md#matching; "
+                "docs/idp/ping.md#filter-expression"
+            ),
+            cause="filters-unmapped",
+            checks=[
+                "group-filter",
+                "okta-group-lookup",
+                "okta-import-groups",
+                "entra-match-existing",
+                "ping-filter-expression",
+            ],
+            scenarios=[
+                "entra/validator/groups-filter",
+                "okta/group-push-link",
+                "entra/match-and-create",
+                "ping/remove-user",
+            ],
+            did=r"^GET /Groups -> 200; /totalResults: expected the number 1, got 0"
+            r"|^POST /(Groups|Users) -> 201; status 201, expected 200"
+            r"|IdP /import_groups/scanned: expected 1, got 2"
+            r"|^POST /Users -> 409: UNIQUE constraint failed",
+        ),
+        explain(
+            "IdP",
+            """`excludedAttributes=members` is ignored: the group comes back with its
+            `members`. Entra's validator asks for groups without members and checks they are
+            left out.""",
+            cause="excluded-attributes-ignored",
+            checks=["entra-excluded-members"],
+            scenarios=["entra/groups", "entra/validator/groups-filter"],
+            did=r"^GET /Groups/\{id\} -> 200; /members: expected nothing",
+        ),
+        explain(
+            "RFC",
+            """A duplicate userName is refused with 409 but no `scimType` (the detail is the
+            database's "UNIQUE constraint failed"); RFC 7644 3.3: "the service provider MUST
+            return HTTP status code 409 (Conflict) with a "scimType" error code of
+            "uniqueness"".""",
+            cause="conflict-without-uniqueness",
+            checks=["username-unique"],
+            scenarios=["core/user-uniqueness", "entra/validator/users-create"],
+            did=r"409: UNIQUE constraint failed.*/scimType: expected \"uniqueness\"",
+        ),
+        explain(
+            "IdP",
+            ENTRA_STRING_BOOLEANS_WHY
+            + """ Here: 400 ""active" should be of type "bool""; the
+            GET after it still shows the user active.""",
+            ref=f"docs/idp/entra.md; {ENTRA_KNOWN_ISSUES}",
+            cause="entra-string-booleans",
+            checks=["entra-soft-delete", "patch-applies", "deactivation-keeps-user"],
+            scenarios=["entra/soft-delete", "checks/deactivated-user"],
+            did=r'"active" should be of type "bool"'
+            r"|^GET /Users/\{id\} -> 200; /active: expected false, got true",
+            profiles=["entra"],
+        ),
+        explain(
+            "IdP",
+            """OneLogin's enterprise template posts `"active": "true"`, a string; the server
+            refuses the user with 400, RFC-correct (RFC 7643 2.3.2) and still a OneLogin
+            incompatibility.""",
+            ref=f"docs/idp/onelogin.md; {ONELOGIN_SCHEMA}",
+            cause="onelogin-string-active",
+            checks=["onelogin-template-accepted"],
+            scenarios=["onelogin/enterprise-template"],
+            did=r'"active" should be of type "bool"',
+        ),
+        explain(
+            "RFC",
+            """Attributes the server's own /Schemas declares are silently dropped: `title` on
+            PUT, `timezone` on the validator's create, the enterprise `department` on Entra's.
+            RFC 7644 3.5.1: readWrite values provided in a PUT "SHALL replace the existing
+            attribute values"; a schema that lists an attribute the server never keeps
+            misleads every client that reads it (RFC 7643 7).""",
+            cause="declared-attributes-dropped",
+            checks=[
+                "put-replaces",
+                "onelogin-put-update",
+                "user-created",
+                "entra-create-enterprise",
+                "entra-create-tolerates-nulls",
+            ],
+            scenarios=[
+                "core/user-put",
+                "onelogin/update-put",
+                "entra/validator/users-create",
+                "entra/match-and-create",
+                "entra/create-tolerance",
+            ],
+            did=r"/(title|timezone|urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User"
+            r"/department): expected .*got nothing",
+        ),
+        explain(
+            "RFC",
+            """/ResourceTypes gives `endpoint` as the full path `/scim/v2/Users`; RFC 7643 6:
+            "The resource type's HTTP-addressable endpoint relative to the Base URL, e.g.,
+            "/Users"".""",
+            cause="endpoint-not-relative",
+            checks=["discovery-resource-types"],
+            scenarios=["core/discovery"],
+            did=r"^GET /ResourceTypes -> 200",
+        ),
+        explain(
+            "RFC",
+            """`GET /Schemas` answers a ListResponse without `totalResults`, which RFC 7644 3.4.2
+            makes REQUIRED in every list response.""",
+            cause="schemas-list-without-total",
+            checks=["schema-valid"],
+            scenarios=["core/discovery"],
+            did=r'^GET /Schemas -> 200; /totalResults: the required attribute "totalResults"',
+        ),
+        explain(
+            "RFC",
+            """Unhandled exceptions answer 500: the validator's manager as `{"value": ...}`, a
+            JSON number beyond a double, `"name": "Bob"`, a PATCH path that does not parse
+            (`emails[type eq`), a `remove` without a path, a JSON array where a resource belongs.
+            RFC 7644 3.12 wants these refused with 400 (invalidValue, invalidSyntax,
+            invalidPath, noTarget).""",
+            cause="unhandled-exceptions",
+            checks=[
+                "no-server-error",
+                "robustness-patch-invalid",
+                "robustness-json-numbers",
+                "robustness-malformed-json",
+            ],
+            scenarios=[
+                "entra/manager",
+                "robustness/malformed-json",
+                "robustness/patch",
+                "robustness/schemas-and-values",
+            ],
+            did=r"-> 500: Exception occurred while processing the SCIM request",
+        ),
+        explain(
+            "RFC",
+            """`"UserName"` (another case) is ignored and the user created with an empty
+            userName. RFC 7643 2.1: "Attribute names are case insensitive"; 4.1.1: "Each User
+            MUST include a non-empty userName value".""",
+            cause="attribute-names-case",
+            checks=["robustness-attribute-names-case"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r'^POST /Users -> 201; /userName: expected .*got ""',
+        ),
+        explain(
+            "RFC",
+            """`POST /Users` without `schemas` answers 201 (RFC 7643 3 makes `schemas`
+            REQUIRED); userNames that differ only by case or by Unicode normalisation are both
+            created (RFC 7643 4.1.1: unique and case insensitive; RFC 7644 7.8: "MUST be
+            appropriately prepared").""",
+            cause="schemas-and-uniqueness",
+            checks=[
+                "robustness-schemas-required",
+                "robustness-uniqueness",
+                "robustness-unicode-uniqueness",
+            ],
+            scenarios=["robustness/schemas-and-values", "robustness/uniqueness"],
+            did=r"^POST /Users -> 201; status 201, expected (400|409)",
+        ),
+        explain(
+            "RFC (SHOULD)",
+            """A userName holding U+0000 (RFC 7644 7.8, PRECIS) and a userName that is the number
+            123 (RFC 7643 4.1.1: a string) are stored and echoed (201).""",
+            cause="bad-usernames-stored",
+            checks=["robustness-control-characters", "robustness-invalid-value"],
+            scenarios=["robustness/schemas-and-values"],
+            did=r"^POST /Users -> 201",
+        ),
+        explain(
+            "robustness",
+            """JSON nested past any sane depth is accepted (201); `DELETE /Users` (no id) answers
+            400 with a Django configuration message ("Expected view UsersView to be called with
+            a URL keyword argument...") where 405 names the method.""",
+            cause="parser-and-method-limits",
+            checks=["robustness-json-depth", "robustness-method-not-allowed"],
+            scenarios=["robustness/malformed-json", "robustness/ids-and-methods"],
+            did=r"^POST /Users -> 201; status 201, expected 400|^DELETE /Users -> 400",
+        ),
+        explain(
+            "IdP",
+            """A second group with the same displayName is created (201). RFC 7643 4.2 gives
+            displayName uniqueness "none"; Entra's validator expects 409.""",
+            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            cause="group-displayname-duplicate",
+            checks=["group-displayname-unique"],
+            scenarios=["entra/validator/groups-create"],
+            did=r"^POST /Groups -> 201",
+        ),
+    )
+
+
 EXPLANATIONS: dict[str, tuple[Explanation, ...]] = {
     "scim2-server": _scim2_server(),
     "scimmy": _scimmy(),
     "django-scim2-server": _django_scim2_server(),
+    "django-scim2": _django_scim2(),
 }

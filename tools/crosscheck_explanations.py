@@ -310,9 +310,12 @@ def _scimmy() -> tuple[Explanation, ...]:
         ),
         explain(
             "RFC",
-            """A malformed filter (`userName eq` with no value) and a filter on an attribute the
-            schema does not define (`noSuchAttribute eq "x"`) both answer 200 with an empty
-            list; RFC 7644 3.4.2.2 and 3.12 ask for 400 invalidFilter.""",
+            """Filters that break the grammar or its rules answer 200 with an empty list:
+            `userName eq` with no value, `active gt true` (RFC 7644 3.4.2.2: for `gt`, "Boolean
+            and Binary attributes SHALL cause a failed response (HTTP status code 400 Bad
+            Request) with "scimType" of "invalidFilter""), and `userName eq "x" or "1" eq "1"`
+            (`"1"` is no attribute path). RFC 7644 3.4.2.2 and 3.12 ask for 400
+            invalidFilter.""",
             cause="invalid-filter-accepted",
             checks=["filter-invalid-400", "robustness-filter-invalid"],
             scenarios=["core/user-filter", "robustness/filters"],

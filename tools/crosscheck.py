@@ -302,6 +302,7 @@ Versions: {versions}. Reports: `{report_dir}`.
 
 Items (scenario x profile): {counts}. Checks evaluated: {checks}{notes}.
 {not_verified}
+
 {table}
 {reasons}{problems}"""
 
@@ -384,10 +385,29 @@ Basis: {bases}.
 {harness}"""
 
 HARNESS_FIXES = """\
-- `robustness-patch-atomic` failed on scim2-server only because an earlier PATCH of the
-  scenario (one without `schemas`) had been accepted and changed the displayName the atomicity
-  step compared against. `scenarios/robustness/patch.yaml` now reads the state right before the
-  mixed PATCH.
+Rows where scimcert, not the server, was wrong are not explained above: they were fixed.
+
+- A step required back a core attribute the server never declared: django-scim2-server's
+  /Schemas leaves out `title` and `name.formatted`, and RFC 7644 3.3 lets a server ignore what it
+  does not support, yet `put-replaces`, `patch-applies`, `onelogin-put-update` and
+  `onelogin-template-accepted` failed it on their absence. Such an attribute is no longer
+  required back (`harness/undeclared.py`); a server that declares it and drops it still fails.
+- `robustness-filter-invalid` required 400 for a filter on an attribute no schema defines
+  (`noSuchAttribute eq "x"`); no RFC sentence requires it (RFC 7644 3.12 allows invalidFilter,
+  3.4.2.2 only forbids returning what does not match). SCIMMY answers an empty list. Now refusing
+  or matching nobody both pass; listing users still fails (an allowed variant and a fault in the
+  catalogue prove both sides).
+- Found on these servers before, and fixed for issue 15: `put-replaces` required an omitted
+  attribute cleared (RFC 7644 3.5.1 lets a server clear or default it); a missing `scimType`
+  failed MUST checks where RFC 7644 3.12 makes it OPTIONAL; `list-response-consistent` required
+  paging fields on complete lists; `discovery-resource-types` accepted only `/Users`; a 501
+  counted as a server fault; `robustness-media-type` and `error-has-detail` graded the client's
+  or an OPTIONAL rule; Okta's retry and OneLogin's suspension were blamed on `/title`; mock users'
+  `@example.test` emails were refused by email validators (django-scim2-server, scim2-models).
+- `robustness-patch-atomic` failed on scim2-server only because an earlier PATCH of the scenario
+  (one without `schemas`) had been accepted and changed the displayName the atomicity step
+  compared against; `scenarios/robustness/patch.yaml` reads the state right before the mixed
+  PATCH.
 """
 
 

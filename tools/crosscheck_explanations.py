@@ -20,6 +20,9 @@ ENTRA_KNOWN_ISSUES = (
     "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/"
     "application-provisioning-config-problem-scim-compatibility"
 )
+VALIDATOR_CAPTURES = (
+    "https://github.com/pranems/SCIMServer/blob/HEAD/docs/SCIM_VALIDATION_GAP_ANALYSIS.md"
+)
 ENTRA_VALIDATOR = (
     "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/scim-validator-tutorial"
 )
@@ -38,7 +41,8 @@ refuses it, so the whole PATCH is refused and none of the changes land. RFC 7644
 noTarget for a path filter that matches nothing, so this is defensible; Entra sends it whenever
 a mapped multi-valued entry is new."""
 VALIDATOR_ROLES_WHY = """Microsoft's SCIM Validator posts `roles[].primary` as the string
-`"True"` (docs/idp/entra.md, validator); the server refuses the whole user (400 invalidValue),
+`"True"` (seen in published captures of its runs; Microsoft's tutorial does not show its bodies,
+so this rests on those captures); the server refuses the whole user (400 invalidValue),
 which RFC 7643 2.3.2 allows, so every item of the `entra-validator` profile that first creates a
 user ends in ERROR and its checks never run."""
 ENTRA_STRING_BOOLEANS_WHY = """Entra's provisioning job (without the `aadOptscim062020` flag)
@@ -106,7 +110,7 @@ def _scim2_server() -> tuple[Explanation, ...]:
             + """ Here: 400 invalidSyntax "Unknown extension schemas". The
             `schema-valid` row is the same exchange: the 400 Error graded as the Group the step
             expected.""",
-            ref=f"docs/idp/entra.md#groups; {ENTRA_SCIM}",
+            ref=ENTRA_SCIM,
             cause="entra-adscim-group",
             checks=["group-created", "schema-valid"],
             scenarios=["core/groups", "entra/groups"],
@@ -135,7 +139,7 @@ def _scim2_server() -> tuple[Explanation, ...]:
             extension schemas: urn:ietf:params:scim:schemas:extension:enterprise:2.0User" (the
             doc's URN typo). The RFC lets a server refuse an unknown URI; Entra's own example
             carries it, hence a SHOULD.""",
-            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            ref=f"docs/idp/entra.md#create; {ENTRA_SCIM}",
             cause="entra-example-urn",
             checks=["entra-create-tolerates-nulls"],
             scenarios=["entra/create-tolerance"],
@@ -146,7 +150,7 @@ def _scim2_server() -> tuple[Explanation, ...]:
             """A second group with the same displayName is created (201). RFC 7643 4.2 gives
             displayName uniqueness "none", so this is RFC-conformant; Entra's validator expects
             409 (its "Create a duplicate Group" test).""",
-            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            ref=f"docs/idp/entra.md#groups; {ENTRA_VALIDATOR}",
             cause="group-displayname-duplicate",
             checks=["group-displayname-unique"],
             scenarios=["entra/validator/groups-create"],
@@ -157,7 +161,7 @@ def _scim2_server() -> tuple[Explanation, ...]:
             ENTRA_ADD_WHY
             + """ Here: 400 noTarget ("no value of 'phone_numbers' matches the
             path filter").""",
-            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            ref=f"docs/idp/entra.md#attribute-updates; {ENTRA_SCIM}",
             cause="entra-add-new-value-path",
             checks=["entra-attribute-update"],
             scenarios=["entra/attribute-update"],
@@ -187,7 +191,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             + """ The `user-created` and `schema-valid` rows are the
             validator's own create tests, refused the same way, and `entra-create-enterprise`
             under `entra-validator` too.""",
-            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            ref=f"{ENTRA_VALIDATOR}; {VALIDATOR_CAPTURES}",
             cause="validator-string-primary",
             checks=[SETUP, "user-created", "schema-valid", "entra-create-enterprise"],
             scenarios=[
@@ -223,7 +227,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             + """ Here: 400 invalidValue "Attribute 'active' expected
             value type 'boolean' but found type 'string'"; `deactivation-keeps-user` is the GET
             after it, still `"active": true`.""",
-            ref=f"docs/idp/entra.md; {ENTRA_KNOWN_ISSUES}",
+            ref=f"docs/idp/entra.md#disable-and-re-enable; {ENTRA_KNOWN_ISSUES}",
             cause="entra-string-booleans",
             checks=["entra-soft-delete", "patch-applies", "deactivation-keeps-user"],
             scenarios=["entra/soft-delete", "checks/deactivated-user"],
@@ -237,7 +241,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             schema maps `user.active` as text); the server refuses the user with 400
             invalidValue, RFC-correct (RFC 7643 2.3.2) and still a OneLogin
             incompatibility.""",
-            ref=f"docs/idp/onelogin.md; {ONELOGIN_SCHEMA}",
+            ref=f"docs/idp/onelogin.md#template; {ONELOGIN_SCHEMA}",
             cause="onelogin-string-active",
             checks=["onelogin-template-accepted"],
             scenarios=["onelogin/enterprise-template"],
@@ -248,7 +252,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             ENTRA_ADD_WHY
             + """ Here: 400 noTarget ("does not match any values for 'add'
             op").""",
-            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            ref=f"docs/idp/entra.md#attribute-updates; {ENTRA_SCIM}",
             cause="entra-add-new-value-path",
             checks=["entra-attribute-update"],
             scenarios=["entra/attribute-update"],
@@ -277,7 +281,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             value"). RFC 7643 4.1.2 lists no canonical values for roles and RFC 7643 7 makes
             canonicalValues advisory ("MAY"), so the refusal is SCIMMY's strictness, and it
             breaks Entra's role assignment.""",
-            ref=f"docs/idp/entra.md; {ENTRA_SCIM}",
+            ref=f"docs/idp/entra.md#roles; {ENTRA_SCIM}",
             cause="roles-type-canonical",
             checks=["entra-roles-ignored"],
             scenarios=["entra/roles"],
@@ -291,7 +295,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             "Unassigned attributes, the null value, or empty array (in the case of a multi-valued
             attribute) SHALL be considered to be equivalent in "state"", so null must read as
             no addresses.""",
-            ref=f"RFC 7643 2.5; docs/idp/entra.md; {ENTRA_SCIM}",
+            ref=f"RFC 7643 2.5; docs/idp/entra.md#create; {ENTRA_SCIM}",
             cause="entra-example-addresses",
             checks=["entra-create-tolerates-nulls"],
             scenarios=["entra/create-tolerance"],
@@ -442,7 +446,7 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
             first creates a user ends in ERROR, and the creates the checks grade are refused.
             RFC 7644 3.3 lets a server refuse what it does not support; the IdPs send it
             anyway.""",
-            ref=f"docs/idp/entra.md; {ENTRA_SCIM}; docs/idp/onelogin.md",
+            ref=f"docs/idp/entra.md#create; {ENTRA_SCIM}; docs/idp/onelogin.md#template",
             cause="enterprise-extension-refused",
             checks=[
                 SETUP,
@@ -812,7 +816,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
             ENTRA_STRING_BOOLEANS_WHY
             + """ Here: 400 ""active" should be of type "bool""; the
             GET after it still shows the user active.""",
-            ref=f"docs/idp/entra.md; {ENTRA_KNOWN_ISSUES}",
+            ref=f"docs/idp/entra.md#disable-and-re-enable; {ENTRA_KNOWN_ISSUES}",
             cause="entra-string-booleans",
             checks=["entra-soft-delete", "patch-applies", "deactivation-keeps-user"],
             scenarios=["entra/soft-delete", "checks/deactivated-user"],
@@ -825,7 +829,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
             """OneLogin's enterprise template posts `"active": "true"`, a string; the server
             refuses the user with 400, RFC-correct (RFC 7643 2.3.2) and still a OneLogin
             incompatibility.""",
-            ref=f"docs/idp/onelogin.md; {ONELOGIN_SCHEMA}",
+            ref=f"docs/idp/onelogin.md#template; {ONELOGIN_SCHEMA}",
             cause="onelogin-string-active",
             checks=["onelogin-template-accepted"],
             scenarios=["onelogin/enterprise-template"],
@@ -945,7 +949,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
             "IdP",
             """A second group with the same displayName is created (201). RFC 7643 4.2 gives
             displayName uniqueness "none"; Entra's validator expects 409.""",
-            ref=f"docs/idp/entra.md#validator; {ENTRA_VALIDATOR}",
+            ref=f"docs/idp/entra.md#groups; {ENTRA_VALIDATOR}",
             cause="group-displayname-duplicate",
             checks=["group-displayname-unique"],
             scenarios=["entra/validator/groups-create"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,24 @@ def test_every_explanation_names_a_server_known_checks_and_known_scenarios() -> 
             assert e.why and "../" not in e.ref + e.why, (server, e.cause)
             # Without a check of its own, a setup row cites what the server breaks itself.
             assert e.ref or SETUP_ROW not in e.checks, (server, e.cause)
+
+
+def _slugs(path: Path) -> set[str]:
+    headings = [line.lstrip("#").strip() for line in path.read_text("utf-8").splitlines()
+                if line.startswith("#")]  # fmt: skip
+    return {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_project_doc_an_explanation_cites_resolves() -> None:
+    explanations = importlib.import_module("crosscheck_explanations").EXPLANATIONS
+    cited = {
+        m[0]
+        for known in explanations.values()
+        for e in known
+        for m in re.finditer(r"(?<![\w/])docs/[\w./-]+\.md(?:#[\w-]+)?", e.ref + " " + e.why)
+    }
+    assert cited
+    for ref in cited:
+        name, _, anchor = ref.partition("#")
+        assert (ROOT / name).is_file(), ref
+        assert not anchor or anchor in _slugs(ROOT / name), ref

@@ -48,5 +48,11 @@ crosscheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The load generator's capacity (requests/s per core, per IdP mix, python-requests vs
+# geventhttpclient) and the 400 requests/s verdict; its own section of RESULTS.md. About 5 min.
+.PHONY: bench-generator
+bench-generator: $(STAMP)
+	$(BIN)/python -m benchmarks.generator_bench
+
 clean:
 	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache

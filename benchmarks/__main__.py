@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import harness_profile, machine, report, venvs, wrk
+from . import generator_bench, harness_profile, machine, report, venvs, wrk
 from .harness_bench import Conformance, scim2_test, scim_sanity, scimcert
 from .import_bench import ImportRun, run_import
 from .index_probe import live_index_missing, probe
@@ -168,7 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         index_probe=index, nodelay_missing=diagnose,
         live_index_missing=live_index_missing(),
     )  # fmt: skip
-    args.out.write_text(report.document(run), encoding="utf-8")
+    # The generator's section is measured on demand (`make bench-generator`): carried over.
+    earlier = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = generator_bench.kept(earlier)
+    args.out.write_text(report.document(run) + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"bench: wrote {args.out} after {run.seconds / 60:.1f} minutes", flush=True)
     return 0
 

@@ -1,6 +1,6 @@
 """How the harness authenticates to a target, and which secrets redaction must scrub.
 
-Secrets only ever come from the environment (DESIGN.md "Exit codes and configuration"): a flag
+Secrets only ever come from the environment (README.md, docs/secrets.md): a flag
 value would be visible in `ps` and in shell history. Every error message here is written so that
 it can never carry a secret.
 """
@@ -66,7 +66,8 @@ def bearer(token: str) -> Auth:
 
 
 def header_token(token: str) -> Auth:
-    """The raw token as the whole Authorization value: Okta's "HTTP Header" mode (okta.md 1)."""
+    """The raw token as the whole Authorization value: Okta's "HTTP Header" mode
+    (docs/idp/okta.md#headers)."""
     token = _checked(token, "header token")
     return _StaticAuth({"Authorization": token}, (token,))
 

@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Iterator
 
+from verdict.questions import ASKED, question_of
+
 from .checks import load_all
 from .checks.references import links
 from .checks.registry import Check, registry
@@ -36,6 +38,7 @@ def lines(show_links: bool = False) -> Iterator[str]:
     for check in registry:
         yield f"{check.id:<36} {check.level.value:<6} {kind(check):<11} {check.ref}"
         yield f"    quote: {check.quote}"
+        yield f"    answers: {ASKED[question_of(check.ref)]}"
         if show_links:
             yield from (f"    {link.url or link.text}" for link in links(check.ref))
 

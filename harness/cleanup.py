@@ -1,7 +1,7 @@
 """Removing what an item created: groups first, then users; what stays is reported as leaked.
 
 Cleanup is the harness's own hygiene, not IdP traffic, so it speaks plain RFC 7644: DELETE,
-falling back to deactivation where the target has no DELETE (robustness.md 5, "Cleanup").
+falling back to deactivation where the target has no DELETE (docs/robustness.md#cleanup).
 """
 
 from __future__ import annotations

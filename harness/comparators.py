@@ -2,7 +2,7 @@
 
 Each comparator is a pure function `(actual, present, expected) -> message | None`: `present`
 says whether the JSON pointer (or header) resolved at all, so "missing" and "null" stay apart.
-The vocabulary copies Okta's Runscope assertions exactly (okta.md section 5): `equals_string`
+The vocabulary copies Okta's Runscope assertions (docs/idp/okta.md#spec-test): `equals_string`
 compares string forms (404 passes "404", true passes "true"), `equals_number` and `is_number`
 need real JSON numbers, and `not_empty` passes `false` and `0`.
 

@@ -1,7 +1,7 @@
 """Run settings from `[tool.scimcert]` in pyproject.toml and `SCIMCERT_*` variables.
 
-Precedence (DESIGN.md): command-line flags, then environment variables, then pyproject.toml.
-Secrets are never settings: tokens come only from their own environment variables.
+Precedence (as README.md states it): command-line flags, then environment variables, then
+pyproject.toml. Secrets are never settings: tokens come only from their own environment variables.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "token_url": str,
     "client_id": str,
     "fail_on": str,
+    "gate": str,
+    "budget": float,
+    "scenario": str,
     "baseline": Path,
 }
 

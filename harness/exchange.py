@@ -72,7 +72,7 @@ class Exchange:
 
     @property
     def reachable(self) -> bool:
-        """False only when nothing was ever received: DESIGN.md makes that an ERROR, not a FAIL."""
+        """False only when nothing was ever received: docs/verdict.md#items makes that an ERROR."""
         return self.error is None or self.error.kind != "unreachable"
 
     def to_dict(self) -> dict[str, Any]:

@@ -43,6 +43,7 @@ OPTIONS = (
     Option("scim_insecure", "--insecure", switch=True),
     Option("scim_ca_bundle", "--ca-bundle"),
     Option("scim_fail_on", "--fail-on"),
+    Option("scim_gate", "--gate"),
     Option("scim_baseline", "--baseline"),
     Option("scim_order", "--order"),
     Option("scim_okta_pauses", "--okta-pauses", switch=True),

@@ -1,4 +1,5 @@
-"""The pytest plugin: each scenario x profile is one pytest item (DESIGN.md, "one execution path").
+"""The pytest plugin: each scenario x profile is one pytest item (one execution path:
+`scimcert run` and plain pytest give the same results).
 
 Inert unless `--scim-url` is given. PASS and WARN pass (the outcome is kept as a property), SKIP
 skips, FAIL fails, ERROR errors. Items' events travel on their reports, so xdist workers forward
@@ -21,6 +22,7 @@ import pytest
 from mock_idp.profile import Profile, ProfileError
 from verdict.events import Event, ItemFinished, from_record, to_record
 from verdict.outcomes import Outcome
+from verdict.questions import QUESTIONS
 from verdict.status import Assessment
 
 from . import html_columns, invocation
@@ -79,6 +81,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-ca-bundle", help="CA bundle for TLS verification")
     group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
     group.addoption("--scim-fail-on", default="fail", choices=["fail", "warn"])
+    group.addoption(
+        "--scim-gate", default="all", choices=["all", *QUESTIONS],
+        help="the question the exit code answers: every check, or rfc, an IdP, app, robustness",
+    )  # fmt: skip
     group.addoption(
         "--scim-summary", default="terminal", choices=["terminal", "none"],
         help="where scimcert's summary goes; `scimcert run` prints it last itself",
@@ -238,6 +244,7 @@ def _controller(
         planned=_planned(scenarios, settings),
         filters=_filters(config, settings),
         invocation=_invocation(config, settings, scenarios, baseline),
+        gate=str(config.getoption("scim_gate")),
         junit_path=junit,
     )
     return _Controller(sink, config.getoption("scim_budget"))

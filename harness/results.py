@@ -29,6 +29,7 @@ from verdict.events import (
     RunStarted,
     to_record,
 )
+from verdict.questions import Graded
 from verdict.status import Assessment, Finished, Scope, assess
 
 from .baseline import Baseline
@@ -74,6 +75,7 @@ class ResultsSink:
     planned: dict[str, str] = field(default_factory=dict)
     filters: tuple[str, ...] = ()
     invocation: dict[str, Any] = field(default_factory=dict)
+    gate: str = "all"
     junit_path: Path | None = None
     records: list[Record] = field(default_factory=list)
     finished: list[ItemFinished] = field(default_factory=list)
@@ -117,8 +119,17 @@ class ResultsSink:
             Finished(item.item, item.profile, item.outcome, self.baseline.expects(item))
             for item in self.finished
         ]
+        waived = {one.item for one in finished if one.waived}
+        graded = [
+            Graded(str(r["ref"]), str(r["level"]), bool(r["passed"]), r["item"] in waived)
+            for r in self.records
+            if r.get("event") == "CheckEvaluated"
+        ]
         scope = Scope(planned=self.planned, filters=self.filters)
-        return assess(finished, scope, interruption=interruption, fail_on_warn=self.fail_on_warn)
+        return assess(
+            finished, scope, interruption=interruption, fail_on_warn=self.fail_on_warn,
+            graded=graded, gate=self.gate,
+        )  # fmt: skip
 
     def _baseline_record(self) -> Record:
         expected = [item.item for item in self.finished if self.baseline.expects(item)]

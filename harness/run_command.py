@@ -22,6 +22,7 @@ from mock_idp.profile import ProfileError, select_profiles
 from reports import console
 from reports.jsonl import RESULTS_FILE, read_records
 from reports.model import build
+from verdict.questions import QUESTIONS
 from verdict.status import ExitCode
 
 from .auth import AuthError
@@ -82,6 +83,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--insecure", action="store_true", help="skip TLS checks (recorded)")
     parser.add_argument("--ca-bundle", help="CA bundle to verify the target's certificate")
     parser.add_argument("--fail-on", choices=["fail", "warn"], default="fail")
+    parser.add_argument(
+        "--gate",
+        choices=["all", *QUESTIONS],
+        default="all",
+        help="the question the exit code answers (default: every check); the reports show all",
+    )
     parser.add_argument(
         "--baseline", type=Path, help="expected failures (check x scenario x profile)"
     )
@@ -201,6 +208,7 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
         "--scim-budget", str(args.budget),
         "--scim-report-dir", str(report), "--scim-fail-on", args.fail_on,
+        "--scim-gate", args.gate,
         "--scim-order", args.order,
         "--junitxml", str(report / "junit.xml"),
         "--html", str(report / "report.html"), "--self-contained-html",
@@ -239,6 +247,7 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
         "status": assessment.get("status", "INCOMPLETE"),
         "reasons": assessment.get("reasons", ["the run recorded no verdict"]),
         "counts": end.get("counts", {}), "profiles": assessment.get("profiles", []),
+        "questions": assessment.get("questions", {}), "gate": assessment.get("gate", "all"),
         "run_id": settings.run_id, "seed": settings.seed, "report_dir": str(args.report_dir),
     }  # fmt: skip
     print(json.dumps(summary))

@@ -1,7 +1,7 @@
 """`scimcert sweep`: remove what a run left behind, found by its run-id prefix and nothing else.
 
 Every name a run creates starts with `scimcert-<run id>-` (users' userName, groups'
-displayName), so the sweep touches only resources carrying that marker (robustness.md 5).
+displayName), so the sweep touches only resources carrying that marker (docs/robustness.md#cleanup).
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """One HTTP round trip to the target: bounded in time and size, recorded, redacted.
 
-The target may be hostile or broken (robustness.md section 5), so every exchange has a wall-clock
-deadline, a decoded-body cap, no cross-origin redirects and no ambient proxies, cookies or netrc.
-`send` never raises for what the network or the server did: it returns an `Exchange` whose
-`error` says what went wrong. Only programming errors (and `AuthError`, which is configuration,
-not the target's doing) propagate.
-"""
+The target may be hostile or broken (docs/robustness.md#a-hostile-target), so every exchange has a
+wall-clock deadline, a decoded-body cap, no cross-origin redirects and no ambient proxies, cookies
+or netrc. `send` never raises for what the network or the server did: it returns an `Exchange` whose
+`error` says what went wrong. Only programming errors (and `AuthError`, which is configuration, not
+the target's doing) propagate."""
 
 from __future__ import annotations
 
@@ -280,7 +279,8 @@ def _withheld(headers: Mapping[str, str | None]) -> dict[str, str | None]:
     """The headers for requests: a withheld User-Agent must not become urllib3's own.
 
     requests drops a None value, and urllib3 then adds `python-urllib3/x` for a missing
-    User-Agent; its SKIP_HEADER marker sends none (Okta's SPEC POSTs carry none, okta.md 1).
+    User-Agent; its SKIP_HEADER marker sends none (Okta's SPEC POSTs carry none,
+    docs/idp/okta.md#headers).
     """
     return {
         name: SKIP_HEADER if value is None and name.lower() == "user-agent" else value

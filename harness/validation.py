@@ -1,6 +1,6 @@
 """Validation of what a SCIM server returns, against the JSON Schemas of `harness/schemas/`.
 
-`validate` is the JSON Schema tier of the checks (DESIGN.md, "Checks and verdicts"): it
+`validate` is the JSON Schema tier of the checks: it
 canonicalises attribute names (see `harness.canonical`), drops null members (RFC 7643 2.5: null
 is the same as unassigned), validates with the named schema, and, given the target's own
 `/Schemas` documents, also holds each attribute they declare to its declared type, plurality,

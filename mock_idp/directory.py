@@ -47,7 +47,8 @@ def _faker(draws: random.Random, locale: str) -> Faker:
 
 
 def ascii_login(name: str) -> str:
-    """`García López` -> `GarciaLopez`: case kept (servers must preserve it, okta.md 8.5)."""
+    """`García López` -> `GarciaLopez`: case kept (servers must preserve it,
+    docs/idp/okta.md#spec-test-6)."""
     decomposed = unicodedata.normalize("NFKD", name.translate(_SPELLED))
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_LOGIN.sub("", letters) or "x"
@@ -100,7 +101,7 @@ class Directory:
     def _new_person(self, alias: str) -> Person:
         faker = _faker(self._draws, self._draws.choice(LOCALES))
         given, family = faker.first_name(), faker.last_name()
-        # Mixed case on purpose: servers must preserve it (okta.md 8.5).
+        # Mixed case on purpose: servers must preserve it (docs/idp/okta.md#spec-test-6).
         user_name = f"{self.run_prefix}-{alias}.{ascii_login(family)}@{self.domain}"
         idp_id = "00u" + faker.bothify("?#?#?#?#?#?#?#?#?").lower()
         return Person(alias, user_name, given, family, user_name, idp_id, faker.job()[:60])

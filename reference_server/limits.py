@@ -18,5 +18,6 @@ class Limits:
     max_filter_depth: int = MAX_DEPTH
     max_string_length: int = MAX_STRING_LENGTH
     max_operations: int = 1000
-    # At least 100: Okta pages by 100 and advances startIndex by what it asked for (okta.md 2.2).
+    # At least 100: Okta pages by 100 and advances startIndex by what it asked for
+    # (docs/idp/okta.md#import).
     max_results: int = 200

@@ -78,6 +78,10 @@ def lines(view: RunView) -> list[Line]:
              f"{run_status.exit_line(assessment)}"),
         *_table(view),
     ]  # fmt: skip
+    questions = run_status.question_lines(assessment)
+    if questions:
+        result.append(Line("Questions answered:", "bold"))
+        result += [Line(f"  {line}") for line in questions]
     failing = sorted(
         (i for i in view.items if i.outcome in ("FAIL", "ERROR") and not i.expected),
         key=lambda i: (rank(i.outcome), i.item),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from verdict.questions import question_of
+
 from .model import Item
 from .text import headline
 
@@ -16,4 +18,7 @@ def first_difference(item: Item) -> str:
     first = broken[0]
     more = sum(len(check["findings"]) for check in broken) - 1
     tail = f" (+{more} more)" if more else ""
-    return f"{first['findings'][0]['message']} [{first['level']} {first['check']}]{tail}"
+    question = question_of(str(first.get("ref", "")))
+    return (
+        f"{first['findings'][0]['message']} [{first['level']} {first['check']}, {question}]{tail}"
+    )

@@ -104,6 +104,8 @@ def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
         "scimcert.run-verdict": run.word, "scimcert.run-status": run.status.value,
         "scimcert.run-headline": run.headline(),
         "scimcert.exit-code": int(view.assessment.exit_code),
+        "scimcert.gate": view.assessment.gate,
+        **{f"scimcert.question.{q}": v.value for q, v in view.assessment.questions.items()},
     })  # fmt: skip
     for item in items:
         _testcase(suite, item)

@@ -13,12 +13,14 @@ from typing import Any
 from verdict.outcomes import combine
 
 from .html import Markup, join, table, tag
+from .load_chart import chart
 
 Record = Mapping[str, Any]
 BEGIN, END = "<!-- scimcert:load -->", "<!-- /scimcert:load -->"
 STYLE = """
 .load td.PASS{background:#e3f6e3}.load td.FAIL{background:#fbe0e0}
 .load td.ERROR{background:#f6d0f6}.load td.WARN{background:#fff3cd}.load td.SKIP{background:#eee}
+.load td.INCONCLUSIVE{background:#dde7f7}.load svg.chart{max-width:100%;height:auto}
 .load table{border-collapse:collapse;width:100%}.load .rows{overflow-x:auto}
 .load td,.load th{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}
 """
@@ -74,6 +76,21 @@ def _rows(end: Record | None) -> Markup:
     ])  # fmt: skip
 
 
+def _generator(start: Record, end: Record | None) -> Markup:
+    """The generator's own figures: whether it, rather than the target, set the pace."""
+    own = (end or {}).get("generator")
+    if not own:
+        return Markup()
+    processes = start.get("processes") or 0
+    how = f"{processes} worker processes" if processes else "one process"
+    saturated = ", ".join(own.get("saturated", [])) or "none"
+    facts = tag("p", f"Client {start.get('client', 'requests')}, {how}; saturated: {saturated}; "
+                     f"Locust's CPU warnings: {own.get('cpu_warnings', 0)}.")  # fmt: skip
+    each = tag("ul", *(tag("li", line) for line in own.get("processes", [])))
+    return join([tag("h4", "Load generator"), facts, each,
+                 chart(own.get("series", []), float(start.get("rate") or 0))])  # fmt: skip
+
+
 def _not_sent(start: Record) -> Markup:
     missing = start.get("not_sent") or {}
     if not missing:
@@ -91,7 +108,7 @@ def _one(load_id: str, records: Sequence[Record]) -> Markup:
     link = tag("p", tag("a", "Locust's own report", href=files["html"])) if files else Markup()
     return join([
         tag("h3", f"Load {load_id}: {_outcome(verdicts)}"), _facts(start, end),
-        _verdicts(verdicts), _not_sent(start), _rows(end), link,
+        _verdicts(verdicts), _generator(start, end), _not_sent(start), _rows(end), link,
     ])  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from verdict.outcomes import MEANING, Outcome
+from verdict.questions import ASKED
 from verdict.status import EXIT_MEANING, STATUS_MEANING, Assessment, RunVerdict, Status
 
 from .model import RunView
@@ -26,6 +27,15 @@ def headline(view: RunView) -> str:
 def further_reasons(verdict: RunVerdict) -> list[str]:
     """Every qualification after the first one the headline gives."""
     return list(verdict.reasons[1:])
+
+
+def question_lines(assessment: Assessment) -> list[str]:
+    """Each question the checks answered, with its verdict; the gated one marked."""
+    lines = []
+    for question, verdict in assessment.questions.items():
+        gated = "  (the exit code answers this)" if question == assessment.gate else ""
+        lines.append(f"{verdict.value:<5} {ASKED[question]}{gated}")
+    return lines
 
 
 def exit_line(assessment: Assessment) -> str:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from verdict.questions import ASKED
 from verdict.status import STATUS_MEANING, Status
 
 from . import picture, run_status
@@ -130,6 +131,34 @@ def profiles(view: RunView) -> Markup:
         ])  # fmt: skip
     grid = table(["Profile", "Verdict", "Status", *shown], rows)
     return section("profiles", "Verdict by IdP profile", tag("div", grid, class_="scroll"))
+
+
+def questions(view: RunView) -> Markup:
+    """RFC conformance and compatibility with each IdP are different questions: each check
+    answers the one its quoted source belongs to, and each gets its own verdict here."""
+    assessment = view.assessment
+    if not assessment.questions:
+        return Markup()
+    rows = [
+        [
+            ASKED[q],
+            outcome_cell(v.value),
+            "the exit code answers this" if q == assessment.gate else "",
+        ]
+        for q, v in assessment.questions.items()
+    ]
+    note = tag(
+        "p",
+        "A check answers the question of the source it quotes (`scimcert checks` lists them); "
+        "--gate picks the one the exit code answers.",
+        class_="muted",
+    )
+    return section(
+        "questions",
+        "Questions answered",
+        tag("div", table(["Question", "Verdict", ""], rows), class_="scroll"),
+        note,
+    )
 
 
 def _matrix_row(

@@ -11,7 +11,16 @@ from . import picture
 from .failures import expected, failures, notes
 from .html import Markup, join, tag
 from .model import RunView
-from .sections import anchors, baseline_rules, counts, header, matrix, not_verified, profiles
+from .sections import (
+    anchors,
+    baseline_rules,
+    counts,
+    header,
+    matrix,
+    not_verified,
+    profiles,
+    questions,
+)
 from .style import STYLE
 
 GENERATED_ID = "generated"
@@ -52,6 +61,7 @@ def render(view: RunView, generated_at: str, appendix: Markup = NOTHING) -> str:
     body = join([
         header(view),
         profiles(view),
+        questions(view),
         matrix(view, links),
         counts(view),
         picture.durations(view),

@@ -16,6 +16,9 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from .outcomes import Outcome, combine
+from .questions import Graded, answers
+
+ALL = "all"  # the gate reads every check
 
 
 class Status(StrEnum):
@@ -49,7 +52,8 @@ EXIT_MEANING = {
     ExitCode.ERROR: "the target could not be reached or was refused at preflight, or the harness "
     "broke (ERROR)",
     ExitCode.NO_VERDICT: "no verdict: the run is INCOMPLETE (interrupted, killed, out of its time "
-    "budget) or verified nothing (every item SKIPped)",
+    "budget), verified nothing (every item SKIPped), or was INCONCLUSIVE (a load whose generator "
+    "was the bottleneck)",
 }
 
 
@@ -119,12 +123,16 @@ class Assessment:
     not_run: tuple[str, ...] = ()
     waived: tuple[str, ...] = ()
     interruption: str = ""
+    # Each question the run's checks answered (verdict.questions), with its verdict.
+    questions: Mapping[str, Outcome] = field(default_factory=dict)
+    gate: str = ALL  # the question the exit code answers: every check, or one question
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.run.to_dict(), "exit_code": int(self.exit_code),
             "profiles": [p.to_dict() for p in self.profiles], "not_run": list(self.not_run),
             "waived": list(self.waived), "interruption": self.interruption,
+            "questions": {q: v.value for q, v in self.questions.items()}, "gate": self.gate,
         }  # fmt: skip
 
     @classmethod
@@ -134,6 +142,8 @@ class Assessment:
             profiles=tuple(RunVerdict.from_dict(p) for p in data.get("profiles", ())),
             not_run=tuple(data.get("not_run", ())), waived=tuple(data.get("waived", ())),
             interruption=str(data.get("interruption", "")),
+            questions={q: Outcome(v) for q, v in (data.get("questions") or {}).items()},
+            gate=str(data.get("gate", ALL)),
         )  # fmt: skip
 
     def profile(self, name: str) -> RunVerdict | None:
@@ -180,14 +190,20 @@ def _judge(
     )  # fmt: skip
 
 
-def exit_code(run: RunVerdict, *, fail_on_warn: bool = False) -> ExitCode:
+def exit_code(
+    run: RunVerdict, *, fail_on_warn: bool = False, gated: Outcome | None = None
+) -> ExitCode:
     """3 if anything errored, else 4 if the run has no verdict, else 1 if a MUST (or, with
-    --fail-on warn, a SHOULD) check failed, else 0."""
+    --fail-on warn, a SHOULD) check failed, else 0. `gated` is the verdict the gate reads when
+    it is set on one question (`--gate rfc`): failures of other questions are then reported,
+    not gated; a question no check answered is no verdict."""
     if run.verdict is Outcome.ERROR:
         return ExitCode.ERROR
-    if run.status is Status.INCOMPLETE or run.verdict is Outcome.SKIP:
+    verdict = run.verdict if gated is None else gated
+    no_verdict = (Outcome.SKIP, Outcome.INCONCLUSIVE)
+    if run.status is Status.INCOMPLETE or run.verdict in no_verdict or verdict in no_verdict:
         return ExitCode.NO_VERDICT
-    if run.verdict is Outcome.FAIL or (fail_on_warn and run.verdict is Outcome.WARN):
+    if verdict is Outcome.FAIL or (fail_on_warn and verdict is Outcome.WARN):
         return ExitCode.FAIL
     return ExitCode.OK
 
@@ -198,8 +214,11 @@ def assess(
     *,
     interruption: str = "",
     fail_on_warn: bool = False,
+    graded: Iterable[Graded] = (),
+    gate: str = ALL,
 ) -> Assessment:
-    """The run's verdict and status, and each profile's, from the items that finished."""
+    """The run's verdict and status, and each profile's, from the items that finished; each
+    question's verdict from the checks graded; the exit code for the question gated on."""
     done = list(finished)
     profiles = list(dict.fromkeys([*scope.planned.values(), *(one.profile for one in done)]))
     per_profile = tuple(
@@ -208,8 +227,12 @@ def assess(
     )
     run = _judge(done, scope, interruption)
     finished_items = {one.item for one in done}
+    questions = answers(graded)
+    gated = None if gate == ALL else questions.get(gate, Outcome.SKIP)
     return Assessment(
-        run=run, exit_code=exit_code(run, fail_on_warn=fail_on_warn), profiles=per_profile,
+        run=run, exit_code=exit_code(run, fail_on_warn=fail_on_warn, gated=gated),
+        profiles=per_profile,
         not_run=tuple(item for item in scope.planned if item not in finished_items),
         waived=tuple(one.item for one in done if one.waived), interruption=interruption,
+        questions=questions, gate=gate,
     )  # fmt: skip

@@ -1,7 +1,8 @@
 """`scimcert load`: check the options, run Locust in a child process, judge, record.
 
 Exit codes as `scimcert run`: 0 every verdict held, 1 one failed, 2 usage (nothing started,
-nothing sent), 3 the target could not be reached or the harness broke.
+nothing sent), 3 the target could not be reached or the harness broke, 4 no verdict: the rate or
+latency fell short while the generator itself was saturated (INCONCLUSIVE, with the remedy).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _measure(
 
 def _print(verdicts: list[Verdict]) -> None:
     for one in verdicts:
-        print(f"{one.outcome.value:<6} {one.check:<22} {one.measured:<24} {one.threshold:<24} "
+        print(f"{one.outcome.value:<12} {one.check:<22} {one.measured:<24} {one.threshold:<24} "
               f"{one.detail}".rstrip())  # fmt: skip
 
 

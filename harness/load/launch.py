@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .options import LoadSettings
+from .options import CLIENTS, LOOPBACK, LoadSettings
 
 STARTUP_GRACE_S = 30.0  # importing Locust and the profiles, connecting workers
 SHUTDOWN_GRACE_S = 30.0  # stopping users, gathering the last worker reports, writing files
@@ -65,15 +66,34 @@ def _scim_options(settings: LoadSettings, artifacts: Artifacts) -> list[str]:
         "prefix": settings.prefix, "auth": settings.auth_mode,
         "token-url": settings.token_url or "", "client-id": settings.client_id or "",
         "timeout": str(settings.timeout), "verify": settings.verify,
-        "summary": str(artifacts.summary),
+        "summary": str(artifacts.summary), "client": settings.client,
+        "group-size": str(settings.group_size),
     }  # fmt: skip
     return [part for name, value in options.items() for part in (f"--scim-{name}", value)]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def _local_processes(settings: LoadSettings) -> list[str]:
+    """`--processes N`: Locust forks N workers under a master of its own, on loopback only and
+    on a free port (its default, 5557 on every interface, would meet any other load's)."""
+    port = str(_free_port())
+    return [
+        "--processes", str(settings.processes), "--master-bind-host", LOOPBACK,
+        "--master-bind-port", port, "--master-host", LOOPBACK, "--master-port", port,
+        "--expect-workers-max-wait", str(int(STARTUP_GRACE_S)),
+    ]  # fmt: skip
 
 
 def leader_command(settings: LoadSettings, artifacts: Artifacts) -> list[str]:
     """A local run, or the master of a distributed one: it holds the statistics."""
     command = [
-        sys.executable, "-m", "locust", "-f", locustfile(), "--headless", "--only-summary",
+        sys.executable, "-m", "locust", "-f", locustfile(), CLIENTS[settings.client],
+        "--headless", "--only-summary",
         "--host", settings.url, "--users", str(settings.users),
         "--spawn-rate", str(SPAWN_RATE), "--run-time", f"{settings.duration + RUN_TIME_GRACE_S}s",
         "--csv", str(artifacts.csv_prefix), "--html", str(artifacts.html),
@@ -86,14 +106,19 @@ def leader_command(settings: LoadSettings, artifacts: Artifacts) -> list[str]:
             "--expect-workers", str(settings.expect_workers),
             "--expect-workers-max-wait", str(int(STARTUP_GRACE_S)),
         ]  # fmt: skip
+    elif settings.processes:
+        command += _local_processes(settings)
     return command + _scim_options(settings, artifacts)
 
 
 def worker_command(settings: LoadSettings) -> list[str]:
-    """A worker takes its users, rate and options from the master."""
+    """A worker takes its users, rate and options from the master; `--processes N` makes this
+    machine N workers (the master's --expect-workers counts them all)."""
+    processes = ["--processes", str(settings.processes)] if settings.processes else []
     return [
         sys.executable, "-m", "locust", "-f", locustfile(), "--worker",
         "--master-host", settings.master_host, "--master-port", str(settings.master_port),
+        *processes,
     ]  # fmt: skip
 
 

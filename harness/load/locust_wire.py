@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mock_idp.wire import Sent
@@ -112,8 +112,9 @@ class Meter:
 
 @dataclass(frozen=True, slots=True)
 class LocustWire:
-    # Locust's HttpSession. `Any`: its request() takes keyword arguments typed as a TypedDict,
-    # which no Protocol written here can match, and this module must not import Locust.
+    # Locust's HttpSession or FastHttpSession. `Any`: their request() takes keyword arguments
+    # typed as a TypedDict, which no Protocol written here can match, and this module must not
+    # import Locust.
     client: Any
     base_url: str
     label: str
@@ -121,12 +122,28 @@ class LocustWire:
     budget: Budget
     meter: Meter
     auth: Callable[[], Mapping[str, str]]
-    timeout: float
-    verify: bool | str = True
     racing: bool = False  # one of two creates of the same person sent at once
     sleep: Callable[[float], None] = time.sleep  # gevent's, in a Locust process
     # Every body sent goes past the run's redactor, which keeps its passwords as secrets.
     sent: Callable[[Any], None] = lambda _: None
+    # Client-specific keywords: python-requests takes timeout and verify per request, while
+    # geventhttpclient (FastHttpUser) has them on the user, set once.
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Told of every request as it starts, with how late (s) the process sent it: a paced
+    # request that waited for its turn and woke late was held up by the generator itself.
+    started: Callable[[float], None] = lambda late: None
+
+    def _wait_for_turn(self) -> float:
+        """Sleep until this request is due; how late it then is (0 if it was already due: a
+        user behind its pace waited for an answer, which is the target's time, not ours)."""
+        if self.racing:  # racers go together, or there would be no race
+            return 0.0
+        wait = self.meter.wait()
+        if wait <= 0:
+            return 0.0
+        due = self.meter.clock() + wait
+        self.sleep(wait)
+        return max(0.0, self.meter.clock() - due)
 
     def send(
         self,
@@ -140,25 +157,27 @@ class LocustWire:
         url = join_url(self.base_url, path, params)
         # Entra writes its tenant URL's query into the path (`/Users?aadOptscim062020`).
         creates_user = method == "POST" and path.partition("?")[0].rstrip("/").endswith("/Users")
-        if not self.racing:  # racers go together, or there would be no race
-            self.sleep(self.meter.wait())
+        late = self._wait_for_turn()
         if self.meter.closed:
             raise WindowClosedError()
         self.meter.sending()
         self.budget.spend()
         self.sent(json_body)
+        self.started(late)
         with self.client.request(
             method, url, name=stats_name(self.label, method, path), catch_response=True,
-            headers={**self.auth(), **(headers or {})}, json=json_body, timeout=self.timeout,
-            verify=self.verify, allow_redirects=False,  # a token never follows a redirect
+            headers={**self.auth(), **(headers or {})}, json=json_body,
+            allow_redirects=False, **self.options,  # a token never follows a redirect
         ) as answer:  # fmt: skip
             status = int(answer.status_code or 0)
-            self.tally.saw(status, answer.headers, raced=self.racing and creates_user)
-            self.meter.answered(status, answer.headers)
+            answered = answer.headers or {}  # geventhttpclient has none without an answer
+            self.tally.saw(status, answered, raced=self.racing and creates_user)
+            self.meter.answered(status, answered)
             if creates_user:
                 self.tally.post(json_body, status)
             if 200 <= status < 300 or (self.racing and creates_user and status == 409):
                 answer.success()  # losing a create race with 409 is what a server must do
             else:
-                answer.failure(f"HTTP {status}" if status else f"no answer: {answer.error}")
+                error = getattr(answer, "error", None)
+                answer.failure(f"HTTP {status}" if status else f"no answer: {error}")
         return _Sent(_Reply(status, answer) if status else None)

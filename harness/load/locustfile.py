@@ -20,10 +20,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import gevent
+import gevent.ssl
 import requests
-from locust import HttpUser, task
+from locust import FastHttpUser, HttpUser
 from locust.env import Environment
 from locust.exception import StopUser
 from locust.runners import WorkerRunner
@@ -31,7 +33,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from harness.auth import AuthError, auth_from_env
-from harness.load.locust_run import RUN, TALLY, options_of, runner_of
+from harness.load.locust_run import RUN, TALLY, options_of, request_started, runner_of
 from harness.load.locust_wire import Budget, LocustWire, Meter, WindowClosedError
 from harness.load.mix import Mix
 from harness.load.traffic import FLOWS, Connection
@@ -45,6 +47,7 @@ from mock_idp.wire import Wire
 # race between two idle timers, not the server failing. POST and PATCH are never retried once
 # sent (urllib3 retries reads of idempotent methods only; a failed connect sent nothing).
 STALE_CONNECTION_RETRY = Retry(total=1, connect=1, read=1, status=0, redirect=0)
+STALE_CONNECTION_RETRIES = 1
 _USERS = itertools.count()
 
 
@@ -57,7 +60,6 @@ class Plan:
     budget: Budget
     headers: Callable[[], Mapping[str, str]]
     redactor: Redactor  # the token and every password sent: scrubbed from kept error texts
-    verify: bool | str
     first_index: int
     stride: int
 
@@ -83,7 +85,6 @@ def _plan(environment: Environment) -> Plan:
         budget=Budget(share),
         headers=lambda: auth.headers(session),
         redactor=Redactor(auth),
-        verify=_verify(options.scim_verify),
         first_index=worker or 0,
         stride=workers if worker is not None else 1,
     )
@@ -93,10 +94,16 @@ def _parallel(calls: Sequence[Callable[[], object]]) -> None:
     gevent.joinall([gevent.spawn(call) for call in calls], raise_error=True)
 
 
-class IdpUser(HttpUser):
-    """One IdP connection: its own people, one dialect, paced in requests per second."""
+class IdpConnection:
+    """One IdP connection: its own people, one dialect, paced in requests per second. Mixed
+    into a Locust user class of either HTTP client (`IdpUser`, `IdpRequestsUser`): the traffic,
+    pacing, statistics names and tally are the same; only the client differs."""
 
-    host = "http://127.0.0.1"  # always replaced by --host; Locust insists on a default
+    # Given by the Locust user class this is mixed into (typed here for the mixin alone).
+    environment: Environment
+    client: Any
+    host: str | None
+    client_options: Mapping[str, Any] = {}  # keywords each request of this client takes
 
     def on_start(self) -> None:
         options = options_of(self.environment)
@@ -110,12 +117,8 @@ class IdpUser(HttpUser):
         seed = item_seed(options.scim_seed, f"load/u{index}", profile.id)
         directory = Directory(run_prefix=f"{options.scim_prefix}-u{index}", seed=seed)
         rng = random.Random(seed)  # noqa: S311  # seeded, to replay a load; no secret
-        self.connection = Connection(profile, directory, rng)
-        for adapter in self.client.adapters.values():
-            if isinstance(adapter, HTTPAdapter):
-                adapter.max_retries = STALE_CONNECTION_RETRY
+        self.connection = Connection(profile, directory, rng, group_size=options.scim_group_size)
         self.kinds = self.plan.mix.for_profile(profile)
-        self.timeout = float(options.scim_timeout)
         rate = float(options.scim_user_rate)
         # Users start together; the i-th sends first at i / (total rate), so the target sees
         # an even stream from the first second rather than every user's first request at once.
@@ -127,12 +130,12 @@ class IdpUser(HttpUser):
 
     def wires(self, verb: str, *, racing: bool = False) -> Wire:
         return LocustWire(
-            self.client, self.host, f"{self.connection.profile.id} {verb}", TALLY,
-            self.plan.budget, self.meter, self.plan.headers, self.timeout, self.plan.verify,
-            racing, gevent.sleep, self.plan.redactor.learn_document,
+            self.client, self.host or "", f"{self.connection.profile.id} {verb}", TALLY,
+            self.plan.budget, self.meter, self.plan.headers, racing, gevent.sleep,
+            sent=self.plan.redactor.learn_document, options=self.client_options,
+            started=request_started,
         )  # fmt: skip
 
-    @task
     def work(self) -> None:
         if self.plan.budget.exhausted or self.meter.closed:
             raise StopUser()
@@ -148,3 +151,38 @@ class IdpUser(HttpUser):
         """Until this user's next request is due (requests are paced, not tasks: see Meter), or
         until the window closes, when the user stops by itself."""
         return min(self.meter.wait(), max(0.0, self.meter.closes_at - time.perf_counter()))
+
+
+class IdpUser(IdpConnection, FastHttpUser):
+    """The default: geventhttpclient, 1.3 to 1.7 times the requests per core of python-requests
+    on the IdP mixes (benchmarks/RESULTS.md, "Load generator capacity")."""
+
+    host = "http://127.0.0.1"  # always replaced by --host; Locust insists on a default
+    tasks = [IdpConnection.work]  # noqa: RUF012  # Locust's own attribute, a list
+    max_retries = STALE_CONNECTION_RETRIES  # geventhttpclient retries idempotent methods only
+
+    def __init__(self, environment: Environment) -> None:
+        options = options_of(environment)
+        self.network_timeout = self.connection_timeout = float(options.scim_timeout)
+        verify = _verify(options.scim_verify)
+        self.insecure = verify is False
+        if isinstance(verify, str):  # a CA bundle
+            self.ssl_context_factory = lambda: gevent.ssl.create_default_context(cafile=verify)
+        super().__init__(environment)
+
+
+class IdpRequestsUser(IdpConnection, HttpUser):
+    """python-requests (`--client requests`): slower, kept to compare with and to fall back on."""
+
+    host = "http://127.0.0.1"
+    tasks = [IdpConnection.work]  # noqa: RUF012
+
+    def on_start(self) -> None:
+        options = options_of(self.environment)
+        self.client_options = {
+            "timeout": float(options.scim_timeout), "verify": _verify(options.scim_verify),
+        }  # fmt: skip
+        for adapter in self.client.adapters.values():
+            if isinstance(adapter, HTTPAdapter):
+                adapter.max_retries = STALE_CONNECTION_RETRY
+        super().on_start()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from .generator import GeneratorLog
 from .launch import Artifacts
 from .tally import Tally
 
@@ -48,6 +49,8 @@ class Measured:
     seconds: float  # from the test's start to its stop, as Locust's events saw them
     stopped_by: str  # duration, request-cap or users-stopped
     workers: int
+    generator: GeneratorLog = field(default_factory=GeneratorLog)
+    started_at: float | None = None  # wall clock at the test's start
 
     def rate(self, duration: float) -> float:
         """Requests per second over the whole test (at most `duration`: stopping users takes
@@ -95,4 +98,6 @@ def read(artifacts: Artifacts) -> Measured:
         seconds=float(stopped - started) if started and stopped else 0.0,
         stopped_by=str(summary.get("stopped_by", "duration")),
         workers=int(summary.get("workers", 0)),
+        generator=GeneratorLog.from_dict(summary.get("generator", {})),
+        started_at=float(started) if started else None,
     )

@@ -15,6 +15,15 @@ from mock_idp.profile import ProfileError, select_profiles
 from ..auth import MODES, AuthError, auth_from_env
 from ..session import new_run_id, new_seed
 from .mix import DEFAULT_MIX, Mix, MixError
+from .presets import PRESETS, describe
+
+# Locust user classes in locustfile.py, by HTTP client: geventhttpclient or python-requests.
+CLIENTS = {"fast": "IdpUser", "requests": "IdpRequestsUser"}
+# What a preset may fill in, and the value when neither a flag nor a preset gives one.
+DEFAULTS: dict[str, object] = {
+    "idp": "all", "rate": 25.0, "duration": 60, "mix": DEFAULT_MIX, "users": None, "group_size": 2,
+}  # fmt: skip
+MAX_GROUP_SIZE = 1000
 
 DEFAULT_REPORT_DIR = Path("out/report")
 USER_RATE = 1.0  # requests/s of one Locust user by default: 1 s of latency never caps the rate
@@ -60,6 +69,10 @@ class LoadSettings:
     expect_workers: int = 1
     worker: bool = False
     master_host: str = LOOPBACK
+    client: str = "fast"
+    processes: int = 0  # Locust worker processes forked on this machine; 0: one process
+    group_size: int = 2
+    preset: str = ""
 
     @property
     def prefix(self) -> str:
@@ -72,12 +85,27 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     )
     add = load.add_argument
     add("--url", help="SCIM base URL (token in $SCIM_TOKEN)")
-    add("--idp", default="all", help="profile ids, a family (entra), or all")
-    add("--rate", type=float, default=25.0, help="requests/s to sustain (Entra: 25)")
-    add("--duration", type=int, default=60, help="seconds of load")
+    add("--preset", choices=sorted(PRESETS), help=f"a named load: {describe()}")
+    add("--idp", help="profile ids, a family (entra), or all (default all)")
+    add("--rate", type=float, help="requests/s to sustain (default 25, Entra's floor)")
+    add("--duration", type=int, help="seconds of load (default 60)")
     add("--users", type=int, help=f"concurrent Locust users (default: rate/{USER_RATE:g})")
     add("--max-requests", type=int, help="hard cap on requests (default: 2 x rate x duration)")
-    add("--mix", default=DEFAULT_MIX, help=f"kind=weight,... (default {DEFAULT_MIX})")
+    add("--mix", help=f"kind=weight,... (default {DEFAULT_MIX})")
+    add("--group-size", type=int, help="members each group push sends at once (default 2)")
+    add(
+        "--client",
+        choices=sorted(CLIENTS),
+        default="fast",
+        help="HTTP client of the generator: fast (geventhttpclient, default) or requests",
+    )
+    add(
+        "--processes",
+        type=int,
+        default=0,
+        help="Locust worker processes on this machine (one per free core); with --worker, "
+        "this machine's share of a distributed load",
+    )
     add("--p50-ms", type=float, default=200.0, help="median latency threshold")
     add("--p95-ms", type=float, default=500.0, help="95th percentile latency threshold")
     add("--p99-ms", type=float, default=1000.0, help="99th percentile latency threshold")
@@ -111,6 +139,15 @@ def _check(condition: bool, message: str) -> None:
         raise UsageError(message)
 
 
+def _with_preset(args: argparse.Namespace) -> argparse.Namespace:
+    """A flag wins over the preset, which wins over the default."""
+    preset = PRESETS[args.preset].values if args.preset else {}
+    given = {name: getattr(args, name) for name in DEFAULTS}
+    chosen = {name: value if value is not None else preset.get(name, DEFAULTS[name])
+              for name, value in given.items()}  # fmt: skip
+    return argparse.Namespace(**{**vars(args), **chosen})
+
+
 def _numbers(args: argparse.Namespace) -> None:
     _check(0 < args.rate <= 10_000, "--rate must be above 0 and at most 10000 requests/s")
     _check(0 < args.duration <= 86_400, "--duration must be 1 to 86400 seconds")
@@ -122,6 +159,10 @@ def _numbers(args: argparse.Namespace) -> None:
     _check(args.expect_workers >= 1, "--expect-workers must be at least 1")
     _check(0 < args.master_port < 65536, "--master-port must be a TCP port")
     _check(not (args.master and args.worker), "--master and --worker exclude each other")
+    _check(0 <= args.processes <= 256, "--processes must be 0 to 256")
+    _check(not (args.master and args.processes), "--processes runs its own master on this "
+           "machine: drop --master, or give --processes to each --worker")  # fmt: skip
+    _check(1 <= args.group_size <= MAX_GROUP_SIZE, f"--group-size must be 1 to {MAX_GROUP_SIZE}")
 
 
 def _url(url: str | None) -> str:
@@ -140,6 +181,7 @@ def _users(args: argparse.Namespace, profiles: int) -> int:
 
 def settings_from(args: argparse.Namespace) -> LoadSettings:
     """Every usage error, found before a process is started or a request sent (exit 2)."""
+    args = _with_preset(args)
     _numbers(args)
     url = "" if args.worker else _url(args.url)
     try:
@@ -162,5 +204,6 @@ def settings_from(args: argparse.Namespace) -> LoadSettings:
         auth_mode=args.auth, token_url=args.token_url, client_id=args.client_id,
         verify=verify, master=args.master, master_bind_host=args.master_bind_host,
         master_port=args.master_port, expect_workers=args.expect_workers,
-        worker=args.worker, master_host=args.master_host,
+        worker=args.worker, master_host=args.master_host, client=args.client,
+        processes=args.processes, group_size=args.group_size, preset=args.preset or "",
     )  # fmt: skip

@@ -18,6 +18,7 @@ import reports.load
 from reports.jsonl import RESULTS_FILE, read_records
 from verdict.events import FORMAT_VERSION
 
+from . import generator
 from .duplicates import NameCheck
 from .launch import Artifacts
 from .measure import Measured
@@ -50,10 +51,23 @@ def started(settings: LoadSettings, not_sent: Mapping[str, list[str]], at: str) 
         mix=settings.mix.text(), rate=settings.rate, duration_s=settings.duration,
         users=settings.users, max_requests=settings.max_requests, seed=settings.seed,
         expect_workers=settings.expect_workers if settings.master else 0,
+        client=settings.client, processes=settings.processes, preset=settings.preset,
         thresholds={"p50_ms": t.p50_ms, "p95_ms": t.p95_ms, "p99_ms": t.p99_ms,
                     "error_rate_pct": t.error_rate_pct, "rate_tolerance": t.rate_tolerance},
         not_sent=dict(not_sent), locust=_locust_version(), started_at=at,
     )  # fmt: skip
+
+
+def _generator(measured: Measured) -> dict[str, Any]:
+    """The generator's own figures: per second, requests started and the busiest CPU (the
+    report's chart), and each process's summary."""
+    since = measured.started_at or 0.0
+    load = generator.assess(measured.generator, measured.started_at)
+    return {
+        "series": generator.series(measured.generator.samples, since),
+        "processes": [p.describe() for p in load.processes],
+        "saturated": [p.process for p in load.saturated], "cpu_warnings": load.warnings,
+    }  # fmt: skip
 
 
 def finished(
@@ -76,6 +90,7 @@ def finished(
             workers=measured.workers, statuses=dict(sorted(measured.tally.statuses.items())),
             retry_after=dict(measured.tally.retry_after),
             raced_conflicts=measured.tally.raced_conflicts,
+            generator=_generator(measured),
         )  # fmt: skip
     if names is not None:
         fields["names"] = {

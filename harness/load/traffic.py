@@ -44,6 +44,7 @@ class Connection:
     inactive: list[str] = field(default_factory=list)
     groups: int = 0
     people: int = 0
+    group_size: int = BURST - 1  # members a group push sends at once
 
     def new_person(self) -> str:
         self.people += 1
@@ -69,7 +70,7 @@ def import_users(conn: Connection, wires: Wires, parallel: Parallel) -> None:
 def assign_burst(conn: Connection, wires: Wires, parallel: Parallel) -> None:
     """New assignments, one of them sent twice at once, and one re-assignment of a known person.
 
-    The double send is an IdP retrying an assign whose answer it lost (robustness.md 3): both
+    The double send is an IdP retrying an assign whose answer it lost, a timeout away: both
     look the person up, find nobody, and POST; a server must create one user and answer the
     other 409. The re-assignment is an incremental cycle: the lookup finds the user and links.
     """
@@ -99,10 +100,16 @@ def deactivation_wave(conn: Connection, wires: Wires, parallel: Parallel) -> Non
 
 
 def group_push(conn: Connection, wires: Wires, parallel: Parallel) -> None:
-    """A new group pushed with members, then one member added and one removed."""
-    if len(conn.active) < BURST:
+    """A new group pushed with `group_size` members at once, then one added and one removed.
+
+    Members must be provisioned users first (Okta pushes only assigned, provisioned people), so
+    a connection short of them assigns more, a burst at a time, within the same pacing."""
+    wanted = conn.group_size + 1
+    for _ in range(-(-wanted // BURST) + 1):  # bounded: assigns a failing server refuses
+        if len(conn.active) >= wanted:
+            break
         assign_burst(conn, wires, parallel)
-    members = conn.rng.sample(conn.active, min(BURST, len(conn.active)))
+    members = conn.rng.sample(conn.active, min(wanted, len(conn.active)))
     conn.groups += 1
     group = f"g{conn.groups}"
     conn.verb(wires, "push_group", {"group": group, "members": members[:-1]})

@@ -2,18 +2,25 @@
 
 Each verdict has a stable id like the conformance checks. An outcome is PASS or FAIL against a
 threshold; WARN where the rule is a SHOULD (Retry-After, RFC 6585 4); SKIP when there was
-nothing to judge; ERROR when the harness itself broke (the mock IdP raised while driving).
+nothing to judge; ERROR when the harness itself broke (the mock IdP raised while driving);
+INCONCLUSIVE for a rate or latency that fell short while the generator itself was saturated
+(`load-generator` says so, with the figures and the remedy): the shortfall may be ours, so it
+is never laid on the target.
 """
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from verdict.outcomes import Outcome
 
+from . import generator
 from .duplicates import NameCheck
+from .generator import ProcessLoad
 from .measure import Measured
 from .options import LoadSettings
 from .tally import THROTTLED
@@ -131,6 +138,60 @@ def _idp(m: Measured) -> Verdict:
     )  # fmt: skip
 
 
+def remedy(settings: LoadSettings, m: Measured, busiest: ProcessLoad, cores: int = 0) -> str:
+    """What would carry the asked rate: more processes while this machine has cores for them,
+    else more machines; first cores of its own when other work on the machine held them."""
+    cores = cores or os.cpu_count() or 1
+    processes = max(1, settings.processes, m.workers)
+    per_process = m.rate(settings.duration) / processes
+    needed = math.ceil(settings.rate / (per_process * 0.8)) if per_process > 0 else 2 * processes
+    needed = max(needed, processes + 1)
+    scale = (
+        f"rerun with --processes {needed}" if needed <= cores else
+        f"{needed} processes are more than this machine's {cores} cores: run workers on more "
+        "machines (--master, --worker --processes N)"
+    )  # fmt: skip
+    reached = f"one process reached {per_process:.0f} requests/s (docs/load.md, Scale-out)"
+    if busiest.cpu_bound:
+        return f"{scale}; {reached}"
+    return (f"other work held its cores (it got less CPU than it wanted; load average up to "
+            f"{busiest.load_avg:.1f} on {cores} cores): give the generator cores of its own, "
+            f"then {scale}; {reached}")  # fmt: skip
+
+
+def _generator(settings: LoadSettings, m: Measured, short: bool) -> Verdict:
+    load = generator.assess(m.generator, m.started_at)
+    busiest = load.busiest
+    title = "The load generator kept up (its CPU, event loop and start delays)"
+    threshold = (f"CPU < {generator.CPU_BUSY_PCT:g} % in {generator.CPU_BUSY_SHARE:.0%} of "
+                 f"seconds; loop < {generator.LAG_MS:g} ms late in {generator.LAG_SHARE:.0%}; "
+                 f"< {generator.LATE_SHARE:.0%} of requests started late")  # fmt: skip
+    if busiest is None:
+        return Verdict("load-generator", title, Outcome.SKIP, "no samples", threshold,
+                       "the generator recorded no samples of itself")  # fmt: skip
+    warned = f"; Locust warned of its CPU {load.warnings} time(s)" if load.warnings else ""
+    detail = f"{len(load.processes)} process(es){warned}"
+    if not load.saturated:
+        return Verdict("load-generator", title, Outcome.PASS, busiest.describe(), threshold,
+                       detail)  # fmt: skip
+    if not short:
+        detail += "; saturated, yet the target met the rate and latency asked: they stand"
+        return Verdict("load-generator", title, Outcome.WARN, busiest.describe(), threshold,
+                       detail)  # fmt: skip
+    detail += f"; generator-bound: {remedy(settings, m, busiest)}"
+    return Verdict("load-generator", title, Outcome.INCONCLUSIVE, busiest.describe(), threshold,
+                   detail)  # fmt: skip
+
+
+def _generator_bound(verdict: Verdict) -> Verdict:
+    """A shortfall measured by a saturated generator: not the target's to answer for."""
+    if verdict.outcome is not Outcome.FAIL:
+        return verdict
+    why = "generator-bound, not judged (see load-generator)"
+    return replace(verdict, outcome=Outcome.INCONCLUSIVE,
+                   detail=f"{why}; {verdict.detail}" if verdict.detail else why)  # fmt: skip
+
+
 def judge(settings: LoadSettings, m: Measured, names: NameCheck) -> list[Verdict]:
     t = settings.thresholds
     latencies = [
@@ -138,10 +199,20 @@ def judge(settings: LoadSettings, m: Measured, names: NameCheck) -> list[Verdict
         ("p95", m.total.p95_ms, t.p95_ms),
         ("p99", m.total.p99_ms, t.p99_ms),
     ]
-    return [
+    # Rate and latency are what a saturated generator distorts: it starts requests late and
+    # reads answers late. The error, status and duplicate verdicts are the target's own.
+    paced = [
         _rate(settings, m),
-        _error_rate(settings, m),
         *(_latency(name, value, limit, m) for name, value, limit in latencies),
+    ]
+    own = _generator(settings, m, any(v.outcome is Outcome.FAIL for v in paced))
+    if own.outcome is Outcome.INCONCLUSIVE:
+        paced = [_generator_bound(v) for v in paced]
+    return [
+        paced[0],
+        _error_rate(settings, m),
+        *paced[1:],
+        own,
         _server_errors(m),
         _throttled(m),
         _retry_after(m),

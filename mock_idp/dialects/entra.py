@@ -33,8 +33,8 @@ def _user_path(call: VerbCall) -> str:
 
 @strategy("entra-test-connection")
 def test_connection(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.3: Test Connection filters /Users on the matching attribute with a
-    random GUID; the server must answer 200 with an empty ListResponse (not 404, not 400)."""
+    """docs/idp/entra.md#test-connection: Test Connection filters /Users on the matching attribute
+    with a random GUID; the server must answer 200 with an empty ListResponse (not 404, not 400)."""
     attribute = option(call, "match", "userName")
     guid = random_guid(call, "test-connection")
     return send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{guid}"'})
@@ -42,7 +42,7 @@ def test_connection(call: VerbCall) -> Sent:
 
 @strategy("entra-match-then-create")
 def match_then_create(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.1, 1.4 steps 1-2: query by the matching attribute (`userName`, or
+    """docs/idp/entra.md#matching, #create: query by the matching attribute (`userName`, or
     `externalId` as an option); link the first hit, else POST the user with the enterprise
     extension. The manager is not in the POST: it comes in a second pass (`set_manager`)."""
     person = call.person()
@@ -63,18 +63,18 @@ def match_then_create(call: VerbCall) -> Sent:
 
 @strategy("entra-get-user")
 def get_user(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.4 step 3: by the cached id."""
+    """docs/idp/entra.md#matching: by the cached id."""
     return send(call, "GET", _user_path(call))
 
 
 def _operations(call: VerbCall) -> list[dict[str, Any]]:
     """`with` (replaced) and `add` (new) attributes as the profile's `style` writes them.
 
-    - `per-attribute`: one op per attribute, each with its path (the default job, 1.4 step 4;
-      the validator's verbose mode, 3.1 test 6);
+    - `per-attribute`: one op per attribute, each with its path (the default job,
+      docs/idp/entra.md#attribute-updates; the validator's verbose mode, #scim-validator);
     - `collapsed`: valuePath attributes keep their own op; all the others go into one path-less
-      replace with dotted and URN keys inside `value` (the flag, 1.6);
-    - `pathless`: everything in one path-less replace (the validator, 3.1 tests 7 and 20-21).
+      replace with dotted and URN keys inside `value` (the flag, #dialects);
+    - `pathless`: everything in one path-less replace (the validator, #scim-validator).
     """
     style = option(call, "style", "per-attribute")
     replaced: dict[str, Any] = dict(call.args.get("with") or {})
@@ -97,13 +97,13 @@ def _operations(call: VerbCall) -> list[dict[str, Any]]:
 
 @strategy("entra-patch-attributes")
 def patch_attributes(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.4 step 4, 1.6, 3.1: an update as the profile's dialect writes it."""
+    """docs/idp/entra.md#attribute-updates: an update as the profile's dialect writes it."""
     return patch(call, _user_path(call), _operations(call))
 
 
 @strategy("entra-patch-active")
 def patch_active(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.4 step 6, 1.6: disable or re-enable (`value` option) with a path;
+    """docs/idp/entra.md#disable-and-re-enable: disable or re-enable (`value` option) with a path;
     `"False"`/`"True"` strings in the default job, JSON booleans with the flag."""
     value = boolean(call, bool(call.options["value"]))
     return patch(
@@ -113,7 +113,7 @@ def patch_active(call: VerbCall) -> Sent:
 
 @strategy("entra-manager")
 def set_manager(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.4 step 5 (second pass), 3.1 tests 9-10, 3.2: the manager's id as a
+    """docs/idp/entra.md#manager (a second pass), #scim-validator: the manager's id as a
     plain string (the service), or complex `{"value": id}` (the validator: `manager_form`);
     `manager_op` says add (set) or replace (change)."""
     manager = call.directory.scim_id(str(call.args["manager"]))
@@ -128,8 +128,8 @@ def set_manager(call: VerbCall) -> Sent:
 
 @strategy("entra-remove-manager")
 def remove_manager(call: VerbCall) -> Sent:
-    """entra_onelogin.md 3.1 test 11 and 3.2: `replace` with `""` (the Logic App, also used for
-    the service, whose own shape is undocumented) or `remove` with the path (`form: remove`)."""
+    """docs/idp/entra.md#manager, #scim-validator: `replace` with `""` (the Logic App, also used
+    for the service, whose own shape is undocumented) or `remove` with the path (`form: remove`)."""
     if option(call, "form") == "remove":
         operation: dict[str, Any] = {"op": op(call, "remove"), "path": MANAGER_PATH}
     else:
@@ -139,15 +139,16 @@ def remove_manager(call: VerbCall) -> Sent:
 
 @strategy("entra-patch-roles")
 def patch_roles(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.4 step 8: an app role assigned in Entra. The default job sends the role
+    """docs/idp/entra.md#roles: an app role assigned in Entra. The default job sends the role
     object JSON-encoded as a string inside `value`; with the flag, the same objects as a POST.
-    The validator's roles are inferred from its POST bodies (3.1): it is not known to PATCH them."""
+    The validator's roles are inferred from its POST bodies (#scim-validator): it is not known to
+    PATCH them."""
     role = str(call.args["role"])
     if option(call, "form") == "json-string":
         encoded = json.dumps({"id": object_id(role), "value": role, "displayName": role})
         entries: list[dict[str, Any]] = [{"value": encoded}]
     else:
-        # The validator writes `primary` as the string "True" (3.1, its "25th test").
+        # The validator writes `primary` as the string "True" (docs/idp/entra.md#scim-validator).
         primary: bool | str = "True" if option(call, "role_primary") == "string" else True
         entries = [{"primary": primary, "type": "WindowsAzureActiveDirectoryRole", "value": role}]
     return patch(
@@ -157,14 +158,14 @@ def patch_roles(call: VerbCall) -> Sent:
 
 @strategy("entra-delete-user")
 def delete_user(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.1, 1.4 step 7: the hard delete (30 days after the soft delete, or a
+    """docs/idp/entra.md#delete: the hard delete (30 days after the soft delete, or a
     purge), `DELETE /Users/{id}`, 204 expected."""
     return send(call, "DELETE", _user_path(call))
 
 
 @strategy("entra-page-users")
 def page_users(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.3 (Account Discovery): every user, RFC 7644 3.4.2.4 pages of
+    """docs/idp/entra.md#account-discovery: every user, RFC 7644 3.4.2.4 pages of
     `page_size` (the count Entra uses is unknown), until `totalResults`."""
     size, start = int(option(call, "page_size", 100)), 1
     while True:

@@ -1,7 +1,7 @@
 """The bodies Entra POSTs: the provisioning service's user, and Microsoft's SCIM Validator's.
 
 Both carry the enterprise extension. Values Entra has no source for are never sent
-(entra_onelogin.md 1.1: null source values are skipped), so the bodies hold only what the
+(docs/idp/entra.md#create: empty source values are left out), so the bodies hold only what the
 directory knows.
 """
 
@@ -14,7 +14,7 @@ from ..directory import Person
 from ..strategies import GROUP_SCHEMA, USER_SCHEMA
 from .entra_wire import ENTERPRISE, object_id
 
-# The second schema URI of today's group example (entra_onelogin.md 1.5, 2 row 4): not RFC's.
+# The second schema URI of Microsoft's group example (docs/idp/entra.md#groups): not RFC's.
 AD_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 DEPARTMENT = "Product Design"
 
@@ -26,8 +26,8 @@ def _digits(person: Person, count: int) -> str:
 
 
 def service_user(person: Person) -> dict[str, Any]:
-    """entra_onelogin.md 1.4 step 2 (the MS-SCIM doc's create, with its `meta` and `roles: []`),
-    plus the typical mappings of 1.1: mailNickname->externalId, jobTitle->title, department and
+    """docs/idp/entra.md#create: Microsoft's example create, with its `meta` and `roles: []`,
+    plus its example mappings: mailNickname->externalId, jobTitle->title, department and
     employeeId->employeeNumber in the enterprise extension."""
     return {
         "schemas": [USER_SCHEMA, ENTERPRISE],
@@ -49,9 +49,9 @@ def service_user(person: Person) -> dict[str, Any]:
 
 
 def validator_user(person: Person) -> dict[str, Any]:
-    """entra_onelogin.md 3.1: the validator's POST carries `roles[].primary` as the string "True",
-    `timezone`, `userType`, `locale`, `profileUrl`, full `addresses` and `phoneNumbers` (work,
-    mobile, fax) and the enterprise extension."""
+    """docs/idp/entra.md#scim-validator: the validator's POST carries `roles[].primary` as the
+    string "True", `timezone`, `userType`, `locale`, `profileUrl`, full `addresses` and
+    `phoneNumbers` (work, mobile, fax) and the enterprise extension."""
     phone = _digits(person, 7)
     return {
         "schemas": [USER_SCHEMA, ENTERPRISE],
@@ -108,7 +108,7 @@ def validator_user(person: Person) -> dict[str, Any]:
 
 
 def service_group(display_name: str) -> dict[str, Any]:
-    """entra_onelogin.md 1.5: created without members, with the ADSCIM URI and Entra's objectId."""
+    """docs/idp/entra.md#groups: created without members, with the ADSCIM URI and an objectId."""
     return {
         "schemas": [GROUP_SCHEMA, AD_GROUP_SCHEMA],
         "externalId": object_id(display_name),
@@ -118,8 +118,8 @@ def service_group(display_name: str) -> dict[str, Any]:
 
 
 def validator_group(display_name: str, member_ids: list[str]) -> dict[str, Any]:
-    """entra_onelogin.md 3.1 test 18 and 3.3 (Microsoft's Postman collection POSTs groups with
-    `members`): core schema only, members given as `{value}`."""
+    """docs/idp/entra.md#scim-validator (Microsoft's tools POST groups with `members`): core schema
+    only, members given as `{value}`."""
     return {
         "schemas": [GROUP_SCHEMA],
         "externalId": object_id(display_name),

@@ -1,4 +1,4 @@
-"""Entra's group provisioning (entra_onelogin.md 1.5, 1.6) and the validator's group tests (3.1).
+"""Entra's group provisioning (docs/idp/entra.md#groups) and the validator's group tests.
 
 The service looks a group up without its members, creates it without members and fills it by
 PATCH, several members in one request (the gallery checklist asks servers to take that).
@@ -25,7 +25,7 @@ def _member_ids(call: VerbCall) -> list[str]:
 
 
 def _member_entries(call: VerbCall) -> list[dict[str, Any]]:
-    """The default job writes `"$ref": null` beside each value (1.5); the flag does not (1.6)."""
+    """The default job writes `"$ref": null` beside each value (#groups); the flag does not."""
     if option(call, "member_ref_null"):
         return [{"$ref": None, "value": member} for member in _member_ids(call)]
     return [{"value": member} for member in _member_ids(call)]
@@ -38,9 +38,9 @@ def _add_members(call: VerbCall) -> Sent:
 
 @strategy("entra-push-group")
 def push_group(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5: `GET /Groups?excludedAttributes=members&filter=displayName eq`;
+    """docs/idp/entra.md#groups: `GET /Groups?excludedAttributes=members&filter=displayName eq`;
     link the hit, else POST the group without members, then one batched PATCH adds them all.
-    The validator (`body: validator`) POSTs its members with the group instead (3.1, 3.3).
+    The validator (`body: validator`) POSTs its members with the group instead (#scim-validator).
     Returns the POST (or the lookup that linked): what the scenario saves the id from."""
     alias = str(call.args["group"])
     name = call.directory.group_name(alias)
@@ -65,15 +65,15 @@ def push_group(call: VerbCall) -> Sent:
 
 @strategy("entra-members-add")
 def add_members(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5 (batched `Add` with `$ref: null`), 1.6 (`add`, plain values) and
-    3.1 test 22 (the validator's `replace` of members: `member_op: replace`)."""
+    """docs/idp/entra.md#groups (batched `Add` with `$ref: null`; with the flag `add`, plain
+    values) and #scim-validator (the validator's `replace` of members: `member_op: replace`)."""
     return _add_members(call)
 
 
 @strategy("entra-members-remove")
 def remove_members(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5: the default job names the members in `value` with no filter (not
-    RFC); with the flag (1.6) and in the validator (3.1 test 23), one `members[value eq "..."]`
+    """docs/idp/entra.md#groups: the default job names the members in `value` with no filter (not
+    RFC); with the flag and in the validator, one `members[value eq "..."]`
     path per member and no value (`removal: filter`)."""
     operations: list[dict[str, Any]]
     if option(call, "removal") == "filter":
@@ -88,7 +88,7 @@ def remove_members(call: VerbCall) -> Sent:
 
 @strategy("entra-group-update")
 def update_group(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5 (`Replace displayName` with a path) and 3.1 tests 20-21 (the
+    """docs/idp/entra.md#groups (`Replace displayName` with a path) and #scim-validator (the
     validator's path-less replace, `style: pathless`) of the `with` attributes."""
     changes: dict[str, Any] = dict(call.args.get("with") or {})
     if option(call, "style") == "pathless":
@@ -102,11 +102,11 @@ def update_group(call: VerbCall) -> Sent:
 
 @strategy("entra-get-group")
 def get_group(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5 (Get), 3.1 test 13: by id, without its members."""
+    """docs/idp/entra.md#groups: by id, without its members."""
     return send(call, "GET", _group_path(call), params=WITHOUT_MEMBERS)
 
 
 @strategy("entra-delete-group")
 def delete_group(call: VerbCall) -> Sent:
-    """entra_onelogin.md 1.5: `DELETE /Groups/{id}`, 204 expected."""
+    """docs/idp/entra.md#groups: `DELETE /Groups/{id}`, 204 expected."""
     return send(call, "DELETE", _group_path(call))

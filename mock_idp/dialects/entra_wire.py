@@ -3,14 +3,14 @@
 Profile options (`options:` in the profile file) that shape every request of an Entra job:
 
 - `base_query`: what the admin appended to the Tenant URL, e.g. `aadOptscim062020`
-  (entra_onelogin.md 1.6). Entra calls the URL as typed, so the flag rides on every request.
-- `ops`: `capitalised` (`Add`/`Replace`/`Remove`, the default job, 1.4 step 4) or `lowercase`
-  (the flag, 1.6, and Microsoft's SCIM Validator, 3.1).
-- `booleans`: `string` (`"True"`/`"False"`, the `Switch([IsSoftDeleted], ...)` mapping, 1.1 and
-  1.4 step 6) or `json` (the flag, 1.6).
-- `match`: the matching attribute, `userName` (the default) or `externalId` (1.1, 1.4 step 1).
-- `member_ref_null`: `"$ref": null` beside each member value (the default job, 1.5).
-- `body`: `validator` for the SCIM Validator's create bodies (3.1).
+  (docs/idp/entra.md#dialects). Entra calls the URL as typed, so the flag rides on every request.
+- `ops`: `capitalised` (`Add`/`Replace`/`Remove`, the default job) or `lowercase`
+  (the flag, and Microsoft's SCIM Validator).
+- `booleans`: `string` (`"True"`/`"False"`, the default job, #disable-and-re-enable) or `json`
+  (the flag).
+- `match`: the matching attribute, `userName` (the default) or `externalId` (#matching).
+- `member_ref_null`: `"$ref": null` beside each member value (the default job, #groups).
+- `body`: `validator` for the SCIM Validator's create bodies (#scim-validator).
 
 A verb's own options and a step's arguments of the same name override these (`option`).
 """
@@ -42,7 +42,7 @@ def option(call: VerbCall, name: str, default: Any = None) -> Any:
 def query_string(call: VerbCall, params: Mapping[str, str] | None = None) -> str:
     """The flag first, as typed after `?` in the Tenant URL, then `+`-encoded parameters.
 
-    entra_onelogin.md 1.2: real logs show `filter=externalId+eq+%22johnwong%22`.
+    docs/idp/entra.md#matching: real logs show `filter=externalId+eq+%22johnwong%22`.
     """
     parts = (
         [str(call.profile.options["base_query"])] if call.profile.options.get("base_query") else []
@@ -103,7 +103,7 @@ def first_id(sent: Sent) -> str | None:
 
 
 def remember_created(sent: Sent, ids: dict[str, str], alias: str) -> None:
-    """Entra caches the target `id` of what it created and uses it for every later call (1.1)."""
+    """Entra keeps the `id` of what it created and uses it for every later call (#matching)."""
     body = body_of(sent)
     if status_of(sent) == 201 and isinstance(body, dict) and body.get("id"):
         ids[alias] = str(body["id"])

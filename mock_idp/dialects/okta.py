@@ -1,4 +1,4 @@
-"""Okta's provisioning client for users (okta.md 2.3-2.6), in its two dialects.
+"""Okta's provisioning client for users (docs/idp/okta.md#dialects), in its two dialects.
 
 OIN apps change `active` with a path-less PATCH; AIW apps GET the user and PUT the server's own
 document back with `active` changed. Both update profiles by GET-then-PUT of the returned
@@ -18,18 +18,18 @@ from ..strategies import PATCH_SCHEMA, USER_SCHEMA, VerbCall
 from ..wire import Sent, body_of, status_of
 from .okta_wire import FIRST_PAGE, okta_strategy, send
 
-DEFAULT_LOCALE = "en-US"  # okta.md 2.3 (2019+ docs; 2018 captures show en_US)
+DEFAULT_LOCALE = "en-US"  # docs/idp/okta.md#create-and-assign
 
 
 def placeholder_password(person: Person) -> str:
-    """Okta sends a random password even without password sync (okta.md 2.3); seeded by the
-    person's Okta id, so a replayed run sends the same bytes."""
+    """Okta sends a random password even without password sync (docs/idp/okta.md#create-and-assign);
+    seeded by the person's Okta id, so a replayed run sends the same bytes."""
     rng = random.Random(person.idp_id)  # noqa: S311 - a throwaway placeholder, not a secret
     return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(8))
 
 
 def create_body(call: VerbCall, person: Person) -> dict[str, Any]:
-    """Okta's documented `POST /Users` body, in its order (okta.md 2.3)."""
+    """Okta's documented `POST /Users` body, in its order (docs/idp/okta.md#create-and-assign)."""
     body: dict[str, Any] = {
         "schemas": [USER_SCHEMA],
         "userName": person.user_name,
@@ -54,13 +54,15 @@ def profile_changes(call: VerbCall, person: Person) -> dict[str, Any]:
 
 
 def answered(lookup: Sent) -> bool:
-    """Whether a lookup settled the question: 200, or the 404 Okta also accepts (okta.md 2.3).
+    """Whether a lookup settled the question: 200, or the 404 Okta also accepts
+    (docs/idp/okta.md#create-and-assign).
     Anything else (429, 5xx) and Okta does not go on to create anything."""
     return status_of(lookup) in (200, 404)
 
 
 def find_user(call: VerbCall, user_name: str) -> tuple[Sent, str | None]:
-    """The existence check (okta.md 1, 2.3): userName eq, always with startIndex=1&count=100."""
+    """The existence check (docs/idp/okta.md#create-and-assign): userName eq, always with
+    startIndex=1&count=100."""
     params = {"filter": f'userName eq "{user_name}"', **FIRST_PAGE}
     lookup = send(call, "GET", "/Users", params=params)
     body = body_of(lookup)
@@ -83,8 +85,9 @@ def set_path(document: dict[str, Any], path: str, value: Any) -> None:
 
 
 def get_then_put(call: VerbCall, user_id: str, changes: Mapping[str, Any]) -> Sent:
-    """okta.md 2.4: GET the user, edit the changed attributes on the returned document (id, meta,
-    groups and all), PUT it back whole. Without a document there is nothing to PUT."""
+    """docs/idp/okta.md#profile-update: GET the user, edit the changed attributes on the returned
+    document (id, meta, groups and all), PUT it back whole. Without a document there is nothing to
+    PUT."""
     fetched = send(call, "GET", f"/Users/{user_id}")
     document = body_of(fetched)
     if status_of(fetched) != 200 or not isinstance(document, dict):
@@ -104,8 +107,9 @@ def _created(call: VerbCall, person: Person) -> Sent:
 
 @okta_strategy("okta-assign")
 def assign(call: VerbCall) -> Sent:
-    """okta.md 2.3: the existence check; no match -> POST Okta's body; a match is linked (no POST)
-    and its profile pushed by GET-then-PUT (OIN test plan C9335, "linked + updated")."""
+    """docs/idp/okta.md#create-and-assign: the existence check; no match -> POST Okta's body; a
+    match is linked (no POST) and its profile pushed by GET-then-PUT (OIN test plan C9335, "linked +
+    updated")."""
     person = call.person()
     lookup, found = find_user(call, person.user_name)
     if not answered(lookup):
@@ -118,13 +122,15 @@ def assign(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-get-put")
 def update(call: VerbCall) -> Sent:
-    """okta.md 2.4 (both dialects): `with` maps attribute paths (`name.givenName`) to values."""
+    """docs/idp/okta.md#profile-update (both dialects): `with` maps attribute paths
+    (`name.givenName`) to values."""
     return get_then_put(call, call.user_id(), dict(call.args.get("with") or {}))
 
 
 @okta_strategy("okta-patch-active")
 def patch_active(call: VerbCall) -> Sent:
-    """okta.md 2.5, 2.6 (OIN): `{"op":"replace","value":{"active":false}}`, lowercase, no path."""
+    """docs/idp/okta.md#deactivation, #reactivation (OIN):
+    `{"op":"replace","value":{"active":false}}`, lowercase, no path."""
     operation = {"op": "replace", "value": {"active": bool(call.options["active"])}}
     body = {"schemas": [PATCH_SCHEMA], "Operations": [operation]}
     return send(call, "PATCH", f"/Users/{call.user_id()}", json_body=body)
@@ -132,9 +138,10 @@ def patch_active(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-put-active")
 def put_active(call: VerbCall) -> Sent:
-    """okta.md 2.5, 2.6 (AIW): GET then PUT with `active` changed. Re-assignment first looks the
-    user up by userName; finding nothing (a server that deleted on deactivation) Okta POSTs a
-    new user instead (okta.md 2.6, growthbook#1680)."""
+    """docs/idp/okta.md#deactivation, #reactivation (AIW): GET then PUT with `active` changed.
+    Re-assignment first looks the user up by userName; finding nothing (a server that deleted on
+    deactivation) Okta POSTs a new user instead
+    (https://github.com/growthbook/growthbook/issues/1680)."""
     user_id = call.user_id()
     if call.options.get("lookup"):
         person = call.person()
@@ -149,15 +156,16 @@ def put_active(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-get-user")
 def get_user(call: VerbCall) -> Sent:
-    """okta.md 2.4: the GET Okta sends before each PUT."""
+    """docs/idp/okta.md#profile-update: the GET Okta sends before each PUT."""
     return send(call, "GET", f"/Users/{call.user_id()}")
 
 
 @okta_strategy("okta-spec-lookup")
 def spec_lookup(call: VerbCall) -> Sent:
-    """okta.md 5, SPEC tests 5, 9 and 11: `GET /Users?filter=userName eq "..."` with the suite's
-    headers and no paging. `caps: true` upper-cases the userName (`randomUsernameCaps`, which the
-    suite's Initial Script computes and a scenario cannot); `authorization` replaces the token."""
+    """docs/idp/okta.md#spec-test-5, #spec-test-9 and #spec-test-11: `GET /Users?filter=userName eq
+    "..."` with the suite's headers and no paging. `caps: true` upper-cases the userName
+    (`randomUsernameCaps`, which the suite's Initial Script computes and a scenario cannot);
+    `authorization` replaces the token."""
     person = call.person()
     user_name = person.user_name.upper() if call.args.get("caps") else person.user_name
     headers = dict(call.profile.options.get("spec_headers") or call.profile.headers)
@@ -169,5 +177,6 @@ def spec_lookup(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-test-credentials")
 def test_credentials(call: VerbCall) -> Sent:
-    """okta.md 2.1: saving the connector ("Test API Credentials") lists two users."""
+    """docs/idp/okta.md#test-api-credentials: saving the connector ("Test API Credentials") lists
+    two users."""
     return send(call, "GET", "/Users", params={"startIndex": "1", "count": "2"})

@@ -1,4 +1,4 @@
-"""Okta Group Push (okta.md 2.8): find or create the group, then push its members.
+"""Okta Group Push (docs/idp/okta.md#group-push): find or create the group, then push its members.
 
 OIN apps PATCH: adds as `{"op":"add","path":"members","value":[{value, display}]}` (member
 objects without `type`), removals as `members[value eq "..."]`, Push Now as a full `replace`
@@ -32,13 +32,13 @@ def pushed(call: VerbCall) -> dict[str, Any]:
 
 
 def member_object(call: VerbCall, alias: str) -> dict[str, str]:
-    """okta.md 2.8: `value` and `display` (the userName), no `type` (SCIM-SDK#419)."""
+    """docs/idp/okta.md#group-push: `value` and `display` (the userName), no `type`."""
     person = call.directory.person(alias)
     return {"value": call.directory.scim_id(alias), "display": person.user_name}
 
 
 def find_group(call: VerbCall, name: str) -> tuple[Sent, str | None]:
-    """The link flow's lookup: `displayName eq`, with startIndex=1&count=100 (okta.md 2.8)."""
+    """The link flow's lookup: `displayName eq`, with startIndex=1&count=100 (#group-push)."""
     params = {"filter": f'displayName eq "{name}"', **FIRST_PAGE}
     lookup = send(call, "GET", "/Groups", params=params)
     body = body_of(lookup)
@@ -54,7 +54,7 @@ def _patch(call: VerbCall, operations: list[dict[str, Any]]) -> Sent:
 
 
 def _put(call: VerbCall, record: dict[str, Any]) -> Sent:
-    """okta.md 2.8 (AIW): the group's displayName and its whole member list."""
+    """docs/idp/okta.md#group-push (AIW): the group's displayName and its whole member list."""
     body = {
         "schemas": [GROUP_SCHEMA],
         "displayName": record["displayName"],
@@ -74,9 +74,9 @@ def _create(call: VerbCall, name: str) -> Sent:
 
 @okta_strategy("okta-push-group")
 def push_group(call: VerbCall) -> Sent:
-    """okta.md 2.8: look the group up by displayName; link it, or POST it with `members: []`;
-    then push its members (PATCH add after a create, Push Now's replace after a link; PUT for
-    AIW). Returns the POST (or the lookup that linked), whose id the scenario saves."""
+    """docs/idp/okta.md#group-push: look the group up by displayName; link it, or POST it with
+    `members: []`; then push its members (PATCH add after a create, Push Now's replace after a link;
+    PUT for AIW). Returns the POST (or the lookup that linked), whose id the scenario saves."""
     alias = str(call.args["group"])
     lookup, found = find_group(call, call.directory.group_name(alias))
     if not answered(lookup):
@@ -117,7 +117,8 @@ def _apply(record: dict[str, Any], added: list[str], removed: list[str]) -> None
 
 @okta_strategy("okta-patch-members")
 def patch_members(call: VerbCall) -> Sent:
-    """okta.md 2.8 (OIN): removals by `members[value eq "..."]`, then one add, in one PATCH."""
+    """docs/idp/okta.md#group-push (OIN): removals by `members[value eq "..."]`, then one add, in
+    one PATCH."""
     added, removed = _changed(call)
     operations: list[dict[str, Any]] = [
         {"op": "remove", "path": f'members[value eq "{call.directory.scim_id(alias)}"]'}
@@ -132,7 +133,8 @@ def patch_members(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-push-now")
 def push_now(call: VerbCall) -> Sent:
-    """okta.md 2.8 (OIN, Push Now): a full overwrite, `"value": []` for an empty group."""
+    """docs/idp/okta.md#group-push (OIN, Push Now): a full overwrite, `"value": []` for an empty
+    group."""
     record = pushed(call)
     if "members" in call.args:
         record["members"] = _aliases(call.args["members"])
@@ -150,7 +152,8 @@ def rename(call: VerbCall) -> str:
 
 @okta_strategy("okta-rename-group")
 def rename_group(call: VerbCall) -> Sent:
-    """okta.md 2.8 (OIN): path-less replace with the group's own `id` inside `value`."""
+    """docs/idp/okta.md#group-push (OIN): path-less replace with the group's own `id` inside
+    `value`."""
     value = {"id": call.group_id(), "displayName": rename(call)}
     pushed(call)
     return _patch(call, [{"op": "replace", "value": value}])
@@ -158,7 +161,8 @@ def rename_group(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-put-group")
 def put_group(call: VerbCall) -> Sent:
-    """okta.md 2.8 (AIW): every membership change and rename is a PUT of the whole group."""
+    """docs/idp/okta.md#group-push (AIW): every membership change and rename is a PUT of the whole
+    group."""
     if call.options.get("rename"):
         rename(call)
     record = pushed(call)
@@ -171,5 +175,6 @@ def put_group(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-delete-group")
 def delete_group(call: VerbCall) -> Sent:
-    """okta.md 2.8: unlinking with "Delete the group in the target app" sends DELETE (204)."""
+    """docs/idp/okta.md#group-push: unlinking with "Delete the group in the target app" sends DELETE
+    (204)."""
     return send(call, "DELETE", f"/Groups/{call.group_id()}")

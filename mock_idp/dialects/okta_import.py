@@ -1,4 +1,4 @@
-"""Okta's import (okta.md 2.2): page through the app's users or groups, then match them.
+"""Okta's import (docs/idp/okta.md#import): page through the app's users or groups, then match them.
 
 Okta asks for `startIndex=1&count=100`, then 101, 201, ... while `startIndex + 100 <=
 totalResults`: it advances by the count it asked for, not by what came back. Matching is Okta's
@@ -8,7 +8,7 @@ the item's own users, recognised by its run prefix, so whatever else the server 
 change a scenario's verdict:
 
 - `scanned`: the item's users listed, once per time they were listed;
-- `skipped_inactive`: of those, inactive ones (okta.md 2.2: not pulled in);
+- `skipped_inactive`: of those, inactive ones (not pulled in);
 - `matched`: people matched at least once; `duplicates`: listings of an already matched person;
 - `new`: active users matching no person (Okta would propose a new account);
 - `unmatched`: people the server holds (they have a SCIM id) that the import never listed.
@@ -28,7 +28,7 @@ INACTIVE = (False, "false", "False")
 
 
 def field(body: dict[str, Any], name: str) -> Any:
-    """A ListResponse field in any case: Okta accepts `resources`, `totalresults` (okta.md 2.2)."""
+    """A ListResponse field in any case: Okta accepts `resources`, `totalresults` (#import)."""
     return next((value for key, value in body.items() if key.lower() == name.lower()), None)
 
 
@@ -60,7 +60,7 @@ def _emails(resource: dict[str, Any]) -> set[str]:
 
 
 def match_person(resource: dict[str, Any], people: list[Person]) -> Person | None:
-    """By userName first, then by email (okta.md 2.2, the app's import-matching rules)."""
+    """By userName first, then by email (#import: the app's import-matching rules)."""
     user_name = str(resource.get("userName", "")).casefold()
     by_name = next((p for p in people if p.user_name.casefold() == user_name), None)
     emails = _emails(resource)
@@ -94,7 +94,8 @@ def user_report(call: VerbCall, listed: list[dict[str, Any]], starts: list[int])
 
 @okta_strategy("okta-import-users")
 def import_users(call: VerbCall) -> Sent:
-    """okta.md 2.2: Import Now. Returns the last page; the report goes to facts["import"]."""
+    """docs/idp/okta.md#import: Import Now. Returns the last page; the report goes to
+    facts["import"]."""
     page, listed, starts = page_through(call, "/Users")
     call.directory.facts["import"] = user_report(call, listed, starts)
     return page
@@ -102,7 +103,8 @@ def import_users(call: VerbCall) -> Sent:
 
 @okta_strategy("okta-import-groups")
 def import_groups(call: VerbCall) -> Sent:
-    """okta.md 2.2: groups are paged the same way; matched to pushed groups by displayName."""
+    """docs/idp/okta.md#import: groups are paged the same way; matched to pushed groups by
+    displayName."""
     page, listed, starts = page_through(call, "/Groups")
     names = {name.casefold(): alias for alias, name in call.directory.group_names.items()}
     prefix = call.directory.run_prefix.casefold()

@@ -1,9 +1,10 @@
-"""Okta's answer to HTTP 429 (okta.md 4): wait, retry, double the wait, give up after 10 tries.
+"""Okta's answer to HTTP 429 (docs/idp/okta.md#rate-limiting): wait, retry, double the wait, give up
+after 10 tries.
 
 The first wait is the `Retry-After` of the first 429 when it is integer seconds; absent, an
 HTTP-date, or anything else, Okta waits its default of 5 minutes. Each further 429 doubles the
-wait (okta.md 4 says "the wait doubles each retry"; reading it as doubling the *first* wait is our
-inference [I]). After 10 attempts the task fails for good.
+wait (Okta's docs say that every further 429 doubles the wait; reading it as doubling the *first*
+wait is our inference). After 10 attempts the task fails for good.
 
 Waiting is done by a `Clock`, so unit tests run the schedule in no time; in a real run the total
 wait of one request is capped by a budget (the run's `--timeout`), because a certification run
@@ -19,8 +20,8 @@ from typing import Any, Protocol
 
 from ..wire import Sent, status_of
 
-DEFAULT_WAIT_SECONDS = 300.0  # okta.md 4: no usable Retry-After -> 5 minutes
-MAX_ATTEMPTS = 10  # okta.md 4: then the task fails permanently
+DEFAULT_WAIT_SECONDS = 300.0  # #rate-limiting: no usable Retry-After -> 5 minutes
+MAX_ATTEMPTS = 10  # #rate-limiting: then the task fails for good
 
 
 class Clock(Protocol):
@@ -33,7 +34,7 @@ class SystemClock:
 
 
 def is_seconds(retry_after: str | None) -> bool:
-    """Integer seconds: what Okta honours (okta.md 4); not an HTTP-date, a fraction, nothing."""
+    """Integer seconds, what Okta honours (#rate-limiting); not an HTTP-date, a fraction, none."""
     text = (retry_after or "").strip()
     return text.isascii() and text.isdigit()
 

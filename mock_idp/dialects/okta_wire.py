@@ -1,9 +1,8 @@
 """How every Okta strategy puts a request on the wire: Okta's headers, and 429 retries on demand.
 
-Retries happen only when a step asks for them (`retry_429: true`, the scenarios about rate
-limiting, okta.md 4); everywhere else a 429 is the answer the scenario judges. What the retries
-did is reported in `directory.facts["rate_limit"]`, for `expect: {idp: ...}`.
-"""
+Retries happen only when a step asks for them (`retry_429: true`, the scenarios about rate limiting,
+docs/idp/okta.md#rate-limiting); everywhere else a 429 is the answer the scenario judges. What the
+retries did is reported in `directory.facts["rate_limit"]`, for `expect: {idp: ...}`."""
 
 from __future__ import annotations
 
@@ -16,7 +15,8 @@ from ..wire import Sent
 from . import okta_rate_limit as rate_limit
 from .okta_rate_limit import RetryPolicy, SystemClock, send_with_retries
 
-# okta.md 1: the existence check always carries these; Okta pages 100 at a time (2.2).
+# docs/idp/okta.md#headers: the existence check always carries these; Okta pages 100 at a time
+# (#import).
 PAGE_SIZE = 100
 FIRST_PAGE = {"startIndex": "1", "count": str(PAGE_SIZE)}
 DEFAULT_BUDGET_SECONDS = 30.0
@@ -40,7 +40,7 @@ def okta_strategy(name: str) -> Callable[[Strategy], Strategy]:
 
 
 def _headers(call: VerbCall, has_body: bool, extra: Mapping[str, str] | None) -> dict[str, str]:
-    # okta.md 1: Content-Type goes "on bodies additionally", not on GET or DELETE.
+    # docs/idp/okta.md#headers: Content-Type only with a body, not on GET or DELETE.
     headers = {
         name: value
         for name, value in call.profile.headers.items()
@@ -59,7 +59,8 @@ def send(
     params: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Sent:
-    """One Okta request; with `retry_429` on the step, retried the way okta.md 4 says."""
+    """One Okta request; with `retry_429` on the step, retried the way
+    docs/idp/okta.md#rate-limiting says."""
     chosen = _headers(call, json_body is not None, headers)
 
     def once() -> Sent:
@@ -92,5 +93,5 @@ def _report(call: VerbCall, method: str, path: str, attempts: rate_limit.Attempt
 
 def _empty_report() -> dict[str, Any]:
     """What `facts["rate_limit"]` holds for one step: 429s met, unusable Retry-After headers
-    among them (okta.md 4: those cost 5 minutes), whether Okta gave up, and each request."""
+    among them (#rate-limiting: those cost 5 minutes), whether Okta gave up, and each request."""
     return {"throttled": 0, "unusable_retry_after": 0, "gave_up": False, "requests": []}

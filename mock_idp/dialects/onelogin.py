@@ -1,4 +1,4 @@
-"""OneLogin's SCIM provisioner speaking to /Users (entra_onelogin.md 4.1-4.3).
+"""OneLogin's SCIM provisioner speaking to /Users (docs/idp/onelogin.md).
 
 OneLogin never PATCHes a user: it creates with POST after a userName filter, and every change,
 suspension included, is a PUT of the whole admin-written template (onelogin_template.py).
@@ -20,7 +20,7 @@ def _filter(call: VerbCall, user_name: str) -> Sent:
 
 
 def _probe_accepts(sent: Sent) -> bool:
-    """entra_onelogin.md 4.3 step 1: an empty list or a 404 both pass OneLogin's test."""
+    """docs/idp/onelogin.md#connection-test: an empty list or a 404 both pass OneLogin's test."""
     body = body_of(sent)
     empty = isinstance(body, dict) and body.get("totalResults") == 0
     return status_of(sent) == 404 or (status_of(sent) == 200 and empty)
@@ -28,7 +28,7 @@ def _probe_accepts(sent: Sent) -> bool:
 
 @strategy("onelogin-test-connection")
 def test_connection(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.1, 4.3 step 1: "Enable" filters on a userName known not to exist;
+    """docs/idp/onelogin.md#connection-test: "Enable" filters on a userName known not to exist;
     OneLogin's verdict goes to `facts["probe_connection"]["accepted"]`."""
     # The name OneLogin uses is not documented; one under the run prefix cannot exist.
     probe = _filter(call, f"{call.directory.run_prefix}-onelogin-connection-test@example.com")
@@ -41,7 +41,7 @@ def test_connection(call: VerbCall) -> Sent:
 
 @strategy("onelogin-filter-then-post")
 def filter_then_post(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.3 step 2: `GET /Users?filter=userName eq "<scimusername>"`; link
+    """docs/idp/onelogin.md#provisioning: `GET /Users?filter=userName eq "<scimusername>"`; link
     the user found, else POST the template (`template` option: the v2 core or enterprise one)."""
     state = user_state(call)
     state["changes"].update(call.args.get("with") or {})
@@ -71,7 +71,7 @@ def _put(call: VerbCall, active: bool | None = None) -> Sent:
 
 @strategy("onelogin-put-update")
 def put_update(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.3 step 3: the full template, with the changed attributes, by PUT;
+    """docs/idp/onelogin.md#updates: the full template, with the changed attributes, by PUT;
     `active` only if the template carries it (a template without it must not deactivate)."""
     user_state(call)["changes"].update(call.args.get("with") or {})
     return _put(call)
@@ -79,14 +79,14 @@ def put_update(call: VerbCall) -> Sent:
 
 @strategy("onelogin-put-active")
 def put_active(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.3 step 4: suspension (and its undoing) is a user update, a PUT of the
-    template with `active` false (true), templated or added."""
+    """docs/idp/onelogin.md#deprovisioning: suspension (and its undoing) is a user update, a PUT of
+    the template with `active` false (true), templated or added."""
     return _put(call, bool(call.options["value"]))
 
 
 @strategy("onelogin-deprovision")
 def deprovision(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.1, 4.3 step 4: app access removed, the admin's action is `delete`
+    """docs/idp/onelogin.md#deprovisioning: app access removed, the admin's action is `delete`
     (DELETE /Users/{id}), `suspend` (a PUT with active false) or `nothing`. With nothing, no
     write is sent; the mock reads the user by id (OneLogin's "Get User by ID" call) so the step
     has an answer to judge, and reports the action in `facts["deprovision"]`."""

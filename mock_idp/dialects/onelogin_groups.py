@@ -1,10 +1,10 @@
-"""OneLogin and groups (entra_onelogin.md 4.3 step 5, 4.4): it pulls the app's group catalogue
+"""OneLogin and groups (docs/idp/onelogin.md#groups): it pulls the app's group catalogue
 with `GET /Groups` ("Refresh"), and rules set memberships by `PATCH /Groups/{id}`.
 
-OneLogin does not document its PATCH body; the notes assume the RFC's (4.3 step 5 [I]), and so
-does this mock: `add` of `members` with a value list, and `remove` of each member by a filter
-(`members[value eq "<id>"]`, RFC 7644 3.5.2.2). A remove with a value list and no filter is
-Entra's legacy form (1.5), which the RFC reads as removing every member. OneLogin never deletes
+OneLogin does not document its PATCH body; this mock assumes the RFC's: `add` of `members`
+with a value list, and `remove` of each member by a filter (`members[value eq "<id>"]`,
+RFC 7644 3.5.2.2). A remove with a value list and no filter is Entra's legacy form
+(docs/idp/entra.md#groups), which the RFC reads as removing every member. OneLogin never deletes
 groups.
 """
 
@@ -33,8 +33,8 @@ def _catalogue(call: VerbCall) -> tuple[Sent, dict[str, str]]:
 
 @strategy("onelogin-pull-groups")
 def pull_groups(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.4: "Refresh" learns the app's groups; `groups` maps the aliases rules
-    will use to the displayNames the app gave them. `facts["pull_groups"]` lists those found."""
+    """docs/idp/onelogin.md#groups: "Refresh" learns the app's groups; `groups` maps the aliases
+    rules will use to the displayNames the app gave them. `facts["pull_groups"]` lists them."""
     wanted: Mapping[str, Any] = call.args.get("groups") or {}
     listed, groups = _catalogue(call)
     found = []
@@ -60,7 +60,7 @@ def _patch_members(call: VerbCall, op: str) -> Sent:
 
 @strategy("onelogin-push-group")
 def push_group(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.3 step 5, 4.4: the catalogue first; a rule naming a group the app
+    """docs/idp/onelogin.md#groups: the catalogue first; a rule naming a group the app
     lacks creates it ("Create Group" is in OneLogin's call list; its body is not documented, so
     only `displayName`), then the members are set by PATCH. Returns the POST, or the listing."""
     alias = str(call.args["group"])
@@ -82,5 +82,5 @@ def push_group(call: VerbCall) -> Sent:
 
 @strategy("onelogin-patch-members")
 def patch_members(call: VerbCall) -> Sent:
-    """entra_onelogin.md 4.3 step 5: a rule's membership change, `add` or `remove` (`op`)."""
+    """docs/idp/onelogin.md#groups: a rule's membership change, `add` or `remove` (`op`)."""
     return _patch_members(call, str(call.options["op"]))

@@ -1,10 +1,10 @@
 """OneLogin's SCIM JSON Template: what an admin wrote, with `{$...}` placeholders substituted.
 
-What OneLogin POSTs and PUTs is literally the template after substitution (entra_onelogin.md
-4.2), so a template is data in the profile (`options.templates`), chosen by `options.template`.
-OneLogin keeps what it knows of each user in `directory.facts["onelogin"][alias]`: the template
-the user was provisioned with, attribute changes made since, and whether the user is suspended.
-"""
+What OneLogin POSTs and PUTs is literally the template after substitution
+(docs/idp/onelogin.md#template), so a template is data in the profile (`options.templates`), chosen
+by `options.template`. OneLogin keeps what it knows of each user in
+`directory.facts["onelogin"][alias]`: the template the user was provisioned with, attribute changes
+made since, and whether the user is suspended."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def user_state(call: VerbCall) -> dict[str, Any]:
 
 
 def _values(person: Person, active: bool, parameters: Mapping[str, Any]) -> dict[str, str]:
-    """entra_onelogin.md 4.2: the placeholders OneLogin documents, from the directory."""
+    """docs/idp/onelogin.md#template: the placeholders OneLogin documents, from the directory."""
     values = {
         "parameters.scimusername": person.user_name,
         "parameters.title": person.title,
@@ -40,7 +40,7 @@ def _values(person: Person, active: bool, parameters: Mapping[str, Any]) -> dict
         "user.lastname": person.family_name,
         "user.display_name": person.display_name,
         "user.email": person.email,
-        # Vendors' templates write "active": "{$user.active}": a string on the wire (4.2).
+        # Vendors' templates write "active": "{$user.active}": a string on the wire (#template).
         "user.active": "true" if active else "false",
     }
     values.update({f"parameters.{name}": str(value) for name, value in parameters.items()})
@@ -75,7 +75,7 @@ def render(call: VerbCall, state: Mapping[str, Any]) -> dict[str, Any]:
     """The template of the user's state, substituted, with OneLogin's changes since applied.
 
     A template without `active` sends none, except when OneLogin suspends or restores the user,
-    which is the point of that request (entra_onelogin.md 4.3 step 4).
+    which is the point of that request (docs/idp/onelogin.md#deprovisioning).
     """
     options = call.profile.options
     template = copy.deepcopy(options["templates"][state["template"]])

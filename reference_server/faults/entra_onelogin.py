@@ -1,5 +1,5 @@
 """Faults that break Entra ID's, OneLogin's or Ping's traffic beyond those in `idp.py`, as
-../shared/idp/entra_onelogin.md describes it.
+docs/idp/entra.md, docs/idp/onelogin.md and docs/idp/ping.md describe it.
 
 Each is a server mishandling one thing those clients send or read; refusals reuse `refusal`
 from `idp.py` (the write becomes a read, then the error replaces the read's answer).
@@ -37,8 +37,8 @@ def _path(operation: Any) -> str:
     "A filter that matches nothing answers 500: the empty result is not handled",
 )
 def _filter_miss_server_error(x: Exchange) -> None:
-    # entra_onelogin.md 1.3 and 4.3 step 1: both connection tests filter on a userName no one
-    # has; Entra wants 200 and an empty list, OneLogin an empty list or a 404.
+    # docs/idp/entra.md#test-connection, docs/idp/onelogin.md#connection-test: both tests filter on
+    # a userName no one has; Entra wants 200 and an empty list, OneLogin an empty list or a 404.
     listed = x.listed()
     if listed is not None and x.filter_text() and listed.get("totalResults") == 0:
         x.answer_error(500, "Internal server error (deliberate fault)")
@@ -49,7 +49,7 @@ def _filter_miss_server_error(x: Exchange) -> None:
     "GET /Groups without a filter answers an empty list: groups are found only by filter",
 )
 def _unfiltered_group_list_empty(x: Exchange) -> None:
-    # entra_onelogin.md 4.3 step 5, 4.4: OneLogin's "Refresh" lists /Groups with no filter.
+    # docs/idp/onelogin.md#groups: OneLogin's "Refresh" lists /Groups with no filter.
     if x.on("Groups", "GET", item=False) and x.listed() is not None and not x.filter_text():
         x.answer_list([])
 
@@ -60,7 +60,7 @@ def _unfiltered_group_list_empty(x: Exchange) -> None:
     phase="request",
 )
 def _excluded_attributes_ignored_on_groups(x: Exchange) -> None:
-    # entra_onelogin.md 1.5: Entra reads groups with `excludedAttributes=members`; RFC 7644
+    # docs/idp/entra.md#groups: Entra reads groups with `excludedAttributes=members`; RFC 7644
     # 3.4.2.5 says the attributes named are left out.
     if x.on("Groups", "GET"):
         x.query = {k: v for k, v in x.query.items() if k.lower() != "excludedattributes"}
@@ -76,7 +76,7 @@ def _excluded_attributes_ignored_on_groups(x: Exchange) -> None:
     phase="request",
 )
 def _enterprise_extension_ignored_on_create(x: Exchange) -> None:
-    # entra_onelogin.md 1.4 step 2: Entra's create carries the extension, nested under its URN.
+    # docs/idp/entra.md#create: Entra's create carries the extension, nested under its URN.
     if x.on("Users", "POST", item=False) and isinstance(x.body, dict):
         x.body = {key: value for key, value in x.body.items() if not _is_enterprise(key)}
 
@@ -91,8 +91,8 @@ def _has_null(node: Any) -> bool:
     return False
 
 
-# entra_onelogin.md 1.4 step 2 (the MS-SCIM doc's Example 2: "addresses": null, "manager": null)
-# and 4.2 (OneLogin's v2 templates with "id": null): RFC 7643 2.5 treats null as unassigned.
+# docs/idp/entra.md#create (Microsoft's example with "addresses": null, "manager": null) and
+# docs/idp/onelogin.md#template (templates with "id": null): RFC 7643 2.5 treats null as unassigned.
 refusal(
     "null-values-refused",
     'A POST /Users carrying a null value ("addresses": null, "id": null) is refused with 400',
@@ -114,8 +114,8 @@ def _manager_as_string(x: Exchange) -> bool:
     )
 
 
-# entra_onelogin.md 1.4 step 5: the service sends the manager's id as a plain string (seen by
-# apache/directory-scimple#1242); the validator sends `{"value": id}` (3.1 tests 9-10).
+# docs/idp/entra.md#manager: the service sends the manager's id as a plain string; the validator
+# sends `{"value": id}` (docs/idp/entra.md#scim-validator).
 refusal(
     "manager-string-refused",
     'PATCH setting the enterprise `manager` to a bare id string, not {"value": id}, is refused '
@@ -132,7 +132,7 @@ refusal(
     phase="request",
 )
 def _extension_attribute_remove_ignored(x: Exchange) -> None:
-    # entra_onelogin.md 3.1 test 11: the validator removes the manager with `remove` on its path.
+    # docs/idp/entra.md#manager: the validator removes the manager with `remove` on its path.
     drop_operations(x, "Users", lambda op: _op_is(op, "remove") and _is_enterprise(_path(op)))
 
 
@@ -146,8 +146,8 @@ def _writes_roles(x: Exchange) -> bool:
     return False
 
 
-# entra_onelogin.md 1.4 step 8: Entra PATCHes app roles (a JSON string inside `value`, or objects
-# with the flag); DESIGN.md: roles from an IdP are ignored, never an error. This server treats
+# docs/idp/entra.md#roles: Entra PATCHes app roles (a JSON string inside `value`, or objects with
+# the flag); docs/domain.md#roles: roles from an IdP are ignored, never an error. This server treats
 # them as read-only (RFC 7644 3.5.2: 400 mutability).
 refusal(
     "roles-patch-refused",
@@ -166,7 +166,7 @@ refusal(
     phase="request",
 )
 def _member_add_keeps_first(x: Exchange) -> None:
-    # entra_onelogin.md 1.5 and 3.2: Entra batches members in one PATCH (gallery checklist).
+    # docs/idp/entra.md#groups: Entra adds several members in one PATCH.
     for op in patch_operations(x, "Groups"):
         value = op.get("value") if isinstance(op, dict) else None
         if _op_is(op, "add") and _path(op) == "members" and isinstance(value, list):
@@ -186,7 +186,8 @@ def _put_body(x: Exchange) -> dict[str, Any] | None:
     phase="request",
 )
 def _put_ignores_active(x: Exchange) -> None:
-    # entra_onelogin.md 4.3 step 4: OneLogin suspends (and restores) with a PUT carrying active.
+    # docs/idp/onelogin.md#deprovisioning: OneLogin suspends (and restores) with a PUT carrying
+    # active.
     body = _put_body(x)
     if body is not None:
         x.body = {key: value for key, value in body.items() if key.lower() != "active"}
@@ -198,7 +199,7 @@ def _put_ignores_active(x: Exchange) -> None:
     phase="request",
 )
 def _put_drops_name(x: Exchange) -> None:
-    # entra_onelogin.md 4.3 step 3: OneLogin's updates are PUTs of the whole template, name and
+    # docs/idp/onelogin.md#updates: OneLogin's updates are PUTs of the whole template, name and
     # all; RFC 7644 3.5.1: PUT replaces with what it carries, so the name is lost.
     body = _put_body(x)
     if body is not None:

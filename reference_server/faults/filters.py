@@ -19,9 +19,9 @@ def _invalid_filter_matches_nothing(x: Exchange) -> None:
 UNDECLARED = "filter-undeclared-and-ignored"
 
 
-# The server may declare filtering off (RFC 7643 5); Okta's and Entra's lookups filter all the
-# same (okta.md 2.3, 5; entra_onelogin.md 1.1, 1.3): `userName eq "nobody"` listing everyone
-# makes them link the wrong user.
+# The server may declare filtering off (RFC 7643 5); Okta's and Entra's lookups filter all the same
+# (docs/idp/okta.md#create-and-assign, docs/idp/entra.md#matching): `userName eq "nobody"` listing
+# everyone makes them link the wrong user.
 @fault(
     UNDECLARED,
     "/ServiceProviderConfig says filter.supported false, and GET /Users ignores `filter`",

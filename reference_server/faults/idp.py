@@ -19,7 +19,7 @@ def _slow_answers(x: Exchange) -> None:
     x.delay = max(x.delay, 0.3)
 
 
-# Okta (issue 4; okta.md is ../shared/idp/okta.md): what breaks Okta's own traffic.
+# Okta (issue 4; docs/idp/okta.md): what breaks Okta's own traffic.
 
 USER_NAME_EQ = re.compile(r'\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*', re.IGNORECASE)
 
@@ -29,7 +29,7 @@ USER_NAME_EQ = re.compile(r'\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*', re.IGNOR
     'A `userName eq "..."` filter compares the value case-sensitively',
 )
 def _user_name_filter_case_sensitive(x: Exchange) -> None:
-    # okta.md 5 (SPEC test 9) and 8.5: Okta looks users up by an upper-cased userName too.
+    # docs/idp/okta.md#spec-test-9: Okta looks users up by an upper-cased userName too.
     found = USER_NAME_EQ.fullmatch(x.filter_text() or "")
     if x.on("Users", "GET", item=False) and x.listed() is not None and found:
         wanted = json.loads(f'"{found.group(1)}"')
@@ -42,7 +42,8 @@ def _user_name_filter_case_sensitive(x: Exchange) -> None:
     phase="request",
 )
 def _pathless_patch_ignored(x: Exchange) -> None:
-    # okta.md 8.1: Okta (de)activates users and renames groups with path-less `replace`.
+    # docs/idp/okta.md#deactivation, #group-push: Okta (de)activates users and renames groups with
+    # path-less `replace`.
     for collection in ("Users", "Groups"):
         drop_operations(x, collection, lambda op: isinstance(op, dict) and not op.get("path"))
 
@@ -62,13 +63,14 @@ def _rate_limit_never_lifts(x: Exchange) -> None:
 
 @fault("rate-limit-never-lifts", phase="response")
 def _rate_limit_never_lifts_answer(x: Exchange) -> None:
-    # okta.md 4: Okta honours integer Retry-After and retries, doubling, up to 10 attempts.
+    # docs/idp/okta.md#rate-limiting: Okta honours integer Retry-After and retries, doubling, up to
+    # 10 attempts.
     if x.on("Users") and x.method in WRITES and x.route_as == "GET":
         x.answer_error(429, "Too many requests (deliberate fault)")
         x.headers["retry-after"] = "1"
 
 
-# Entra ID and OneLogin (issue 5; entra_onelogin.md is ../shared/idp/entra_onelogin.md): a server
+# Entra ID and OneLogin (issue 5; docs/idp/entra.md, docs/idp/onelogin.md): a server
 # that mishandles one quirk of their dialects. A refusal turns the write into a read first, so
 # nothing is written, then answers the error in place of the read's answer.
 
@@ -100,7 +102,7 @@ def _capitalised_op(x: Exchange) -> bool:
     )
 
 
-# entra_onelogin.md 1.4 step 4, 1.7: Entra's default job writes `Add`, `Replace`, `Remove`.
+# docs/idp/entra.md#dialects: Entra's default job writes `Add`, `Replace`, `Remove`.
 refusal(
     "capitalised-ops-rejected",
     "PATCH operations whose `op` is not lower case (Entra's `Replace`) are refused with 400",
@@ -125,8 +127,8 @@ def _string_active(x: Exchange) -> bool:
     return any(isinstance(value, str) for value in found)
 
 
-# entra_onelogin.md 1.1, 1.4 step 6 ("True"/"False" from Switch([IsSoftDeleted])), 4.2
-# (OneLogin templates with "active": "{$user.active}").
+# docs/idp/entra.md#disable-and-re-enable ("True"/"False"), docs/idp/onelogin.md#template
+# (templates with "active": "{$user.active}").
 refusal(
     "string-booleans-rejected",
     'A user write giving `active` as a string ("False") is refused with 400 invalidValue',
@@ -149,7 +151,7 @@ def _members_by_value_list(operation: Any) -> bool:
     phase="request",
 )
 def _member_removal_value_list_ignored(x: Exchange) -> None:
-    # entra_onelogin.md 1.5: Entra's default job (and OneLogin, 4.3 step 5) remove this way.
+    # docs/idp/entra.md#groups: Entra's default job removes members this way.
     drop_operations(x, "Groups", _members_by_value_list)
 
 
@@ -164,14 +166,15 @@ def _sub_attribute_key(key: Any) -> bool:
     phase="request",
 )
 def _dotted_keys_ignored(x: Exchange) -> None:
-    # entra_onelogin.md 1.6: with the flag, Entra collapses simple attributes into such keys.
+    # docs/idp/entra.md#attribute-updates: with the flag, Entra collapses simple attributes into
+    # such keys.
     for op in patch_operations(x, "Users"):
         if isinstance(op, dict) and not op.get("path") and isinstance(op.get("value"), dict):
             op["value"] = {k: v for k, v in op["value"].items() if not _sub_attribute_key(k)}
     drop_operations(x, "Users", lambda op: isinstance(op, dict) and op.get("value") == {})
 
 
-# entra_onelogin.md 4.3 step 3: OneLogin updates and suspends users only by PUT.
+# docs/idp/onelogin.md#updates: OneLogin updates and suspends users only by PUT.
 refusal(
     "put-server-error",
     "PUT /Users/{id} answers 500 and changes nothing",
@@ -208,7 +211,7 @@ def _recreate_after_delete_refused(x: Exchange) -> None:
 
 @fault("recreate-after-delete-refused", phase="response")
 def _recreate_after_delete_refused_answer(x: Exchange) -> None:
-    # entra_onelogin.md 1.1, 1.4 step 7, 3.2 (Restore_User): Entra re-creates after a hard delete.
+    # docs/idp/entra.md#delete: Entra re-creates a user after a hard delete ("Restore_User").
     if x.route_as == "GET" and _recreated(x):
         x.answer_error(409, "A User with this userName already exists", "uniqueness")
         return

@@ -1,5 +1,5 @@
 """Faults that break Okta's traffic beyond those in `idp.py`: its SPEC test, CRUD test, import and
-Group Push as ../shared/idp/okta.md describes them."""
+Group Push as docs/idp/okta.md describes them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .exchange import Exchange
 from .idp import USER_NAME_EQ, WRITES
 from .registry import fault
 
-# --- the SPEC test (okta.md 5) ------------------------------------------------------------------
+# --- the SPEC test (docs/idp/okta.md#spec-test) ---------------------------------------------------
 
 LISTED_USER_KEYS = frozenset({"schemas", "id", "externalid", "username", "active", "meta"})
 
@@ -20,7 +20,7 @@ LISTED_USER_KEYS = frozenset({"schemas", "id", "externalid", "username", "active
     "User lists carry only id, userName and active: no name, no emails",
 )
 def _user_list_abbreviated(x: Exchange) -> None:
-    # okta.md 5 (SPEC test 1) and 6 (CRUD test): Okta reads names and emails off list entries.
+    # docs/idp/okta.md#spec-test-1, #crud-test: Okta reads names and emails off list entries.
     if x.on("Users", "GET", item=False) and x.listed() is not None:
         for resource in x.resources():
             for key in [k for k in resource if k.lower() not in LISTED_USER_KEYS]:
@@ -42,8 +42,8 @@ def _case_only_match(x: Exchange) -> bool:
     'A `userName eq "..."` filter that matches a user only when case is ignored answers 500',
 )
 def _user_name_case_fallback_crashes(x: Exchange) -> None:
-    # okta.md 5 (SPEC test 9): Okta looks the user up by the upper-cased userName; a server whose
-    # exact lookup misses, then whose case-insensitive second try fails, answers 5xx.
+    # docs/idp/okta.md#spec-test-9: Okta looks the user up by the upper-cased userName; a server
+    # whose exact lookup misses, then whose case-insensitive second try fails, answers 5xx.
     if _case_only_match(x):
         x.answer_error(500, "Internal error (deliberate fault)")
 
@@ -54,19 +54,20 @@ def _group_list(x: Exchange) -> bool:
 
 @fault("group-list-needs-paging", "GET /Groups without startIndex or count is refused with 400")
 def _group_list_needs_paging(x: Exchange) -> None:
-    # okta.md 5 (SPEC test 10) sends a bare `GET /Groups`; okta.md 8.14: paging is optional.
+    # docs/idp/okta.md#spec-test-10 sends a bare `GET /Groups`; paging is optional (RFC 7644
+    # 3.4.2.4).
     if _group_list(x) and x.param("startIndex") is None and x.param("count") is None:
         x.answer_error(400, "startIndex and count are required", "invalidValue")
 
 
 @fault("slow-group-list", "GET /Groups answers only after 700 ms")
 def _slow_group_list(x: Exchange) -> None:
-    # okta.md 5 (SPEC test 10): Runscope asserts a response time below 600 ms.
+    # docs/idp/okta.md#spec-test-10: Runscope asserts a response time below 600 ms.
     if x.on("Groups", "GET", item=False):
         x.delay = max(x.delay, 0.7)
 
 
-# --- assignment, profile pushes, (de)activation (okta.md 2.3-2.6, 6) ----------------------------
+# --- assignment, profile pushes, (de)activation (docs/idp/okta.md) --------------------------------
 
 
 @fault(
@@ -75,7 +76,8 @@ def _slow_group_list(x: Exchange) -> None:
     phase="request",
 )
 def _external_id_dropped(x: Exchange) -> None:
-    # okta.md 2.3: Okta sends its own user id as externalId on create, and pushes it on a link.
+    # docs/idp/okta.md#create-and-assign: Okta sends its own user id as externalId on create, and
+    # pushes it on a link.
     if x.on("Users") and x.method in ("POST", "PUT") and isinstance(x.body, dict):
         for key in [k for k in x.body if k.lower() == "externalid"]:
             del x.body[key]
@@ -101,25 +103,26 @@ def _put_read_only_refused(x: Exchange) -> None:
 
 @fault("put-read-only-refused", phase="response")
 def _put_read_only_refused_answer(x: Exchange) -> None:
-    # okta.md 2.4, 8.10: Okta PUTs back the server's own document, id, meta and groups included;
-    # RFC 7644 3.5.1 says read-only values in a PUT are ignored, not refused.
+    # docs/idp/okta.md#profile-update: Okta PUTs back the server's own document, id, meta and groups
+    # included; RFC 7644 3.5.1 says read-only values in a PUT are ignored, not refused.
     if x.route_as == "GET" and _carries_read_only(x):
         x.answer_error(400, "id, meta and groups are read-only", "mutability")
 
 
 @fault("user-patch-answers-202", "PATCH /Users/{id} is applied but answered 202 with no body")
 def _user_patch_answers_202(x: Exchange) -> None:
-    # okta.md 2.5, 2.6, 3: Okta takes 200 with the user or 204; RFC 7644 3.5.2 allows no other.
+    # docs/idp/okta.md#deactivation: Okta takes 200 with the user or 204; RFC 7644 3.5.2 allows no
+    # other.
     if x.on("Users", "PATCH", item=True) and x.ok:
         x.answer(202)
 
 
-# --- import (okta.md 2.2) -----------------------------------------------------------------------
+# --- import (docs/idp/okta.md#import) -------------------------------------------------------------
 
 
 @fault("total-results-is-page-size", "List answers give the page's length as totalResults")
 def _total_results_is_page_size(x: Exchange) -> None:
-    # okta.md 2.2: Okta asks for the next page while startIndex + 100 <= totalResults.
+    # docs/idp/okta.md#import: Okta asks for the next page while startIndex + 100 <= totalResults.
     listed = x.listed()
     if listed is not None and isinstance(listed["Resources"], list):
         listed["totalResults"] = len(listed["Resources"])
@@ -130,8 +133,8 @@ def _total_results_is_page_size(x: Exchange) -> None:
     "GET /Groups without a filter answers an empty list: groups are found only by displayName",
 )
 def _group_list_empty_without_filter(x: Exchange) -> None:
-    # okta.md 2.2: group import pages /Groups like users, with no filter; 2.8 only looks up by
-    # displayName, which is all such a server implements.
+    # docs/idp/okta.md#import: group import pages /Groups like users, with no filter; Group Push
+    # only looks up by displayName, which is all such a server implements.
     if _group_list(x) and not x.filter_text():
         x.answer_list([], total=0)
 
@@ -142,13 +145,13 @@ def _group_list_empty_without_filter(x: Exchange) -> None:
     phase="request",
 )
 def _group_put_ignored(x: Exchange) -> None:
-    # okta.md 2.8: AIW apps push a group's name and full member list by PUT; a server that
-    # implements PATCH only never applies them (okta.md 8, item 9).
+    # docs/idp/okta.md#dialects: AIW apps push a group's name and full member list by PUT; a server
+    # that implements PATCH only never applies them.
     if x.on("Groups", "PUT", item=True):
         x.route_as = "GET"
 
 
-# --- rate limiting (okta.md 4) ------------------------------------------------------------------
+# --- rate limiting (docs/idp/okta.md#rate-limiting) -----------------------------------------------
 
 _THROTTLED: set[str] = set()  # teams whose first write to /Users has been answered 429
 
@@ -170,7 +173,8 @@ def _rate_limit_without_retry_after(x: Exchange) -> None:
 
 @fault("rate-limit-without-retry-after", phase="response")
 def _rate_limit_without_retry_after_answer(x: Exchange) -> None:
-    # okta.md 4: without integer-seconds Retry-After, Okta waits its default of 5 minutes.
+    # docs/idp/okta.md#rate-limiting: without integer-seconds Retry-After, Okta waits its default of
+    # 5 minutes.
     if _throttled_now(x):
         x.answer_error(429, "Too many requests (deliberate fault)")
         x.headers.pop("retry-after", None)

@@ -1,5 +1,5 @@
 """Faults in how a server reads unusual input: authentication, media types, JSON, `schemas`,
-attribute names and values, paging and filters (scenarios/robustness, ../shared/robustness.md)."""
+attribute names and values, paging and filters (scenarios/robustness, docs/robustness.md)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def _auth_challenge_missing(x: Exchange) -> None:
 # --- B and C. Media types and JSON ---------------------------------------------------------------
 
 
-# RFC 7644 3.1, 8.1 (robustness.md 4 B): a body in another media type is refused, not guessed at.
+# RFC 7644 3.1, 8.1 (docs/robustness.md#media-types): a body in another media type is refused, not
+# guessed at.
 @fault(
     "content-type-ignored", "A JSON body is read whatever its Content-Type says", phase="request"
 )
@@ -77,7 +78,8 @@ def _finite(value: Any) -> Any:
 
 
 # RFC 8259 6 forbids NaN and Infinity; RFC 7644 3.12 makes such a body 400 invalidSyntax. Python's
-# json reads them by default, which is how a server comes to accept them (robustness.md 4 C).
+# json reads them by default, which is how a server comes to accept them
+# (docs/robustness.md#refusals).
 @fault(
     "json-constants-accepted",
     "NaN and Infinity in a JSON body are read as numbers, not refused",
@@ -95,8 +97,8 @@ def _depth(value: Any) -> int:
     return 1 + max((_depth(child) for child in children), default=0)
 
 
-# robustness.md 0.5 and 4 C: every parser needs a depth cap. Without one, the deep attribute is
-# parsed and (being unknown) ignored: simulated by handing the server the body without it.
+# docs/robustness.md#parser-limits: every parser needs a depth cap. Without one, the deep attribute
+# is parsed and (being unknown) ignored: simulated by handing the server the body without it.
 @fault("json-depth-unlimited", "JSON bodies may nest without limit", phase="request")
 def _json_depth_unlimited(x: Exchange) -> None:
     if isinstance(x.body, dict):
@@ -105,8 +107,8 @@ def _json_depth_unlimited(x: Exchange) -> None:
                 x.body[key] = None
 
 
-# robustness.md 4 C: an integer longer than Python's int_max_str_digits makes json raise
-# ValueError; uncaught, it is a 500. The only body that Python's json refuses (x.body is None)
+# docs/robustness.md#parser-limits: an integer longer than Python's int_max_str_digits makes json
+# raise ValueError; uncaught, it is a 500. The only body that Python's json refuses (x.body is None)
 # while the server answers 400 invalidValue (not invalidSyntax) is such a number.
 @fault("long-integer-server-error", "A JSON integer over 4300 digits answers 500")
 def _long_integer_server_error(x: Exchange) -> None:
@@ -133,7 +135,8 @@ def _schemas_not_required(x: Exchange) -> None:
         body[key] = [definition.core.id]
 
 
-# RFC 7643 2.1: attribute names are case-insensitive (Entra sends `UserName`, robustness.md 1.7).
+# RFC 7643 2.1: attribute names are case-insensitive (Microsoft's tests send `UserName`,
+# docs/idp/entra.md#attribute-names).
 @fault(
     "attribute-names-case-sensitive",
     "Attributes spelled in another case (`UserName`) are ignored",
@@ -159,7 +162,7 @@ def _user_name_coerced_to_string(x: Exchange) -> None:
 
 
 # RFC 7644 7.8 and 5 (PRECIS IdentifierClass, RFC 8265): control characters are refused, not
-# quietly dropped (robustness.md 4 E).
+# quietly dropped (docs/robustness.md#control-characters).
 @fault(
     "control-characters-stripped",
     "Control characters in a userName are silently removed instead of refused",
@@ -195,7 +198,8 @@ def _start_index_below_one_refused(x: Exchange) -> None:
         x.answer_error(400, "startIndex must be 1 or more", "invalidValue")
 
 
-# robustness.md 1.3 and 4 G: a non-integer startIndex or count is 400 invalidValue, not ignored.
+# docs/robustness.md#paging-parameters: a non-integer startIndex or count is 400 invalidValue, not
+# ignored.
 @fault(
     "non-integer-paging-ignored",
     "A startIndex or count that is not an integer is ignored",
@@ -266,8 +270,8 @@ def _as_like_pattern(found: re.Match[str]) -> str:
     return f'{found[1]}{found[2]}"{literal}"'
 
 
-# RFC 7644 7.7 and robustness.md 5: filter values match literally; `%` and `_` are escaped when a
-# filter becomes SQL LIKE (powerhome/power-tools#436).
+# RFC 7644 7.7 and docs/robustness.md#filter-values: filter values match literally; `%` and `_` are
+# escaped when a filter becomes SQL LIKE (powerhome/power-tools#436).
 @fault(
     "like-wildcards-unescaped",
     "`%` and `_` in sw and co filter values act as SQL LIKE wildcards",
@@ -293,7 +297,7 @@ def _closes_last(text: str) -> bool:
     return False
 
 
-# robustness.md 0.5 and 2: parsers need a depth cap (Keycloak #50472, SCIMple #1126). Without one,
+# docs/robustness.md#parser-limits: parsers need a depth cap. Without one,
 # redundant parentheses are parsed away and the filter runs: simulated by removing them.
 @fault("filter-depth-unlimited", "Filters may nest without limit", phase="request")
 def _filter_depth_unlimited(x: Exchange) -> None:
@@ -305,7 +309,7 @@ def _filter_depth_unlimited(x: Exchange) -> None:
     _set_filter(x, text)
 
 
-# robustness.md 3 (Metatavu/keycloak-scim-server#46): a Groups filter that returns every group
+# docs/robustness.md#filter-values: a Groups filter that returns every group
 # breaks Entra's group matching; RFC 7644 3.4.2.2.
 @fault(
     "group-filter-ignored", "GET /Groups ignores `filter` and lists every group", phase="request"

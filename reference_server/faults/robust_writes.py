@@ -1,5 +1,5 @@
 """Faults in how a server handles unusual writes and identifiers: PATCH, readOnly attributes,
-uniqueness, ids and methods, ETags (scenarios/robustness, ../shared/robustness.md); and the
+uniqueness, ids and methods, ETags (scenarios/robustness, docs/robustness.md); and the
 core group filter and reactivation checks."""
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _standalone_error(operation: Any) -> ScimError | None:
 
 
 # RFC 7644 3.5.2: a PATCH "SHALL be treated as atomic"; here the operations before the failing
-# one are applied and kept (robustness.md 4 I), and the failure is reported after the fact.
+# one are applied and kept, and the failure is reported after the fact.
 @fault(
     "patch-partially-applied",
     "A PATCH keeps the operations before the one that fails, then answers 400",
@@ -118,7 +118,8 @@ def _sets_active(operation: Any) -> bool:
     return path == "active" and str(value).lower() == "true"
 
 
-# okta.md 2.6 and DESIGN.md (Reactivate): a deactivated member is reactivated by active true.
+# docs/idp/okta.md#reactivation, docs/domain.md#reactivation: a deactivated member is reactivated by
+# active true.
 @fault(
     "reactivation-ignored",
     "PATCH setting `active` back to true answers 200, the user stays inactive",
@@ -133,7 +134,7 @@ def _reactivation_ignored(x: Exchange) -> None:
 
 
 # RFC 7644 3.3: readOnly attributes in a POST "SHALL be ignored"; RFC 7643 4.1.1: a password is
-# never returned. A POST answer built from the request body says otherwise (robustness.md 4 J).
+# never returned. A POST answer built from the request body says otherwise.
 @fault(
     "create-echoes-request",
     "The POST /Users answer is the request body laid over the stored user",
@@ -147,8 +148,8 @@ def _create_echoes_request(x: Exchange) -> None:
 # --- K. Uniqueness -------------------------------------------------------------------------------
 
 
-# RFC 7644 3.3 and 3.12: a duplicate is 409 with scimType uniqueness (getsentry/sentry#117860
-# left it out, robustness.md 1.2).
+# RFC 7644 3.3 and 3.12: a duplicate is 409 with scimType uniqueness (one server
+# left it out: https://github.com/getsentry/sentry/issues/117860).
 @fault("conflict-without-scim-type", "409 answers carry no scimType")
 def _conflict_without_scim_type(x: Exchange) -> None:
     error = x.error()
@@ -157,7 +158,8 @@ def _conflict_without_scim_type(x: Exchange) -> None:
 
 
 # RFC 7644 7.8 and 5: strings are prepared (PRECIS) before uniqueness and filters compare them;
-# SQLite's NOCASE folds ASCII A-Z only (robustness.md 0.4). Implemented in scim/folding.py.
+# SQLite's NOCASE folds ASCII A-Z only (docs/robustness.md#uniqueness-and-case). Implemented in
+# scim/folding.py.
 ASCII_ONLY_CASE_FOLDING = hook(
     "ascii-only-case-folding",
     "userName and displayName compare folding ASCII A-Z only, without Unicode normalisation",
@@ -182,8 +184,9 @@ def _uuid_shaped(text: str) -> bool:
     return True
 
 
-# RFC 7644 3.12: an unknown resource is 404 whatever its id looks like; Okta's validator sends
-# random ids and expects 404 (robustness.md 3), and WSO2 answered 500 (product-is#7455).
+# RFC 7644 3.12: an unknown resource is 404 whatever its id looks like; Okta's SPEC test sends
+# made-up ids and expects 404 (docs/idp/okta.md#spec-test-12), and WSO2 answered 500
+# (https://github.com/wso2/product-is/issues/7455).
 @fault("malformed-id-400", "An id that is not a UUID answers 400 invalidValue, not 404")
 def _malformed_id_400(x: Exchange) -> None:
     unknown = x.status == 404 and definition_of(x) is not None
@@ -206,7 +209,8 @@ def _second_delete_succeeds(x: Exchange) -> None:
         x.answer(204)
 
 
-# RFC 9110 15.5.6: a method the target resource does not support is 405 (robustness.md 4 L).
+# RFC 9110 15.5.6: a method the target resource does not support is 405
+# (docs/robustness.md#unsupported-methods).
 @fault("unsupported-method-404", "A method a route does not support answers 404, not 405")
 def _unsupported_method_404(x: Exchange) -> None:
     if x.status == 405:
@@ -218,7 +222,7 @@ def _unsupported_method_404(x: Exchange) -> None:
 
 
 # RFC 7644 3.14: a stale If-Match is 412 and changes nothing; SCIMple once ignored it entirely
-# (apache/directory-scimple#534, robustness.md 1.4).
+# (https://github.com/apache/directory-scimple/issues/534).
 @fault("if-match-ignored", "If-Match is ignored: a stale version is overwritten", phase="request")
 def _if_match_ignored(x: Exchange) -> None:
     x.request_headers.pop("if-match", None)

@@ -30,7 +30,8 @@ def _unauthorized(detail: str) -> ScimError:
 
 
 def presented_token(request: Request) -> str | None:
-    """The token from `Authorization`, with or without the `Bearer` prefix (okta.md 1)."""
+    """The token from `Authorization`, with or without the `Bearer` prefix
+    (docs/idp/okta.md#headers)."""
     header = request.headers.get("authorization", "").strip()
     if not header:
         return None

@@ -41,7 +41,8 @@ def _finite_float(text: str) -> float:
 
 
 def _check_depth(value: Any, max_depth: int) -> None:
-    """Iterative, so a hostile nesting cannot exhaust the stack (robustness.md 0.5)."""
+    """Iterative, so a hostile nesting cannot exhaust the stack
+    (docs/robustness.md#parser-limits)."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()

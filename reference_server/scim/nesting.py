@@ -9,7 +9,8 @@ MAX_PATH_LENGTH = 4096
 
 def nesting_depth(expression: str) -> int:
     """The deepest nesting of ( and [ outside string literals, found without parsing, so a
-    hostile filter is refused before the recursive grammar sees it (robustness.md 0.5)."""
+    hostile filter is refused before the recursive grammar sees it
+    (docs/robustness.md#parser-limits)."""
     depth = deepest = 0
     in_string = escaped = False
     for char in expression:

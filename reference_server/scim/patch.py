@@ -4,7 +4,7 @@ This module moves values around and nothing more: it canonicalises the attribute
 writes and drops unknown keys inside values, but leaves values un-coerced (Entra's `"False"`, a
 bare-string `manager`); the caller re-validates the whole result with `normalize_resource`.
 Where Okta and Entra depart from the RFC the departures are accepted on purpose (see the
-comments, and /work/shared/idp/okta.md 2.8, entra_onelogin.md 1.5, 1.6).
+comments, docs/idp/okta.md#group-push, docs/idp/entra.md#groups and docs/idp/entra.md#dialects).
 """
 
 from __future__ import annotations
@@ -262,7 +262,7 @@ def _apply_entries(
         return _apply_selected(attribute, target, operation, entries)
     if operation.op == "remove":
         # Entra's legacy member removal names the members in `value`; reading it as RFC 7644
-        # 3.5.2.2's "remove all values" would wipe the group (robustness.md 1.6).
+        # 3.5.2.2's "remove all values" would wipe the group (docs/idp/entra.md#groups).
         if operation.has_value and operation.value is not None:
             return _without(attribute, entries, _as_list(operation.value))
         return []

@@ -30,8 +30,9 @@ from .errors import ScimError, ScimType, bad_request
 from .folding import comparison_key
 from .nesting import MAX_DEPTH, MAX_PATH_LENGTH, nesting_depth
 
-# DESIGN.md: `roles` is the read-only projection of the app's team role; an IdP writing it in
-# any form (Entra's legacy PATCH sends it JSON-encoded inside `value`) is ignored, never refused.
+# docs/domain.md#roles: `roles` is the read-only projection of the app's team role; an IdP writing
+# it in any form (Entra's legacy PATCH sends it JSON-encoded inside `value`) is ignored, never
+# refused.
 _IGNORED = frozenset({"roles"})
 
 _ORDERING: dict[CompareOperator, Callable[[Any, Any], bool]] = {

@@ -63,9 +63,9 @@ def _store(
 ) -> Record:
     """Write a replacement document; a change of `active` is a deactivation or reactivation.
 
-    `active` absent from a PUT leaves it unchanged (DESIGN.md: an IdP template without `active`
-    must not deactivate anyone); absent after a PATCH, it was removed, and becomes unassigned.
-    """
+    `active` absent from a PUT leaves it unchanged (docs/idp/onelogin.md#updates: an IdP template
+    without `active` must not deactivate anyone); absent after a PATCH, it was removed, and becomes
+    unassigned."""
     state = member_state(current)
     if "active" in document:
         state = members.set_activity(state, bool(document.pop("active")))

@@ -101,11 +101,11 @@ def column_equality(
     """The filter as a column lookup, when it is one `eq` on a string attribute kept in a column.
 
     IdPs look users and groups up this way before every assignment and push (`userName`,
-    `externalId`, `displayName`: okta.md 5 and 8.5, entra_onelogin.md 1.2), so the lookup is
-    answered by a prepared statement without parsing the filter. It means what `filter_clause`
-    makes of the same text (tests/reference_server/storage/test_filters.py holds them equal);
-    None for every other filter, which `filter_clause` then parses, refusing what it must.
-    """
+    `externalId`, `displayName`: docs/idp/okta.md#create-and-assign, docs/idp/entra.md#matching), so
+    the lookup is answered by a prepared statement without parsing the filter. It means what
+    `filter_clause` makes of the same text (tests/reference_server/storage/test_filters.py holds
+    them equal); None for every other filter, which `filter_clause` then parses, refusing what it
+    must."""
     found = _EQUALITY.fullmatch(expression)
     if found is None:
         return None

@@ -95,7 +95,7 @@ groups = Table(
     Column("deleted_at", String),
 )
 # displayName is unique per team among live groups: Entra matches groups by it and its validator
-# expects 409 on a duplicate (entra_onelogin.md 1.5), though RFC 7643 4.2 leaves it to us.
+# expects 409 on a duplicate (docs/idp/entra.md#groups), though RFC 7643 4.2 leaves it to us.
 Index(
     "groups_display_name",
     groups.c.team_id,

@@ -85,3 +85,31 @@ def test_the_raced_assign_makes_one_user(server: RunningServer) -> None:
     assert found.response is not None and found.response.json()["totalResults"] == 1
     raced = [status for _, method, path, status in seen[:4] if method == "POST"]
     assert sorted(raced) in ([201], [201, 409]), seen
+
+
+def test_a_group_push_sends_its_members_in_one_request(server: RunningServer) -> None:
+    """`--group-size` (256 in the okta-group-push preset): members are provisioned first, then
+    pushed together; the reference server keeps every one."""
+    okta = all_profiles()["okta-oin"]
+    conn = Connection(okta, Directory("scimcert-loadpush", 5), random.Random(5), group_size=12)
+    bodies: list[Any] = []
+    with Transport(server.url, bearer(SCIM_TOKEN)) as transport:
+        recording = Recording(transport, [])
+
+        def wire(verb: str, *, racing: bool = False) -> Wire:
+            inner = recording.wire(verb, racing=racing)
+
+            class Keeping:
+                def send(self, method: str, path: str, **kwargs: Any) -> Sent:
+                    if verb == "push_group" and method == "PATCH":
+                        bodies.append(kwargs.get("json_body"))
+                    return inner.send(method, path, **kwargs)
+
+            return Keeping()
+
+        FLOWS["group"](conn, wire, sequential)
+        group = transport.send("GET", f"/Groups/{conn.directory.group_ids['g1']}")
+    assert len(bodies) == 1
+    assert len(bodies[0]["Operations"][0]["value"]) == 12
+    assert group.response is not None
+    assert len(group.response.json()["members"]) == 12  # 12 pushed, one added, one removed

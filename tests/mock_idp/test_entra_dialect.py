@@ -26,10 +26,10 @@ MANAGER = f"{ENTERPRISE}:manager"
 ENTRA = ("entra", "entra-2020", "entra-validator")
 
 
-def test_the_entra_family_is_three_profiles_citing_the_notes() -> None:
+def test_the_entra_family_is_three_profiles_citing_the_docs() -> None:
     assert sorted(p.id for p in select_profiles("entra")) == sorted(ENTRA)
     for name in ENTRA:
-        assert "entra_onelogin.md" in all_profiles()[name].ref
+        assert "docs/idp/entra.md#" in all_profiles()[name].ref
 
 
 @pytest.mark.parametrize("profile", ENTRA)

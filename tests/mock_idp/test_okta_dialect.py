@@ -37,8 +37,8 @@ def test_okta_family_is_both_dialects_with_oktas_headers() -> None:
             "Accept-Encoding": "gzip,deflate",
             "Content-Type": "application/scim+json; charset=utf-8",
         }
-        assert "okta.md" in profile.ref
-        assert all("okta.md" in str(v.get("ref")) for v in profile.verbs.values())
+        assert "docs/idp/okta.md#" in profile.ref
+        assert all("docs/idp/okta.md#" in str(v.get("ref")) for v in profile.verbs.values())
 
 
 # --- assign (okta.md 2.3) -------------------------------------------------------------------------

@@ -39,7 +39,10 @@ def test_failing_profiles_come_first_with_their_failures_listed() -> None:
     assert rows == [["zzz", "FAIL", "COMPLETE"], ["aaa", "PASS", "COMPLETE"]]
     failure = texts[texts.index("Failures:") + 1]
     # One line: the difference itself, the check that judged it, and where.
-    assert failure == "  FAIL  s/one[zzz]: it broke [MUST user-created] at /s/s/one.yaml:4, step 1"
+    # and the question it answers (`rfc`: its reference is an RFC section).
+    assert failure == (
+        "  FAIL  s/one[zzz]: it broke [MUST user-created, rfc] at /s/s/one.yaml:4, step 1"
+    )
     assert "/s/s/one.yaml:4, step 1" in failure
     assert {line.style for line in shown if "zzz" in line.text} == {"red"}
 
@@ -62,7 +65,7 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
         'FAIL  report/wrong-display-name[rfc]: /displayName: expected "Somebody Else", got '
         in table
     )
-    assert "[MUST user-created] at " in table
+    assert "[MUST user-created, rfc] at " in table
     assert table.rstrip().splitlines()[-1].startswith("Summary: ")  # the last line, in CI too
     assert "ERROR report/setup-fails[rfc]: setup step 1" in table
     waived = table[table.index("Waived by the baseline") :].splitlines()[1]

@@ -57,7 +57,7 @@ def test_outcomes_and_their_reasons(run: ReportRun) -> None:
     failed = cases["report/wrong-display-name[rfc]"]
     failure = failed.find("failure")
     assert failure.get("message").startswith('/displayName: expected "Somebody Else", got ')
-    assert "[MUST user-created]" in failure.get("message")
+    assert "[MUST user-created, rfc]" in failure.get("message")
     assert failed.find("system-out") is None  # the failure element holds the text, once
     assert failed.get("classname") == "scimcert.rfc.report.wrong-display-name"
     assert "Somebody Else" in failure.text and "$SCIM_TOKEN" in failure.text
@@ -75,7 +75,7 @@ def test_a_warning_passes_but_keeps_its_reason(run: ReportRun) -> None:
     assert warned.find("failure") is None and warned.find("skipped") is None
     assert _properties(warned)["scimcert.outcome"] == "WARN"
     assert "SHOULD scenario-expectation" in warned.find("system-out").text
-    assert "[SHOULD scenario-expectation]" in _properties(warned)["scimcert.warning"]
+    assert "[SHOULD scenario-expectation, robustness]" in _properties(warned)["scimcert.warning"]
 
 
 @pytest.mark.slow

@@ -107,3 +107,27 @@ def test_outcomes_have_one_order_and_error_leads() -> None:
 def test_an_assessment_survives_its_record() -> None:
     judged = assess(ALL_PASS[:1], Scope(PLAN, filters=("--tags x",)), interruption="stopped")
     assert Assessment.from_dict(judged.to_dict()) == judged
+
+
+def test_each_question_gets_its_verdict_and_the_gate_reads_one() -> None:
+    from verdict.questions import Graded, question_of
+
+    graded = [
+        Graded("RFC 7644 3.3", "MUST", True),
+        Graded("docs/idp/entra.md#create; RFC 7644 3.3", "MUST", False),  # breaks Entra only
+        Graded("docs/robustness.md#refusals", "SHOULD", False),
+        Graded("docs/idp/okta.md#import", "MUST", False, waived=True),
+    ]
+    assert [question_of(one.ref) for one in graded] == ["rfc", "entra", "robustness", "okta"]
+    done = [Finished("a[rfc]", "rfc", Outcome.FAIL)]
+    plan = Scope({"a[rfc]": "rfc"})
+    judged = assess(done, plan, graded=graded)
+    assert {q: v.value for q, v in judged.questions.items()} == {
+        "rfc": "PASS", "okta": "PASS", "entra": "FAIL", "robustness": "WARN",
+    }  # fmt: skip
+    assert judged.exit_code is ExitCode.FAIL
+    # RFC-correct, yet it breaks Entra: gated on the RFC question, the run passes.
+    assert assess(done, plan, graded=graded, gate="rfc").exit_code is ExitCode.OK
+    assert assess(done, plan, graded=graded, gate="entra").exit_code is ExitCode.FAIL
+    # A question no check answered gives no verdict, not a pass.
+    assert assess(done, plan, graded=graded, gate="ping").exit_code is ExitCode.NO_VERDICT

@@ -1,0 +1,67 @@
+"""Which question a check answers, and each question's verdict.
+
+"Does the server conform to RFC 7643/7644?" and "Will Okta (Entra, OneLogin, Ping) provisioning
+work against it?" are different questions: refusing Entra's `"active": "False"` is RFC-correct
+and still breaks Entra. A check answers the question of the source it quotes, the first part of
+its reference: an RFC section, an IdP's page under docs/idp/, the app's own contract
+(docs/domain.md) or the robustness practice (docs/robustness.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .outcomes import LEVEL_EFFECT, Level, Outcome, combine
+
+RFC = "rfc"
+APP = "app"
+ROBUSTNESS = "robustness"
+IDPS = ("okta", "entra", "onelogin", "ping")
+QUESTIONS = (RFC, *IDPS, APP, ROBUSTNESS)
+ASKED = {
+    RFC: "RFC 7643/7644 conformance",
+    "okta": "compatibility with Okta",
+    "entra": "compatibility with Microsoft Entra ID",
+    "onelogin": "compatibility with OneLogin",
+    "ping": "compatibility with Ping Identity",
+    APP: "the app's own contract (docs/domain.md)",
+    ROBUSTNESS: "robustness against what IdPs send (docs/robustness.md)",
+}
+_IDP_DOC = re.compile(r"docs/idp/([a-z]+)\.md")
+
+
+def question_of(ref: str) -> str:
+    """The question a check answers, from the source its reference names first."""
+    first = ref.split(";", 1)[0].strip()
+    if first.startswith("RFC"):
+        return RFC
+    found = _IDP_DOC.match(first)
+    if found and found.group(1) in IDPS:
+        return found.group(1)
+    if first.startswith("docs/domain.md"):
+        return APP
+    return ROBUSTNESS
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    """One evaluation of a check, as the questions need it."""
+
+    ref: str
+    level: str
+    passed: bool
+    waived: bool = False  # in an item the baseline waived: not counted, as by the gate
+
+
+def answers(graded: Iterable[Graded]) -> dict[str, Outcome]:
+    """Each question that some check answered, with its verdict: the worst effect of a broken
+    check of that question (MUST fails, SHOULD warns, MAY is a note), else PASS."""
+    found: dict[str, list[str]] = {}
+    for one in graded:
+        effect = Outcome.PASS
+        if not one.passed and not one.waived:
+            effect = LEVEL_EFFECT[Level(one.level)]
+        found.setdefault(question_of(one.ref), []).append(effect.value)
+    return {q: combine(found[q]) for q in QUESTIONS if q in found}

@@ -212,6 +212,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """A code span that survives the backticks of a finding (`itemsPerPage`)."""
+    if not text:
+        return ""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def check_ref(check: str) -> str:
     """The check's own reference: the sentence it enforces is the one the server breaks."""
     load_all()
@@ -233,7 +240,7 @@ def render_table(
             basis = f"{known.basis}, [{known.cause}](#{server}-{known.cause})"
         where = f"`{f.scenario}` [{', '.join(f.profiles)}]"
         where += f" (line {f.line})" if f.line else ""
-        cells = [f"`{f.check}`", f.level, where, f"`{f.did}`" if f.did else "", ref, basis]
+        cells = [f"`{f.check}`", f.level, where, _code(f.did), ref, basis]
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows) + "\n"
 
@@ -314,9 +321,8 @@ def render_section(run: ServerRun, report_dir: str) -> str:
         if t.registry == "PyPI"
         else f"npm install --prefix .venv-crosscheck/{t.name} {' '.join(t.pins)}"
     )
-    not_verified = "".join(
-        f"\nNot verified: {n} skipped, {reason}." for reason, n in s.not_verified.items()
-    )
+    not_verified = "".join(f"\n- {n} skipped, {reason}" for reason, n in s.not_verified.items())
+    not_verified = f"\nNot verified:\n{not_verified}\n" if not_verified else ""
     problems = ""
     if missing := unexplained(s.failures, run.explanations):
         problems += "\n**Unexplained** (fix the harness or add an explanation):\n\n"

@@ -382,9 +382,10 @@ def _scimmy() -> tuple[Explanation, ...]:
             did=r"^POST /Users -> 201",
         ),
         explain(
-            "RFC (SHOULD)",
+            "RFC",
             """A userName holding U+0000 is stored and echoed (201); RFC 7644 7.8 has userNames
-            prepared with PRECIS, which disallows control characters. Likewise two userNames
+            prepared with PRECIS ("MUST be appropriately prepared"), which disallows control
+            characters. Likewise two userNames
             that differ only by Unicode normalisation are both created.""",
             cause="no-precis",
             checks=["robustness-control-characters", "robustness-unicode-uniqueness"],

@@ -67,10 +67,51 @@ def string_form(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _either(yes: str, no: str) -> Callable[[Any], str]:
+    return lambda expected: yes if expected else no
+
+
+def _listed(options: Any) -> str:
+    shown = [show(option) for option in options] if isinstance(options, list) else [show(options)]
+    return ", ".join(shown)
+
+
+# What each comparator asks for, in words: the mismatch messages and the reports' "Expected"
+# say this, never the matcher syntax a scenario is written in.
+WORDS: dict[str, Callable[[Any], str]] = {
+    "equals": show,
+    "not_equals": lambda expected: f"anything but {show(expected)}",
+    "equals_string": lambda expected: f"{show(string_form(expected))} (as a string)",
+    "equals_number": lambda expected: f"the number {show(expected)}",
+    "equals_ignore_case": lambda expected: f"{show(expected)} (ignoring case)",
+    "is_number": _either("a number", "anything but a number"),
+    "not_empty": _either("a non-empty value", "an empty value"),
+    "absent": _either("absent", "present"),
+    "present": _either("present", "absent"),
+    "contains": lambda expected: f"a value containing {show(expected)}",
+    "not_contains": lambda expected: f"a value without {show(expected)}",
+    "contains_matching": lambda expected: f"an element matching {show(expected)}",
+    "if_present": lambda expected: f"absent, or {describe(expected)}",
+    "matches": lambda expected: f"a string matching {expected}",
+    "one_of": lambda expected: f"one of {_listed(expected)}",
+    "length": lambda expected: f"a value of length {expected}",
+}
+
+
+def describe(spec: Any) -> str:
+    """What `spec` asks for, in plain words: `{equals_number: 0}` is "the number 0"."""
+    name, expected = parse(spec)
+    return WORDS[name](expected)
+
+
+def _wanted(name: str, expected: Any, actual: Any, present: bool) -> str:
+    return _mismatch(WORDS[name](expected), actual, present)
+
+
 def equals(actual: Any, present: bool, expected: Any) -> str | None:
     if present and json_equal(actual, expected):
         return None
-    return _mismatch(show(expected), actual, present)
+    return _wanted("equals", expected, actual, present)
 
 
 def not_equals(actual: Any, present: bool, expected: Any) -> str | None:
@@ -78,32 +119,31 @@ def not_equals(actual: Any, present: bool, expected: Any) -> str | None:
     whether the server says true or leaves it unassigned (RFC 7643 4.1.1)."""
     if not present or not json_equal(actual, expected):
         return None
-    return _mismatch(f"anything but {show(expected)}", actual, present)
+    return _wanted("not_equals", expected, actual, present)
 
 
 def equals_string(actual: Any, present: bool, expected: Any) -> str | None:
-    want = string_form(expected)
-    if present and string_form(actual) == want:
+    if present and string_form(actual) == string_form(expected):
         return None
-    return _mismatch(f"{show(want)} (as a string)", actual, present)
+    return _wanted("equals_string", expected, actual, present)
 
 
 def equals_number(actual: Any, present: bool, expected: Any) -> str | None:
     if present and _is_number(actual) and actual == expected:
         return None
-    return _mismatch(f"the number {show(expected)}", actual, present)
+    return _wanted("equals_number", expected, actual, present)
 
 
 def equals_ignore_case(actual: Any, present: bool, expected: Any) -> str | None:
     if present and isinstance(actual, str) and actual.casefold() == str(expected).casefold():
         return None
-    return _mismatch(f"{show(expected)} (ignoring case)", actual, present)
+    return _wanted("equals_ignore_case", expected, actual, present)
 
 
 def is_number(actual: Any, present: bool, expected: Any) -> str | None:
     if present and _is_number(actual) == bool(expected):
         return None
-    return _mismatch("a number" if expected else "anything but a number", actual, present)
+    return _wanted("is_number", expected, actual, present)
 
 
 def _empty(actual: Any, present: bool) -> bool:
@@ -113,17 +153,19 @@ def _empty(actual: Any, present: bool) -> bool:
 def not_empty(actual: Any, present: bool, expected: Any) -> str | None:
     if _empty(actual, present) != bool(expected):
         return None
-    return _mismatch("a non-empty value" if expected else "an empty value", actual, present)
+    return _wanted("not_empty", expected, actual, present)
 
 
 def absent(actual: Any, present: bool, expected: Any) -> str | None:
     if present != bool(expected):
         return None
-    return _mismatch("nothing" if expected else "a value", actual, present)
+    return _wanted("absent", expected, actual, present)
 
 
 def present_(actual: Any, present: bool, expected: Any) -> str | None:
-    return absent(actual, present, not expected)
+    if present == bool(expected):
+        return None
+    return _wanted("present", expected, actual, present)
 
 
 def _subset(part: Any, whole: Any) -> bool:
@@ -146,7 +188,7 @@ def contains(actual: Any, present: bool, expected: Any) -> str | None:
     """An array holding the value (or a superset of a mapping), a substring, or a sub-mapping."""
     if present and _contained(expected, actual):
         return None
-    return _mismatch(f"a value containing {show(expected)}", actual, present)
+    return _wanted("contains", expected, actual, present)
 
 
 def not_contains(actual: Any, present: bool, expected: Any) -> str | None:
@@ -154,7 +196,7 @@ def not_contains(actual: Any, present: bool, expected: Any) -> str | None:
     the server may clear them or assign defaults (RFC 7644 3.5.1), only not keep the old one."""
     if not present or not _contained(expected, actual):
         return None
-    return _mismatch(f"a value without {show(expected)}", actual, present)
+    return _wanted("not_contains", expected, actual, present)
 
 
 def if_present(actual: Any, present: bool, expected: Any) -> str | None:
@@ -175,26 +217,26 @@ def contains_matching(actual: Any, present: bool, expected: Any) -> str | None:
     one rule for the several spellings a field may rightly take ("Users", "/Users", a full URL)."""
     if present and isinstance(actual, list) and any(_matching(expected, e) for e in actual):
         return None
-    return _mismatch(f"an element matching {show(expected)}", actual, present)
+    return _wanted("contains_matching", expected, actual, present)
 
 
 def matches(actual: Any, present: bool, expected: Any) -> str | None:
     if present and isinstance(actual, str) and re.search(expected, actual):
         return None
-    return _mismatch(f"a string matching /{expected}/", actual, present)
+    return _wanted("matches", expected, actual, present)
 
 
 def one_of(actual: Any, present: bool, expected: Any) -> str | None:
     if present and any(json_equal(actual, option) for option in expected):
         return None
-    return _mismatch(f"one of {show(expected)}", actual, present)
+    return _wanted("one_of", expected, actual, present)
 
 
 def length(actual: Any, present: bool, expected: Any) -> str | None:
     if present and isinstance(actual, str | list | dict) and len(actual) == expected:
         return None
     size = f" (length {len(actual)})" if present and isinstance(actual, str | list | dict) else ""
-    return _mismatch(f"a value of length {expected}", actual, present) + size
+    return _wanted("length", expected, actual, present) + size
 
 
 COMPARATORS: dict[str, Comparator] = {

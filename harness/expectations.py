@@ -29,14 +29,23 @@ def _body(ctx: CheckContext) -> tuple[Any, Finding | None]:
         return MISSING, Finding("the body is not JSON", expected="JSON", actual=response.body[:200])
 
 
+def status_words(statuses: tuple[int, ...]) -> int | str:
+    """The expected status as a number, or "200 or 204" when several are allowed."""
+    return statuses[0] if len(statuses) == 1 else " or ".join(str(code) for code in statuses)
+
+
+def status_held(expectation: Expectation, ctx: CheckContext) -> bool:
+    """False only when the expectation names a status and the answer had another one."""
+    response = ctx.exchange.response
+    return expectation.status is None or response is None or response.status in expectation.status
+
+
 def _status(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
     response = ctx.exchange.response
-    if expectation.status is None or response is None:
+    if expectation.status is None or response is None or status_held(expectation, ctx):
         return []
-    if response.status in expectation.status:
-        return []
-    wanted = " or ".join(str(status) for status in expectation.status)
-    return [Finding(f"status {response.status}, expected {wanted}", wanted, response.status)]
+    wanted = status_words(expectation.status)
+    return [Finding(f"expected status {wanted}, got {response.status}", wanted, response.status)]
 
 
 def _pointers(pairs: tuple[tuple[str, Any], ...], document: Any, label: str) -> list[Finding]:
@@ -48,7 +57,8 @@ def _pointers(pairs: tuple[tuple[str, Any], ...], document: Any, label: str) -> 
         message = comparators.compare(spec, actual if present else None, present)
         if message is not None:
             shown = actual if present else "(missing)"
-            findings.append(Finding(f"{label}{pointer or '(body)'}: {message}", spec, shown))
+            where = f"{label}{pointer or '(body)'}"
+            findings.append(Finding(f"{where}: {message}", comparators.describe(spec), shown))
     return findings
 
 
@@ -79,7 +89,7 @@ def _headers(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
         value = headers.get(name.lower())
         message = comparators.compare(spec, value, value is not None)
         if message is not None:
-            findings.append(Finding(f"header {name}: {message}", spec, value))
+            findings.append(Finding(f"header {name}: {message}", comparators.describe(spec), value))
     return findings
 
 
@@ -96,15 +106,35 @@ def expectation_check(expectation: Expectation) -> Check:
     return Check(DEFAULT_CHECK, expectation.level, expectation.ref or "", "Scenario expectation")
 
 
-def grade(expectation: Expectation, ctx: CheckContext, facts: Any = None) -> list[Graded]:
+def body_checks(expectation: Expectation) -> list[str]:
+    """The checks of `expectation` that read the answer's body (or headers), not its status.
+
+    After a wrong status they are not graded: a 401 has no user to validate. The expectation's
+    own check is among them only when it says nothing of the status.
+    """
+    own = [] if expectation.status is not None else [expectation_check(expectation).id]
+    schema = ["schema-valid"] if expectation.schema is not None else []
+    return [*own, *schema, *expectation.checks]
+
+
+def grade(
+    expectation: Expectation, ctx: CheckContext, facts: Any = None, *, body: bool = True
+) -> list[Graded]:
     """The expectation's own check, then its schema and named checks, each graded apart.
 
     `facts` is what the mock IdP reports of its verbs (`Directory.facts`), for `expect.idp`.
+    With `body` false (the step's status was wrong) only the status is graded: the checks
+    `body_checks` names are left out, and the caller records them as not evaluated.
     """
     findings: list[Finding] = []
     if ctx.exchange.response is None and ctx.exchange.error is not None:
         findings.append(Finding(f"no response: {ctx.exchange.error.detail}", "a response", None))
-    findings += _status(expectation, ctx) + _json(expectation, ctx) + _headers(expectation, ctx)
+    findings += _status(expectation, ctx)
+    if not body:
+        if expectation.status is None:
+            return []
+        return [Graded(expectation_check(expectation), findings)]
+    findings += _json(expectation, ctx) + _headers(expectation, ctx)
     findings += _time(expectation, ctx) + _idp(expectation, facts or {})
     graded = [Graded(expectation_check(expectation), findings)]
     if expectation.schema is not None:

@@ -1,10 +1,13 @@
-"""What a failed item says in pytest's output: the broken checks, with the scenario line."""
+"""What a failed item says in pytest's output: its step timeline, then the broken checks, each
+with the scenario line and the request it judged."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from verdict.events import CheckEvaluated, Event, ExchangeRecorded
+from reports.model import build
+from reports.timeline import timeline_lines
+from verdict.events import CheckEvaluated, Event, ExchangeRecorded, to_record
 
 from .scenario import Scenario
 
@@ -20,6 +23,10 @@ def _request_line(events: Sequence[Event], sequence: int) -> str:
 
 def describe_failure(scenario: Scenario, events: Sequence[Event], error: BaseException) -> str:
     lines = [f"{scenario.id} ({scenario.shown_source}): {error}"]
+    items = build([to_record(event) for event in events]).items
+    steps = timeline_lines(items[0]) if items else []
+    if steps:
+        lines += ["  steps:", *(f"    {line}" for line in steps)]
     for event in events:
         if not isinstance(event, CheckEvaluated) or event.passed or event.level == "MAY":
             continue

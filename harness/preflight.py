@@ -12,7 +12,7 @@ one member lookup on the app probe. What stops the run is said in one line, caus
   object).
 
 A connected server that then breaks its answer (a timeout, a reset, invalid JSON labelled as
-JSON, an oversized body, a redirect) is left to the run: DESIGN's outcome table makes that a FAIL
+JSON, an oversized body, a redirect) is left to the run: docs/verdict.md makes that a FAIL
 of an always-on check, which the items show with the evidence. So is a SCIM object that merely
 lacks `schemas`: `schemas-present` is the check for that.
 """

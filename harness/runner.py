@@ -12,30 +12,43 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, ProfileError
 from mock_idp.strategies import run_verb
-from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, ItemStarted
+from verdict.events import (
+    CheckEvaluated,
+    Event,
+    ExchangeRecorded,
+    ItemFinished,
+    ItemStarted,
+    StepFinished,
+)
 from verdict.grading import item_outcome
 from verdict.outcomes import Outcome
 
 from . import cleanup
 from .app_steps import AppStepError, create_member_over_scim, run_app_step
+from .cascade import Cascade, StepBlockedError
 from .checks.context import CheckContext
 from .checks.registry import Check, Finding, registry
 from .exchange import Exchange, curl_command
-from .expectations import grade
+from .expectations import body_checks, expectation_check, grade, status_held
 from .interpolate import InterpolationError, interpolate
 from .pointer import MISSING, resolve
 from .recording import RecordingTransport
 from .scenario import Expectation, Scenario, Step
+from .setup_refusal import refusal, setup_check
+from .step_deps import action
 from .target import Target
 
 Emit = Callable[[Event], None]
 PAUSE_VERB = "pause"
 MAX_PAUSE_SECONDS = 60.0
 harness_log = logging.getLogger("scimcert.harness")
+CREDENTIALS_REFUSED = frozenset({401, 403})
+NOT_SENT = "not-sent"  # harness/breaker.py held the request back
 
 
 class ItemAbortError(Exception):
@@ -51,7 +64,8 @@ class ItemAbortError(Exception):
 class RunContext:
     run_id: str
     seed: int
-    # Okta's SPEC suite pauses between requests (okta.md 5); replayed only when asked for.
+    # Okta's SPEC suite pauses between requests (docs/idp/okta.md#spec-test); replayed only
+    # when asked for.
     pauses: bool = False
 
     @property
@@ -87,11 +101,12 @@ class ItemRun:
         self.scim = RecordingTransport(self.target.scim, self._record)
         # App-probe answers are not SCIM: they are graded by expectations only.
         self.app = (
-            RecordingTransport(self.target.app, self._record, scim=False)
+            RecordingTransport(self.target.app, self._record_app, scim=False)
             if self.target.app
             else None
         )
         self._step: Step | None = None
+        self.cascade = Cascade(self.scenario.steps)
 
     def execute(self) -> ItemFinished:
         started = time.perf_counter()
@@ -160,22 +175,104 @@ class ItemRun:
 
     def _run_step(self, step: Step) -> None:
         self._step = step
-        if step.verb == PAUSE_VERB:
-            self._pause(step)
+        try:
+            self.cascade.check(step)
+            if step.verb == PAUSE_VERB:
+                self._pause(step)
+                self._finished(step)
+                return
+            judged = self._send(step)
+        except StepBlockedError as blocked:
+            self.cascade.blocked(step, blocked.culprit)
+            self._finished(step, blocked_by=blocked.culprit, reason=blocked.reason)
             return
-        judged = self._send(step)
         if judged.error is not None and not judged.reachable:
             raise ItemAbortError(Outcome.ERROR, f"target unreachable: {judged.error.detail}")
         if step.setup:
             self._check_setup(step, judged)
+            self._save(step, judged)
+            self._finished(step)
         else:
-            for expectation in self._interpolated(step):
-                if self._not_verifiable(step, expectation):
-                    continue
-                context = self._context(judged, expectation.schema)
-                for graded in grade(expectation, context, self.directory.facts):
-                    self._evaluate(graded.check, graded.findings, judged, step.line)
-        self._save(step, judged)
+            skipped, why = self._grade(step, judged)
+            self._save(step, judged)
+            self._finished(step, not_evaluated=skipped, reason=why)
+
+    def _grade(self, step: Step, judged: Exchange) -> tuple[list[str], str]:
+        """Grade the step's expectations; after a wrong status, only the status.
+
+        Returns the checks left ungraded and why: an answer with another status than the one
+        expected (a 401 error, a 404 page) holds nothing those checks could judge.
+        """
+        graded = [
+            (expectation, self._context(judged, expectation.schema))
+            for expectation in self._interpolated(step)
+            if not self._not_verifiable(step, expectation)
+        ]
+        wrong = [e.status for e, ctx in graded if not status_held(e, ctx)]
+        response = judged.response
+        why = (
+            self._wrong_status(step, response.status, wrong[0], judged)
+            if wrong and response is not None
+            else ""
+        )
+        skipped: list[str] = []
+        for expectation, context in graded:
+            own = expectation.status is not None
+            body = status_held(expectation, context) if own else not wrong
+            if not body:
+                skipped += [c for c in body_checks(expectation) if c not in skipped]
+            for result in grade(expectation, context, self.directory.facts, body=body):
+                self._evaluate(result.check, result.findings, judged, step.line)
+        broken = {
+            r.check
+            for r in self.results
+            if r.step == step.index and not r.passed and r.level != "MAY"
+        }
+        if broken:
+            self.cascade.fail(step.index, f"{', '.join(sorted(broken))} failed")
+        return skipped, why
+
+    def _wrong_status(
+        self, step: Step, status: int, expected: tuple[int, ...] | None, judged: Exchange
+    ) -> str:
+        """Note the step's wrong status; refused credentials, or no /Users at all, leave
+        nothing later that could be judged."""
+        why = f"status {status}, expected {_statuses(expected)}"
+        self.cascade.fail(step.index, why)
+        number = step.index + 1
+        if status in CREDENTIALS_REFUSED and _default_auth(step):
+            self.cascade.halt(step.index, f"the credentials were refused at step {number}")
+        elif status == 404 and self._is_users_collection(judged):
+            self.cascade.halt(step.index, f"step {number} found no /Users at the base URL")
+        return why
+
+    def _is_users_collection(self, judged: Exchange) -> bool:
+        """A request to `<base>/Users` itself: every SCIM server has it, so a 404 there says
+        the base URL is wrong, and every later step would only say it again."""
+        base = urlsplit(self.target.scim.base_url).path.rstrip("/")
+        sent = urlsplit(judged.request.url)
+        # A filtered list answered 404 is a server's bug about filters, not a missing endpoint.
+        return not sent.query and sent.path.rstrip("/") == f"{base}/Users"
+
+    def _finished(
+        self,
+        step: Step,
+        *,
+        blocked_by: int = -1,
+        reason: str = "",
+        not_evaluated: list[str] | None = None,
+    ) -> None:
+        self.emit(
+            StepFinished(
+                item=self.item,
+                step=step.index,
+                line=step.line,
+                action=action(step),
+                blocked_by=blocked_by,
+                reason=reason,
+                not_evaluated=tuple(not_evaluated or ()),
+            )
+        )
 
     def _not_verifiable(self, step: Step, expectation: Expectation) -> bool:
         """An expectation the target cannot show (no app probe): noted, not graded."""
@@ -217,8 +314,8 @@ class ItemRun:
                 return self._raw(step)
             assert step.verb is not None
             if step.verb == "app.create_member" and self.app is None and step.setup:
-                # DESIGN.md: setup creates existing members through the app probe when the
-                # target has one, else with a plain SCIM POST.
+                # docs/app-probe.md#post-members: setup creates existing members through the app
+                # probe when the target has one, else with a plain SCIM POST.
                 return create_member_over_scim(self.scim, self.directory, args)
             if step.verb.startswith("app."):
                 if self.app is None:
@@ -237,13 +334,19 @@ class ItemRun:
             sent = run_verb(self.scim, self.directory, self.profile, step.verb, args)
             assert isinstance(sent, Exchange)
             return sent
-        except (InterpolationError, ProfileError, AppStepError, KeyError) as error:
-            # An id the IdP never learned (KeyError) after an answer failed its checks is the
-            # target's doing: e.g. a group catalogue without the group the rule names.
-            failed = isinstance(error, KeyError) and any(not r.passed for r in self.results)
+        except KeyError as error:
+            # An id the IdP never learned, after a step failed, is that step's doing (a user
+            # never created, a group catalogue without the group a rule names): blocked by it.
+            # With no failed step, the scenario used a name before creating it: ours.
+            blocked = self.cascade.missing_id(error)
+            if blocked is not None:
+                raise blocked from error
             raise ItemAbortError(
-                Outcome.FAIL if failed else Outcome.ERROR,
-                f"step {step.index + 1} (line {step.line}): {error}",
+                Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
+            ) from error
+        except (InterpolationError, ProfileError, AppStepError) as error:
+            raise ItemAbortError(
+                Outcome.ERROR, f"step {step.index + 1} (line {step.line}): {error}"
             ) from error
 
     def _raw(self, step: Step) -> Exchange:
@@ -269,29 +372,44 @@ class ItemRun:
         )
 
     def _check_setup(self, step: Step, judged: Exchange) -> None:
-        response = judged.response
-        if response is None or response.status >= 400:
-            status = (
-                response.status
-                if response is not None
-                else judged.error.detail
-                if judged.error
-                else "?"
-            )
-            raise ItemAbortError(
-                Outcome.ERROR, f"setup step {step.index + 1} (line {step.line}) failed: {status}"
-            )
+        """A reachable server that refuses a setup step fails the check that step concerns."""
+        if judged.error is not None and judged.error.kind == NOT_SENT:
+            # Held back by the breaker: the timeouts that opened it were graded where they
+            # happened; this item stops with the reason rather than fail a request never sent.
+            where = f"setup step {step.index + 1} (line {step.line})"
+            raise ItemAbortError(Outcome.ERROR, f"{where} not sent: {judged.error.detail}")
+        finding = refusal(step, judged)
+        if finding is None:
+            return
+        check = setup_check(step, judged, self.scenario)
+        self._evaluate(check, [finding], judged, step.line)
+        self.cascade.fail(step.index, finding.message)
+        # What follows presupposes the setup: judging it would only repeat this failure.
+        self.cascade.halt(step.index, f"the setup at step {step.index + 1} was refused")
 
     def _save(self, step: Step, judged: Exchange) -> None:
         for name, where in step.save.items():
             value = self._saved_value(judged, where)
+            if value is MISSING and step.index not in self.cascade.failed:
+                self._unsaved(step, judged, name, where)
             if value is MISSING:
-                raise ItemAbortError(
-                    Outcome.FAIL if self.results else Outcome.ERROR,
-                    f"step {step.index + 1} (line {step.line}): nothing to save as {name!r} "
-                    f"at {where}",
-                )
+                self.cascade.owe(name, step.index)  # graded once; who needs it is blocked
+                continue
             self.saved[name] = value
+
+    def _unsaved(self, step: Step, judged: Exchange, name: str, where: Any) -> None:
+        """An answer that passed without the value the scenario saves from it (a 201 with no
+        `id`): the server's failure, charged to the check the step concerns."""
+        shown = where["header"] if isinstance(where, Mapping) else where
+        message = f"step {step.index + 1} (line {step.line}): nothing at {shown} to save as {name}"
+        expects = [e for e in step.expects if not self.target.capabilities.missing(e.requires)]
+        check = (
+            expectation_check(expects[0])
+            if expects and not step.setup
+            else setup_check(step, judged, self.scenario)
+        )
+        self._evaluate(check, [Finding(message, f"a value at {shown}", None)], judged, step.line)
+        self.cascade.fail(step.index, message)
 
     @staticmethod
     def _saved_value(judged: Exchange, where: Any) -> Any:
@@ -314,7 +432,12 @@ class ItemRun:
             schema=schema,
         )
 
-    def _record(self, exchange: Exchange, judged_by_checks: bool) -> None:
+    def _record_app(self, exchange: Exchange, judged_by_checks: bool) -> None:
+        self._record(exchange, judged_by_checks, token_env="SCIM_APP_TOKEN")
+
+    def _record(
+        self, exchange: Exchange, judged_by_checks: bool, token_env: str = "SCIM_TOKEN"
+    ) -> None:
         """Every exchange goes into the record; the always-on checks run on the judged ones."""
         self.sequence += 1
         self._sequence_of[id(exchange)] = self.sequence
@@ -326,7 +449,7 @@ class ItemRun:
                 step=step,
                 sequence=self.sequence,
                 exchange=exchange.to_dict(),
-                curl=curl_command(exchange),
+                curl=curl_command(exchange, token_env),
                 setup=setup or not judged_by_checks,
             )
         )
@@ -355,3 +478,12 @@ class ItemRun:
         )
         self.results.append(result)
         self.emit(result)
+
+
+def _statuses(statuses: tuple[int, ...] | None) -> str:
+    return " or ".join(str(code) for code in statuses or ())
+
+
+def _default_auth(step: Step) -> bool:
+    """Sent with the run's credentials (not a probe without them, or with a wrong token)."""
+    return step.request is None or step.request.auth == "default"

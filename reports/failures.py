@@ -12,7 +12,8 @@ from typing import Any
 from .html import Markup, join, tag
 from .model import Item, RunView, rank
 from .sections import badge, section
-from .text import value_text, where
+from .text import expected_text, value_text, where
+from .timeline import timeline
 from .transcript import exchange_block, summary_line
 
 Record = Mapping[str, Any]
@@ -24,7 +25,8 @@ def _finding(finding: Record) -> Markup:
         parts.append(
             tag(
                 "dl",
-                tag("dt", "Expected"), tag("dd", tag("code", value_text(finding.get("expected")))),
+                tag("dt", "Expected"),
+                tag("dd", tag("code", expected_text(finding.get("expected")))),
                 tag("dt", "Actual"), tag("dd", tag("code", value_text(finding.get("actual")))),
                 class_="ea",
             )
@@ -96,6 +98,7 @@ def _block(
         parts.append(tag("p", item.reason))
     if item.rerun:
         parts.append(tag("p", "Rerun this item alone: ", tag("code", item.rerun), class_="rerun"))
+    parts.append(timeline(item))
     for sequence, checks in _by_exchange(item.broken(*levels)).items():
         parts += [_check(item, check, catalogue) for check in checks]
         parts.append(_exchange(item, sequence))

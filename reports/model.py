@@ -48,6 +48,8 @@ class Item:
     # Expectations the target could not show (`requires` it lacks): "check (line N): why".
     not_verified: tuple[str, ...] = ()
     rerun: str = ""  # the command that reruns this item alone, with the same data
+    # StepFinished records (blocked steps, checks not evaluated); none in older files.
+    steps: tuple[Record, ...] = ()
 
     def broken(self, *levels: str) -> list[Record]:
         wanted = levels or LEVELS
@@ -126,6 +128,7 @@ def _item(started: Record, finished: Record | None, parts: dict[str, list[Record
         checks=tuple(parts.get(f"c:{name}", ())),
         exchanges=tuple(parts.get(f"x:{name}", ())),
         not_verified=tuple(str(note) for note in end.get("not_verified", ())),
+        steps=tuple(parts.get(f"s:{name}", ())),
     )
 
 
@@ -143,6 +146,7 @@ def _items(
     finished = {str(r["item"]): r for r in _of(records, "ItemFinished")}
     parts = {f"c:{k}": v for k, v in _by_item(_of(records, "CheckEvaluated")).items()}
     parts |= {f"x:{k}": v for k, v in _by_item(_of(records, "ExchangeRecorded")).items()}
+    parts |= {f"s:{k}": v for k, v in _by_item(_of(records, "StepFinished")).items()}
     built = []
     for started in _of(records, "ItemStarted"):
         item = _item(started, finished.get(str(started["item"])), parts)

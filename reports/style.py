@@ -45,6 +45,8 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .finding{margin:.3em 0}.finding p{margin:.2em 0}
 dl.ea{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 8px;margin:.2em 0}
 dl.ea dt{font-weight:600}dl.ea dd{margin:0}
+.step-failed{background:#fee4e2}.step-not-evaluated{background:#fef0c7}
+.step-blocked{background:#f2f4f7}
 @media (max-width:600px){body{font-size:14px;padding:8px}td,th{padding:3px 4px}
 .matrix td:first-child{max-width:48vw}
 dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.3em}}

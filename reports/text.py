@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import Item
+from .timeline import timeline_lines
 from .transcript import BODY_LIMIT, elide, request_text, response_text
 
 Record = Mapping[str, Any]
@@ -14,6 +15,11 @@ Record = Mapping[str, Any]
 
 def value_text(value: Any) -> str:
     return elide(json.dumps(value, ensure_ascii=False), BODY_LIMIT)
+
+
+def expected_text(value: Any) -> str:
+    """What a check expected: words as they are ("the number 0", "201 or 204"), values as JSON."""
+    return elide(value, BODY_LIMIT) if isinstance(value, str) else value_text(value)
 
 
 def where(item: Item, check: Record) -> str:
@@ -31,7 +37,7 @@ def check_headline(check: Record) -> str:
 def finding_lines(finding: Record) -> list[str]:
     lines = [f"- {finding['message']}"]
     if finding.get("expected") is not None or finding.get("actual") is not None:
-        lines.append(f"  expected: {value_text(finding.get('expected'))}")
+        lines.append(f"  expected: {expected_text(finding.get('expected'))}")
         lines.append(f"  actual:   {value_text(finding.get('actual'))}")
     return lines
 
@@ -70,6 +76,9 @@ def describe(item: Item) -> str:
         lines.append(f"reason: {item.reason}")
     if item.rerun:
         lines.append(f"rerun this item: {item.rerun}")
+    steps = timeline_lines(item)
+    if steps:
+        lines += ["steps:", *(f"  {line}" for line in steps)]
     for check in item.broken():
         lines += check_lines(item, check)
     return "\n".join(lines)

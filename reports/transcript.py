@@ -80,6 +80,11 @@ def summary_line(recorded: Record) -> str:
     )
 
 
+def _token_variable(curl: str) -> str:
+    """App-probe requests carry the app's token, SCIM ones the SCIM token (see the curl line)."""
+    return "SCIM_APP_TOKEN" if "$SCIM_APP_TOKEN" in curl else "SCIM_TOKEN"
+
+
 def exchange_block(recorded: Record) -> Markup:
     """Request, response and curl for one recorded exchange."""
     exchange = recorded["exchange"]
@@ -88,7 +93,7 @@ def exchange_block(recorded: Record) -> Markup:
         tag("pre", request_text(exchange), class_="request"),
         tag("h4", "Response"),
         tag("pre", response_text(exchange), class_="response"),
-        tag("h4", "Reproduce (token from $SCIM_TOKEN)"),
+        tag("h4", f"Reproduce (token from ${_token_variable(str(recorded['curl']))})"),
         tag("pre", elide(str(recorded["curl"]), CURL_LIMIT), class_="curl"),
     ])  # fmt: skip
 

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 FORMAT_VERSION = 1
 SCHEMA_FILE = "results.schema.json"
-ITEM_EVENTS = ("ExchangeRecorded", "CheckEvaluated", "ItemFinished")
+ITEM_EVENTS = ("ExchangeRecorded", "CheckEvaluated", "StepFinished", "ItemFinished")
 
 
 @cache

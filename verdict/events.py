@@ -66,6 +66,23 @@ class CheckEvaluated:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StepFinished:
+    """A step ran, or was blocked (`blocked_by`, the 0-based step whose failure it needed).
+
+    `not_evaluated` names the checks of the step left ungraded because its status was wrong
+    (`reason` says which); they count neither as held nor as broken.
+    """
+
+    item: str
+    step: int
+    line: int
+    action: str
+    blocked_by: int = -1
+    reason: str = ""
+    not_evaluated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ItemFinished:
     item: str
     scenario: str
@@ -88,7 +105,15 @@ class RunFinished:
     assessment: dict[str, Any] = field(default_factory=dict)
 
 
-Event = RunStarted | ItemStarted | ExchangeRecorded | CheckEvaluated | ItemFinished | RunFinished
+Event = (
+    RunStarted
+    | ItemStarted
+    | ExchangeRecorded
+    | CheckEvaluated
+    | StepFinished
+    | ItemFinished
+    | RunFinished
+)
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
@@ -96,6 +121,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ItemStarted,
         ExchangeRecorded,
         CheckEvaluated,
+        StepFinished,
         ItemFinished,
         RunFinished,
     )
@@ -122,6 +148,7 @@ def from_record(record: dict[str, Any]) -> Event:
         "failed_checks",
         "warned_checks",
         "not_verified",
+        "not_evaluated",
     ):
         if name in fields and isinstance(fields[name], list):
             fields[name] = tuple(fields[name])

@@ -1,4 +1,4 @@
-"""A loopback HTTP server answering every GET with one SCIM JSON body: a target whose every
+"""A loopback HTTP server answering every request with one SCIM JSON body: a target whose every
 answer is well-formed, so only what a scenario expects of it can fail."""
 
 from __future__ import annotations
@@ -23,6 +23,22 @@ def serving_json(status: int, body: Any) -> Iterator[str]:
             self.send_header("Content-Length", str(len(encoded)))
             self.end_headers()
             self.wfile.write(encoded)
+
+        def _drained(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
+        def do_POST(self) -> None:
+            self._drained()
+
+        def do_PUT(self) -> None:
+            self._drained()
+
+        def do_PATCH(self) -> None:
+            self._drained()
+
+        def do_DELETE(self) -> None:
+            self._drained()
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # quiet: the tests read outcomes, not a log

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from harness.comparators import COMPARATORS, argument_problem, compare, json_equal, parse
+from harness.comparators import (
+    COMPARATORS,
+    argument_problem,
+    compare,
+    describe,
+    json_equal,
+    parse,
+)
 
 MISSING = object()  # a pointer that resolved to nothing
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -80,24 +87,24 @@ FAILURES = [
     ({"not_empty": True}, {}, "expected a non-empty value, got {}"),
     ({"not_empty": True}, MISSING, "expected a non-empty value, got nothing (missing)"),
     ({"not_empty": False}, 0, "expected an empty value, got 0"),
-    ({"absent": True}, "secret", 'expected nothing, got "secret"'),
+    ({"absent": True}, "secret", 'expected absent, got "secret"'),
     ({"not_equals": False}, False, "expected anything but false, got false"),
-    ({"absent": True}, None, "expected nothing, got null"),
-    ({"present": True}, MISSING, "expected a value, got nothing (missing)"),
+    ({"absent": True}, None, "expected absent, got null"),
+    ({"present": True}, MISSING, "expected present, got nothing (missing)"),
     ({"contains": {"a": 1}}, [{"a": 2}], 'expected a value containing {"a": 1}, got [{"a": 2}]'),
     ({"contains": "x"}, 5, 'expected a value containing "x", got 5'),
     ({"contains": 1}, [True], "expected a value containing 1, got [true]"),
-    ({"matches": "^a"}, "ba", 'expected a string matching /^a/, got "ba"'),
+    ({"matches": "^a"}, "ba", 'expected a string matching ^a, got "ba"'),
     ({"not_contains": {"v": "a"}}, [{"v": "a"}],
      'expected a value without {"v": "a"}, got [{"v": "a"}]'),
     ({"contains_matching": {"e": "^U"}}, [{"e": "G"}],
      'expected an element matching {"e": "^U"}, got [{"e": "G"}]'),
     ({"contains_matching": {"e": "^U"}}, [{"e": 1}],
      'expected an element matching {"e": "^U"}, got [{"e": 1}]'),
-    ({"matches": "1"}, 1, "expected a string matching /1/, got 1"),
+    ({"matches": "1"}, 1, "expected a string matching 1, got 1"),
     ({"if_present": "invalidFilter"}, "invalidSyntax",
      'expected "invalidFilter", got "invalidSyntax"'),
-    ({"one_of": [200, 204]}, 404, "expected one of [200, 204], got 404"),
+    ({"one_of": [200, 204]}, 404, "expected one of 200, 204, got 404"),
     ({"length": 1}, [1, 2], "expected a value of length 1, got [1, 2] (length 2)"),
     ({"length": 1}, 5, "expected a value of length 1, got 5"),
 ]  # fmt: skip
@@ -123,6 +130,41 @@ def test_every_comparator_is_exercised_both_ways() -> None:
     passed = {parse(spec)[0] for spec, _ in PASSES}
     failed = {parse(spec)[0] for spec, *_ in FAILURES}
     assert passed == failed == set(COMPARATORS)
+
+
+# (comparator spec, what a report says was expected): plain words, never the matcher syntax
+WORDS = [
+    (0, "0"),
+    ({"equals": "x"}, '"x"'),
+    ({"not_equals": False}, "anything but false"),
+    ({"equals_string": 404}, '"404" (as a string)'),
+    ({"equals_number": 0}, "the number 0"),
+    ({"equals_ignore_case": "A"}, '"A" (ignoring case)'),
+    ({"is_number": True}, "a number"),
+    ({"is_number": False}, "anything but a number"),
+    ({"not_empty": True}, "a non-empty value"),
+    ({"not_empty": False}, "an empty value"),
+    ({"absent": True}, "absent"),
+    ({"absent": False}, "present"),
+    ({"present": True}, "present"),
+    ({"present": False}, "absent"),
+    ({"contains": {"a": 1}}, 'a value containing {"a": 1}'),
+    ({"not_contains": "x"}, 'a value without "x"'),
+    ({"contains_matching": {"e": "^U"}}, 'an element matching {"e": "^U"}'),
+    ({"if_present": {"equals_number": 0}}, "absent, or the number 0"),
+    ({"matches": "^x"}, "a string matching ^x"),
+    ({"one_of": [200, 204]}, "one of 200, 204"),
+    ({"length": 2}, "a value of length 2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "words"), WORDS)
+def test_what_a_comparator_asks_for_is_said_in_words(spec: Any, words: str) -> None:
+    assert describe(spec) == words
+
+
+def test_every_comparator_has_words() -> None:
+    assert {parse(spec)[0] for spec, _ in WORDS} == set(COMPARATORS)
 
 
 def test_a_bare_value_or_an_unknown_key_is_equals() -> None:

@@ -47,6 +47,15 @@ def test_failing_profiles_come_first_with_their_failures_listed() -> None:
     assert {line.style for line in shown if "zzz" in line.text} == {"red"}
 
 
+def test_a_refused_setup_shows_what_the_server_said() -> None:
+    records = _two_profiles()
+    said = "setup step 1 (line 4): POST /scim/v2/Users answered 401: Bearer token is not valid"
+    refused = {"message": said, "expected": "a 2xx status", "actual": 401}
+    records[5] = {**records[5], "findings": [refused]}
+    failure = next(line.text for line in lines(build(records)) if "FAIL  s/one[zzz]" in line.text)
+    assert f"s/one[zzz]: {said} [MUST user-created] at " in failure
+
+
 def test_a_passing_run_is_short_and_green() -> None:
     records = [r for r in _two_profiles() if "zzz" not in str(r.get("item", ""))]
     texts = [line.text for line in lines(build(records))]
@@ -67,7 +76,13 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
     )
     assert "[MUST user-created, rfc] at " in table
     assert table.rstrip().splitlines()[-1].startswith("Summary: ")  # the last line, in CI too
-    assert "ERROR report/setup-fails[rfc]: setup step 1" in table
+    assert "ERROR report/harness-error[rfc]: step 1 (line 7)" in table
+    # The first difference, status codes as numbers.
+    cascade = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
+    assert cascade.startswith(
+        "  FAIL  report/cascade[rfc]: expected status 200, got 404 [MUST user-readable] "
+        "(+1 more) at "
+    )
     waived = table[table.index("Waived by the baseline") :].splitlines()[1]
     assert waived.startswith("  WAIVED report/")
     assert f"Summary: {run.report_dir / 'index.html'}" in out

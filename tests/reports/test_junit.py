@@ -40,10 +40,10 @@ def test_one_testcase_per_item_in_a_suite_per_profile(run: ReportRun) -> None:
     names = sorted(case.get("name") for case in suite.iter("testcase"))
     assert names == sorted(
         f"report/{name}[rfc]"
-        for name in ("known-gap", "needs-change-password", "passes", "setup-fails", "warns",
-                     "wrong-display-name")
+        for name in ("cascade", "harness-error", "known-gap", "needs-change-password", "passes",
+                     "warns", "wrong-display-name")
     )  # fmt: skip
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "1", "1")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "2", "1")
     assert suite.get("skipped") == "2"  # the SKIP and the expected failure
     for case in suite.iter("testcase"):
         kinds = [child.tag for child in case]
@@ -63,8 +63,8 @@ def test_outcomes_and_their_reasons(run: ReportRun) -> None:
     assert "Somebody Else" in failure.text and "$SCIM_TOKEN" in failure.text
     skipped = cases["report/needs-change-password[rfc]"].find("skipped")
     assert "changePassword" in skipped.get("message")
-    error = cases["report/setup-fails[rfc]"].find("error")
-    assert "setup step 1" in error.get("message")
+    error = cases["report/harness-error[rfc]"].find("error")
+    assert "step 1 (line 7)" in error.get("message")
     expected = cases["report/known-gap[rfc]"].find("skipped")
     assert expected.get("type") == "expected-failure"
 

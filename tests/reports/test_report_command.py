@@ -85,8 +85,8 @@ def test_pytest_html_has_profile_level_reference_and_the_transcript(run: ReportR
 
 @pytest.mark.slow
 def test_an_error_shows_its_reason_not_a_harness_traceback(run: ReportRun) -> None:
-    errored = pytest_html_tests(run.text("report.html"))["report/setup-fails[rfc]"]
-    assert "reason: setup step 1 (line" in errored["log"]
+    errored = pytest_html_tests(run.text("report.html"))["report/harness-error[rfc]"]
+    assert "reason: step 1 (line 7)" in errored["log"]
     assert "Traceback" not in errored["log"] and "harness/plugin.py" not in errored["log"]
 
 

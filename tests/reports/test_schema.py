@@ -18,7 +18,7 @@ from verdict.events import EVENT_TYPES
 
 EVERY_KIND = {
     "RunStarted", "ChecksRegistered", "ItemStarted", "ExchangeRecorded",
-    "CheckEvaluated", "ItemFinished", "BaselineApplied", "RunFinished",
+    "CheckEvaluated", "StepFinished", "ItemFinished", "BaselineApplied", "RunFinished",
 }  # fmt: skip
 
 

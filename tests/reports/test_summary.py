@@ -78,7 +78,7 @@ def test_verdicts_matrix_and_counts(page: Node) -> None:
     for scenario in ("report/wrong-display-name", "report/passes", "report/known-gap"):
         assert scenario in matrix
     cells = [td.text() for td in page.by_id("matrix").all("td", "o")]
-    assert sorted(cells) == ["ERROR", "FAIL", "FAIL (waived)", "PASS", "SKIP", "WARN"]
+    assert sorted(cells) == ["ERROR", "FAIL", "FAIL", "FAIL (waived)", "PASS", "SKIP", "WARN"]
     counts = page.by_id("counts").text()
     assert "MUST" in counts and "SHOULD" in counts and "MAY" in counts
 
@@ -113,7 +113,7 @@ def test_matrix_cells_link_to_their_failure(page: Node) -> None:
 def test_what_was_not_verified_is_said_plainly(page: Node) -> None:
     text = page.by_id("not-verified").text()
     assert "SKIP: /ServiceProviderConfig does not declare changePassword.supported" in text
-    assert "ERROR: setup step 1" in text and "report/setup-fails[rfc]" in text
+    assert "ERROR: step 1 (line 7)" in text and "report/harness-error[rfc]" in text
 
 
 @pytest.mark.slow
@@ -139,3 +139,30 @@ def test_the_generation_time_is_the_only_varying_part() -> None:
     first, second = render(build(records), "t1"), render(build(records), "t2")
     assert first != second
     assert first.replace(">t1<", "><") == second.replace(">t2<", "><")
+
+
+def _timeline(card: Node) -> list[list[str]]:
+    (steps,) = card.all("table", "timeline")
+    return [[td.text() for td in row.all("td")] for row in steps.all("tr")][1:]
+
+
+@pytest.mark.slow
+def test_a_failure_card_shows_the_steps_from_the_write_to_the_read(page: Node) -> None:
+    """A read whose body was not judged, the refused write, and the read it blocked."""
+    read, refused, blocked = _timeline(_article(page, "report-cascade-rfc"))
+    assert read[4] == (
+        "failed: user-readable; not evaluated: schema-valid (status 404, expected 200)"
+    )
+    assert refused[:3] == ["2", "14", "POST /Users"]
+    assert re.fullmatch(r"POST /t/acme/scim/v2/Users → 400", refused[3])
+    assert refused[4] == "failed: user-created"
+    assert blocked[2:4] == ["GET /Users/${uid}", ""]
+    assert blocked[4].startswith("blocked by step 2: needs ${uid}, which step 2 (line 14) did")
+
+
+@pytest.mark.slow
+def test_what_was_expected_is_said_in_words(page: Node) -> None:
+    card = _article(page, "report-cascade-rfc")
+    pairs = [dd.text() for dd in card.all("dd")]
+    assert pairs == ["200", "404", "a 2xx status", "400"]
+    assert "{" not in "".join(pairs)

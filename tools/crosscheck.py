@@ -367,8 +367,9 @@ not explained here: it was fixed in the harness (see the end).
 make crosscheck
 ```
 
-installs what is missing, then for each server, with a random token in `SCIM_TOKEN` and the
-server's base URL on a free port:
+installs what is missing (pip for the PyPI servers, npm for SCIMMY, which the machine's `node`
+runs; a few minutes the first time, about two after), then for each server, with a random token
+in `SCIM_TOKEN` and the server's base URL on a free port:
 
 ```sh
 {run_command}
@@ -561,7 +562,7 @@ def main() -> int:
     for target in chosen:
         try:
             runs.append(grade(target, out))
-        except SetupError as exc:
+        except (SetupError, OSError) as exc:  # OSError: pip, npm or node not there to run
             print(f"crosscheck: {target.name}: {exc}")
             return 2
     shown = (

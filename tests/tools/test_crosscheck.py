@@ -282,3 +282,25 @@ def test_every_project_doc_an_explanation_cites_resolves() -> None:
         name, _, anchor = ref.partition("#")
         assert (ROOT / name).is_file(), ref
         assert not anchor or anchor in _slugs(ROOT / name), ref
+
+
+def test_a_missing_tool_is_a_run_that_could_not_be_carried_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def no_npm(target: Any, out: Path) -> Any:
+        raise FileNotFoundError(2, "No such file or directory", "npm")
+
+    monkeypatch.setattr(crosscheck, "grade", no_npm)
+    argv = [
+        "crosscheck",
+        "--server",
+        "scimmy",
+        "--out",
+        str(tmp_path),
+        "--doc",
+        str(tmp_path / "d"),
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+    assert crosscheck.main() == 2
+    assert "scimmy: [Errno 2] No such file or directory: 'npm'" in capsys.readouterr().out
+    assert not (tmp_path / "d").exists()

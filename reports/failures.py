@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from . import causes
 from .html import Markup, join, tag
 from .model import Item, RunView, rank
 from .sections import badge, section
@@ -111,19 +112,43 @@ def _listing(anchor: str, title: str, blocks: list[Markup], empty: str) -> Marku
     return section(anchor, title, join(blocks) if blocks else tag("p", empty))
 
 
+def _by_cause(
+    anchor: str,
+    title: str,
+    items: list[Item],
+    levels: Sequence[str],
+    view: RunView,
+    links: Mapping[str, str],
+) -> Markup:
+    """One collapsed card per root cause, each item's own card inside it (causes.py)."""
+
+    def card(item: Item, card_id: str) -> Markup:
+        return _block(item, card_id, levels, view.catalogue)
+
+    cards = [
+        causes.cause_card(cause, struck, links, card)
+        for cause, struck in causes.grouped(items, levels).items()
+    ]
+    if not cards:
+        return _listing(anchor, title, [], "None.")
+    told = (
+        f"{len(items)} item(s) by {len(cards)} cause(s); open a cause, then an item for its card."
+    )
+    return _listing(anchor, title, [tag("p", told, class_="muted"), *cards], "None.")
+
+
 def failures(view: RunView, links: Mapping[str, str]) -> Markup:
-    """FAIL and ERROR first, then WARN; expected failures are kept for their own section."""
+    """FAIL and ERROR first, then WARN, each grouped by root cause; waived failures are kept for
+    their own section."""
     failing = sorted(
         (i for i in view.items if i.outcome in ("FAIL", "ERROR") and not i.expected),
         key=lambda i: (rank(i.outcome), i.item),
     )
     warned = [i for i in view.items if i.outcome == "WARN"]
     return join([
-        _listing("failures", "Failures",
-                 [_block(i, links[i.item], ("MUST", "SHOULD"), view.catalogue) for i in failing],
-                 "None."),
-        _listing("warnings", "Warnings (SHOULD broken)",
-                 [_block(i, links[i.item], ("SHOULD",), view.catalogue) for i in warned], "None."),
+        _by_cause("failures", "Failures, by cause", failing, ("MUST", "SHOULD"), view, links),
+        _by_cause("warnings", "Warnings (SHOULD broken), by cause", warned, ("SHOULD",), view,
+                  links),
     ])  # fmt: skip
 
 

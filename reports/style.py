@@ -29,6 +29,10 @@ border-width:1px 0 0 1px}
 .bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.bar{background:#f2f4f7;height:.8em}
 .bar-fill{display:block;height:100%;background:#7f56d9}.bar-value{white-space:nowrap;font-size:.9em}
 .pair>div{flex:1 1 26em;min-width:0}
+details.cause{border:1px solid #d0d5dd;border-radius:6px;margin:.5em 0;padding:.3em .6em}
+details.cause>summary{cursor:pointer;font-weight:600}details.item{margin:.3em 0 .3em 1em}
+details.item>summary{cursor:pointer}
+@media print{details::details-content{content-visibility:visible;display:contents}}
 .o{font-weight:600;white-space:nowrap}
 .o a{color:inherit}
 .PASS{background:#dcfae6}.FAIL{background:#fee4e2}.ERROR{background:#f4ebff}

@@ -2,20 +2,19 @@
 
 Chromium comes from Debian (`apt-get install chromium`; `.ci/run` installs it) and is driven by
 the Playwright Python package with the system executable. The test skips only when that
-executable is absent. To refresh `docs/report-screenshot.png`, run this module with
-`SCIMCERT_SCREENSHOT=docs/report-screenshot.png`.
+executable is absent. The pictures in docs/screenshots/ are made by `make screenshots`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import RunningServer
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from report_runs import ReportRun, failing_run
+from report_runs import ReportRun, failing_run, scimcert
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -65,9 +64,16 @@ def _open(
     return page, attempted
 
 
+def _open_failure(page: Page) -> None:
+    """Two clicks from the top: the cause, then the item (failures are grouped by cause)."""
+    page.locator("details.cause", has=page.locator(FAILURE)).locator("> summary").click()
+    page.locator("details.item", has=page.locator(FAILURE)).locator("> summary").click()
+
+
 def _assert_readable(page: Page) -> None:
     assert page.locator("h1").is_visible()
     assert page.locator("#matrix table").is_visible()
+    _open_failure(page)
     failure = page.locator(FAILURE)
     expected, actual = failure.locator("dl.ea dd").all()[:2]
     assert expected.is_visible() and "Somebody Else" in expected.inner_text()
@@ -114,4 +120,54 @@ def test_a_screenshot_of_a_failing_run(browser: Browser, run: ReportRun, tmp_pat
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
     assert attempted == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [768, 1400])
+def test_at_tablet_and_desktop_width_a_failure_is_two_clicks_away(
+    browser: Browser, run: ReportRun, width: int
+) -> None:
+    page, attempted = _open(
+        browser, run.text("index.html"), {"width": width, "height": 900}, "screen"
+    )
+    _assert_readable(page)  # opens the cause, then the item: two clicks from the top
+    _no_request_and_no_sideways_scroll(page, attempted, width)
+    page.close()
+
+
+def test_report_html_is_useful_without_javascript(browser: Browser, run: ReportRun) -> None:
+    """A CI artefact store may serve report.html under a policy that blocks its script."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1400, "height": 900}
+    )
+    page = context.new_page()
+    page.route("**/*", lambda route: route.abort())
+    page.set_content(run.text("report.html"), wait_until="load")
+    static = page.locator("table.scimcert-static")
+    assert page.get_by_text("scimcert: ").first.is_visible()
+    assert static.is_visible()
+    assert "report/wrong-display-name[rfc]" in static.inner_text()
+    assert "Somebody Else" in static.inner_text()
+    assert page.locator("a[href='index.html']").is_visible()
+    context.close()
+
+
+def test_a_faulty_server_gives_one_card_per_cause(
+    browser: Browser, server_factory: Callable[..., RunningServer], tmp_path: Path
+) -> None:
+    """Two faults break a few checks in many items: the summary names each cause once, says
+    where it struck, and stays short."""
+    faulty = server_factory("--fault", "put-ignores-active", "--fault", "unknown-id-400")
+    report = tmp_path / "report"
+    done = scimcert("run", "--url", faulty.url, "--app-url", faulty.app_url, "--idp", "okta",
+                    "--report-dir", str(report))  # fmt: skip
+    assert done.returncode == 1, done.stdout
+    page, _ = _open(browser, (report / "index.html").read_text(encoding="utf-8"),
+                    {"width": 1400, "height": 900}, "screen")  # fmt: skip
+    causes = page.locator("#failures details.cause")
+    items = page.locator("#failures details.item")
+    assert 0 < causes.count() < items.count()
+    first = causes.first.locator("> summary").inner_text()
+    assert " item(s), " in first and " profile(s)" in first
+    assert page.evaluate("document.documentElement.scrollHeight") < 15_000
     page.close()

@@ -53,7 +53,7 @@ def test_a_refused_setup_shows_what_the_server_said() -> None:
     refused = {"message": said, "expected": "a 2xx status", "actual": 401}
     records[5] = {**records[5], "findings": [refused]}
     failure = next(line.text for line in lines(build(records)) if "FAIL  s/one[zzz]" in line.text)
-    assert f"s/one[zzz]: {said} [MUST user-created] at " in failure
+    assert f"s/one[zzz]: {said} [MUST user-created, rfc] at " in failure
 
 
 def test_a_passing_run_is_short_and_green() -> None:
@@ -80,7 +80,7 @@ def test_the_run_prints_the_table_and_where_the_summary_is(run: ReportRun) -> No
     # The first difference, status codes as numbers.
     cascade = next(line for line in table.splitlines() if "FAIL  report/cascade[rfc]" in line)
     assert cascade.startswith(
-        "  FAIL  report/cascade[rfc]: expected status 200, got 404 [MUST user-readable] "
+        "  FAIL  report/cascade[rfc]: expected status 200, got 404 [MUST user-readable, okta] "
         "(+1 more) at "
     )
     waived = table[table.index("Waived by the baseline") :].splitlines()[1]

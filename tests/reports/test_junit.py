@@ -94,3 +94,23 @@ def test_characters_xml_cannot_hold_are_removed() -> None:
     assert not any(ch in text for ch in "\x00\x1b\x07\x0c")
     case = _cases(xml)["s/one[rfc]"]
     assert "nul  esc  lone  end" in case.find("failure").text
+
+
+@pytest.mark.slow
+def test_a_junit_consumer_reads_classnames_differences_and_warnings(run: ReportRun) -> None:
+    """junitparser, as CI plugins read the file: dotted classnames, the difference as the
+    failure message, warnings as a property and in system-out, the run status on the suite."""
+    from junitparser import Failure, JUnitXml
+
+    xml = JUnitXml.fromfile(str(run.report_dir / "junit.xml"))
+    (suite,) = list(xml)
+    cases = {case.name: case for case in suite}
+    failed = cases["report/wrong-display-name[rfc]"]
+    assert failed.classname == "scimcert.rfc.report.wrong-display-name"
+    (failure,) = [r for r in failed.result if isinstance(r, Failure)]
+    assert failure.message.startswith('/displayName: expected "Somebody Else", got ')
+    warned = cases["report/warns[rfc]"]
+    assert warned.is_passed and "SHOULD scenario-expectation" in (warned.system_out or "")
+    properties = {p.name: p.value for p in suite.properties()}
+    assert properties["scimcert.run-status"] in ("COMPLETE", "PARTIAL", "WAIVED")
+    assert properties["scimcert.run-verdict"]

@@ -323,7 +323,7 @@ def _scimmy() -> tuple[Explanation, ...]:
             cause="invalid-filter-accepted",
             checks=["filter-invalid-400", "robustness-filter-invalid"],
             scenarios=["core/user-filter", "robustness/filters"],
-            did=r"^GET /Users -> 200; status 200, expected 400",
+            did=r"^GET /Users -> 200;",
         ),
         explain(
             "RFC",
@@ -410,7 +410,7 @@ def _scimmy() -> tuple[Explanation, ...]:
                 "robustness/paging-and-size",
                 "robustness/ids-and-methods",
             ],
-            did=r"-> 201; status 201, expected 400|^GET /Users -> 200; status 200, expected 400"
+            did=r"^POST /Users -> 201;|^GET /Users -> 200;"
             r"|^DELETE /Users -> 404",
         ),
         explain(
@@ -494,10 +494,11 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
         ),
         explain(
             "RFC",
-            """A filter without a value (`userName eq`), a filter nested in 300 parentheses and a
-            JSON number beyond a double's range each raise an unhandled exception: Django's HTML
-            500 page. RFC 7644 3.4.2.2 and 3.12 ask for 400 (invalidFilter, invalidSyntax), with
-            a JSON error body.""",
+            """A filter without a value (`userName eq`), a filter nested in 300 parentheses, a
+            JSON number beyond a double's range and a PATCH setting `active` to an object each
+            raise an unhandled exception: Django's HTML 500 page (the last is the mixed PATCH
+            `robustness-patch-atomic` expects refused whole with 400). RFC 7644 3.4.2.2 and
+            3.12 ask for 400 (invalidFilter, invalidSyntax), with a JSON error body.""",
             cause="unhandled-exceptions",
             checks=[
                 "filter-invalid-400",
@@ -505,9 +506,15 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
                 "no-server-error",
                 "robustness-filter-depth",
                 "robustness-json-numbers",
+                "robustness-patch-atomic",
             ],
-            scenarios=["core/user-filter", "robustness/filters", "robustness/malformed-json"],
-            did=r"^(GET|POST) /Users -> 500",
+            scenarios=[
+                "core/user-filter",
+                "robustness/filters",
+                "robustness/malformed-json",
+                "robustness/patch",
+            ],
+            did=r"^(GET /Users|POST /Users|PATCH /Users/\{id\}) -> 500",
         ),
         explain(
             "RFC",
@@ -529,7 +536,7 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
             cause="boolean-ordering-filter",
             checks=["robustness-filter-invalid"],
             scenarios=["robustness/filters"],
-            did=r"^GET /Users -> 200; status 200, expected 400",
+            did=r"^GET /Users -> 200;",
         ),
         explain(
             "RFC",
@@ -545,8 +552,8 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
                 "onelogin/deprovision",
                 "robustness/ids-and-methods",
             ],
-            did=r"^GET /Users/\{id\} -> 200; status 200, expected 404"
-            r"|^DELETE /Users/\{id\} -> 204; status 204, expected 404",
+            did=r"^GET /Users/\{id\} -> 200;"
+            r"|^DELETE /Users/\{id\} -> 204;",
         ),
         explain(
             "RFC",
@@ -616,7 +623,7 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
             cause="bad-patch-accepted",
             checks=["robustness-patch-invalid", "robustness-patch-readonly"],
             scenarios=["robustness/patch"],
-            did=r"^PATCH /Users/\{id\} -> 200; status 200, expected 400",
+            did=r"^PATCH /Users/\{id\} -> 200;",
         ),
         explain(
             "RFC",
@@ -636,7 +643,7 @@ def _django_scim2_server() -> tuple[Explanation, ...]:
             cause="uniqueness-case-and-unicode",
             checks=["robustness-uniqueness", "robustness-unicode-uniqueness"],
             scenarios=["robustness/uniqueness"],
-            did=r"^POST /Users -> 201; status 201, expected 409",
+            did=r"^POST /Users -> 201;",
         ),
         explain(
             "RFC (SHOULD)",
@@ -787,7 +794,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
                 "ping/remove-user",
             ],
             did=r"^GET /Groups -> 200; /totalResults: expected the number 1, got 0"
-            r"|^POST /(Groups|Users) -> 201; status 201, expected 200"
+            r"|^POST /(Groups|Users) -> 201;"
             r"|IdP /import_groups/scanned: expected 1, got 2"
             r"|^POST /Users -> 409: UNIQUE constraint failed",
         ),
@@ -799,7 +806,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
             cause="excluded-attributes-ignored",
             checks=["entra-excluded-members"],
             scenarios=["entra/groups", "entra/validator/groups-filter"],
-            did=r"^GET /Groups/\{id\} -> 200; /members: expected nothing",
+            did=r"^GET /Groups/\{id\} -> 200; /members: expected (nothing|absent)",
         ),
         explain(
             "RFC",
@@ -925,7 +932,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
                 "robustness-unicode-uniqueness",
             ],
             scenarios=["robustness/schemas-and-values", "robustness/uniqueness"],
-            did=r"^POST /Users -> 201; status 201, expected (400|409)",
+            did=r"^POST /Users -> 201;",
         ),
         explain(
             "RFC (SHOULD)",
@@ -944,7 +951,7 @@ def _django_scim2() -> tuple[Explanation, ...]:
             cause="parser-and-method-limits",
             checks=["robustness-json-depth", "robustness-method-not-allowed"],
             scenarios=["robustness/malformed-json", "robustness/ids-and-methods"],
-            did=r"^POST /Users -> 201; status 201, expected 400|^DELETE /Users -> 400",
+            did=r"^POST /Users -> 201;|^DELETE /Users -> 400",
         ),
         explain(
             "IdP",

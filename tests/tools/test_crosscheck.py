@@ -304,3 +304,18 @@ def test_a_missing_tool_is_a_run_that_could_not_be_carried_out(
     assert crosscheck.main() == 2
     assert "scimmy: [Errno 2] No such file or directory: 'npm'" in capsys.readouterr().out
     assert not (tmp_path / "d").exists()
+
+
+def test_an_open_harness_bug_is_shown_apart_never_as_the_servers(summary: Any) -> None:
+    ours = explain.explain(
+        explain.OPEN, "scimcert blames the wrong check.", cause="ours",
+        checks=["no-such-explanation"], scenarios=["entra/attribute-update"], did=".",
+    )  # fmt: skip
+    run = server_run(summary, (*KNOWN, ours))
+    assert [f.check for f, _ in crosscheck.open_harness_bugs(summary.failures, run.explanations)] \
+        == ["no-such-explanation"]  # fmt: skip
+    doc = crosscheck.render_doc([run], run_command="x", scimcert="0", report_dirs={
+        "scim2-server": "out"}, when="2026-01-01T00:00:00+00:00")  # fmt: skip
+    assert "| 4 | 1 | 1 |" in doc  # four rows: one unexplained, one open harness bug
+    opened = doc.split("## Harness mistakes this cross-check found")[1]
+    assert "**ours** (`no-such-explanation` on scim2-server): scimcert blames" in opened

@@ -44,6 +44,8 @@ APP_STEPS: dict[str, AppStep] = {}
 
 def app_step(name: str) -> Callable[[AppStep], AppStep]:
     def register(function: AppStep) -> AppStep:
+        if name in APP_STEPS:
+            raise ValueError(f"app step {name!r} is registered twice")
         APP_STEPS[name] = function
         return function
 

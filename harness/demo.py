@@ -73,7 +73,12 @@ def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, s
 
 
 def main(args: argparse.Namespace) -> int:
-    tokens = {"SCIM_TOKEN": secrets.token_urlsafe(32), "SCIM_APP_TOKEN": secrets.token_urlsafe(32)}
+    # Tokens already in the environment are used (so `scimcert scan` can look for them in the
+    # demo's reports); otherwise fresh ones, which nobody sees.
+    tokens = {
+        name: os.environ.get(name) or secrets.token_urlsafe(32)
+        for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN")
+    }
     os.environ.update(tokens)
     with tempfile.TemporaryDirectory(prefix="scimcert-demo-") as folder:
         try:

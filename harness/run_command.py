@@ -18,19 +18,22 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mock_idp.profile import ProfileError, select_profiles
+from mock_idp.profile import Profile, ProfileError, all_profiles, select_profiles
+from mock_idp.strategies import STRATEGIES, unknown_strategies
 from reports import console
 from reports.jsonl import RESULTS_FILE, read_records
 from reports.model import build
 from verdict.questions import QUESTIONS
 from verdict.status import ExitCode
 
+from .app_steps import APP_STEPS
 from .auth import AuthError
 from .baseline import Baseline, BaselineError
 from .checks import load_all
 from .checks.registry import registry
 from .preflight import preflight
 from .report_dir import ReportDirError, prepare
+from .runner import PAUSE_VERB
 from .scenario import DEFAULT_CHECK, Scenario, ScenarioError, default_scenarios, load_scenarios
 from .session import RunSettings, new_run_id, new_seed
 
@@ -140,6 +143,26 @@ def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
         raise UsageError(f"unknown tag {unknown[0]!r}; tags in use: {', '.join(known)}")
 
 
+def _check_verbs(scenarios: list[Scenario], profiles: list[Profile]) -> None:
+    """Every verb a scenario names is an app step or spoken by some profile, and every verb of
+    the selected profiles has a strategy: found here, not when an item reaches it."""
+    spoken = {verb for profile in all_profiles().values() for verb in profile.verbs}
+    known = spoken | set(APP_STEPS) | {PAUSE_VERB}
+    for scenario in scenarios:
+        for step in scenario.steps:
+            if step.kind == "verb" and step.verb not in known:
+                raise UsageError(
+                    f"{scenario.source}:{step.line}: unknown verb {step.verb!r}; "
+                    f"verbs: {', '.join(sorted(known))}"
+                )
+    unknown = unknown_strategies(profiles)
+    if unknown:
+        raise UsageError(
+            f"profile verbs without a strategy: {'; '.join(unknown)}; "
+            f"strategies: {', '.join(sorted(STRATEGIES))}"
+        )
+
+
 def _check_scenario_ids(chosen: tuple[str, ...], scenarios: list[Scenario]) -> None:
     known = {scenario.id for scenario in scenarios}
     unknown = [name for name in chosen if name not in known]
@@ -178,6 +201,7 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     _check_check_ids(scenarios)
     _check_tags(settings.tags, scenarios)
     _check_scenario_ids(settings.scenario_ids, scenarios)
+    _check_verbs(scenarios, profiles)
     if args.baseline:
         Baseline.load(args.baseline)
     items = [(s.id, p.id) for s in scenarios for p in profiles if settings.selects(s, p)]

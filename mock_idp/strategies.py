@@ -6,7 +6,7 @@ meaningful one). It reads answers only to decide its next request, as an IdP doe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +46,25 @@ STRATEGIES: dict[str, Strategy] = {}
 
 def strategy(name: str) -> Callable[[Strategy], Strategy]:
     def register(function: Strategy) -> Strategy:
+        if name in STRATEGIES:  # two dialects claiming one name: the second would win silently
+            raise ValueError(f"strategy {name!r} is registered twice")
         STRATEGIES[name] = function
         return function
 
     return register
+
+
+def unknown_strategies(profiles: Iterable[Profile]) -> list[str]:
+    """`profile/verb: strategy` for every verb whose strategy no dialect registers."""
+    from . import dialects
+
+    dialects.load()
+    return [
+        f"{profile.id}/{verb}: {options.get('strategy')!r}"
+        for profile in profiles
+        for verb, options in profile.verbs.items()
+        if str(options.get("strategy")) not in STRATEGIES
+    ]
 
 
 def run_verb(

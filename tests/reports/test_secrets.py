@@ -207,3 +207,19 @@ def test_scimcert_scan_names_each_leak_and_never_the_secret(
     assert "x[rfc] exchange 3: request header Authorization is not redacted" in out
     assert "x[rfc] exchange 3: response body holds a password or secret in clear" in out
     assert leaks(CLIENT_SECRET, {"out": out}) == [] and "hunter22" not in out
+
+
+@pytest.mark.slow
+def test_the_demo_holds_no_secret(tmp_path: Path) -> None:
+    """The scanner over the reports of `scimcert demo`, the main job, with tokens it is told."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
+    env.update(SCIM_TOKEN="demo-scan-token-" + "x" * 20, SCIM_APP_TOKEN="demo-scan-app-" + "y" * 20)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "demo", "--report-dir", str(tmp_path / "demo")],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    texts = scan.folder_texts(tmp_path / "demo") | {"stdout": done.stdout, "stderr": done.stderr}
+    secrets = {name: env[name] for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN")}
+    assert scan.leaks(secrets, texts) == []
+    assert scan.unredacted(tmp_path / "demo" / "results.jsonl") == []

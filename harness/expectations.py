@@ -72,7 +72,8 @@ def _json(expectation: Expectation, ctx: CheckContext) -> list[Finding]:
     pairs = tuple(
         (pointer, spec)
         for pointer, spec in expectation.json
-        if resolve(body, pointer) is not MISSING or not undeclared(pointer, ctx.target_schemas)
+        if resolve(body, pointer) is not MISSING
+        or not undeclared(pointer, ctx.target_schemas, body)
     )
     return _pointers(pairs, body, "")
 

@@ -55,10 +55,16 @@ def _declared(schemas: Sequence[Mapping[str, Any]], name: str) -> list[Mapping[s
     ]
 
 
-def undeclared(pointer: str, target_schemas: Sequence[Mapping[str, Any]]) -> bool:
+def undeclared(
+    pointer: str, target_schemas: Sequence[Mapping[str, Any]], document: Any = None
+) -> bool:
     """True when `pointer` (into a resource) names an RFC core attribute, or a sub-attribute of
-    one, that the target's published core schemas leave out."""
+    one, that the target's published core schemas leave out: the core schema `document` names
+    (a User's `displayName` is not a Group's), or any core schema when it names none."""
     cores = [s for s in target_schemas if isinstance(s, Mapping) and s.get("id") in CORE_SCHEMAS]
+    named = document.get("schemas") if isinstance(document, Mapping) else None
+    own = [s for s in cores if isinstance(named, list) and s.get("id") in named]
+    cores = own or cores
     tokens = [t.lower() for t in pointer.split("/")[1:]]
     if not cores or not tokens or tokens[0] not in RFC_CORE_ATTRIBUTES:
         return False

@@ -74,3 +74,14 @@ def test_a_dropped_undeclared_attribute_passes_a_declared_one_still_fails() -> N
 def test_an_undeclared_attribute_returned_wrong_is_still_graded() -> None:
     body = {"schemas": [USER], "id": "1", "userName": "bob", "title": "Intern"}
     assert len(graded(body, WITHOUT_TITLE)) == 2
+
+
+def test_the_resource_schema_the_body_names_decides() -> None:
+    group = "urn:ietf:params:scim:schemas:core:2.0:Group"
+    schemas = (
+        {"id": USER, "attributes": [{"name": "userName"}]},
+        {"id": group, "attributes": [{"name": "displayName"}]},
+    )
+    assert undeclared("/displayName", schemas, {"schemas": [USER]})
+    assert not undeclared("/displayName", schemas, {"schemas": [group]})
+    assert not undeclared("/displayName", schemas)  # no body to tell: any core schema counts

@@ -71,8 +71,13 @@ def _django_target(
             home, site, "runserver", f"127.0.0.1:{port}", "--noreload"
         ),
         prepare=lambda home, _port, _token: _django(home, site, "migrate", "--run-syncdb", "-v0"),
-        shown=f"django-admin runserver 127.0.0.1:PORT --noreload --settings {site} "
-        "--pythonpath tools/crosscheck_servers",
+        shown=(
+            f"export PORT SCIM_TOKEN CROSSCHECK_DB=$(mktemp -d)/db.sqlite3\n"
+            f"django-admin migrate --run-syncdb --settings {site} "
+            "--pythonpath tools/crosscheck_servers\n"
+            f"django-admin runserver 127.0.0.1:$PORT --noreload --settings {site} "
+            "--pythonpath tools/crosscheck_servers"
+        ),
         about=about,
     )
 
@@ -125,7 +130,7 @@ TARGETS: tuple[Target, ...] = (
         dists=("scimmy", "scimmy-routers", "express"),
         base_path="/scim/v2",
         launch=lambda home, _port, _token: ["node", str(home / "scimmy_server.mjs")],
-        shown="PORT=PORT node scimmy_server.mjs",
+        shown='PORT=PORT SCIM_TOKEN="$SCIM_TOKEN" node .venv-crosscheck/scimmy/scimmy_server.mjs',
         about="""SCIMMY and its express routers (npm, Node.js): the protocol, validation,
         PATCH, filters and paging are the packages'; `tools/crosscheck_servers/scimmy_server.mjs`
         gives them the in-memory storage callbacks their READMEs ask for, and userName

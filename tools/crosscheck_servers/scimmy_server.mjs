@@ -1,7 +1,8 @@
 // SCIMMY (npm) served by scimmy-routers on express, as their READMEs show: the two packages do
 // the protocol (parsing, validation, PATCH, filters, paging, discovery); the application only
 // stores resources. Here the store is in memory, plus the one rule SCIMMY leaves to it: RFC 7643
-// 4.1.1 userName uniqueness. The User resource carries SCIMMY's bundled enterprise extension. Started by tools/crosscheck.py with PORT and SCIM_TOKEN set.
+// 4.1.1 userName uniqueness. The User resource carries SCIMMY's bundled enterprise extension.
+// Started by tools/crosscheck.py with PORT and SCIM_TOKEN set, from the npm prefix it installed.
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import express from "express";
 import SCIMMY from "scimmy";

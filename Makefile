@@ -35,8 +35,9 @@ test: lint typecheck unit
 conformance: $(STAMP)
 	$(BIN)/python tools/conformance.py --out docs/conformance
 
-# scimcert against the stock scim2-server (PyPI, pinned, in .venv-crosscheck/); rewrites
-# docs/crosscheck.md with every failing check and why. Not part of `make test`: it installs.
+# scimcert against four third-party SCIM servers (PyPI and npm, pinned, each in its own
+# .venv-crosscheck/<name>/, on loopback); rewrites docs/crosscheck.md with every failing check on
+# each and why. Not part of `make test`: it installs (pip, npm; node runs the npm one). ~2 min.
 .PHONY: crosscheck
 crosscheck: $(STAMP)
 	$(BIN)/python tools/crosscheck.py --out out/crosscheck --doc docs/crosscheck.md

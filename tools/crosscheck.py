@@ -1,12 +1,15 @@
-"""Run scimcert against the stock `scim2-server` and explain every failure (`make crosscheck`).
+"""Run scimcert against third-party SCIM servers and explain every failure (`make crosscheck`).
 
-scim2-server (PyPI) is a SCIM server nobody here wrote: installed, pinned, into its own virtualenv
-under .venv-crosscheck/scim2-server/, started in memory on a free loopback port with a random
-bearer token, then `scimcert run --idp all` runs against it (no app probe, so app steps SKIP).
-The run's results.jsonl becomes docs/crosscheck.md: every failing or warning check, what the
-server did, and why it is the server's deviation. The "why" is the hand-written EXPLANATIONS,
-checked against the recorded exchanges; a failure it does not explain is flagged (exit 1), so the
-document never silently goes stale. Exits 2 when the run itself could not be carried out.
+Each server of crosscheck_targets.TARGETS (PyPI or npm, pinned, nobody here wrote it) is
+installed into its own environment under .venv-crosscheck/, started on a free loopback port with
+a random bearer token, and graded by `scimcert run --idp all --seed 1` (no app probe, so app
+steps SKIP). The runs' results.jsonl become docs/crosscheck.md: a matrix of failing checks by
+server, then per server every failing or warning check (and every item ended in ERROR), what the
+server did, and the RFC or IdP text it breaks. The "why" is hand-written in
+crosscheck_explanations, each held by a pattern to the recorded exchange; a failure no
+explanation matches is flagged (exit 1), so the document never silently goes stale. A failure
+that is scimcert's mistake is not explained but fixed in the harness. Exits 2 when a run itself
+could not be carried out.
 """
 
 from __future__ import annotations
@@ -17,170 +20,28 @@ import os
 import platform
 import secrets
 import shlex
-import socket
 import subprocess
 import sys
-import time
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from conformance import ROOT, Server, SetupError, _run
+from conformance import ROOT, Server, SetupError
+from crosscheck_explain import BASES, OPEN, SETUP, Explanation, linked
+from crosscheck_explanations import EXPLANATIONS
+from crosscheck_targets import TARGETS, Target, free_port, install, wait_until_answering
 
-PACKAGE = "scim2-server"
-VERSION = "0.8.3"  # the release this document was verified against; bump and re-verify together
-VENV = ROOT / ".venv-crosscheck" / PACKAGE
-DISTS = ("scim2-server", "scim2-models")
+from harness.checks import load_all
+from harness.checks.registry import registry
+
 SEED = 1  # fixed, so the document's names and order replay; the run id stays random
-START_TIMEOUT = 30.0
 RUN_TIMEOUT = 900.0
 RESOURCE_PATHS = frozenset({"Users", "Groups"})
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a check fails against scim2-server, verified against the recorded exchanges.
-
-    `scenarios` are the scenario ids it was verified in: the same check failing anywhere else
-    is flagged as unexplained, since the reason may be a different one there."""
-
-    basis: str  # RFC, IdP, domain (DESIGN.md), consequence, open
-    ref: str  # the RFC or ../shared/idp section the server's behaviour breaks
-    why: str
-    scenarios: frozenset[str]
-
-
-def _explain(basis: str, ref: str, why: str, *scenarios: str) -> Explanation:
-    return Explanation(basis, ref, " ".join(why.split()), frozenset(scenarios))
-
-
-EXPLANATIONS: dict[str, Explanation] = {
-    "robustness-schemas-required": _explain(
-        "RFC",
-        "RFC 7643 3; RFC 7644 3.3, 3.12 (invalidSyntax)",
-        """`POST /Users` with no `schemas` answers 201 and creates the user. RFC 7643 3 makes
-        `schemas` REQUIRED in every resource representation; scimcert expects a body that breaks
-        it refused with 400 (robustness.md 4 D).""",
-        "robustness/schemas-and-values",
-    ),
-    "robustness-invalid-value": _explain(
-        "RFC",
-        "RFC 7643 4.1.1 (userName); RFC 7644 3.12 (invalidValue)",
-        """`POST /Users` with `"userName": ""` answers 201. RFC 7643 4.1.1: "Each User MUST include
-        a non-empty userName value". The other bad values of the step (a number, no userName,
-        `active: "maybe"`, `name: "Bob"`) are refused with 400 as they should be.""",
-        "robustness/schemas-and-values",
-    ),
-    "robustness-control-characters": _explain(
-        "RFC (SHOULD)",
-        "RFC 7644 7.8 (PRECIS, RFC 7613); robustness.md 4 E",
-        """A userName holding U+0000 is stored and echoed (201). SCIM has service providers
-        prepare userNames with the PRECIS rules of RFC 7613, whose IdentifierClass disallows
-        control characters; the stock command skips PRECIS (`scim2-server --precis`, opt-in and
-        needing an extra, would refuse it).""",
-        "robustness/schemas-and-values",
-    ),
-    "robustness-patch-invalid": _explain(
-        "RFC",
-        "RFC 7644 3.5.2, 3.12 (invalidSyntax)",
-        """A PATCH body without `schemas` answers 204 and is applied (displayName becomes "No
-        Schemas"). RFC 7644 3.5.2: the body "MUST contain the "schemas" attribute with the URI
-        value of urn:ietf:params:scim:api:messages:2.0:PatchOp"; scimcert expects a body that
-        breaks it refused with 400 (robustness.md 4 I). Every other malformed PATCH of the
-        scenario is refused, and the mixed good/bad PATCH is refused atomically.""",
-        "robustness/patch",
-    ),
-    "robustness-filter-depth": _explain(
-        "robustness (SHOULD)",
-        "robustness.md 0.5, 2 and 4 H (parser depth caps)",
-        """A filter nested in 300 parentheses answers 200 with the right empty result: the
-        parser has no depth cap. Not wrong per the RFC; unbounded recursion in filter parsers
-        crashed several SCIM stacks (robustness.md 2), so scimcert asks for 400
-        invalidFilter.""",
-        "robustness/filters",
-    ),
-    "group-created": _explain(
-        "IdP",
-        "entra_onelogin.md 1.5 (Create group), 2 row 4",
-        """Entra's group create carries a second schema URI,
-        `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group`, as in
-        Microsoft's documented request. scim2-server answers 400 invalidSyntax "Unknown extension
-        schemas", so no group is provisioned under the `entra` and `entra-2020` profiles
-        (`entra-validator` and the other profiles send only the core URI and pass). The RFC lets
-        a server refuse a URI it does not know; Entra sends it anyway.""",
-        "core/groups",
-        "entra/groups",
-    ),
-    "schema-valid": _explain(
-        "consequence",
-        "RFC 7643 4.2 (via group-created)",
-        """Same exchange as `group-created`: the step expects a Group, so the 400 Error that
-        refused Entra's ADSCIM schema URI is graded against the Group schema.""",
-        "core/groups",
-    ),
-    "group-displayname-unique": _explain(
-        "IdP (SHOULD)",
-        "entra_onelogin.md 1.5 (displayName must be unique), 3.1 test 19",
-        """A second group with the same displayName is created (201). RFC 7643 4.2 gives
-        displayName uniqueness "none", so this is RFC-conformant; Entra and its validator
-        expect 409.""",
-        "entra/validator/groups-create",
-    ),
-    "entra-create-tolerates-nulls": _explain(
-        "IdP (SHOULD)",
-        "entra_onelogin.md 1.4 step 2 (MS-SCIM doc, Example 2)",
-        """The create of Microsoft's documented Example 2 is refused: 400 invalidSyntax
-        "Unknown extension schemas: urn:ietf:params:scim:schemas:extension:enterprise:2.0User"
-        (the doc's URN typo). The RFC lets a server refuse an unknown URI; Entra's own example
-        carries it, hence a SHOULD.""",
-        "entra/create-tolerance",
-    ),
-    "entra-attribute-update": _explain(
-        "IdP (RFC 7644 3.5.2.3 says otherwise)",
-        "entra_onelogin.md 1.4 step 4, 3.1 test 6",
-        """Entra replaces `phoneNumbers[type eq "mobile"].value` on a user with no mobile number
-        and expects the entry created. scim2-server answers 400 noTarget ("no value of
-        'phone_numbers' matches the path filter"), as RFC 7644 3.5.2.3 prescribes, so the whole
-        PATCH is refused and the GET shows none of its changes. Known Entra behaviour servers
-        have to accommodate (sourcegraph/sourcegraph-public-snapshot#49200,
-        Captain-P-Goldfish/scim-for-keycloak#73): with this server, Entra's attribute updates
-        fail whenever a mapped multi-valued entry is new.""",
-        "entra/attribute-update",
-    ),
-    "entra-manager-reference": _explain(
-        "IdP",
-        "entra_onelogin.md 1.4 step 5, 3.2 (SCIM_Update_Manager)",
-        """Entra's provisioning service sends the manager as a plain string id
-        (`"path": "urn:...:enterprise:2.0:User:manager", "value": "<id>"`); scim2-server
-        answers 400 invalidValue (a pydantic message: "Input should be a valid dictionary or
-        instance of Manager"), so the manager is never set and the GET has none. RFC 7643 4.3
-        types manager as complex; the `entra-validator` profile, which sends `{"value": ...}`,
-        passes.""",
-        "entra/manager",
-    ),
-    "entra-manager-removed": _explain(
-        "IdP",
-        "entra_onelogin.md 3.1 test 11, 3.2 (SCIM_Update_Manager)",
-        """Removing the manager the way Microsoft's validation does (`replace` with `""`)
-        answers the same 400 invalidValue as `entra-manager-reference`.""",
-        "entra/manager",
-    ),
-    "put-keeps-active": _explain(
-        "IdP",
-        "entra_onelogin.md 4.2, 4.3 steps 3-4; DESIGN.md (PUT without active)",
-        """A PUT without `active` answers 200 with `active` gone: the server clears what a PUT
-        omits, which RFC 7644 3.5.1 allows. OneLogin suspends with `"active": false` but sends
-        every later update as its core template, which never carries `active`; on this server
-        a suspended user's next update leaves her status unassigned, which reads as active
-        (RFC 7643 4.1.1 leaves the meaning to the server): the update restores her.""",
-        "onelogin/update-put",
-    ),
-}
 
 
 # --- Reading results.jsonl --------------------------------------------------------------------
@@ -188,7 +49,8 @@ EXPLANATIONS: dict[str, Explanation] = {
 
 @dataclass
 class Failure:
-    """One check failing (or warning) in one scenario, under one or more profiles."""
+    """One check failing (or warning) in one scenario, under one or more profiles; an item that
+    ended in ERROR is one too, under the check name SETUP."""
 
     check: str
     level: str
@@ -203,8 +65,8 @@ class RunSummary:
     counts: Counter[str]
     failures: list[Failure]
     not_verified: Counter[str]
-    errors: list[str]
     started: dict[str, Any]
+    notes: int = 0  # broken MAY checks: notes that never fail or warn, not listed
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -244,10 +106,17 @@ def describe_exchange(exchange: Mapping[str, Any], base_url: str) -> str:
     return said
 
 
+def _add(grouped: dict[tuple[str, str], Failure], failure: Failure, profile: str) -> None:
+    kept = grouped.setdefault((failure.check, failure.scenario), failure)
+    if profile not in kept.profiles:
+        kept.profiles.append(profile)
+
+
 def summarise(records: Iterable[Mapping[str, Any]]) -> RunSummary:
     """Items by outcome, and each failing check grouped by (check, scenario) over profiles."""
     records = list(records)
     started = next((r for r in records if r["event"] == "RunStarted"), {})
+    target = str(started.get("target", ""))
     exchanges = {
         (r["item"], r["sequence"]): r["exchange"]
         for r in records
@@ -255,181 +124,46 @@ def summarise(records: Iterable[Mapping[str, Any]]) -> RunSummary:
     }
     items = {r["item"]: r for r in records if r["event"] == "ItemStarted"}
     grouped: dict[tuple[str, str], Failure] = {}
+    notes = 0
     for r in records:
         if r["event"] != "CheckEvaluated" or r["passed"]:
             continue
+        if r["level"] == "MAY":
+            notes += 1
+            continue
         item = items.get(r["item"], {})
         scenario, profile = item.get("scenario", r["item"]), item.get("profile", "?")
-        failure = grouped.get((r["check"], scenario))
-        if failure is None:
-            finding = (r.get("findings") or [{}])[0].get("message", "")
-            seen = exchanges.get((r["item"], r["sequence"]))
-            did = describe_exchange(seen, str(started.get("target", ""))) if seen else ""
-            did = "; ".join(x for x in (did, _short(finding)) if x)
-            failure = Failure(r["check"], r["level"], scenario, int(r.get("line") or 0), did)
-            grouped[(r["check"], scenario)] = failure
-        if profile not in failure.profiles:
-            failure.profiles.append(profile)
+        finding = (r.get("findings") or [{}])[0].get("message", "")
+        seen = exchanges.get((r["item"], r["sequence"]))
+        did = "; ".join(
+            x for x in (describe_exchange(seen, target) if seen else "", _short(finding)) if x
+        )
+        _add(
+            grouped,
+            Failure(r["check"], r["level"], scenario, int(r.get("line") or 0), did),
+            profile,
+        )
     finished = [r for r in records if r["event"] == "ItemFinished"]
+    for r in finished:
+        if r["outcome"] == "ERROR":
+            last = max((seq for item, seq in exchanges if item == r["item"]), default=None)
+            seen = exchanges.get((r["item"], last)) if last is not None else None
+            did = "; ".join(
+                x
+                for x in (
+                    describe_exchange(seen, target) if seen else "",
+                    _short(str(r.get("reason", ""))),
+                )
+                if x
+            )
+            _add(grouped, Failure(SETUP, "ERROR", r["scenario"], 0, did), r["profile"])
     counts = Counter(str(r["outcome"]) for r in finished)
     skipped = Counter(str(r.get("reason", "")) for r in finished if r["outcome"] == "SKIP")
-    errors = [f"{r['item']}: {r.get('reason', '')}" for r in finished if r["outcome"] == "ERROR"]
-    failures = sorted(grouped.values(), key=lambda f: (f.level != "MUST", f.check, f.scenario))
+    order = {"ERROR": 0, "MUST": 1}
+    failures = sorted(grouped.values(), key=lambda f: (order.get(f.level, 2), f.check, f.scenario))
     for failure in failures:
         failure.profiles.sort()
-    return RunSummary(counts, failures, skipped, errors, dict(started))
-
-
-def unexplained(
-    failures: Iterable[Failure], explanations: Mapping[str, Explanation] = EXPLANATIONS
-) -> list[Failure]:
-    """Failures with no explanation verified for their check in their scenario."""
-    return [
-        f
-        for f in failures
-        if f.check not in explanations or f.scenario not in explanations[f.check].scenarios
-    ]
-
-
-def stale(
-    failures: Iterable[Failure], explanations: Mapping[str, Explanation] = EXPLANATIONS
-) -> list[str]:
-    """Explained checks that no longer fail anywhere: the server (or scimcert) changed."""
-    failing = {f.check for f in failures}
-    return sorted(check for check in explanations if check not in failing)
-
-
-# --- Writing docs/crosscheck.md ---------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def render_table(
-    failures: Iterable[Failure], explanations: Mapping[str, Explanation] = EXPLANATIONS
-) -> str:
-    rows = [
-        "| check | level | scenario [profiles] | what the server did | breaks | basis |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for f in failures:
-        known = explanations.get(f.check)
-        ok = known is not None and f.scenario in known.scenarios
-        ref, basis = (known.ref, known.basis) if ok and known else ("?", "**unexplained**")
-        where = f"`{f.scenario}` [{', '.join(f.profiles)}] (line {f.line})"
-        cells = [f"`{f.check}`", f.level, where, f"`{f.did}`" if f.did else "", ref, basis]
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(rows) + "\n"
-
-
-def render_reasons(
-    failures: Iterable[Failure], explanations: Mapping[str, Explanation] = EXPLANATIONS
-) -> str:
-    lines = []
-    for check in dict.fromkeys(f.check for f in failures):
-        if known := explanations.get(check):
-            lines.append(f"- **`{check}`** ({known.basis}): {known.why}")
-    return "\n".join(lines) + "\n"
-
-
-DOC = """# Cross-check: scimcert against the stock `scim2-server`
-
-Generated by `tools/crosscheck.py` on {when}; do not edit by hand: the explanations
-live in the tool's `EXPLANATIONS`, verified against the recorded exchanges.
-
-scim2-server is a SCIM 2.0 server nobody here wrote (PyPI, in-memory). Running scimcert against it
-shows which failures belong to the server and which would be scimcert's own mistakes; every
-failure below was checked against the recorded request and response and the RFC or IdP notes.
-
-## How to reproduce
-
-```sh
-make crosscheck
-```
-
-which installs `{package}=={version}` into `.venv-crosscheck/{package}/` and runs, on a free
-loopback port with a random token in `SCIM_TOKEN`:
-
-```sh
-{server_command}
-{run_command}
-```
-
-The run's reports (`index.html`, `results.jsonl`...) are in `{report_dir}`.
-
-## Versions
-
-{versions}
-
-## Result
-
-Items (scenario x profile): {counts}. Checks evaluated: {checks}.
-
-{not_verified}
-
-## Failing and warning checks
-
-{table}
-Basis: **RFC**, the server breaks RFC 7643/7644; **IdP**, it refuses what an IdP really sends
-(`../shared/idp/`); **domain**, RFC-conformant, but not the team app scimcert certifies
-(DESIGN.md); **consequence**, the same cause as another row; **open**, the server is right per the
-RFC and the failure stands on an unverified assumption about the IdP.
-
-## Why
-
-{reasons}
-## Harness mistakes this cross-check found
-
-- `robustness-patch-atomic` failed here only because an earlier PATCH of the scenario (one without
-  `schemas`) had been accepted and changed the displayName the atomicity step compared against.
-  `scenarios/robustness/patch.yaml` now reads the state right before the mixed PATCH; the server
-  refuses that PATCH atomically and the check passes.
-{problems}"""
-
-
-def _counts_text(counts: Mapping[str, int]) -> str:
-    order = ("PASS", "WARN", "FAIL", "SKIP", "ERROR")
-    return ", ".join(f"{name} {counts.get(name, 0)}" for name in order)
-
-
-def render_doc(
-    summary: RunSummary,
-    *,
-    versions: Mapping[str, str],
-    server_command: str,
-    run_command: str,
-    report_dir: str,
-    checks: Mapping[str, int],
-    explanations: Mapping[str, Explanation] = EXPLANATIONS,
-    when: str | None = None,
-) -> str:
-    not_verified = "".join(
-        f"- {n} skipped: {reason}\n" for reason, n in summary.not_verified.items()
-    )
-    problems = ""
-    if missing := unexplained(summary.failures, explanations):
-        problems += "\n## Unexplained failures (fix the harness or add an explanation)\n\n"
-        problems += "".join(f"- `{f.check}` in `{f.scenario}`\n" for f in missing)
-    if summary.errors:
-        problems += "\n## Items that ended in ERROR\n\n" + "".join(
-            f"- {e}\n" for e in summary.errors
-        )
-    return DOC.format(
-        when=when or datetime.now(UTC).isoformat(timespec="seconds"),
-        package=PACKAGE,
-        version=versions.get(PACKAGE, VERSION),
-        server_command=server_command,
-        run_command=run_command,
-        report_dir=report_dir,
-        versions="\n".join(f"- {name} {v}" for name, v in versions.items()),
-        counts=_counts_text(summary.counts),
-        checks=f"{checks.get('passed', 0)} passed, {checks.get('failed', 0)} failed",
-        not_verified=f"Not verified:\n\n{not_verified}" if not_verified else "",
-        table=render_table(summary.failures, explanations),
-        reasons=render_reasons(summary.failures, explanations),
-        problems=problems,
-    )
+    return RunSummary(counts, failures, skipped, dict(started), notes)
 
 
 def count_checks(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -439,71 +173,347 @@ def count_checks(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return dict(counted)
 
 
+# --- Holding the explanations to the run ------------------------------------------------------
+
+
+def explanation_for(failure: Failure, explanations: Sequence[Explanation]) -> Explanation | None:
+    for known in explanations:
+        if known.covers(failure.check, failure.scenario, failure.profiles, failure.did):
+            return known
+    return None
+
+
+def unexplained(failures: Iterable[Failure], explanations: Sequence[Explanation]) -> list[Failure]:
+    """Failures no explanation of the server covers, with its recorded exchange."""
+    return [f for f in failures if explanation_for(f, explanations) is None]
+
+
+def open_harness_bugs(
+    failures: Iterable[Failure], explanations: Sequence[Explanation]
+) -> list[tuple[Failure, Explanation]]:
+    """Rows that are scimcert's fault, not yet fixed: shown, never the server's."""
+    found = ((f, explanation_for(f, explanations)) for f in failures)
+    return [(f, known) for f, known in found if known and known.basis == OPEN]
+
+
+def stale(failures: Iterable[Failure], explanations: Sequence[Explanation]) -> list[str]:
+    """Causes that explain no failure any more: the server (or scimcert) changed."""
+    used = {known.cause for f in failures if (known := explanation_for(f, explanations))}
+    return [known.cause for known in explanations if known.cause not in used]
+
+
+# --- Writing docs/crosscheck.md ---------------------------------------------------------------
+
+
+@dataclass
+class ServerRun:
+    """One server's graded run, ready to be written."""
+
+    target: Target
+    versions: dict[str, str]
+    summary: RunSummary
+    checks: dict[str, int]
+    explanations: Sequence[Explanation]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """A code span that survives the backticks of a finding (`itemsPerPage`)."""
+    if not text:
+        return ""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def check_ref(check: str) -> str:
+    """The check's own reference: the sentence it enforces is the one the server breaks."""
+    load_all()
+    return registry.get(check).ref if check in registry else ""
+
+
+def render_table(
+    failures: Iterable[Failure], explanations: Sequence[Explanation], server: str = ""
+) -> str:
+    rows = [
+        "| check | level | scenario [profiles] | what the server did | breaks | basis |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in failures:
+        known = explanation_for(f, explanations)
+        ref, basis = ("?", "**unexplained**")
+        if known:
+            ref = linked(known.ref or check_ref(f.check))
+            basis = f"{known.basis}, [{known.cause}](#{server}-{known.cause})"
+        where = f"`{f.scenario}` [{', '.join(f.profiles)}]"
+        where += f" (line {f.line})" if f.line else ""
+        cells = [f"`{f.check}`", f.level, where, _code(f.did), ref, basis]
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def render_reasons(
+    failures: Iterable[Failure], explanations: Sequence[Explanation], server: str = ""
+) -> str:
+    used = {known.cause for f in failures if (known := explanation_for(f, explanations))}
+    return "".join(
+        f'- <a id="{server}-{known.cause}"></a>**{known.cause}** ({known.basis}): {known.why}\n'
+        for known in explanations
+        if known.cause in used
+    )
+
+
+def render_matrix(runs: Sequence[ServerRun]) -> str:
+    """Check x server: how many scenarios each check fails in, on each server."""
+    names = [run.target.name for run in runs]
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for run in runs:
+        for f in run.summary.failures:
+            cells.setdefault((f.check, f.level), {}).setdefault(run.target.name, 0)
+            cells[(f.check, f.level)][run.target.name] += 1
+    order = {"ERROR": 0, "MUST": 1}
+    rows = [
+        "| check | level | " + " | ".join(f"`{n}`" for n in names) + " |",
+        "| --- | --- |" + " --- |" * len(names),
+    ]
+    for (check, level), seen in sorted(cells.items(), key=lambda c: (order.get(c[0][1], 2), c[0])):
+        counts = [str(seen[n]) if n in seen else "·" for n in names]
+        rows.append(f"| `{check}` | {level} | " + " | ".join(counts) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _counts_text(counts: Mapping[str, int]) -> str:
+    order = ("PASS", "WARN", "FAIL", "SKIP", "ERROR")
+    return ", ".join(f"{name} {counts.get(name, 0)}" for name in order)
+
+
+def render_overview(runs: Sequence[ServerRun]) -> str:
+    rows = [
+        "| server | registry | items (scenario x profile) | failing rows | unexplained "
+        "| open harness bugs |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for run in runs:
+        t, s = run.target, run.summary
+        version = run.versions.get(t.dists[0], "?")
+        missing = len(unexplained(s.failures, run.explanations))
+        rows.append(
+            f"| [`{t.name}` {version}](#{t.name}) | {t.registry} | "
+            f"{_counts_text(s.counts)} | {len(s.failures)} | {missing} "
+            f"| {len(open_harness_bugs(s.failures, run.explanations))} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+SECTION = """## <a id="{name}"></a>`{name}` {version} ({registry})
+
+{about}
+
+```sh
+{install}
+{start}
+```
+
+Versions: {versions}. Reports: `{report_dir}`.
+
+Items (scenario x profile): {counts}. Checks evaluated: {checks}{notes}.
+{not_verified}
+
+{table}
+{reasons}{problems}"""
+
+
+def render_section(run: ServerRun, report_dir: str) -> str:
+    t, s = run.target, run.summary
+    install = (
+        f"pip install {' '.join(t.pins)}  # into .venv-crosscheck/{t.name}/"
+        if t.registry == "PyPI"
+        else f"npm install --prefix .venv-crosscheck/{t.name} {' '.join(t.pins)}"
+    )
+    not_verified = "".join(f"\n- {n} skipped, {reason}" for reason, n in s.not_verified.items())
+    not_verified = f"\nNot verified:\n{not_verified}\n" if not_verified else ""
+    problems = ""
+    if missing := unexplained(s.failures, run.explanations):
+        problems += "\n**Unexplained** (fix the harness or add an explanation):\n\n"
+        problems += "".join(f"- `{f.check}` in `{f.scenario}`: `{f.did}`\n" for f in missing)
+    return SECTION.format(
+        name=t.name,
+        version=run.versions.get(t.dists[0], "?"),
+        registry=t.registry,
+        about=" ".join(t.about.split()),
+        install=install,
+        start=t.shown,
+        versions=", ".join(f"{n} {v}" for n, v in run.versions.items()),
+        report_dir=report_dir,
+        counts=_counts_text(s.counts),
+        checks=f"{run.checks.get('passed', 0)} passed, {run.checks.get('failed', 0)} failed",
+        notes=f" ({s.notes} of them broken MAY checks: notes, not listed)" if s.notes else "",
+        not_verified=not_verified,
+        table=render_table(s.failures, run.explanations, t.name),
+        reasons=("\nWhy:\n\n" + render_reasons(s.failures, run.explanations, t.name))
+        if s.failures
+        else "",
+        problems=problems,
+    )
+
+
+DOC = """# Cross-check: scimcert against third-party SCIM servers
+
+Generated by `tools/crosscheck.py` on {when} with scimcert {scimcert} on Python {python}; do not
+edit by hand: the explanations live in `tools/crosscheck_explanations.py`, each held by a pattern
+to the recorded exchange.
+
+These SCIM 2.0 servers were written by nobody here. Each is installed from its registry at a
+pinned version into its own environment, started on loopback with in-memory or throw-away
+storage, and graded with `--idp all --seed 1`. Every failing or warning check below, and every
+item that ended in ERROR, was read in the recorded request and response: it is the server's
+deviation from the RFC or IdP text the row cites. A failure that was scimcert's own mistake is
+not explained here: it was fixed in the harness (see the end).
+
+## How to reproduce
+
+```sh
+make crosscheck
+```
+
+installs what is missing (pip for the PyPI servers, npm for SCIMMY, which the machine's `node`
+runs; a few minutes the first time, about two after), then for each server, with a random token
+in `SCIM_TOKEN` and the server's base URL on a free port:
+
+```sh
+{run_command}
+```
+
+## Servers
+
+{overview}
+## Failing checks by server
+
+Scenarios in which each check fails (`·`: none); `{setup}` counts items whose setup the
+server refused, so that no check could run.
+
+{matrix}
+Basis: {bases}.
+
+{sections}
+## Harness mistakes this cross-check found
+
+{open_bugs}{harness}"""
+
+HARNESS_FIXES = """\
+Rows where scimcert, not the server, was wrong are not explained above: they were fixed.
+
+- A step required back a core attribute the server never declared: django-scim2-server's
+  /Schemas leaves out `title` and `name.formatted`, and RFC 7644 3.3 lets a server ignore what it
+  does not support, yet `put-replaces`, `patch-applies`, `onelogin-put-update` and
+  `onelogin-template-accepted` failed it on their absence. Such an attribute is no longer
+  required back (`harness/undeclared.py`); a server that declares it and drops it still fails.
+- `robustness-filter-invalid` required 400 for a filter on an attribute no schema defines
+  (`noSuchAttribute eq "x"`); no RFC sentence requires it (RFC 7644 3.12 allows invalidFilter,
+  3.4.2.2 only forbids returning what does not match). SCIMMY answers an empty list. Now refusing
+  or matching nobody both pass; listing users still fails (an allowed variant and a fault in the
+  catalogue prove both sides).
+- `username-unique` was blamed when the SCIM Validator's first create had been refused (SCIMMY,
+  django-scim2-server): its "duplicate" was then the first user of that name, rightly 201. The
+  duplicate step now reads the created user's id, so the cascade blocks it when there is none.
+- `robustness/patch` saved the user's `displayName` before its atomicity test and failed
+  `user-readable` on django-scim2-server, whose /Schemas declares no User displayName. The test
+  now requires that none of the mixed PATCH's operations shows, which needs no saved value.
+- Found on these servers before, and fixed for issue 15: `put-replaces` required an omitted
+  attribute cleared (RFC 7644 3.5.1 lets a server clear or default it); a missing `scimType`
+  failed MUST checks where RFC 7644 3.12 makes it OPTIONAL; `list-response-consistent` required
+  paging fields on complete lists; `discovery-resource-types` accepted only `/Users`; a 501
+  counted as a server fault; `robustness-media-type` and `error-has-detail` graded the client's
+  or an OPTIONAL rule; Okta's retry and OneLogin's suspension were blamed on `/title`; mock users'
+  `@example.test` emails were refused by email validators (django-scim2-server, scim2-models).
+- `robustness-patch-atomic` failed on scim2-server only because an earlier PATCH of the scenario
+  (one without `schemas`) had been accepted and changed the displayName the atomicity step
+  compared against; `scenarios/robustness/patch.yaml` reads the state right before the mixed
+  PATCH.
+"""
+
+
+def render_open_bugs(runs: Sequence[ServerRun]) -> str:
+    """The rows still scimcert's fault, by cause, with the servers they show on."""
+    causes: dict[str, tuple[Explanation, list[str]]] = {}
+    for run in runs:
+        for _, known in open_harness_bugs(run.summary.failures, run.explanations):
+            servers = causes.setdefault(known.cause, (known, []))[1]
+            if run.target.name not in servers:
+                servers.append(run.target.name)
+    if not causes:
+        return ""
+    lines = "".join(
+        f"- **{cause}** (`{'`, `'.join(sorted(known.checks))}` on {', '.join(servers)}): "
+        f"{known.why}\n"
+        for cause, (known, servers) in causes.items()
+    )
+    title = "Open, not fixed yet (the rows marked open harness bug above, never the server's):"
+    return f"{title}\n\n{lines}\nFixed:\n\n"
+
+
+def render_doc(
+    runs: Sequence[ServerRun],
+    *,
+    run_command: str,
+    report_dirs: Mapping[str, str],
+    scimcert: str,
+    when: str | None = None,
+) -> str:
+    return DOC.format(
+        when=when or datetime.now(UTC).isoformat(timespec="seconds"),
+        scimcert=scimcert,
+        python=platform.python_version(),
+        run_command=run_command,
+        overview=render_overview(runs),
+        setup=SETUP,
+        matrix=render_matrix(runs),
+        bases="; ".join(f"**{name}**, {meaning}" for name, meaning in BASES.items()),
+        sections="\n".join(render_section(run, report_dirs[run.target.name]) for run in runs),
+        harness=HARNESS_FIXES,
+        open_bugs=render_open_bugs(runs),
+    )
+
+
 # --- Running it -------------------------------------------------------------------------------
 
 
-def ensure_venv() -> dict[str, str]:
-    """Create or reuse .venv-crosscheck/scim2-server/ with the pinned release; its versions."""
-    python = VENV / "bin" / "python"
-    code = "import importlib.metadata as m, json, sys; print(json.dumps({d: m.version(d) for d in sys.argv[1:]}))"  # noqa: E501
-    if python.exists():
-        try:
-            versions: dict[str, str] = json.loads(_run([str(python), "-c", code, *DISTS], "v"))
-            if versions.get(PACKAGE) == VERSION:
-                return versions
-        except (SetupError, ValueError):
-            pass
-    print(f"crosscheck: installing {PACKAGE}=={VERSION} into {VENV.relative_to(ROOT)}", flush=True)
-    _run([sys.executable, "-m", "venv", "--clear", str(VENV)], f"creating {VENV}")
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, f"{PACKAGE}=={VERSION}"], f"installing {PACKAGE}")
-    return dict(json.loads(_run([str(python), "-c", code, *DISTS], "versions")))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_answering(server: Server, url: str, token: str, timeout: float) -> None:
-    """Poll /ServiceProviderConfig until it answers 200; the server prints nothing reliable."""
-    session = requests.Session()
-    session.trust_env = False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise SetupError(f"{PACKAGE} exited ({server.proc.returncode}) before it answered")
-        try:
-            answer = session.get(
-                f"{url}/ServiceProviderConfig",
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=2,
-            )
-            if answer.status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SetupError(f"{PACKAGE} did not answer at {url} within {timeout:.0f} s")
-
-
-def run_scimcert(url: str, token: str, report: Path) -> tuple[int, str]:
-    argv = [str(Path(sys.executable).parent / "scimcert"), "run", "--url", url, "--idp", "all",
-            "--seed", str(SEED), "--report-dir", str(report), "--json"]  # fmt: skip
+def run_scimcert(url: str, token: str, report: Path) -> str:
+    """Grade url; the command as the document shows it."""
+    argv = [
+        str(Path(sys.executable).parent / "scimcert"),
+        "run",
+        "--url",
+        url,
+        "--idp",
+        "all",
+        "--seed",
+        str(SEED),
+        "--report-dir",
+        str(report),
+        "--json",
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM", "SCIMCERT_"))}
     env.update(SCIM_TOKEN=token, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     try:
         proc = subprocess.run(
-            argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            timeout=RUN_TIMEOUT, check=False,
-        )  # fmt: skip
+            argv,
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise SetupError(f"scimcert run did not finish within {RUN_TIMEOUT:.0f} s") from exc
-    if proc.returncode not in (0, 1):
+    # 1: a check failed; 3: an item ended in ERROR. Both are graded here; anything else is not.
+    if proc.returncode not in (0, 1, 3):
         output = (proc.stdout + proc.stderr).replace(token, "$SCIM_TOKEN")
         raise SetupError(f"scimcert run exited {proc.returncode}:\n{output[-4000:]}")
-    return proc.returncode, shlex.join(["scimcert", *argv[1:]])
+    return shlex.join(["scimcert", *argv[1:]])
 
 
 def _relative(path: Path) -> str:
@@ -513,65 +523,118 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def grade(target: Target, out: Path) -> ServerRun:
+    """Install, start, grade and stop one server."""
+    versions = install(target)
+    token, port = secrets.token_urlsafe(32), free_port()
+    url = f"http://127.0.0.1:{port}{target.base_path}"
+    report = out / target.name / "report"
+    with tempfile.TemporaryDirectory(prefix="crosscheck-") as scratch:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM", "SCIMCERT_"))}
+        env.update(
+            PORT=str(port),
+            SCIM_TOKEN=token,
+            PYTHONUNBUFFERED="1",
+            CROSSCHECK_DB=str(Path(scratch) / "db.sqlite3"),
+        )
+        if target.prepare:
+            _prepare(target.prepare(target.home, port, token), env, target.name)
+        server = Server(target.launch(target.home, port, token), env)
+        try:
+            wait_until_answering(target, server, url, token)
+            print(
+                f"crosscheck: {target.name} {versions[target.dists[0]]} answering at {url}",
+                flush=True,
+            )
+            run_scimcert(url, token, report)
+        except SetupError as exc:
+            log = "\n".join(server.lines[-60:])
+            raise SetupError(
+                f"{exc}\n--- {target.name} output ---\n{log}".replace(token, "$SCIM_TOKEN")
+            ) from None
+        finally:
+            server.stop()
+    records = read_records(report / "results.jsonl")
+    return ServerRun(
+        target,
+        versions,
+        summarise(records),
+        count_checks(records),
+        EXPLANATIONS.get(target.name, ()),
+    )
+
+
+def _prepare(argv: list[str], env: dict[str, str], name: str) -> None:
+    proc = subprocess.run(
+        argv,
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SetupError(
+            f"preparing {name} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "crosscheck")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "crosscheck.md")
+    parser.add_argument(
+        "--server",
+        action="append",
+        choices=[t.name for t in TARGETS],
+        help="only these servers (the document is then not written)",
+    )
     args = parser.parse_args()
     out: Path = args.out.resolve()
-    report = out / "report"
-    token = secrets.token_urlsafe(32)
-    try:
-        versions = ensure_venv()
-    except SetupError as exc:
-        print(f"crosscheck: {exc}")
-        return 2
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/v2"
-    argv = [str(VENV / "bin" / PACKAGE), "--hostname", "127.0.0.1", "--port", str(port),
-            "--bearer-token", token]  # fmt: skip
-    server = Server(argv, {**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        wait_until_answering(server, url, token, START_TIMEOUT)
-        print(f"crosscheck: {PACKAGE} {versions[PACKAGE]} answering at {url}", flush=True)
-        _, run_command = run_scimcert(url, token, report)
-    except SetupError as exc:
-        log = "\n".join(server.lines[-60:]).replace(token, "$SCIM_TOKEN")
-        print(f"crosscheck: {str(exc).replace(token, '$SCIM_TOKEN')}\n--- server output ---\n{log}")
-        return 2
-    finally:
-        server.stop()
-    records = read_records(report / "results.jsonl")
-    summary = summarise(records)
-    shown_run = run_command.replace(url, "http://127.0.0.1:PORT/v2").replace(str(ROOT) + "/", "")
-    doc = render_doc(
-        summary,
-        versions={**versions, "scimcert": str(summary.started.get("versions", {}).get("scimcert")),
-                  "python": platform.python_version()},
-        server_command=f"{PACKAGE} --hostname 127.0.0.1 --port PORT --bearer-token \"$SCIM_TOKEN\"",
-        run_command=f"SCIM_TOKEN=... {shown_run}",
-        report_dir=_relative(report),
-        checks=count_checks(records),
-    )  # fmt: skip
-    if token in doc:
-        raise AssertionError("the token leaked into the document")
-    args.doc.write_text(doc, encoding="utf-8")
-    return report_to_console(summary, args.doc)
+    chosen = [t for t in TARGETS if not args.server or t.name in args.server]
+    runs = []
+    for target in chosen:
+        try:
+            runs.append(grade(target, out))
+        except (SetupError, OSError) as exc:  # OSError: pip, npm or node not there to run
+            print(f"crosscheck: {target.name}: {exc}")
+            return 2
+    shown = (
+        f"SCIM_TOKEN=... scimcert run --url http://127.0.0.1:PORT/BASE --idp all --seed {SEED}"
+        " --report-dir out/crosscheck/SERVER/report --json"
+    )
+    scimcert = str(runs[0].summary.started.get("versions", {}).get("scimcert")) if runs else "?"
+    if not args.server:
+        doc = render_doc(
+            runs,
+            run_command=shown,
+            scimcert=scimcert,
+            report_dirs={
+                run.target.name: _relative(out / run.target.name / "report") for run in runs
+            },
+        )
+        args.doc.write_text(doc, encoding="utf-8")
+        print(f"crosscheck: wrote {_relative(args.doc)}")
+    return max((report_to_console(run) for run in runs), default=0)
 
 
-def report_to_console(summary: RunSummary, doc: Path) -> int:
-    """Prints counts and problems; 1 when a failure is unexplained or an item ended in ERROR."""
-    print(f"crosscheck: {_counts_text(summary.counts)}; {len(summary.failures)} failing checks")
-    print(f"crosscheck: wrote {_relative(doc)}")
-    missing = unexplained(summary.failures)
+def report_to_console(run: ServerRun) -> int:
+    """Prints counts and problems; 1 when a failure (or an ERROR item) is unexplained."""
+    name, summary = run.target.name, run.summary
+    print(
+        f"crosscheck: {name}: {_counts_text(summary.counts)}; {len(summary.failures)} failing rows"
+    )
+    missing = unexplained(summary.failures, run.explanations)
     for f in missing:
-        where = f"{f.scenario} [{', '.join(f.profiles)}]"
-        print(f"crosscheck: UNEXPLAINED {f.check} in {where}: {f.did}")
-    for check in stale(summary.failures):
-        print(f"crosscheck: note: {check} is explained but no longer fails; drop its explanation")
-    for error in summary.errors:
-        print(f"crosscheck: ERROR item {error}")
-    return 1 if missing or summary.errors else 0
+        print(
+            f"crosscheck: {name}: UNEXPLAINED {f.check} in {f.scenario} "
+            f"[{', '.join(f.profiles)}]: {f.did}"
+        )
+    for cause in stale(summary.failures, run.explanations):
+        print(f"crosscheck: {name}: note: {cause} explains nothing any more; drop it")
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

@@ -226,17 +226,36 @@ def _set_filter(x: Exchange, text: str) -> None:
 FIRST_NAME = re.compile(r"\s*([A-Za-z][\w$-]*)")
 
 
-# RFC 7644 3.4.2.2 and 3.12: a filter on an attribute the server does not know is 400
-# invalidFilter; matching nothing hides the IdP's mistake (docs/robustness.md#filter-values).
+# An allowed variant: RFC 7644 3.12 lets a server refuse a filter on an attribute it does not
+# know (invalidFilter, "the specified attribute and filter comparison combination is not
+# supported") but no sentence requires it; matching nobody keeps 3.4.2.2's "only those resources
+# matching the filter expression SHALL be returned". The reference server refuses it.
 @fault(
     "unknown-filter-attribute-matches-nothing",
     "A filter on an unknown attribute answers an empty list, not 400",
+    allowed=True,
 )
 def _unknown_filter_attribute_matches_nothing(x: Exchange) -> None:
     error, found = x.error(), FIRST_NAME.match(x.filter_text() or "")
     if error is None or error.get("scimType") != "invalidFilter" or found is None:
         return
     if found[1].lower() not in canonical_names():
+        x.status = 200
+        x.answer_list([])
+
+
+# RFC 7644 3.4.2.2: "Providers MUST decline to filter results if the specified filter operation
+# is not recognized and return an HTTP 400 error"; `userName xx "x"` or an unterminated string on
+# a known attribute answered as an empty list breaks it (the unknown attribute is the variant).
+@fault(
+    "known-attribute-bad-filter-matches-nothing",
+    "A malformed filter on a known attribute answers an empty list, not 400",
+)
+def _known_attribute_bad_filter_matches_nothing(x: Exchange) -> None:
+    error, found = x.error(), FIRST_NAME.match(x.filter_text() or "")
+    if error is None or error.get("scimType") != "invalidFilter" or found is None:
+        return
+    if found[1].lower() in canonical_names():
         x.status = 200
         x.answer_list([])
 

@@ -161,7 +161,7 @@ BITES: dict[str, Bite] = {
         "robustness-paging-and-size", {"robustness-paging-clamped"}
     ),
     "non-integer-paging-ignored": bite("robustness-paging-and-size", {"robustness-paging-invalid"}),
-    "unknown-filter-attribute-matches-nothing": bite(
+    "known-attribute-bad-filter-matches-nothing": bite(
         "robustness-filters", {"robustness-filter-invalid"}
     ),
     "like-wildcards-unescaped": bite("robustness-filters", {"robustness-filter-literal"}),

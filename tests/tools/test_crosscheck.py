@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from harness.checks import load_all
 from harness.checks.registry import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))  # crosscheck imports its sibling, conformance
+sys.path.insert(0, str(ROOT / "tools"))  # crosscheck imports its siblings
 crosscheck = importlib.import_module("crosscheck")
+explain = importlib.import_module("crosscheck_explain")
+targets = importlib.import_module("crosscheck_targets")
 
 TARGET = "http://127.0.0.1:9/v2"
 
@@ -70,15 +73,47 @@ RECORDS: list[dict[str, Any]] = [
     started("core/groups[rfc]"),
     check("core/groups[rfc]", 5, "entra-attribute-update"),  # explained, but not for this scenario
     finished("core/groups[rfc]", "FAIL"),
+    started("core/user-put[ping]"),
+    {"event": "ExchangeRecorded", "item": "core/user-put[ping]", "step": 1, "sequence": 1,
+     "exchange": exchange("POST", "/Users", 400, {"status": "400", "detail": "bad email"})},
+    finished("core/user-put[ping]", "ERROR", "setup step 1 (line 5) failed: 400"),
     started("lifecycle/member-lifecycle[rfc]"),
     finished("lifecycle/member-lifecycle[rfc]", "SKIP", "not verified: no app probe"),
-    {"event": "RunFinished", "counts": {"FAIL": 3, "SKIP": 1}, "exit_code": 1},
+    {"event": "RunFinished", "counts": {"FAIL": 3, "SKIP": 1, "ERROR": 1}, "exit_code": 3},
 ]  # fmt: skip
+
+
+NO_TARGET_EXPLAINED = explain.explain(
+    "RFC",
+    "The server answers noTarget.",
+    ref="RFC 7644 3.5.2.3",
+    cause="no-target",
+    checks=["entra-attribute-update"],
+    scenarios=["entra/attribute-update"],
+    did=r"-> 400 noTarget",
+)
+SETUP_EXPLAINED = explain.explain(
+    "IdP",
+    "The server refuses the address.",
+    ref="https://example.com/idp-doc",
+    cause="email-refused",
+    checks=[explain.SETUP],
+    scenarios=["core/user-put"],
+    did=r"POST /Users -> 400: bad email",
+)
+KNOWN = (NO_TARGET_EXPLAINED, SETUP_EXPLAINED)
 
 
 @pytest.fixture
 def summary() -> Any:
     return crosscheck.summarise(RECORDS)
+
+
+def server_run(summary: Any, explanations: Any = KNOWN) -> Any:
+    target = next(t for t in targets.TARGETS if t.name == "scim2-server")
+    return crosscheck.ServerRun(
+        target, {"scim2-server": "0.8.3"}, summary, {"passed": 1, "failed": 4}, explanations
+    )
 
 
 def test_failures_are_grouped_by_check_and_scenario_over_profiles(summary: Any) -> None:
@@ -87,6 +122,7 @@ def test_failures_are_grouped_by_check_and_scenario_over_profiles(summary: Any) 
         ("entra-attribute-update", "entra/attribute-update"),
         ("no-such-explanation", "entra/attribute-update"),
         ("entra-attribute-update", "core/groups"),
+        (explain.SETUP, "core/user-put"),
     }
     update = found[("entra-attribute-update", "entra/attribute-update")]
     assert update.profiles == ["entra", "entra-2020"] and update.line == 12
@@ -95,62 +131,191 @@ def test_failures_are_grouped_by_check_and_scenario_over_profiles(summary: Any) 
         "PATCH /Users/{id} -> 400 noTarget: no value matches the path filter; "
         "entra-attribute-update broke"
     )
-    assert summary.counts == {"FAIL": 3, "SKIP": 1}
+    assert summary.counts == {"FAIL": 3, "SKIP": 1, "ERROR": 1}
     assert summary.not_verified == {"not verified: no app probe": 1}
 
 
-def test_a_failure_without_an_explanation_for_its_scenario_is_flagged(summary: Any) -> None:
-    missing = {(f.check, f.scenario) for f in crosscheck.unexplained(summary.failures)}
+def test_an_item_in_error_is_a_row_with_its_last_exchange_and_reason(summary: Any) -> None:
+    setup = next(f for f in summary.failures if f.check == explain.SETUP)
+    assert setup.level == "ERROR" and setup.profiles == ["ping"]
+    assert setup.did == "POST /Users -> 400: bad email; setup step 1 (line 5) failed: 400"
+    assert summary.failures[0] is setup  # errors first, then MUST, then the rest
+
+
+def test_a_failure_is_explained_only_in_its_scenarios_and_by_its_exchange(summary: Any) -> None:
+    missing = {(f.check, f.scenario) for f in crosscheck.unexplained(summary.failures, KNOWN)}
     assert missing == {
         ("no-such-explanation", "entra/attribute-update"),
-        ("entra-attribute-update", "core/groups"),
+        ("entra-attribute-update", "core/groups"),  # explained, but not for this scenario
     }
+    other_answer = crosscheck.Failure(
+        "entra-attribute-update", "MUST", "entra/attribute-update", 3, "PATCH /Users/{id} -> 500"
+    )
+    assert crosscheck.unexplained([other_answer], KNOWN) == [other_answer]
+
+
+def test_an_explanation_for_some_profiles_covers_no_other(summary: Any) -> None:
+    narrow = explain.explain(
+        "IdP", "y", cause="narrow", checks=["entra-attribute-update"],
+        scenarios=["entra/attribute-update"], did="noTarget", profiles=["entra"],
+    )  # fmt: skip
+    update = next(f for f in summary.failures if f.scenario == "entra/attribute-update")
+    assert crosscheck.unexplained([update], [narrow]) == [update]  # entra-2020 too
 
 
 def test_the_table_gives_the_reference_or_says_unexplained(summary: Any) -> None:
-    table = crosscheck.render_table(summary.failures)
-    rows = {line.split(" | ")[0]: line for line in table.splitlines()[2:]}
-    assert len(table.splitlines()) == 2 + 3
+    table = crosscheck.render_table(summary.failures, KNOWN)
+    assert len(table.splitlines()) == 2 + 4
     explained = next(r for r in table.splitlines() if "[entra, entra-2020]" in r)
-    assert "entra_onelogin.md 1.4 step 4" in explained and "unexplained" not in explained
-    assert "**unexplained**" in rows["| `no-such-explanation`"]
+    assert "rfc7644#section-3.5.2.3" in explained and "[no-target](#-no-target)" in explained
+    unexplained = next(r for r in table.splitlines() if "`no-such-explanation`" in r)
+    assert "**unexplained**" in unexplained
 
 
-def test_the_document_lists_counts_and_the_unexplained(summary: Any) -> None:
+def test_the_document_has_the_matrix_a_section_per_server_and_the_unexplained(
+    summary: Any,
+) -> None:
     doc = crosscheck.render_doc(
-        summary, versions={"scim2-server": "0.8.3"}, server_command="scim2-server ...",
-        run_command="scimcert run ...", report_dir="out/crosscheck/report",
-        checks={"passed": 1, "failed": 4}, when="2026-01-01T00:00:00+00:00",
+        [server_run(summary)], run_command="scimcert run ...", scimcert="0.1.0",
+        report_dirs={"scim2-server": "out/crosscheck/scim2-server/report"},
+        when="2026-01-01T00:00:00+00:00",
     )  # fmt: skip
-    assert "PASS 0, WARN 0, FAIL 3, SKIP 1, ERROR 0" in doc and "1 passed, 4 failed" in doc
-    assert "make crosscheck" in doc and "scim2-server==0.8.3" in doc
-    unexplained = doc.split("## Unexplained failures")[1]
+    assert "PASS 0, WARN 0, FAIL 3, SKIP 1, ERROR 1" in doc and "1 passed, 4 failed" in doc
+    assert "make crosscheck" in doc and "pip install scim2-server==0.8.3" in doc
+    assert "| `entra-attribute-update` | MUST | 2 |" in doc  # two scenarios, in the matrix
+    assert f"| `{explain.SETUP}` | ERROR | 1 |" in doc
+    unexplained = doc.split("**Unexplained**")[1]
     assert "`no-such-explanation` in `entra/attribute-update`" in unexplained
-    assert "**`entra-attribute-update`** (IdP" in doc
+    assert '<a id="scim2-server-no-target"></a>**no-target** (RFC):' in doc
+    for private in ("../", "entra_onelogin", "DESIGN.md", "shared/"):  # public links only
+        assert private not in doc
 
 
 def test_the_console_exit_code_flags_unexplained_failures(
-    summary: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    summary: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert crosscheck.report_to_console(summary, tmp_path / "x.md") == 1
+    assert crosscheck.report_to_console(server_run(summary)) == 1
     assert "UNEXPLAINED no-such-explanation" in capsys.readouterr().out
-    explained = [f for f in summary.failures if not crosscheck.unexplained([f])]
-    summary.failures = explained
-    assert crosscheck.report_to_console(summary, tmp_path / "x.md") == 0
+    summary.failures = [f for f in summary.failures if not crosscheck.unexplained([f], KNOWN)]
+    assert crosscheck.report_to_console(server_run(summary)) == 0
 
 
-def test_explanations_that_no_longer_fail_are_reported_stale(summary: Any) -> None:
-    assert "put-keeps-active" in crosscheck.stale(summary.failures)
-    assert "entra-attribute-update" not in crosscheck.stale(summary.failures)
+def test_explanations_that_explain_nothing_are_reported_stale(summary: Any) -> None:
+    unused = explain.explain(
+        "RFC", "y", cause="gone", checks=["put-replaces"], scenarios=["core/user-put"],
+        did=".",
+    )  # fmt: skip
+    assert crosscheck.stale(summary.failures, (*KNOWN, unused)) == ["gone"]
 
 
-def test_every_explanation_names_a_known_check_and_known_scenarios() -> None:
+def test_a_pin_holds_only_the_exact_versions() -> None:
+    npm = next(t for t in targets.TARGETS if t.registry == "npm")
+    wanted = {name: version for name, _, version in (p.rpartition("@") for p in npm.pins)}
+    assert targets._pinned(npm, wanted)
+    assert not targets._pinned(npm, {**wanted, "scimmy": "9.9.9"})
+    assert not targets._pinned(npm, {})
+
+
+def test_every_server_is_pinned_on_loopback_in_its_own_environment() -> None:
+    names = [t.name for t in targets.TARGETS]
+    assert len(set(names)) == len(names) >= 4
+    for target in targets.TARGETS:
+        sep = "==" if target.registry == "PyPI" else "@"
+        assert all(sep in pin.lstrip("@") for pin in target.pins), target.name
+        assert target.home == ROOT / ".venv-crosscheck" / target.name
+        argv = " ".join(target.launch(target.home, 4242, "tok"))
+        # Loopback: the address is given, or the glue binds it (node, Django's runserver arg).
+        assert "127.0.0.1" in argv or target.script, target.name
+        assert target.base_path.startswith("/")
+        if target.script:
+            assert (ROOT / "tools" / "crosscheck_servers" / target.script).is_file()
+
+
+SETUP_ROW = explain.SETUP
+
+
+def test_a_row_cites_the_explanation_ref_or_else_the_check_own() -> None:
+    assert crosscheck.check_ref("robustness-delete-twice").startswith("RFC 7644")
+    row = crosscheck.Failure("robustness-delete-twice", "MUST", "robustness/ids-and-methods", 5,
+                             "DELETE /Users/{id} -> 204")  # fmt: skip
+    own = explain.explain("RFC", "y", cause="c", checks=[row.check], scenarios=[row.scenario],
+                          did="204")  # fmt: skip
+    assert "rfc7644#section-3.6" in crosscheck.render_table([row], [own])
+    assert "[docs/idp/entra.md](idp/entra.md)" in explain.linked("docs/idp/entra.md")
+
+
+def test_every_explanation_names_a_server_known_checks_and_known_scenarios() -> None:
     load_all()
     scenarios = {
         yaml.safe_load(path.read_text("utf-8"))["id"]
         for path in (ROOT / "scenarios").rglob("*.yaml")
     }
-    for check_id, explanation in crosscheck.EXPLANATIONS.items():
-        assert check_id in registry, check_id
-        assert explanation.scenarios and explanation.scenarios <= scenarios, check_id
-        assert explanation.ref and explanation.why and explanation.basis, check_id
+    explanations = importlib.import_module("crosscheck_explanations").EXPLANATIONS
+    assert set(explanations) <= {t.name for t in targets.TARGETS}
+    for server, known in explanations.items():
+        causes = [e.cause for e in known]
+        assert len(set(causes)) == len(causes), server
+        for e in known:
+            assert all(c == explain.SETUP or c in registry for c in e.checks), (server, e.cause)
+            assert e.scenarios and e.scenarios <= scenarios, (server, e.cause)
+            assert e.why and "../" not in e.ref + e.why, (server, e.cause)
+            # Without a check of its own, a setup row cites what the server breaks itself.
+            assert e.ref or SETUP_ROW not in e.checks, (server, e.cause)
+
+
+def _slugs(path: Path) -> set[str]:
+    headings = [line.lstrip("#").strip() for line in path.read_text("utf-8").splitlines()
+                if line.startswith("#")]  # fmt: skip
+    return {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_project_doc_an_explanation_cites_resolves() -> None:
+    explanations = importlib.import_module("crosscheck_explanations").EXPLANATIONS
+    cited = {
+        m[0]
+        for known in explanations.values()
+        for e in known
+        for m in re.finditer(r"(?<![\w/])docs/[\w./-]+\.md(?:#[\w-]+)?", e.ref + " " + e.why)
+    }
+    assert cited
+    for ref in cited:
+        name, _, anchor = ref.partition("#")
+        assert (ROOT / name).is_file(), ref
+        assert not anchor or anchor in _slugs(ROOT / name), ref
+
+
+def test_a_missing_tool_is_a_run_that_could_not_be_carried_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def no_npm(target: Any, out: Path) -> Any:
+        raise FileNotFoundError(2, "No such file or directory", "npm")
+
+    monkeypatch.setattr(crosscheck, "grade", no_npm)
+    argv = [
+        "crosscheck",
+        "--server",
+        "scimmy",
+        "--out",
+        str(tmp_path),
+        "--doc",
+        str(tmp_path / "d"),
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+    assert crosscheck.main() == 2
+    assert "scimmy: [Errno 2] No such file or directory: 'npm'" in capsys.readouterr().out
+    assert not (tmp_path / "d").exists()
+
+
+def test_an_open_harness_bug_is_shown_apart_never_as_the_servers(summary: Any) -> None:
+    ours = explain.explain(
+        explain.OPEN, "scimcert blames the wrong check.", cause="ours",
+        checks=["no-such-explanation"], scenarios=["entra/attribute-update"], did=".",
+    )  # fmt: skip
+    run = server_run(summary, (*KNOWN, ours))
+    assert [f.check for f, _ in crosscheck.open_harness_bugs(summary.failures, run.explanations)] \
+        == ["no-such-explanation"]  # fmt: skip
+    doc = crosscheck.render_doc([run], run_command="x", scimcert="0", report_dirs={
+        "scim2-server": "out"}, when="2026-01-01T00:00:00+00:00")  # fmt: skip
+    assert "| 4 | 1 | 1 |" in doc  # four rows: one unexplained, one open harness bug
+    opened = doc.split("## Harness mistakes this cross-check found")[1]
+    assert "**ours** (`no-such-explanation` on scim2-server): scimcert blames" in opened

@@ -33,12 +33,6 @@ DOC_ANCHOR = re.compile(r"docs/(?:[\w-]+/)*[\w-]+\.md#[\w-]+")
 SECTION = re.compile(r"§([a-z0-9-]+)")
 # The detector names what it detects: its patterns and messages spell the private notes' names.
 DETECTOR = "harness/checks/references.py"
-# Files other branches are rewriting as this test lands (helpers "crosscheck", "load",
-# "cascades"); each still cites the private notes. Strict xfail: the day one is clean, its XPASS
-# fails this suite until the name is taken off this list, so none can slip back.
-PENDING = frozenset({
-    "docs/crosscheck.md", "tools/crosscheck.py",
-})  # fmt: skip
 
 
 def shipped(root: Path = ROOT) -> list[str]:
@@ -67,12 +61,29 @@ def findings(root: Path, relative: str) -> list[str]:
     for number, line in enumerate(text.splitlines(), start=1):
         where = f"{relative}:{number}"
         if relative != DETECTOR:
-            notes = [m["name"] or m["number"] for m in NOTE_CITATION.finditer(line)]
-            leaks = private_mentions(line) + notes
+            shown = _without_resolved_links(line, root / relative)
+            notes = [m["name"] or m["number"] for m in NOTE_CITATION.finditer(shown)]
+            leaks = private_mentions(shown) + notes
             found += [f"{where}: cites {leak!r}" for leak in dict.fromkeys(leaks)]
         for cited in DOC_ANCHOR.findall(line):
             found += [f"{where}: {problem}" for problem in problems(cited, root)]
     return found + _section_findings(root, relative, text)
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _without_resolved_links(line: str, path: Path) -> str:
+    """A Markdown link's target that is a file of the project beside this page
+    (`[docs/idp/okta.md](idp/okta.md#import)`) can be opened: it is no private note."""
+    if path.suffix != ".md":
+        return line
+
+    def target(match: re.Match[str]) -> str:
+        file = match.group(1).split("#", 1)[0]
+        return "]()" if file and (path.parent / file).is_file() else match.group(0)
+
+    return MARKDOWN_LINK.sub(target, line)
 
 
 def _section_findings(root: Path, relative: str, text: str) -> list[str]:
@@ -87,18 +98,8 @@ def _section_findings(root: Path, relative: str, text: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("relative", [p for p in shipped() if p not in PENDING])
+@pytest.mark.parametrize("relative", shipped())
 def test_shipped_file_cites_only_what_a_reader_can_open(relative: str) -> None:
-    assert findings(ROOT, relative) == []
-
-
-@pytest.mark.parametrize(
-    "relative",
-    [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="rewritten on another branch"))
-     for p in sorted(PENDING)],
-)  # fmt: skip
-def test_pending_file_cites_only_what_a_reader_can_open(relative: str) -> None:
-    assert (ROOT / relative).is_file()
     assert findings(ROOT, relative) == []
 
 

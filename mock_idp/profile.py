@@ -40,6 +40,26 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
+def _line_of(text: str, path: list[Any]) -> int:
+    """The line (1-based) of the YAML node at `path`, or of the nearest parent that exists."""
+    node: yaml.Node | None = yaml.compose(text)
+    line = 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+            node = found[0] if found else None
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
 def _load(name: str, text: str) -> Profile:
     data = yaml.safe_load(text)
     error = jsonschema.exceptions.best_match(
@@ -47,7 +67,8 @@ def _load(name: str, text: str) -> Profile:
     )
     if error is not None:
         pointer = "/" + "/".join(str(part) for part in error.absolute_path)
-        raise ProfileError(f"profile {name}: {pointer}: {error.message}")
+        line = _line_of(text, list(error.absolute_path))
+        raise ProfileError(f"profile {name}:{line}: {pointer}: {error.message}")
     return Profile(
         id=data["id"],
         family=data["family"],

@@ -1,0 +1,42 @@
+"""Profiles are data under a schema that knows every option a strategy reads: a typo in an option
+or its value is refused when the profile loads, with the file, the line and the allowed values,
+instead of being sent silently as the default (the very quirk a profile certifies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mock_idp.profile import ProfileError, _load, all_profiles
+
+PROFILES = Path(__file__).resolve().parents[2] / "mock_idp" / "profiles"
+
+
+def test_every_shipped_profile_loads() -> None:
+    assert {"rfc", "okta-oin", "okta-aiw", "entra", "entra-2020", "onelogin"} <= set(all_profiles())
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "said"),
+    [
+        ("ops: capitalised", "ops: capitalized",
+         "entra.yaml:17: /options/ops: 'capitalized' is not one of ['lowercase', 'capitalised']"),
+        ("ops: capitalised", "opz: capitalised", "entra.yaml:"),
+        ("booleans: string", "booleans: strings", "/options/booleans: 'strings' is not one of"),
+    ],
+)  # fmt: skip
+def test_an_option_typo_is_refused_with_file_line_and_choices(
+    replace: str, by: str, said: str
+) -> None:
+    text = (PROFILES / "entra.yaml").read_text(encoding="utf-8")
+    assert replace in text
+    with pytest.raises(ProfileError) as refused:
+        _load("entra.yaml", text.replace(replace, by))
+    assert said in str(refused.value)
+
+
+def test_a_verb_option_typo_is_refused() -> None:
+    text = (PROFILES / "rfc.yaml").read_text(encoding="utf-8")
+    with pytest.raises(ProfileError, match="'Replace' is not one of"):
+        _load("rfc.yaml", text.replace("op: replace", "op: Replace", 1))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from verdict.outcomes import MEANING, Outcome
+from verdict.outcomes import Outcome
 from verdict.questions import ASKED
-from verdict.status import EXIT_MEANING, STATUS_MEANING, Assessment, RunVerdict, Status
+from verdict.status import EXIT_MEANING, Assessment, RunVerdict, Status
 
 from .model import RunView
 
@@ -46,6 +46,3 @@ def exit_line(assessment: Assessment) -> str:
 def qualified(verdict: RunVerdict) -> bool:
     """A verdict a reader must not take for a clean pass: the status qualifies it."""
     return verdict.status is not Status.COMPLETE or verdict.verdict is Outcome.SKIP
-
-
-__all__ = ["MEANING", "STATUS_MEANING", "exit_line", "further_reasons", "headline", "qualified"]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from verdict.outcomes import MEANING, Outcome
 from verdict.status import STATUS_MEANING, Status
 
-from .html import Markup, join, table, tag
+from .html import Markup, join, tag
 from .model import NOT_RUN, WAIVED, Item, RunView
 
 SHOWN_WORDS = {
@@ -112,6 +112,3 @@ def _path(recorded: Mapping[str, object]) -> str:
     url = str(exchange["request"]["url"])
     path = url.split("://", 1)[-1].split("/", 1)[-1]
     return "/" + path.split("?", 1)[0]
-
-
-__all__ = ["durations", "groups", "legend", "table"]

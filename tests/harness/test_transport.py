@@ -19,6 +19,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from raw_server import RawServer
+from tls_server import self_signed
 
 from harness.auth import bearer
 from harness.exchange import REDACTED, Exchange, curl_command
@@ -298,18 +299,7 @@ def test_https_to_a_plain_http_server_is_a_tls_error(serve: Serve, connect: Conn
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is needed to make a self-signed certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", key, "-out", cert],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.mark.parametrize("trust", ["default", "ca_bundle", "insecure"])

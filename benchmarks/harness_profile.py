@@ -22,12 +22,12 @@ ACTIVITIES = (
     ("reading scenario files (YAML, schema check)", ("load_scenario", "yaml/")),
     ("HTTP exchanges (requests, waiting included)", ("requests/sessions.py",)),
     ("JSON Schema validation", ("jsonschema/",)),
-    ("writing events and reports", ("harness/results.py", "harness/events.py", "reports/",
+    ("writing events and reports", ("harness/plugin/results.py", "harness/events.py", "reports/",
                                     "pytest_html/", "junitxml")),
     ("Faker", ("faker/",)),
 )  # fmt: skip
 OWN = ("harness/", "mock_idp/")
-WRAPPERS = ("harness/cli.py", "harness/run_command.py")
+WRAPPERS = ("harness/cli/main.py", "harness/cli/run.py")
 
 
 def wrap(argv: list[str], raw: Path) -> list[str]:

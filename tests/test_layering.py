@@ -19,6 +19,19 @@ FORBIDDEN = {
         "starlette", "sqlalchemy", "uvicorn", "scim2_models",
     },
     "harness": {"reference_server"},
+    # The harness's rooms, in the order a step travels back up through them (docs/architecture.md):
+    # transport <- checks <- scenario <- engine <- plugin <- cli; load beside the plugin.
+    "harness/transport": {
+        "harness.checks", "harness.scenario", "harness.engine", "harness.plugin", "harness.cli",
+        "harness.load",
+    },
+    "harness/checks": {
+        "harness.scenario", "harness.engine", "harness.plugin", "harness.cli", "harness.load",
+    },
+    "harness/scenario": {"harness.engine", "harness.plugin", "harness.cli", "harness.load"},
+    "harness/engine": {"harness.plugin", "harness.cli", "harness.load"},
+    "harness/plugin": {"harness.cli", "harness.load"},
+    "harness/load": {"harness.plugin", "harness.cli", "harness.scenario"},
     "mock_idp": {"harness", "reports", "reference_server"},
     "reports": {"harness", "mock_idp", "reference_server"},
     # The run's vocabulary is a leaf: the harness writes it, the reports read it.

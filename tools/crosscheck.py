@@ -408,7 +408,8 @@ Rows where scimcert, not the server, was wrong are not explained above: they wer
   /Schemas leaves out `title` and `name.formatted`, and RFC 7644 3.3 lets a server ignore what it
   does not support, yet `put-replaces`, `patch-applies`, `onelogin-put-update` and
   `onelogin-template-accepted` failed it on their absence. Such an attribute is no longer
-  required back (`harness/undeclared.py`); a server that declares it and drops it still fails.
+  required back (`harness/engine/undeclared.py`); a server that declares it and drops it still
+  fails.
 - `robustness-filter-invalid` required 400 for a filter on an attribute no schema defines
   (`noSuchAttribute eq "x"`); no RFC sentence requires it (RFC 7644 3.12 allows invalidFilter,
   3.4.2.2 only forbids returning what does not match). SCIMMY answers an empty list. Now refusing

@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from harness.demo import _read_urls  # noqa: E402  (the banner reader `scimcert demo` uses)
+from harness.cli.demo import _read_urls  # noqa: E402  (the banner reader `scimcert demo` uses)
 
 CHROMIUM = Path(shutil.which("chromium") or "chromium")  # Debian's package
 ARGS = [
@@ -56,7 +56,7 @@ def certify(folder: Path, faults: tuple[str, ...]) -> Path:
     report = folder / "report"
     with server(folder, env, faults) as (url, app_url):
         subprocess.run(
-            [sys.executable, "-m", "harness.cli", "run", "--url", url, "--app-url", app_url,
+            [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--app-url", app_url,
              "--idp", "all", "--seed", "1", "--report-dir", str(report)],
             env=env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
         )  # fmt: skip

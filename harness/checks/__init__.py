@@ -1,4 +1,7 @@
-"""The check registry and the checks themselves; `load_all()` registers every check module."""
+"""What is graded and why: the checks and their references, schema validation, expected failures.
+
+`load_all()` registers every check module.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .context import CheckContext
-from .registry import Finding, Level, check
+from harness.checks.context import CheckContext
+from harness.checks.registry import Finding, Level, check
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 JSON_MEDIA_TYPES = ("application/scim+json", "application/json")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exchange import Exchange
+from harness.transport.exchange import Exchange
 
 
 @dataclass(frozen=True, slots=True)

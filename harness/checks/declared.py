@@ -6,7 +6,7 @@ from importlib import resources
 
 import yaml
 
-from .registry import Level, declare
+from harness.checks.registry import Level, declare
 
 
 def _register() -> None:

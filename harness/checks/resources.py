@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..validation import canonicalise, validate
-from .context import CheckContext
-from .registry import Finding, Level, check
+from harness.checks.context import CheckContext
+from harness.checks.registry import Finding, Level, check
+from harness.checks.validation import canonicalise, validate
 
 
 @check(

@@ -14,18 +14,18 @@ import os
 import sys
 from typing import Any
 
+from harness.load.duplicates import NameCheck, check_names
+from harness.load.launch import Artifacts
+from harness.load.measure import Measured, MeasureError
+from harness.load.options import LoadSettings, UsageError, settings_from
+from harness.load.verdicts import Verdict, broken, judge
+from harness.transport.auth import auth_from_env
+from harness.transport.client import Transport, TransportOptions
 from mock_idp.profile import select_profiles
 from verdict.outcomes import combine
 from verdict.status import ExitCode, RunVerdict, Status, exit_code
 
-from ..auth import auth_from_env
-from ..transport import Transport, TransportOptions
 from . import launch, measure, options, record
-from .duplicates import NameCheck, check_names
-from .launch import Artifacts
-from .measure import Measured, MeasureError
-from .options import LoadSettings, UsageError, settings_from
-from .verdicts import Verdict, broken, judge
 
 
 def _say(line: str) -> None:

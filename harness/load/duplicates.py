@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ..exchange import json_answer
-from ..transport import Transport
+from harness.transport.client import Transport
+from harness.transport.exchange import json_answer
 
 MAX_NAMES = 5000  # beyond this a deterministic sample is checked, and the report says so
 THREADS = 4  # lookups at once: a minute of load leaves hundreds of names to look up

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .options import CLIENTS, LOOPBACK, LoadSettings
+from harness.load.options import CLIENTS, LOOPBACK, LoadSettings
 
 STARTUP_GRACE_S = 30.0  # importing Locust and the profiles, connecting workers
 SHUTDOWN_GRACE_S = 30.0  # stopping users, gathering the last worker reports, writing files

@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.load.tally import THROTTLED, Tally
+from harness.transport.client import join_url
 from mock_idp.wire import Sent
-
-from ..transport import join_url
-from .tally import THROTTLED, Tally
 
 RESOURCES = ("Users", "Groups")
 MAX_BACKOFF_S = 30.0  # a Retry-After is honoured up to this; the run's duration bounds it anyway

@@ -32,12 +32,12 @@ from locust.runners import WorkerRunner
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from harness.auth import AuthError, auth_from_env
 from harness.load.locust_run import RUN, TALLY, options_of, request_started, runner_of
 from harness.load.locust_wire import Budget, LocustWire, Meter, WindowClosedError
 from harness.load.mix import Mix
 from harness.load.traffic import FLOWS, Connection
-from harness.redactor import Redactor
+from harness.transport.auth import AuthError, auth_from_env
+from harness.transport.redactor import Redactor
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, select_profiles
 from mock_idp.wire import Wire

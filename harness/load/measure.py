@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .generator import GeneratorLog
-from .launch import Artifacts
-from .tally import Tally
+from harness.load.generator import GeneratorLog
+from harness.load.launch import Artifacts
+from harness.load.tally import Tally
 
 AGGREGATED = "Aggregated"
 

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.engine.session import new_run_id, new_seed
+from harness.load.mix import DEFAULT_MIX, Mix, MixError
+from harness.load.presets import PRESETS, describe
+from harness.transport.auth import MODES, AuthError, auth_from_env
 from mock_idp.profile import ProfileError, select_profiles
-
-from ..auth import MODES, AuthError, auth_from_env
-from ..session import new_run_id, new_seed
-from .mix import DEFAULT_MIX, Mix, MixError
-from .presets import PRESETS, describe
 
 # Locust user classes in locustfile.py, by HTTP client: geventhttpclient or python-requests.
 CLIENTS = {"fast": "IdpUser", "requests": "IdpRequestsUser"}

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import reports.load
+from harness.load.duplicates import NameCheck
+from harness.load.launch import Artifacts
+from harness.load.measure import Measured
+from harness.load.options import LoadSettings
+from harness.load.verdicts import Verdict
 from reports.jsonl import RESULTS_FILE, read_records
 from verdict.events import FORMAT_VERSION
 
 from . import generator
-from .duplicates import NameCheck
-from .launch import Artifacts
-from .measure import Measured
-from .options import LoadSettings
-from .verdicts import Verdict
 
 SUMMARY_FILE = "index.html"
 ROWS_KEPT = 60  # request names in the record; Locust's CSV in the load folder has them all

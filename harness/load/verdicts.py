@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from harness.load.duplicates import NameCheck
+from harness.load.generator import ProcessLoad
+from harness.load.measure import Measured
+from harness.load.options import LoadSettings
+from harness.load.tally import THROTTLED
 from verdict.outcomes import Outcome
 
 from . import generator
-from .duplicates import NameCheck
-from .generator import ProcessLoad
-from .measure import Measured
-from .options import LoadSettings
-from .tally import THROTTLED
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 
 from harness.checks import load_all
-from harness.scenario import Scenario, load_scenarios
-from harness.session import RunSettings, RunState, applies
+from harness.engine.session import RunSettings, RunState, applies
+from harness.scenario.model import Scenario, load_scenarios
 from mock_idp.profile import Profile, select_profiles
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote_plus
 import pytest
 import requests
 
-from harness.auth import (
+from harness.transport.auth import (
     AuthError,
     auth_from_env,
     basic,
@@ -23,7 +23,7 @@ from harness.auth import (
     header_token,
     no_auth,
 )
-from harness.transport import Transport, TransportOptions
+from harness.transport.client import Transport, TransportOptions
 
 CLIENT_SECRET = "s3cret+/=value"
 ACCESS_TOKEN = "issued-access-token-123"

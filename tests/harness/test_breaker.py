@@ -1,4 +1,4 @@
-"""An endpoint that timed out twice is not sent to again in the run (harness/breaker.py)."""
+"""An endpoint that timed out twice is not sent to again in the run (transport/breaker.py)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
 from proxy_server import proxying
 from raw_server import RawServer
 
-from harness.auth import bearer, no_auth
-from harness.breaker import Breaker, path_shape
-from harness.exchange import Exchange
-from harness.transport import Transport, TransportOptions
+from harness.transport.auth import bearer, no_auth
+from harness.transport.breaker import Breaker, path_shape
+from harness.transport.client import Transport, TransportOptions
+from harness.transport.exchange import Exchange
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://127.0.0.1:1/scim/v2"
@@ -152,7 +152,7 @@ def test_a_run_against_a_hanging_list_ends_with_the_reason(
         url = origin + urlsplit(upstream.url).path
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "harness.cli", "run", "--url", url, "--idp", "all",
+            [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "all",
              "--timeout", "1", "--report-dir", str(report)],
             capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
         )  # fmt: skip

@@ -21,7 +21,7 @@ from harness.checks.references import (
     section_text,
 )
 from harness.checks.registry import Check, Level, registry
-from harness.checks_command import lines
+from harness.cli.checks import lines
 
 ROOT = Path(__file__).resolve().parents[2]
 # Checks whose behaviour and level the helper "grading" is changing (issue 15): their quote is

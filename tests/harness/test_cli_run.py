@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
 
-from harness.run_command import plugin_args
+from harness.cli.run import plugin_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def scimcert(
         **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
+        [sys.executable, "-m", "harness.cli.main", *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -102,7 +102,7 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> Non
 def test_missing_token_is_a_usage_error() -> None:
     env = {key: value for key, value in os.environ.items() if key != "SCIM_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "--url", "http://127.0.0.1:9"],
+        [sys.executable, "-m", "harness.cli.main", "run", "--url", "http://127.0.0.1:9"],
         capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 2

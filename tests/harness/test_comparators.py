@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.comparators import (
+from harness.scenario.comparators import (
     COMPARATORS,
     argument_problem,
     compare,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import ConfigError, defaults
+from harness.cli.config import ConfigError, defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ def test_bad_settings_are_named(tmp_path: Path, body: str, message: str) -> None
 def test_flags_override_settings_and_bad_settings_exit_2(tmp_path: Path) -> None:
     write_pyproject(tmp_path, 'url = "ftp://from-pyproject"\n')
     env = {**os.environ, "SCIM_TOKEN": "t", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "harness.cli", "run", "--list", "--tags", "users"]
+    command = [sys.executable, "-m", "harness.cli.main", "run", "--list", "--tags", "users"]
     from_file = subprocess.run(
         command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
     )

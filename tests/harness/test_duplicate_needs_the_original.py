@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.cascade import Cascade, StepBlockedError
-from harness.scenario import load_scenario
-from harness.step_deps import needed_names
+from harness.engine.cascade import Cascade, StepBlockedError
+from harness.scenario.model import load_scenario
+from harness.scenario.step_deps import needed_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,15 +13,15 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from harness.exchange import (
+from harness.transport.exchange import (
     Exchange,
     RecordedRequest,
     RecordedResponse,
     TransportError,
     curl_command,
 )
-from harness.redaction import REDACTED, body_secrets, redact_headers, redact_text
-from harness.redactor import Redactor
+from harness.transport.redaction import REDACTED, body_secrets, redact_headers, redact_text
+from harness.transport.redactor import Redactor
 
 TOKEN = 'a+b/c"d<e%'
 FORMS = {

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness.exclusive import ServerLock, new_lock_dir, remove_lock_dir
+from harness.engine.exclusive import ServerLock, new_lock_dir, remove_lock_dir
 
 WAIT_S = 0.3  # long enough for a thread that could enter to have entered
 

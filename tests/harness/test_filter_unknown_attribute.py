@@ -16,9 +16,9 @@ import pytest
 
 from harness.checks import load_all
 from harness.checks.context import CheckContext
-from harness.exchange import Exchange, RecordedRequest, RecordedResponse
-from harness.expectations import grade
-from harness.scenario import load_scenario
+from harness.engine.expectations import grade
+from harness.scenario.model import load_scenario
+from harness.transport.exchange import Exchange, RecordedRequest, RecordedResponse
 
 ROOT = Path(__file__).resolve().parents[2]
 LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from raw_server import RawServer
 
-from harness.transport import DEFAULT_OPTIONS
+from harness.transport.client import DEFAULT_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "hostile-token-Qx7+/z"  # what the run sends, and must never write anywhere
@@ -155,7 +155,7 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[tuple[Mode, RawServer]]:
 def run_against(url: str, report: Path) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env["SCIM_TOKEN"] = TOKEN
-    argv = [sys.executable, "-m", "harness.cli", "run", "--url", url, "--idp", "rfc",
+    argv = [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "rfc",
             "--timeout", str(TIMEOUT_S), "--tags", "core-discovery",
             "--report-dir", str(report), "--json"]  # fmt: skip
     started = time.monotonic()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SCIM_TOKEN, RunningServer
 
-from harness.cli import main
+from harness.cli.main import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.interpolate import InterpolationError, interpolate, lookup, root, variables_in
+from harness.scenario.interpolate import InterpolationError, interpolate, lookup, root, variables_in
 
 VARIABLES: dict[str, Any] = {
     "uid": "2819c223",

@@ -25,7 +25,7 @@ def test_a_misspelt_verb_is_exit_2_with_file_line_and_the_verbs(tmp_path: Path) 
     (tmp_path / "typo").mkdir()
     (tmp_path / "typo" / "verb.yaml").write_text(TYPO, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "--url", "http://127.0.0.1:9/scim/v2",
+        [sys.executable, "-m", "harness.cli.main", "run", "--url", "http://127.0.0.1:9/scim/v2",
          "--scenarios", str(tmp_path), "--list"],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip

@@ -24,8 +24,8 @@ from conftest import SCIM_TOKEN, RunningServer
 from raw_server import RawServer
 from tls_server import Handler, over_tls, self_signed
 
-from harness.preflight import Problem, preflight
-from harness.session import RunSettings
+from harness.engine.preflight import Problem, preflight
+from harness.engine.session import RunSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCIM = "application/scim+json"
@@ -285,7 +285,7 @@ def scimcert(*args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", *args],
+        [sys.executable, "-m", "harness.cli.main", "run", *args],
         capture_output=True, text=True, env={**clean, **env}, cwd=ROOT, timeout=120,
     )  # fmt: skip
     return result, time.monotonic() - started

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.progress import ProgressBar
+from harness.plugin.progress import ProgressBar
 
 
 def _teardown(nodeid: str, outcome: str) -> pytest.TestReport:

@@ -10,8 +10,8 @@ import pytest
 from harness.checks import load_all
 from harness.checks.context import CheckContext
 from harness.checks.registry import registry
-from harness.exchange import Exchange, RecordedRequest, RecordedResponse
-from harness.redaction import (
+from harness.transport.exchange import Exchange, RecordedRequest, RecordedResponse
+from harness.transport.redaction import (
     REDACTED,
     body_secrets,
     cookie_values,
@@ -19,7 +19,7 @@ from harness.redaction import (
     redact_text,
     secret_leaves,
 )
-from harness.redactor import Redactor
+from harness.transport.redactor import Redactor
 from verdict.events import CheckEvaluated, ExchangeRecorded, ItemFinished
 from verdict.outcomes import Outcome
 

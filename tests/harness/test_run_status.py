@@ -31,7 +31,7 @@ def _env() -> dict[str, str]:
 
 
 def _command(server: RunningServer, report: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "harness.cli", "run", "--url", server.url,
+    return [sys.executable, "-m", "harness.cli.main", "run", "--url", server.url,
             "--app-url", server.app_url, "--report-dir", str(report), "--json", *args]  # fmt: skip
 
 
@@ -111,7 +111,7 @@ def test_a_killed_run_rebuilt_from_its_results_is_incomplete(
     cut = tmp_path / "killed"
     cut.mkdir()
     (cut / "results.jsonl").write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
-    rebuilt = subprocess.run([sys.executable, "-m", "harness.cli", "report", str(cut)],
+    rebuilt = subprocess.run([sys.executable, "-m", "harness.cli.main", "report", str(cut)],
                              capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
     assert rebuilt.returncode == 0, rebuilt.stderr
     page = (cut / "index.html").read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_the_run_budget_ends_a_hanging_run_incomplete(
     with proxying(server.url, _held_list) as (origin, _):
         url = origin + urlsplit(server.url).path
         command = [
-            sys.executable, "-m", "harness.cli", "run", "--url", url, "--idp", "all",
+            sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "all",
             "--timeout", "30", "--budget", "6", "--report-dir", str(tmp_path), "--json",
         ]  # fmt: skip
         started = time.monotonic()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from json_server import serving_json
 
-from harness.auth import no_auth
 from harness.checks import load_all
-from harness.runner import ItemRun, RunContext
-from harness.scenario import load_scenario
-from harness.target import Capabilities, Target
-from harness.transport import Transport
+from harness.engine.runner import ItemRun, RunContext
+from harness.engine.target import Capabilities, Target
+from harness.scenario.model import load_scenario
+from harness.transport.auth import no_auth
+from harness.transport.client import Transport
 from mock_idp.profile import select_profiles
 from verdict.outcomes import Outcome
 

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from json_server import serving_json
 
-from harness.auth import bearer
 from harness.checks import load_all
-from harness.failure import describe_failure
-from harness.runner import ItemRun, RunContext
-from harness.scenario import Scenario, load_scenario
-from harness.target import Capabilities, Target
-from harness.transport import Transport
+from harness.engine.runner import ItemRun, RunContext
+from harness.engine.target import Capabilities, Target
+from harness.scenario.model import Scenario, load_scenario
+from harness.transport.auth import bearer
+from harness.transport.client import Transport
 from mock_idp.profile import select_profiles
+from reports.failure_text import describe_failure
 from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished, StepFinished
 from verdict.outcomes import Outcome
 
@@ -203,7 +203,7 @@ def test_the_pytest_failure_text_tells_the_story_step_by_step() -> None:
     with serving_json(401, REFUSALS[401]) as url:
         scenario = load_scenario(LIFECYCLE)
         events = run(scenario, url)
-    text = describe_failure(scenario, events, Exception("MUST check broken"))
+    text = describe_failure(scenario.id, scenario.shown_source, events, "MUST check broken")
     lines = text.splitlines()
     assert lines[1] == "  steps:"
     assert lines[2].startswith("    step 1 (line 8) assign alice: GET /scim/v2/Users?filter=")

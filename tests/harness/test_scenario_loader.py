@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import scenario as scenario_module
 from harness.checks.registry import Level
-from harness.comparators import COMPARATORS
-from harness.scenario import (
+from harness.scenario import model as scenario_module
+from harness.scenario.comparators import COMPARATORS
+from harness.scenario.model import (
     DEFAULT_CHECK,
     RESERVED_ROOTS,
     ScenarioError,

@@ -21,9 +21,9 @@ import pytest
 from raw_server import RawServer
 from tls_server import self_signed
 
-from harness.auth import bearer
-from harness.exchange import REDACTED, Exchange, curl_command
-from harness.transport import Transport, TransportOptions, join_url
+from harness.transport.auth import bearer
+from harness.transport.client import Transport, TransportOptions, join_url
+from harness.transport.exchange import REDACTED, Exchange, curl_command
 
 SECRET = 'tok-a+b/c"d<e%42'
 TIMEOUT = 1.0

@@ -9,10 +9,10 @@ import pytest
 
 from harness.checks import load_all
 from harness.checks.context import CheckContext
-from harness.exchange import Exchange, RecordedRequest, RecordedResponse
-from harness.expectations import grade
-from harness.scenario import Expectation
-from harness.undeclared import undeclared
+from harness.engine.expectations import grade
+from harness.engine.undeclared import undeclared
+from harness.scenario.model import Expectation
+from harness.transport.exchange import Exchange, RecordedRequest, RecordedResponse
 from verdict.outcomes import Level
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"

@@ -1,4 +1,5 @@
-"""The harness's JSON Schemas and response validation (harness/validation.py, harness/canonical.py).
+"""The harness's JSON Schemas and response validation (harness/checks/validation.py,
+canonical.py).
 
 Every file under `vectors/<Schema>/valid` must validate and every file under
 `vectors/<Schema>/invalid` must not; valid vectors come from the RFC 7643/7644 examples (their
@@ -15,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from harness.canonical import URNS
-from harness.validation import (
+from harness.checks.canonical import URNS
+from harness.checks.validation import (
     SCHEMA_NAMES,
     SchemaProblem,
     canonicalise,

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from conftest import SCIM_TOKEN
 
-from harness import cli
+from harness.cli import main as cli
 from harness.load.duplicates import NameCheck
 from harness.load.generator import (
     CPU_BUSY_PCT,

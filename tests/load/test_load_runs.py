@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import SCIM_TOKEN, RunningServer, start_server
 
-from harness import cli
+from harness.cli import main as cli
 from mock_idp.profile import all_profiles
 
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from conftest import SCIM_TOKEN, RunningServer
 
-from harness.auth import bearer
 from harness.load.mix import Mix
 from harness.load.traffic import FLOWS, Connection, sequential
-from harness.transport import Transport
+from harness.transport.auth import bearer
+from harness.transport.client import Transport
 from mock_idp.directory import Directory
 from mock_idp.profile import Profile, all_profiles
 from mock_idp.wire import Sent, Wire

@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from conftest import SCIM_TOKEN
 
-from harness import cli
+from harness.cli import main as cli
 from harness.load.duplicates import NameCheck, check_names
 from harness.load.locust_wire import Meter, retry_after_seconds, stats_name
 from harness.load.measure import Measured, Row
@@ -20,7 +20,7 @@ from harness.load.options import add_parser, settings_from
 from harness.load.tally import Tally
 from harness.load.traffic import FLOWS
 from harness.load.verdicts import judge
-from harness.transport import Transport
+from harness.transport.client import Transport
 from mock_idp.profile import all_profiles
 from verdict.outcomes import Outcome
 

@@ -36,7 +36,7 @@ def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
 ) -> None:
     environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     command = [
-        sys.executable, "-m", "harness.cli", "run", "--url", server.url,
+        sys.executable, "-m", "harness.cli.main", "run", "--url", server.url,
         "--app-url", server.app_url, "--idp", PROFILES,
         "--scenarios", str(_scenarios(tmp_path / "scenarios")),
         "--report-dir", str(tmp_path / "report"), "--json",

@@ -28,7 +28,7 @@ def test_the_okta_scenarios_pass_under_both_dialects(
     server = server_factory(name="okta-e2e.db")
     env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     command = [
-        sys.executable, "-m", "harness.cli", "run", "--idp", "okta", "--tags", "okta,product",
+        sys.executable, "-m", "harness.cli.main", "run", "--idp", "okta", "--tags", "okta,product",
         "--url", server.url, "--app-url", server.app_url, "--report-dir", str(tmp_path),
         "--fail-on", "warn", "--json",
     ]  # fmt: skip

@@ -36,7 +36,7 @@ class ReportRun:
 def scimcert(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
+        [sys.executable, "-m", "harness.cli.main", *args],
         capture_output=True, text=True, env={**environment, **(env or {})}, timeout=300, cwd=ROOT,
     )  # fmt: skip
 

@@ -5,7 +5,7 @@ app-probe token, every password the run generated and a session cookie it sets, 
 headers, error details, a custom attribute, `password` itself and Location URLs. Then
 `scimcert run --idp all --json` and a short `scimcert load` write into one report folder, and
 every file in it (the load's Locust folder included), the console of both and the server's log
-are searched for each secret in every spelling (`harness.scan`): zero hits.
+are searched for each secret in every spelling (`harness.cli.scan`): zero hits.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import pytest
 from conftest import start_server
 from hostile_echo import COOKIE, HostileEcho
 
-from harness import scan
-from harness.redaction import REDACTED
+from harness.cli import scan
+from harness.transport.redaction import REDACTED
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-echoed'
@@ -45,7 +45,7 @@ def _scimcert(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
     env |= {"SCIM_TOKEN": TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
+        [sys.executable, "-m", "harness.cli.main", *args],
         capture_output=True, text=True, env=env, timeout=600, cwd=ROOT,
     )  # fmt: skip
 

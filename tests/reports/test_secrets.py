@@ -1,7 +1,7 @@
 """Secrets never appear: not in any report file, the console, or the server's log.
 
 A token, an OAuth client secret and a password are planted, each holding characters that change
-under encoding. Every file is searched by `harness.scan` (what `scimcert scan` runs) for each
+under encoding. Every file is searched by `harness.cli.scan` (what `scimcert scan` runs) for each
 secret raw, URL-encoded (quote, quote_plus), JSON-escaped and HTML-escaped, and for those
 encodings nested up to three deep (pytest-html puts escaped HTML in JSON in an HTML attribute),
 as stored, HTML-unescaped and inside base64 `data:`. `test_hostile_echo.py` does the same against
@@ -28,8 +28,9 @@ import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from report_runs import failing_run
 
-from harness import cli, scan
-from harness.redaction import REDACTED
+from harness.cli import main as cli
+from harness.cli import scan
+from harness.transport.redaction import REDACTED
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-scim'
@@ -99,7 +100,7 @@ def _run(server: RunningServer, token_url: str, folder: Path) -> subprocess.Comp
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
     env |= {"SCIM_CLIENT_SECRET": CLIENT_SECRET, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "--url", server.url, "--idp", "rfc",
+        [sys.executable, "-m", "harness.cli.main", "run", "--url", server.url, "--idp", "rfc",
          "--auth", "oauth", "--token-url", token_url, "--client-id", CLIENT_ID,
          "--scenarios", str(scenarios), "--report-dir", str(folder / "report")],
         capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
@@ -215,7 +216,7 @@ def test_the_demo_holds_no_secret(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env.update(SCIM_TOKEN="demo-scan-token-" + "x" * 20, SCIM_APP_TOKEN="demo-scan-app-" + "y" * 20)
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "demo", "--report-dir", str(tmp_path / "demo")],
+        [sys.executable, "-m", "harness.cli.main", "demo", "--report-dir", str(tmp_path / "demo")],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

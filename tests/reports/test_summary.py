@@ -13,7 +13,7 @@ from page import Node, parse
 from report_runs import SCENARIOS, ReportRun, failing_run
 from sample_records import check, one_item
 
-from harness.scenario import shown_path
+from harness.scenario.model import shown_path
 from reports.model import build
 from reports.summary import render
 from reports.transcript import BODY_LIMIT

@@ -1,0 +1,1 @@
+"""The `scimcert` command: its subcommands, their options and the settings they read."""

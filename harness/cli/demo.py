@@ -1,0 +1,94 @@
+"""`scimcert demo`: the reference server in a child process, every scenario, every profile.
+
+The server is started as `python -m reference_server` on a free loopback port with a temporary
+SQLite file and fresh tokens, exactly as a vendor's server would be met: over HTTP only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import run
+
+STARTUP_SECONDS = 30
+DEMO_REPORT_DIR = Path("out/demo")
+
+
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    demo: argparse.ArgumentParser = commands.add_parser(
+        "demo", help="start the reference server and certify it"
+    )
+    run.add_run_options(demo)
+    demo.set_defaults(handler=main, report_dir=DEMO_REPORT_DIR)
+    return demo
+
+
+def _read_urls(process: subprocess.Popen[str]) -> tuple[str, str]:
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_SECONDS
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line.strip())
+        if line.startswith("App probe URL:"):
+            text = "\n".join(seen)
+            scim = re.search(r"SCIM API URL: (\S+)", text)
+            app = re.search(r"App probe URL: (\S+)", text)
+            if scim and app:
+                return scim.group(1), app.group(1)
+    raise RuntimeError("the reference server did not start: " + " | ".join(seen))
+
+
+@contextmanager
+def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    command = [
+        sys.executable, "-m", "reference_server", "serve", "--host", "127.0.0.1", "--port", "0",
+        "--db", f"sqlite:///{folder / 'demo.db'}", "--log-file", str(folder / "server.log"),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        yield _read_urls(process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def main(args: argparse.Namespace) -> int:
+    # Tokens already in the environment are used (so `scimcert scan` can look for them in the
+    # demo's reports); otherwise fresh ones, which nobody sees.
+    tokens = {
+        name: os.environ.get(name) or secrets.token_urlsafe(32)
+        for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN")
+    }
+    os.environ.update(tokens)
+    with tempfile.TemporaryDirectory(prefix="scimcert-demo-") as folder:
+        try:
+            with reference_server(Path(folder), {**os.environ, **tokens}) as (url, app_url):
+                print(f"scimcert demo: reference server at {url}", flush=True)
+                args.app_url = args.app_url or app_url
+                code = run.execute(args, url)
+        except RuntimeError as error:
+            print(f"scimcert demo: {error}", file=sys.stderr)
+            return 3
+    for name in ("index.html", "report.html", "junit.xml", "results.jsonl"):
+        print(f"  {args.report_dir / name}")
+    return code

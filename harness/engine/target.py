@@ -1,0 +1,82 @@
+"""The server under test: its transports, and what it declares it can do.
+
+Capabilities come from `/ServiceProviderConfig` (RFC 7643 5), `/Groups` answering at all, and an
+app probe being configured; a scenario needing one the target lacks is SKIPped, never failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.transport.client import Transport
+from harness.transport.exchange import Exchange, json_answer
+
+SPC_FEATURES = {
+    "patch": "patch",
+    "bulk": "bulk",
+    "filter": "filter",
+    "sort": "sort",
+    "etag": "etag",
+    "change-password": "changePassword",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    supported: frozenset[str]
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def missing(self, required: tuple[str, ...]) -> list[str]:
+        return [name for name in required if name not in self.supported]
+
+    def why_not(self, name: str) -> str:
+        return self.reasons.get(name, f"the target does not support {name}")
+
+
+@dataclass
+class Target:
+    scim: Transport
+    app: Transport | None
+    capabilities: Capabilities
+    schemas: tuple[Mapping[str, Any], ...] = ()
+    discovery: list[Exchange] = field(default_factory=list)
+
+
+def _spc_features(spc: Any) -> tuple[set[str], dict[str, str]]:
+    supported: set[str] = set()
+    reasons: dict[str, str] = {}
+    for name, key in SPC_FEATURES.items():
+        entry = spc.get(key) if isinstance(spc, dict) else None
+        if isinstance(entry, dict) and entry.get("supported") is True:
+            supported.add(name)
+        else:
+            reasons[name] = f"/ServiceProviderConfig does not declare {key}.supported = true"
+    return supported, reasons
+
+
+def discover(scim: Transport, app: Transport | None) -> Target:
+    """Read what the target declares; every exchange is kept for the record."""
+    spc_exchange = scim.send("GET", "/ServiceProviderConfig")
+    supported, reasons = _spc_features(json_answer(spc_exchange))
+    groups_exchange = scim.send("GET", "/Groups", params={"count": "1"})
+    if groups_exchange.response is not None and groups_exchange.response.status == 200:
+        supported.add("groups")
+    else:
+        reasons["groups"] = "GET /Groups did not answer 200"
+    if app is not None:
+        supported.add("app-probe")
+    else:
+        reasons["app-probe"] = "no app probe configured (--app-url)"
+    schemas_exchange = scim.send("GET", "/Schemas")
+    listed = json_answer(schemas_exchange)
+    resources = listed.get("Resources") if isinstance(listed, dict) else None
+    schemas = tuple(r for r in resources or [] if isinstance(r, dict))
+    return Target(
+        scim=scim,
+        app=app,
+        capabilities=Capabilities(frozenset(supported), reasons),
+        schemas=schemas,
+        discovery=[spc_exchange, groups_exchange, schemas_exchange],
+    )

@@ -1,0 +1,1 @@
+"""The scenario language: files, their model, variables, pointers and comparators."""

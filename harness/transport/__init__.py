@@ -1,0 +1,1 @@
+"""One HTTP round trip to the target: authenticated, bounded, recorded and redacted."""

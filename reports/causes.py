@@ -43,20 +43,29 @@ def _struck(items: Sequence[Item]) -> str:
 
 def _item_details(item: Item, anchor: str, card: Card) -> Markup:
     summary = tag(
-        "summary", badge(item.shown_outcome), " ", tag("code", item.item), " ",
+        "summary",
+        badge(item.shown_outcome),
+        " ",
+        tag("code", item.item),
+        " ",
         tag("span", first_difference(item), class_="muted"),
-    )  # fmt: skip
+    )
     return tag("details", summary, card(item, anchor), id=f"{anchor}-item", class_="item")
 
 
 def cause_card(cause: str, items: Sequence[Item], links: Mapping[str, str], card: Card) -> Markup:
     first = items[0]
     summary = tag(
-        "summary", badge(first.shown_outcome), " ", tag("code", cause), f": {_struck(items)}",
+        "summary",
+        badge(first.shown_outcome),
+        " ",
+        tag("code", cause),
+        f": {_struck(items)}",
         tag("div", first_difference(first), class_="muted"),
-    )  # fmt: skip
+    )
     return tag(
-        "details", summary,
+        "details",
+        summary,
         join(_item_details(item, links[item.item], card) for item in items),
         class_="cause",
-    )  # fmt: skip
+    )

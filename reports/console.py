@@ -18,8 +18,13 @@ from .sections import SHOWN
 from .text import where
 
 STYLES = {
-    "FAIL": "red", "ERROR": "red", "WARN": "yellow", "SKIP": "", "PASS": "green", "NOT RUN": "",
-}  # fmt: skip
+    "FAIL": "red",
+    "ERROR": "red",
+    "WARN": "yellow",
+    "SKIP": "",
+    "PASS": "green",
+    "NOT RUN": "",
+}
 MAX_LISTED = 20
 
 
@@ -74,10 +79,12 @@ def lines(view: RunView) -> list[Line]:
     result = [Line(f"scimcert: {run_status.headline(view)}", style(assessment.run))]
     result += [Line(f"  also {reason}") for reason in run_status.further_reasons(assessment.run)]
     result += [
-        Line(f"  run {run.get('run_id', '?')}, seed {run.get('seed', '?')}; "
-             f"{run_status.exit_line(assessment)}"),
+        Line(
+            f"  run {run.get('run_id', '?')}, seed {run.get('seed', '?')}; "
+            f"{run_status.exit_line(assessment)}"
+        ),
         *_table(view),
-    ]  # fmt: skip
+    ]
     questions = run_status.question_lines(assessment)
     if questions:
         result.append(Line("Questions answered:", "bold"))

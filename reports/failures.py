@@ -28,10 +28,11 @@ def _finding(finding: Record) -> Markup:
                 "dl",
                 tag("dt", "Expected"),
                 tag("dd", tag("code", expected_text(finding.get("expected")))),
-                tag("dt", "Actual"), tag("dd", tag("code", value_text(finding.get("actual")))),
+                tag("dt", "Actual"),
+                tag("dd", tag("code", value_text(finding.get("actual")))),
                 class_="ea",
             )
-        )  # fmt: skip
+        )
     return tag("div", *parts, class_="finding")
 
 
@@ -55,14 +56,18 @@ def _check(item: Item, check: Record, catalogue: Mapping[str, Record]) -> Markup
         "div",
         tag(
             "p",
-            tag("span", check["level"], class_=f"badge level {check['level']}"), " ",
-            tag("code", check["check"]), " ", check["title"], " ",
+            tag("span", check["level"], class_=f"badge level {check['level']}"),
+            " ",
+            tag("code", check["check"]),
+            " ",
+            check["title"],
+            " ",
             _reference(check, catalogue),
         ),
         tag("p", "Scenario ", tag("code", where(item, check)), class_="muted"),
         *(_finding(finding) for finding in check["findings"]),
         class_="check",
-    )  # fmt: skip
+    )
 
 
 def _by_exchange(checks: Iterable[Record]) -> dict[int, list[Record]]:
@@ -77,9 +82,10 @@ def _exchange(item: Item, sequence: int) -> Markup:
     if recorded is None:
         return tag("p", "No exchange was recorded for this check.", class_="muted")
     before = [
-        r for r in item.exchanges
+        r
+        for r in item.exchanges
         if r["step"] == recorded["step"] and r["sequence"] < sequence and r["step"] >= 0
-    ]  # fmt: skip
+    ]
     context: list[object] = []
     if before:
         lines = "\n".join(summary_line(r) for r in before)
@@ -91,10 +97,16 @@ def _block(
     item: Item, anchor: str, levels: Sequence[str], catalogue: Mapping[str, Record]
 ) -> Markup:
     parts: list[object] = [
-        tag("h3", badge(item.shown_outcome), " ", tag("code", item.scenario), " with ",
-            tag("code", item.profile)),
+        tag(
+            "h3",
+            badge(item.shown_outcome),
+            " ",
+            tag("code", item.scenario),
+            " with ",
+            tag("code", item.profile),
+        ),
         tag("p", item.title, class_="muted"),
-    ]  # fmt: skip
+    ]
     if item.reason:
         parts.append(tag("p", item.reason))
     if item.rerun:
@@ -145,11 +157,14 @@ def failures(view: RunView, links: Mapping[str, str]) -> Markup:
         key=lambda i: (rank(i.outcome), i.item),
     )
     warned = [i for i in view.items if i.outcome == "WARN"]
-    return join([
-        _by_cause("failures", "Failures, by cause", failing, ("MUST", "SHOULD"), view, links),
-        _by_cause("warnings", "Warnings (SHOULD broken), by cause", warned, ("SHOULD",), view,
-                  links),
-    ])  # fmt: skip
+    return join(
+        [
+            _by_cause("failures", "Failures, by cause", failing, ("MUST", "SHOULD"), view, links),
+            _by_cause(
+                "warnings", "Warnings (SHOULD broken), by cause", warned, ("SHOULD",), view, links
+            ),
+        ]
+    )
 
 
 def expected(view: RunView, links: Mapping[str, str], rules: Markup) -> Markup:
@@ -161,18 +176,25 @@ def expected(view: RunView, links: Mapping[str, str], rules: Markup) -> Markup:
     if not blocks and not view.baseline:
         return Markup()
     return section(
-        "expected", "Waived failures (baseline)", rules,
+        "expected",
+        "Waived failures (baseline)",
+        rules,
         join(blocks) if blocks else tag("p", "No item failed as the baseline expected."),
-    )  # fmt: skip
+    )
 
 
 def notes(view: RunView) -> Markup:
     """Broken MAY checks change no outcome; they are listed so nothing is hidden."""
     rows = [
-        tag("li", tag("code", c["check"]), f" in {i.item}: ",
-            "; ".join(str(f["message"]) for f in c["findings"]))
-        for i in view.items for c in i.broken("MAY")
-    ]  # fmt: skip
+        tag(
+            "li",
+            tag("code", c["check"]),
+            f" in {i.item}: ",
+            "; ".join(str(f["message"]) for f in c["findings"]),
+        )
+        for i in view.items
+        for c in i.broken("MAY")
+    ]
     if not rows:
         return Markup()
     return section("notes", "Notes (MAY broken)", tag("ul", *rows))

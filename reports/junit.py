@@ -63,16 +63,19 @@ def _testcase(suite: ElementTree.Element, item: Item) -> None:
         name=clean(item.item),
         time=f"{item.duration_ms / 1000:.3f}",
     )
-    _properties(case, {
-        "scimcert.outcome": item.outcome,
-        "scimcert.expected-failure": "true" if item.expected else "",
-        "scimcert.profile": item.profile,
-        "scimcert.scenario-file": item.source,
-        "scimcert.reason": item.reason,
-        "scimcert.warned-checks": " ".join(c["check"] for c in item.broken("SHOULD")),
-        "scimcert.warning": first_difference(item) if item.outcome == "WARN" else "",
-        "scimcert.rerun": item.rerun,
-    })  # fmt: skip
+    _properties(
+        case,
+        {
+            "scimcert.outcome": item.outcome,
+            "scimcert.expected-failure": "true" if item.expected else "",
+            "scimcert.profile": item.profile,
+            "scimcert.scenario-file": item.source,
+            "scimcert.reason": item.reason,
+            "scimcert.warned-checks": " ".join(c["check"] for c in item.broken("SHOULD")),
+            "scimcert.warning": first_difference(item) if item.outcome == "WARN" else "",
+            "scimcert.rerun": item.rerun,
+        },
+    )
     _outcome(case, item)
     if item.outcome == "WARN" or item.expected:
         # They pass the gate, so no failure element carries their text: system-out does.
@@ -96,17 +99,23 @@ def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
     )
     header, run = view.header, view.assessment.run
     verdict = view.assessment.profile(profile) or run
-    _properties(suite, {
-        "scimcert.run-id": header.get("run_id"), "scimcert.seed": header.get("seed"),
-        "scimcert.target": header.get("target"), "scimcert.profile": profile,
-        "scimcert.profile-verdict": verdict.verdict.value,
-        "scimcert.profile-status": verdict.status.value,
-        "scimcert.run-verdict": run.word, "scimcert.run-status": run.status.value,
-        "scimcert.run-headline": run.headline(),
-        "scimcert.exit-code": int(view.assessment.exit_code),
-        "scimcert.gate": view.assessment.gate,
-        **{f"scimcert.question.{q}": v.value for q, v in view.assessment.questions.items()},
-    })  # fmt: skip
+    _properties(
+        suite,
+        {
+            "scimcert.run-id": header.get("run_id"),
+            "scimcert.seed": header.get("seed"),
+            "scimcert.target": header.get("target"),
+            "scimcert.profile": profile,
+            "scimcert.profile-verdict": verdict.verdict.value,
+            "scimcert.profile-status": verdict.status.value,
+            "scimcert.run-verdict": run.word,
+            "scimcert.run-status": run.status.value,
+            "scimcert.run-headline": run.headline(),
+            "scimcert.exit-code": int(view.assessment.exit_code),
+            "scimcert.gate": view.assessment.gate,
+            **{f"scimcert.question.{q}": v.value for q, v in view.assessment.questions.items()},
+        },
+    )
     for item in items:
         _testcase(suite, item)
 

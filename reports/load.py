@@ -36,12 +36,14 @@ def _outcome(verdicts: Iterable[Record]) -> str:
 def _facts(start: Record, end: Record | None) -> Markup:
     profiles = ", ".join(start.get("profiles", []))
     parts: list[object] = [
-        "Target ", tag("code", start.get("target", "")), f"; profiles {profiles}; ",
+        "Target ",
+        tag("code", start.get("target", "")),
+        f"; profiles {profiles}; ",
         f"{start.get('rate')} requests/s asked for {start.get('duration_s')} s by ",
         f"{start.get('users')} Locust users; mix {start.get('mix')}; ",
         f"request cap {start.get('max_requests')}; seed {start.get('seed')}; ",
         f"Locust {start.get('locust')}.",
-    ]  # fmt: skip
+    ]
     if end is not None and "seconds" in end:
         parts.append(f" Ran {end['seconds']} s, stopped by {end.get('stopped_by')}")
         parts.append(f", {end['workers']} worker(s)." if end.get("workers") else ".")
@@ -52,10 +54,15 @@ def _facts(start: Record, end: Record | None) -> Markup:
 
 def _verdicts(verdicts: Sequence[Record]) -> Markup:
     rows = [
-        [v["check"], tag("td", v["outcome"], class_=v["outcome"]), v["measured"], v["threshold"],
-         v.get("detail", "")]
+        [
+            v["check"],
+            tag("td", v["outcome"], class_=v["outcome"]),
+            v["measured"],
+            v["threshold"],
+            v.get("detail", ""),
+        ]
         for v in verdicts
-    ]  # fmt: skip
+    ]
     return table(["Verdict", "Outcome", "Measured", "Threshold", "Detail"], rows)
 
 
@@ -68,12 +75,17 @@ def _rows(end: Record | None) -> Markup:
     ]
     heads = ["Request (profile verb method path)", "Requests", "Failures", "Req/s", "p50 ms"]
     statuses = ", ".join(f"{n} x {s}" for s, n in end.get("statuses", {}).items())
-    return join([
-        tag("h4", "Requests"),
-        tag("div", table([*heads, "p95 ms", "p99 ms"], rows), class_="rows"),
-        tag("p", f"Statuses: {statuses or 'none'}; 409 answers to racing creates (correct): ",
-            f"{end.get('raced_conflicts', 0)}."),
-    ])  # fmt: skip
+    return join(
+        [
+            tag("h4", "Requests"),
+            tag("div", table([*heads, "p95 ms", "p99 ms"], rows), class_="rows"),
+            tag(
+                "p",
+                f"Statuses: {statuses or 'none'}; 409 answers to racing creates (correct): ",
+                f"{end.get('raced_conflicts', 0)}.",
+            ),
+        ]
+    )
 
 
 def _generator(start: Record, end: Record | None) -> Markup:
@@ -84,11 +96,20 @@ def _generator(start: Record, end: Record | None) -> Markup:
     processes = start.get("processes") or 0
     how = f"{processes} worker processes" if processes else "one process"
     saturated = ", ".join(own.get("saturated", [])) or "none"
-    facts = tag("p", f"Client {start.get('client', 'requests')}, {how}; saturated: {saturated}; "
-                     f"Locust's CPU warnings: {own.get('cpu_warnings', 0)}.")  # fmt: skip
+    facts = tag(
+        "p",
+        f"Client {start.get('client', 'requests')}, {how}; saturated: {saturated}; "
+        f"Locust's CPU warnings: {own.get('cpu_warnings', 0)}.",
+    )
     each = tag("ul", *(tag("li", line) for line in own.get("processes", [])))
-    return join([tag("h4", "Load generator"), facts, each,
-                 chart(own.get("series", []), float(start.get("rate") or 0))])  # fmt: skip
+    return join(
+        [
+            tag("h4", "Load generator"),
+            facts,
+            each,
+            chart(own.get("series", []), float(start.get("rate") or 0)),
+        ]
+    )
 
 
 def _not_sent(start: Record) -> Markup:
@@ -96,8 +117,9 @@ def _not_sent(start: Record) -> Markup:
     if not missing:
         return Markup()
     items = (tag("li", f"{p}: {', '.join(kinds)}") for p, kinds in sorted(missing.items()))
-    return join([tag("p", "Not sent (the profile lacks the verbs), so not verified:"),
-                 tag("ul", *items)])  # fmt: skip
+    return join(
+        [tag("p", "Not sent (the profile lacks the verbs), so not verified:"), tag("ul", *items)]
+    )
 
 
 def _one(load_id: str, records: Sequence[Record]) -> Markup:
@@ -106,10 +128,17 @@ def _one(load_id: str, records: Sequence[Record]) -> Markup:
     verdicts = [r for r in records if r["event"] == "LoadVerdict"]
     files = (end or {}).get("files", {})
     link = tag("p", tag("a", "Locust's own report", href=files["html"])) if files else Markup()
-    return join([
-        tag("h3", f"Load {load_id}: {_outcome(verdicts)}"), _facts(start, end),
-        _verdicts(verdicts), _generator(start, end), _not_sent(start), _rows(end), link,
-    ])  # fmt: skip
+    return join(
+        [
+            tag("h3", f"Load {load_id}: {_outcome(verdicts)}"),
+            _facts(start, end),
+            _verdicts(verdicts),
+            _generator(start, end),
+            _not_sent(start),
+            _rows(end),
+            link,
+        ]
+    )
 
 
 def section(records: Sequence[Record]) -> Markup:
@@ -119,9 +148,13 @@ def section(records: Sequence[Record]) -> Markup:
             by_load.setdefault(str(record.get("load_id", "")), []).append(record)
     loads = [_one(load_id, group) for load_id, group in by_load.items()]
     body = tag(
-        "section", tag("style", Markup(STYLE)), tag("h2", "Load certification"), *loads,
-        id="load", class_="load",
-    )  # fmt: skip
+        "section",
+        tag("style", Markup(STYLE)),
+        tag("h2", "Load certification"),
+        *loads,
+        id="load",
+        class_="load",
+    )
     return Markup(f"{BEGIN}{body}{END}")
 
 
@@ -129,8 +162,13 @@ def attach(page: str | None, records: Sequence[Record]) -> str:
     """`page` with its load section replaced or added; a page of its own if there is none."""
     rendered = section(records)
     if page is None:
-        head = join([Markup('<meta charset="utf-8">'), tag("title", "scimcert load report"),
-                     tag("style", Markup(PAGE_STYLE))])  # fmt: skip
+        head = join(
+            [
+                Markup('<meta charset="utf-8">'),
+                tag("title", "scimcert load report"),
+                tag("style", Markup(PAGE_STYLE)),
+            ]
+        )
         document = f'<html lang="en">{tag("head", head)}{tag("body", rendered)}</html>'
         return f"<!doctype html>\n{document}\n"
     if BEGIN in page and END in page:

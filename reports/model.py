@@ -135,9 +135,18 @@ def _item(started: Record, finished: Record | None, parts: dict[str, list[Record
 def _never_started(name: str, profile: str) -> Item:
     scenario = name.removesuffix(f"[{profile}]")
     return Item(
-        item=name, scenario=scenario, profile=profile, title="", source="", outcome=NOT_RUN,
-        reason=NOT_STARTED, duration_ms=0.0, expected=False, checks=(), exchanges=(),
-    )  # fmt: skip
+        item=name,
+        scenario=scenario,
+        profile=profile,
+        title="",
+        source="",
+        outcome=NOT_RUN,
+        reason=NOT_STARTED,
+        duration_ms=0.0,
+        expected=False,
+        checks=(),
+        exchanges=(),
+    )
 
 
 def _items(
@@ -183,9 +192,11 @@ def _assessment(header: Record, end: Record | None, items: Sequence[Item]) -> As
     scope = Scope(planned=planned, filters=tuple(header.get("filters", ())))
     invocation = header.get("invocation") or {}
     return assess(
-        finished, scope, interruption="" if end is not None else KILLED,
+        finished,
+        scope,
+        interruption="" if end is not None else KILLED,
         fail_on_warn=invocation.get("fail_on") == "warn",
-    )  # fmt: skip
+    )
 
 
 def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -> RunView:

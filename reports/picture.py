@@ -35,13 +35,15 @@ def legend(view: RunView) -> Markup:
     return tag(
         "details",
         tag("summary", "Legend: profiles, outcomes and statuses"),
-        tag("div",
+        tag(
+            "div",
             tag("div", tag("h4", "IdP profiles"), tag("ul", *profiles)),
             tag("div", tag("h4", "Item outcomes"), tag("ul", *words)),
             tag("div", tag("h4", "Run status"), tag("ul", *statuses)),
-            class_="pair"),
+            class_="pair",
+        ),
         id="legend",
-    )  # fmt: skip
+    )
 
 
 def family_of(scenario: str) -> str:
@@ -88,22 +90,25 @@ def durations(view: RunView) -> Markup:
     exchange_bars = [
         _bar(
             tag("code", f"{x['exchange']['request']['method']} {_path(x)}"),
-            float(x["exchange"].get("elapsed_ms") or 0), slowest,
+            float(x["exchange"].get("elapsed_ms") or 0),
+            slowest,
             f"{float(x['exchange'].get('elapsed_ms') or 0):.0f} ms in {i.item}",
         )
         for i, x in exchanges
-    ]  # fmt: skip
+    ]
     total = sum(i.duration_ms for i in view.items) / 1000
     return tag(
         "section",
         tag("h2", "Where the time went"),
         tag("p", f"Items took {total:.1f} s in all (summed over workers).", class_="muted"),
-        tag("div",
+        tag(
+            "div",
             tag("div", tag("h4", "Slowest items"), join(item_bars)),
             tag("div", tag("h4", "Slowest exchanges"), join(exchange_bars)),
-            class_="pair"),
+            class_="pair",
+        ),
         id="durations",
-    )  # fmt: skip
+    )
 
 
 def _path(recorded: Mapping[str, object]) -> str:

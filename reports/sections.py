@@ -66,11 +66,15 @@ def _status(view: RunView) -> Markup:
     reasons = [tag("li", reason) for reason in run.reasons]
     return tag(
         "div",
-        tag("p", tag("strong", f"Not a certification ({run.status.value}): "),
-            STATUS_MEANING[run.status], f"; {run_status.what_ran(view)}."),
+        tag(
+            "p",
+            tag("strong", f"Not a certification ({run.status.value}): "),
+            STATUS_MEANING[run.status],
+            f"; {run_status.what_ran(view)}.",
+        ),
         tag("ul", *reasons),
         class_="status qualified",
-    )  # fmt: skip
+    )
 
 
 def header(view: RunView) -> Markup:
@@ -124,11 +128,14 @@ def profiles(view: RunView) -> Markup:
     for verdict in view.assessment.profiles:
         counts = _counts(view.of_profile(verdict.profile))
         status = verdict.status.value
-        rows.append([
-            verdict.profile, outcome_cell(verdict.verdict.value),
-            tag("td", status, class_=f"o {status}", title="; ".join(verdict.reasons)),
-            *(tag("td", counts[name], class_="n") for name in shown),
-        ])  # fmt: skip
+        rows.append(
+            [
+                verdict.profile,
+                outcome_cell(verdict.verdict.value),
+                tag("td", status, class_=f"o {status}", title="; ".join(verdict.reasons)),
+                *(tag("td", counts[name], class_="n") for name in shown),
+            ]
+        )
     grid = table(["Profile", "Verdict", "Status", *shown], rows)
     return section("profiles", "Verdict by IdP profile", tag("div", grid, class_="scroll"))
 
@@ -176,7 +183,7 @@ def _matrix_row(
             continue
         link = links[item.item] if item.shown_outcome not in ("PASS", "SKIP") else None
         row.append(outcome_cell(item.shown_outcome, link))
-    return row  # fmt: skip
+    return row
 
 
 def matrix(view: RunView, links: Mapping[str, str]) -> Markup:
@@ -204,18 +211,28 @@ def counts(view: RunView) -> Markup:
     held = Counter((c["level"], c["passed"]) for c in checks)
     effect = {"MUST": "FAIL", "SHOULD": "WARN", "MAY": "note only"}
     level_rows = [
-        [level, tag("td", held[(level, True)], class_="n"),
-         tag("td", held[(level, False)], class_="n"), effect[level]]
+        [
+            level,
+            tag("td", held[(level, True)], class_="n"),
+            tag("td", held[(level, False)], class_="n"),
+            effect[level],
+        ]
         for level in LEVELS
-    ]  # fmt: skip
+    ]
     return section(
-        "counts", "Counts",
-        tag("div",
+        "counts",
+        "Counts",
+        tag(
+            "div",
             tag("div", table(["Items", "Count"], outcome_rows), class_="scroll"),
-            tag("div", table(["Checks", "Held", "Broken", "A break means"], level_rows),
-                class_="scroll"),
-            class_="pair"),
-    )  # fmt: skip
+            tag(
+                "div",
+                table(["Checks", "Held", "Broken", "A break means"], level_rows),
+                class_="scroll",
+            ),
+            class_="pair",
+        ),
+    )
 
 
 def not_verified(view: RunView) -> Markup:
@@ -244,7 +261,9 @@ def baseline_rules(view: RunView) -> Markup:
     if not view.baseline:
         return Markup()
     rows = [[rule["check"], rule["scenario"], rule["profile"]] for rule in view.baseline]
-    return join([
-        tag("p", "The baseline lists these expected failures; they do not fail the run:"),
-        tag("div", table(["Check", "Scenario", "Profile"], rows), class_="scroll"),
-    ])  # fmt: skip
+    return join(
+        [
+            tag("p", "The baseline lists these expected failures; they do not fail the run:"),
+            tag("div", table(["Check", "Scenario", "Profile"], rows), class_="scroll"),
+        ]
+    )

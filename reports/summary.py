@@ -28,17 +28,19 @@ NOTHING = Markup()
 
 
 def _head() -> Markup:
-    return join([
-        Markup('<meta charset="utf-8">'),
-        Markup('<meta name="viewport" content="width=device-width, initial-scale=1">'),
-        # Belt and braces: even a future mistake could not make the page fetch anything.
-        Markup(
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            "style-src 'unsafe-inline'\">"
-        ),
-        tag("title", "scimcert certification summary"),
-        tag("style", Markup(STYLE)),
-    ])  # fmt: skip
+    return join(
+        [
+            Markup('<meta charset="utf-8">'),
+            Markup('<meta name="viewport" content="width=device-width, initial-scale=1">'),
+            # Belt and braces: even a future mistake could not make the page fetch anything.
+            Markup(
+                '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+                "style-src 'unsafe-inline'\">"
+            ),
+            tag("title", "scimcert certification summary"),
+            tag("style", Markup(STYLE)),
+        ]
+    )
 
 
 def _footer(generated_at: str) -> Markup:
@@ -46,30 +48,33 @@ def _footer(generated_at: str) -> Markup:
         "footer",
         tag(
             "p",
-            "Generated ", tag("time", generated_at, id=GENERATED_ID),
+            "Generated ",
+            tag("time", generated_at, id=GENERATED_ID),
             " by scimcert from results.jsonl, the canonical record of this run "
             "(every exchange, with whole bodies).",
             class_="muted",
         ),
-    )  # fmt: skip
+    )
 
 
 def render(view: RunView, generated_at: str, appendix: Markup = NOTHING) -> str:
     """The page; `appendix` (the load section, when loads were recorded) goes last, where
     `reports.load.attach` would splice it, so a rebuilt page equals an attached one."""
     links = anchors(view)
-    body = join([
-        header(view),
-        profiles(view),
-        questions(view),
-        matrix(view, links),
-        counts(view),
-        picture.durations(view),
-        failures(view, links),
-        not_verified(view),
-        expected(view, links, baseline_rules(view)),
-        notes(view),
-        _footer(generated_at),
-        appendix,
-    ])  # fmt: skip
+    body = join(
+        [
+            header(view),
+            profiles(view),
+            questions(view),
+            matrix(view, links),
+            counts(view),
+            picture.durations(view),
+            failures(view, links),
+            not_verified(view),
+            expected(view, links, baseline_rules(view)),
+            notes(view),
+            _footer(generated_at),
+            appendix,
+        ]
+    )
     return f'<!doctype html>\n<html lang="en">{tag("head", _head())}{tag("body", body)}</html>\n'

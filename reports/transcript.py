@@ -88,14 +88,16 @@ def _token_variable(curl: str) -> str:
 def exchange_block(recorded: Record) -> Markup:
     """Request, response and curl for one recorded exchange."""
     exchange = recorded["exchange"]
-    return join([
-        tag("h4", "Request"),
-        tag("pre", request_text(exchange), class_="request"),
-        tag("h4", "Response"),
-        tag("pre", response_text(exchange), class_="response"),
-        tag("h4", f"Reproduce (token from ${_token_variable(str(recorded['curl']))})"),
-        tag("pre", elide(str(recorded["curl"]), CURL_LIMIT), class_="curl"),
-    ])  # fmt: skip
+    return join(
+        [
+            tag("h4", "Request"),
+            tag("pre", request_text(exchange), class_="request"),
+            tag("h4", "Response"),
+            tag("pre", response_text(exchange), class_="response"),
+            tag("h4", f"Reproduce (token from ${_token_variable(str(recorded['curl']))})"),
+            tag("pre", elide(str(recorded["curl"]), CURL_LIMIT), class_="curl"),
+        ]
+    )
 
 
 def item_transcript(exchanges: list[Record], checks: list[Record]) -> Markup:

@@ -30,8 +30,13 @@ LEVELS = (Level.MUST, Level.SHOULD, Level.MAY)
 # generator was the bottleneck) yields to a FAIL found beside it, which the generator cannot
 # cause, and outranks WARN: the target's figure is unknown, so the gate cannot pass.
 WORST_FIRST = (
-    Outcome.ERROR, Outcome.FAIL, Outcome.INCONCLUSIVE, Outcome.WARN, Outcome.SKIP, Outcome.PASS,
-)  # fmt: skip
+    Outcome.ERROR,
+    Outcome.FAIL,
+    Outcome.INCONCLUSIVE,
+    Outcome.WARN,
+    Outcome.SKIP,
+    Outcome.PASS,
+)
 # What one broken check of each level does to its item.
 LEVEL_EFFECT = {Level.MUST: Outcome.FAIL, Level.SHOULD: Outcome.WARN, Level.MAY: Outcome.PASS}
 MEANING = {

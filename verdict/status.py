@@ -80,17 +80,24 @@ class RunVerdict:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "profile": self.profile, "verdict": self.verdict.value, "status": self.status.value,
-            "reasons": list(self.reasons), "items": self.items, "planned": self.planned,
-        }  # fmt: skip
+            "profile": self.profile,
+            "verdict": self.verdict.value,
+            "status": self.status.value,
+            "reasons": list(self.reasons),
+            "items": self.items,
+            "planned": self.planned,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunVerdict:
         return cls(
-            verdict=Outcome(data["verdict"]), status=Status(data["status"]),
-            reasons=tuple(data.get("reasons", ())), profile=str(data.get("profile", "")),
-            items=int(data.get("items", 0)), planned=int(data.get("planned", 0)),
-        )  # fmt: skip
+            verdict=Outcome(data["verdict"]),
+            status=Status(data["status"]),
+            reasons=tuple(data.get("reasons", ())),
+            profile=str(data.get("profile", "")),
+            items=int(data.get("items", 0)),
+            planned=int(data.get("planned", 0)),
+        )
 
     @property
     def certified(self) -> bool:
@@ -129,22 +136,28 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            **self.run.to_dict(), "exit_code": int(self.exit_code),
-            "profiles": [p.to_dict() for p in self.profiles], "not_run": list(self.not_run),
-            "waived": list(self.waived), "interruption": self.interruption,
-            "questions": {q: v.value for q, v in self.questions.items()}, "gate": self.gate,
-        }  # fmt: skip
+            **self.run.to_dict(),
+            "exit_code": int(self.exit_code),
+            "profiles": [p.to_dict() for p in self.profiles],
+            "not_run": list(self.not_run),
+            "waived": list(self.waived),
+            "interruption": self.interruption,
+            "questions": {q: v.value for q, v in self.questions.items()},
+            "gate": self.gate,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
         return cls(
-            run=RunVerdict.from_dict(data), exit_code=ExitCode(int(data["exit_code"])),
+            run=RunVerdict.from_dict(data),
+            exit_code=ExitCode(int(data["exit_code"])),
             profiles=tuple(RunVerdict.from_dict(p) for p in data.get("profiles", ())),
-            not_run=tuple(data.get("not_run", ())), waived=tuple(data.get("waived", ())),
+            not_run=tuple(data.get("not_run", ())),
+            waived=tuple(data.get("waived", ())),
             interruption=str(data.get("interruption", "")),
             questions={q: Outcome(v) for q, v in (data.get("questions") or {}).items()},
             gate=str(data.get("gate", ALL)),
-        )  # fmt: skip
+        )
 
     def profile(self, name: str) -> RunVerdict | None:
         return next((p for p in self.profiles if p.profile == name), None)
@@ -185,9 +198,13 @@ def _judge(
     status = min((s for s, _ in reasons), key=MOST_SEVERE_FIRST.index, default=Status.COMPLETE)
     gated = [Outcome.PASS if one.waived else one.outcome for one in finished]
     return RunVerdict(
-        verdict=combine(gated), status=status, reasons=tuple(text for _, text in reasons),
-        profile=profile, items=len(finished), planned=len(planned),
-    )  # fmt: skip
+        verdict=combine(gated),
+        status=status,
+        reasons=tuple(text for _, text in reasons),
+        profile=profile,
+        items=len(finished),
+        planned=len(planned),
+    )
 
 
 def exit_code(
@@ -230,9 +247,12 @@ def assess(
     questions = answers(graded)
     gated = None if gate == ALL else questions.get(gate, Outcome.SKIP)
     return Assessment(
-        run=run, exit_code=exit_code(run, fail_on_warn=fail_on_warn, gated=gated),
+        run=run,
+        exit_code=exit_code(run, fail_on_warn=fail_on_warn, gated=gated),
         profiles=per_profile,
         not_run=tuple(item for item in scope.planned if item not in finished_items),
-        waived=tuple(one.item for one in done if one.waived), interruption=interruption,
-        questions=questions, gate=gate,
-    )  # fmt: skip
+        waived=tuple(one.item for one in done if one.waived),
+        interruption=interruption,
+        questions=questions,
+        gate=gate,
+    )

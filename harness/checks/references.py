@@ -147,10 +147,14 @@ def private_mentions(text: str) -> list[str]:
 # RFC 2119 keywords (capitalised, as RFC 7643/7644 and the project's docs use them) and the level
 # each one gives a check: a broken MUST fails, a broken SHOULD warns, a broken MAY is a note.
 _KEYWORDS = {
-    "MUST": "MUST", "SHALL": "MUST", "REQUIRED": "MUST",
-    "SHOULD": "SHOULD", "RECOMMENDED": "SHOULD",
-    "MAY": "MAY", "OPTIONAL": "MAY",
-}  # fmt: skip
+    "MUST": "MUST",
+    "SHALL": "MUST",
+    "REQUIRED": "MUST",
+    "SHOULD": "SHOULD",
+    "RECOMMENDED": "SHOULD",
+    "MAY": "MAY",
+    "OPTIONAL": "MAY",
+}
 _KEYWORD = re.compile(r"\b(" + "|".join(_KEYWORDS) + r")\b")
 
 

@@ -34,9 +34,16 @@ from harness.checks.canonical import (
 )
 
 SCHEMA_NAMES = (
-    "User", "EnterpriseUser", "Group", "ListResponse", "PatchOp", "Error",
-    "ServiceProviderConfig", "ResourceType", "Schema",
-)  # fmt: skip
+    "User",
+    "EnterpriseUser",
+    "Group",
+    "ListResponse",
+    "PatchOp",
+    "Error",
+    "ServiceProviderConfig",
+    "ResourceType",
+    "Schema",
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -80,10 +87,19 @@ def describe(value: Any) -> str:
     return "an array" if isinstance(value, list) else "an object"
 
 
-_JSON_TYPES = {"string": "a string", "boolean": "a boolean", "integer": "an integer",
-               "number": "a number", "object": "an object", "array": "an array"}  # fmt: skip
-_FORMATS = {"date-time": 'a dateTime such as "2010-01-23T04:56:22Z"',
-            "uri": "an absolute URI", "uri-reference": "a URI reference"}  # fmt: skip
+_JSON_TYPES = {
+    "string": "a string",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "object": "an object",
+    "array": "an array",
+}
+_FORMATS = {
+    "date-time": 'a dateTime such as "2010-01-23T04:56:22Z"',
+    "uri": "an absolute URI",
+    "uri-reference": "a URI reference",
+}
 
 
 def _messages(error: ValidationError) -> Iterator[SchemaProblem]:
@@ -118,12 +134,14 @@ def _sentence(kind: str, rule: Any, value: Any) -> str | None:
         "minItems": "expected a non-empty array, got an empty array",
         "minimum": f"expected at least {rule}, got {got}",
         "contains": f"expected the array to contain {json.dumps(rule.get('const'))}"
-        if isinstance(rule, Mapping) else None,
+        if isinstance(rule, Mapping)
+        else None,
         "enum": f"expected one of {', '.join(json.dumps(v) for v in rule)}, got {got}"
-        if isinstance(rule, list) else None,
+        if isinstance(rule, list)
+        else None,
         "pattern": f"expected a value matching {rule}, got {got}",
         "format": f"expected {_FORMATS.get(str(rule), rule)}, got {got}",
-    }  # fmt: skip
+    }
     return sentences.get(kind)
 
 

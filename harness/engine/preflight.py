@@ -168,8 +168,9 @@ def _probe_problem(exchange: Exchange, url: str) -> Problem | None:
         return Problem(f"{where}{_said(exchange)}; the probe must answer a lookup", ExitCode.ERROR)
     if response.body.strip() and _json(response) is None:
         media = response.headers.get("content-type") or "no content type"
-        return Problem(f"not an app probe: {where} with {media}, not JSON; {APP_URL_FIX}",
-                       ExitCode.ERROR)  # fmt: skip
+        return Problem(
+            f"not an app probe: {where} with {media}, not JSON; {APP_URL_FIX}", ExitCode.ERROR
+        )
     return None
 
 
@@ -182,8 +183,9 @@ def _connection_problem(exchange: Exchange, url: str) -> Problem | None:
     if error is None:
         return None
     if error.kind == "unreachable":
-        return Problem(f"cannot reach {url}: {error.detail}; is the server running there?",
-                       ExitCode.ERROR)  # fmt: skip
+        return Problem(
+            f"cannot reach {url}: {error.detail}; is the server running there?", ExitCode.ERROR
+        )
     if error.kind == "tls":
         return _tls_problem(error.detail, url)
     if error.kind == "connection-reset":

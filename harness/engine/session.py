@@ -69,9 +69,11 @@ class RunSettings:
     def transport_options(self) -> TransportOptions:
         """Options for one process's transports; they share a fresh breaker (`breaker.py`)."""
         return TransportOptions(
-            timeout=self.timeout, ca_bundle=self.ca_bundle, insecure=self.insecure,
+            timeout=self.timeout,
+            ca_bundle=self.ca_bundle,
+            insecure=self.insecure,
             breaker=Breaker(),
-        )  # fmt: skip
+        )
 
 
 def applies(scenario: Scenario, profile: Profile, tags: tuple[str, ...]) -> bool:

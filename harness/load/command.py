@@ -62,8 +62,9 @@ def _worker(settings: LoadSettings) -> int:
 def _measure(
     settings: LoadSettings, artifacts: Artifacts
 ) -> tuple[Measured | None, NameCheck | None, list[Verdict]]:
-    code = launch.run(launch.leader_command(settings, artifacts), launch.deadline(settings),
-                      artifacts.log)  # fmt: skip
+    code = launch.run(
+        launch.leader_command(settings, artifacts), launch.deadline(settings), artifacts.log
+    )
     if code is None:
         return None, None, [broken(f"Locust overran {launch.deadline(settings):.0f} s")]
     try:
@@ -76,8 +77,10 @@ def _measure(
 
 def _print(verdicts: list[Verdict]) -> None:
     for one in verdicts:
-        print(f"{one.outcome.value:<12} {one.check:<22} {one.measured:<24} {one.threshold:<24} "
-              f"{one.detail}".rstrip())  # fmt: skip
+        print(
+            f"{one.outcome.value:<12} {one.check:<22} {one.measured:<24} {one.threshold:<24} "
+            f"{one.detail}".rstrip()
+        )
 
 
 def run(settings: LoadSettings) -> int:
@@ -91,15 +94,18 @@ def run(settings: LoadSettings) -> int:
         return ExitCode.USAGE
     artifacts.folder.mkdir(parents=True)
     profiles = select_profiles(settings.idp)
-    _say(f"run id {settings.run_id}, seed {settings.seed}; {settings.rate:g} requests/s for "
-         f"{settings.duration} s by {settings.users} users over {len(profiles)} profile(s); "
-         f"reports in {settings.report_dir}")  # fmt: skip
+    _say(
+        f"run id {settings.run_id}, seed {settings.seed}; {settings.rate:g} requests/s for "
+        f"{settings.duration} s by {settings.users} users over {len(profiles)} profile(s); "
+        f"reports in {settings.report_dir}"
+    )
     first = record.started(settings, settings.mix.not_sent(profiles), record.now())
     measured, names, verdicts = _measure(settings, artifacts)
     code = exit_code(RunVerdict(combine(one.outcome for one in verdicts), Status.COMPLETE))
     events = [first, *(record.verdict(settings, one) for one in verdicts)]
-    record.write(settings.report_dir, [*events, record.finished(settings, artifacts, measured,
-                                                                 names, code)])  # fmt: skip
+    record.write(
+        settings.report_dir, [*events, record.finished(settings, artifacts, measured, names, code)]
+    )
     _print(verdicts)
     return code
 
@@ -120,8 +126,11 @@ def main(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     code = _worker(settings) if settings.worker else run(settings)
     if args.json and not settings.worker:
-        summary: dict[str, Any] = {"exit_code": code, "run_id": settings.run_id,
-                                   "report_dir": str(settings.report_dir)}  # fmt: skip
+        summary: dict[str, Any] = {
+            "exit_code": code,
+            "run_id": settings.run_id,
+            "report_dir": str(settings.report_dir),
+        }
         print(json.dumps(summary))
     return code
 

@@ -54,13 +54,27 @@ class Sample:
 
     def to_list(self) -> list[Any]:
         figures = [self.cpu_pct, self.wait_pct, self.lag_ms]
-        return [self.process, round(self.at, 2), *(round(f, 1) for f in figures), self.started,
-                self.late, round(self.load_avg, 2)]  # fmt: skip
+        return [
+            self.process,
+            round(self.at, 2),
+            *(round(f, 1) for f in figures),
+            self.started,
+            self.late,
+            round(self.load_avg, 2),
+        ]
 
     @classmethod
     def from_list(cls, row: Sequence[Any]) -> Sample:
-        return cls(str(row[0]), float(row[1]), float(row[2]), float(row[3]), float(row[4]),
-                   int(row[5]), int(row[6]), float(row[7]))  # fmt: skip
+        return cls(
+            str(row[0]),
+            float(row[1]),
+            float(row[2]),
+            float(row[3]),
+            float(row[4]),
+            int(row[5]),
+            int(row[6]),
+            float(row[7]),
+        )
 
 
 @dataclass
@@ -75,8 +89,10 @@ class GeneratorLog:
         self.cpu_warnings[process] = self.cpu_warnings.get(process, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"samples": [s.to_list() for s in self.samples],
-                "cpu_warnings": dict(self.cpu_warnings)}  # fmt: skip
+        return {
+            "samples": [s.to_list() for s in self.samples],
+            "cpu_warnings": dict(self.cpu_warnings),
+        }
 
     def merge(self, data: Mapping[str, Any]) -> None:
         self.samples.extend(Sample.from_list(row) for row in data.get("samples", []))
@@ -127,27 +143,32 @@ class ProcessLoad:
         )
 
     def describe(self) -> str:
-        return (f"{self.process}: wanted >= {CPU_BUSY_PCT:g} % of a core in "
-                f"{self.busy_share:.0%} of {self.seconds} s (used it in {self.own_share:.0%}, "
-                f"peak {self.peak_cpu_pct:.0f} %), loop {LAG_MS:g} ms late in "
-                f"{self.lagging_share:.0%} (worst {self.peak_lag_ms:.0f} ms), "
-                f"{self.late_share:.0%} of {self.started} requests started late; load average "
-                f"up to {self.load_avg:.1f}")  # fmt: skip
+        return (
+            f"{self.process}: wanted >= {CPU_BUSY_PCT:g} % of a core in "
+            f"{self.busy_share:.0%} of {self.seconds} s (used it in {self.own_share:.0%}, "
+            f"peak {self.peak_cpu_pct:.0f} %), loop {LAG_MS:g} ms late in "
+            f"{self.lagging_share:.0%} (worst {self.peak_lag_ms:.0f} ms), "
+            f"{self.late_share:.0%} of {self.started} requests started late; load average "
+            f"up to {self.load_avg:.1f}"
+        )
 
 
 def _process_load(process: str, samples: Sequence[Sample], warnings: int) -> ProcessLoad:
     seconds = len(samples)
     started = sum(s.started for s in samples)
     return ProcessLoad(
-        process=process, seconds=seconds,
+        process=process,
+        seconds=seconds,
         busy_share=sum(s.demand_pct >= CPU_BUSY_PCT for s in samples) / seconds,
         own_share=sum(s.cpu_pct >= CPU_BUSY_PCT for s in samples) / seconds,
         lagging_share=sum(s.lag_ms >= LAG_MS for s in samples) / seconds,
         late_share=sum(s.late for s in samples) / started if started else 0.0,
         peak_cpu_pct=max(s.cpu_pct for s in samples),
-        peak_lag_ms=max(s.lag_ms for s in samples), started=started, warnings=warnings,
+        peak_lag_ms=max(s.lag_ms for s in samples),
+        started=started,
+        warnings=warnings,
         load_avg=max(s.load_avg for s in samples),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +202,12 @@ def assess(log: GeneratorLog, since: float | None = None) -> Assessment:
             by_process.setdefault(sample.process, []).append(sample)
     if len(by_process) > 1:
         by_process.pop("master", None)
-    return Assessment(tuple(
-        _process_load(name, samples, log.cpu_warnings.get(name, 0))
-        for name, samples in sorted(by_process.items())
-    ))  # fmt: skip
+    return Assessment(
+        tuple(
+            _process_load(name, samples, log.cpu_warnings.get(name, 0))
+            for name, samples in sorted(by_process.items())
+        )
+    )
 
 
 def series(samples: Iterable[Sample], since: float) -> list[list[float]]:
@@ -205,7 +228,12 @@ def series(samples: Iterable[Sample], since: float) -> list[list[float]]:
     ]
     step = max(1, -(-len(rows) // MAX_POINTS))
     return [
-        [rows[i][0], *(round(sum(r[k] for r in rows[i : i + step]) / len(rows[i : i + step]), 1)
-                       for k in (1, 2, 3))]
+        [
+            rows[i][0],
+            *(
+                round(sum(r[k] for r in rows[i : i + step]) / len(rows[i : i + step]), 1)
+                for k in (1, 2, 3)
+            ),
+        ]
         for i in range(0, len(rows), step)
-    ]  # fmt: skip
+    ]

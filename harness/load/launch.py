@@ -59,16 +59,23 @@ class Artifacts:
 
 def _scim_options(settings: LoadSettings, artifacts: Artifacts) -> list[str]:
     options = {
-        "idp": settings.idp, "mix": settings.mix.text(),
-        "user-rate": f"{settings.rate / settings.users:.6f}", "users": str(settings.users),
+        "idp": settings.idp,
+        "mix": settings.mix.text(),
+        "user-rate": f"{settings.rate / settings.users:.6f}",
+        "users": str(settings.users),
         "duration": str(settings.duration),
-        "max-requests": str(settings.max_requests), "seed": str(settings.seed),
-        "prefix": settings.prefix, "auth": settings.auth_mode,
-        "token-url": settings.token_url or "", "client-id": settings.client_id or "",
-        "timeout": str(settings.timeout), "verify": settings.verify,
-        "summary": str(artifacts.summary), "client": settings.client,
+        "max-requests": str(settings.max_requests),
+        "seed": str(settings.seed),
+        "prefix": settings.prefix,
+        "auth": settings.auth_mode,
+        "token-url": settings.token_url or "",
+        "client-id": settings.client_id or "",
+        "timeout": str(settings.timeout),
+        "verify": settings.verify,
+        "summary": str(artifacts.summary),
+        "client": settings.client,
         "group-size": str(settings.group_size),
-    }  # fmt: skip
+    }
     return [part for name, value in options.items() for part in (f"--scim-{name}", value)]
 
 
@@ -83,29 +90,61 @@ def _local_processes(settings: LoadSettings) -> list[str]:
     on a free port (its default, 5557 on every interface, would meet any other load's)."""
     port = str(_free_port())
     return [
-        "--processes", str(settings.processes), "--master-bind-host", LOOPBACK,
-        "--master-bind-port", port, "--master-host", LOOPBACK, "--master-port", port,
-        "--expect-workers-max-wait", str(int(STARTUP_GRACE_S)),
-    ]  # fmt: skip
+        "--processes",
+        str(settings.processes),
+        "--master-bind-host",
+        LOOPBACK,
+        "--master-bind-port",
+        port,
+        "--master-host",
+        LOOPBACK,
+        "--master-port",
+        port,
+        "--expect-workers-max-wait",
+        str(int(STARTUP_GRACE_S)),
+    ]
 
 
 def leader_command(settings: LoadSettings, artifacts: Artifacts) -> list[str]:
     """A local run, or the master of a distributed one: it holds the statistics."""
     command = [
-        sys.executable, "-m", "locust", "-f", locustfile(), CLIENTS[settings.client],
-        "--headless", "--only-summary",
-        "--host", settings.url, "--users", str(settings.users),
-        "--spawn-rate", str(SPAWN_RATE), "--run-time", f"{settings.duration + RUN_TIME_GRACE_S}s",
-        "--csv", str(artifacts.csv_prefix), "--html", str(artifacts.html),
-        "--exit-code-on-error", "0", "--stop-timeout", str(math.ceil(settings.timeout)),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        locustfile(),
+        CLIENTS[settings.client],
+        "--headless",
+        "--only-summary",
+        "--host",
+        settings.url,
+        "--users",
+        str(settings.users),
+        "--spawn-rate",
+        str(SPAWN_RATE),
+        "--run-time",
+        f"{settings.duration + RUN_TIME_GRACE_S}s",
+        "--csv",
+        str(artifacts.csv_prefix),
+        "--html",
+        str(artifacts.html),
+        "--exit-code-on-error",
+        "0",
+        "--stop-timeout",
+        str(math.ceil(settings.timeout)),
+    ]
     if settings.master:
         command += [
-            "--master", "--master-bind-host", settings.master_bind_host,
-            "--master-bind-port", str(settings.master_port),
-            "--expect-workers", str(settings.expect_workers),
-            "--expect-workers-max-wait", str(int(STARTUP_GRACE_S)),
-        ]  # fmt: skip
+            "--master",
+            "--master-bind-host",
+            settings.master_bind_host,
+            "--master-bind-port",
+            str(settings.master_port),
+            "--expect-workers",
+            str(settings.expect_workers),
+            "--expect-workers-max-wait",
+            str(int(STARTUP_GRACE_S)),
+        ]
     elif settings.processes:
         command += _local_processes(settings)
     return command + _scim_options(settings, artifacts)
@@ -116,10 +155,18 @@ def worker_command(settings: LoadSettings) -> list[str]:
     machine N workers (the master's --expect-workers counts them all)."""
     processes = ["--processes", str(settings.processes)] if settings.processes else []
     return [
-        sys.executable, "-m", "locust", "-f", locustfile(), "--worker",
-        "--master-host", settings.master_host, "--master-port", str(settings.master_port),
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        locustfile(),
+        "--worker",
+        "--master-host",
+        settings.master_host,
+        "--master-port",
+        str(settings.master_port),
         *processes,
-    ]  # fmt: skip
+    ]
 
 
 def deadline(settings: LoadSettings) -> float:

@@ -131,9 +131,18 @@ def _sample(environment: Environment) -> None:
         now_waited, now = _run_queue_wait_s(), time.perf_counter()
         wait_pct = 100.0 * (now_waited - waited) / max(now - clock, 1e-3)
         waited, clock = now_waited, now
-        GENERATOR.add(Sample(name, time.time(), process.cpu_percent(None), wait_pct,
-                             _SECOND["lag_ms"], int(_SECOND["started"]), int(_SECOND["late"]),
-                             os.getloadavg()[0]))  # fmt: skip
+        GENERATOR.add(
+            Sample(
+                name,
+                time.time(),
+                process.cpu_percent(None),
+                wait_pct,
+                _SECOND["lag_ms"],
+                int(_SECOND["started"]),
+                int(_SECOND["late"]),
+                os.getloadavg()[0],
+            )
+        )
         _SECOND.update(started=0, late=0, lag_ms=0.0)
 
 

@@ -164,10 +164,15 @@ class LocustWire:
         self.sent(json_body)
         self.started(late)
         with self.client.request(
-            method, url, name=stats_name(self.label, method, path), catch_response=True,
-            headers={**self.auth(), **(headers or {})}, json=json_body,
-            allow_redirects=False, **self.options,  # a token never follows a redirect
-        ) as answer:  # fmt: skip
+            method,
+            url,
+            name=stats_name(self.label, method, path),
+            catch_response=True,
+            headers={**self.auth(), **(headers or {})},
+            json=json_body,
+            allow_redirects=False,
+            **self.options,  # a token never follows a redirect
+        ) as answer:
             status = int(answer.status_code or 0)
             answered = answer.headers or {}  # geventhttpclient has none without an answer
             self.tally.saw(status, answered, raced=self.racing and creates_user)

@@ -130,11 +130,19 @@ class IdpConnection:
 
     def wires(self, verb: str, *, racing: bool = False) -> Wire:
         return LocustWire(
-            self.client, self.host or "", f"{self.connection.profile.id} {verb}", TALLY,
-            self.plan.budget, self.meter, self.plan.headers, racing, gevent.sleep,
-            sent=self.plan.redactor.learn_document, options=self.client_options,
+            self.client,
+            self.host or "",
+            f"{self.connection.profile.id} {verb}",
+            TALLY,
+            self.plan.budget,
+            self.meter,
+            self.plan.headers,
+            racing,
+            gevent.sleep,
+            sent=self.plan.redactor.learn_document,
+            options=self.client_options,
             started=request_started,
-        )  # fmt: skip
+        )
 
     def work(self) -> None:
         if self.plan.budget.exhausted or self.meter.closed:
@@ -180,8 +188,9 @@ class IdpRequestsUser(IdpConnection, HttpUser):
     def on_start(self) -> None:
         options = options_of(self.environment)
         self.client_options = {
-            "timeout": float(options.scim_timeout), "verify": _verify(options.scim_verify),
-        }  # fmt: skip
+            "timeout": float(options.scim_timeout),
+            "verify": _verify(options.scim_verify),
+        }
         for adapter in self.client.adapters.values():
             if isinstance(adapter, HTTPAdapter):
                 adapter.max_retries = STALE_CONNECTION_RETRY

@@ -35,10 +35,16 @@ class Row:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "method": self.method, "requests": self.requests,
-            "failures": self.failures, "rps": round(self.rps, 2), "p50_ms": self.p50_ms,
-            "p95_ms": self.p95_ms, "p99_ms": self.p99_ms, "max_ms": round(self.max_ms, 1),
-        }  # fmt: skip
+            "name": self.name,
+            "method": self.method,
+            "requests": self.requests,
+            "failures": self.failures,
+            "rps": round(self.rps, 2),
+            "p50_ms": self.p50_ms,
+            "p95_ms": self.p95_ms,
+            "p99_ms": self.p99_ms,
+            "max_ms": round(self.max_ms, 1),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +79,16 @@ def _number(text: str | None) -> float:
 
 def _row(record: Mapping[str, str]) -> Row:
     return Row(
-        name=record["Name"], method=record["Type"],
+        name=record["Name"],
+        method=record["Type"],
         requests=int(_number(record["Request Count"])),
-        failures=int(_number(record["Failure Count"])), rps=_number(record["Requests/s"]),
-        p50_ms=_number(record["50%"]), p95_ms=_number(record["95%"]),
-        p99_ms=_number(record["99%"]), max_ms=_number(record["Max Response Time"]),
-    )  # fmt: skip
+        failures=int(_number(record["Failure Count"])),
+        rps=_number(record["Requests/s"]),
+        p50_ms=_number(record["50%"]),
+        p95_ms=_number(record["95%"]),
+        p99_ms=_number(record["99%"]),
+        max_ms=_number(record["Max Response Time"]),
+    )
 
 
 def read(artifacts: Artifacts) -> Measured:

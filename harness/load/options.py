@@ -20,8 +20,13 @@ from mock_idp.profile import ProfileError, select_profiles
 CLIENTS = {"fast": "IdpUser", "requests": "IdpRequestsUser"}
 # What a preset may fill in, and the value when neither a flag nor a preset gives one.
 DEFAULTS: dict[str, object] = {
-    "idp": "all", "rate": 25.0, "duration": 60, "mix": DEFAULT_MIX, "users": None, "group_size": 2,
-}  # fmt: skip
+    "idp": "all",
+    "rate": 25.0,
+    "duration": 60,
+    "mix": DEFAULT_MIX,
+    "users": None,
+    "group_size": 2,
+}
 MAX_GROUP_SIZE = 1000
 
 DEFAULT_REPORT_DIR = Path("out/report")
@@ -142,8 +147,10 @@ def _with_preset(args: argparse.Namespace) -> argparse.Namespace:
     """A flag wins over the preset, which wins over the default."""
     preset = PRESETS[args.preset].values if args.preset else {}
     given = {name: getattr(args, name) for name in DEFAULTS}
-    chosen = {name: value if value is not None else preset.get(name, DEFAULTS[name])
-              for name, value in given.items()}  # fmt: skip
+    chosen = {
+        name: value if value is not None else preset.get(name, DEFAULTS[name])
+        for name, value in given.items()
+    }
     return argparse.Namespace(**{**vars(args), **chosen})
 
 
@@ -159,8 +166,11 @@ def _numbers(args: argparse.Namespace) -> None:
     _check(0 < args.master_port < 65536, "--master-port must be a TCP port")
     _check(not (args.master and args.worker), "--master and --worker exclude each other")
     _check(0 <= args.processes <= 256, "--processes must be 0 to 256")
-    _check(not (args.master and args.processes), "--processes runs its own master on this "
-           "machine: drop --master, or give --processes to each --worker")  # fmt: skip
+    _check(
+        not (args.master and args.processes),
+        "--processes runs its own master on this "
+        "machine: drop --master, or give --processes to each --worker",
+    )
     _check(1 <= args.group_size <= MAX_GROUP_SIZE, f"--group-size must be 1 to {MAX_GROUP_SIZE}")
 
 
@@ -194,15 +204,31 @@ def settings_from(args: argparse.Namespace) -> LoadSettings:
         raise UsageError(f"no selected profile speaks the verbs of --mix {mix.text()}")
     verify = "false" if args.insecure else (args.ca_bundle or "true")
     return LoadSettings(
-        url=url, idp=args.idp, profiles=profiles, mix=mix, rate=args.rate,
-        duration=args.duration, users=_users(args, len(profiles)),
+        url=url,
+        idp=args.idp,
+        profiles=profiles,
+        mix=mix,
+        rate=args.rate,
+        duration=args.duration,
+        users=_users(args, len(profiles)),
         max_requests=args.max_requests or math.ceil(2 * args.rate * args.duration) + 100,
         thresholds=Thresholds(args.p50_ms, args.p95_ms, args.p99_ms, args.max_error_rate),
-        report_dir=args.report_dir, run_id=args.run_id or new_run_id(),
-        seed=new_seed() if args.seed is None else args.seed, timeout=args.timeout,
-        auth_mode=args.auth, token_url=args.token_url, client_id=args.client_id,
-        verify=verify, master=args.master, master_bind_host=args.master_bind_host,
-        master_port=args.master_port, expect_workers=args.expect_workers,
-        worker=args.worker, master_host=args.master_host, client=args.client,
-        processes=args.processes, group_size=args.group_size, preset=args.preset or "",
-    )  # fmt: skip
+        report_dir=args.report_dir,
+        run_id=args.run_id or new_run_id(),
+        seed=new_seed() if args.seed is None else args.seed,
+        timeout=args.timeout,
+        auth_mode=args.auth,
+        token_url=args.token_url,
+        client_id=args.client_id,
+        verify=verify,
+        master=args.master,
+        master_bind_host=args.master_bind_host,
+        master_port=args.master_port,
+        expect_workers=args.expect_workers,
+        worker=args.worker,
+        master_host=args.master_host,
+        client=args.client,
+        processes=args.processes,
+        group_size=args.group_size,
+        preset=args.preset or "",
+    )

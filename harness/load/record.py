@@ -47,15 +47,31 @@ def _locust_version() -> str:
 def started(settings: LoadSettings, not_sent: Mapping[str, list[str]], at: str) -> dict[str, Any]:
     t = settings.thresholds
     return _event(
-        "LoadStarted", settings.run_id, target=settings.url, profiles=list(settings.profiles),
-        mix=settings.mix.text(), rate=settings.rate, duration_s=settings.duration,
-        users=settings.users, max_requests=settings.max_requests, seed=settings.seed,
+        "LoadStarted",
+        settings.run_id,
+        target=settings.url,
+        profiles=list(settings.profiles),
+        mix=settings.mix.text(),
+        rate=settings.rate,
+        duration_s=settings.duration,
+        users=settings.users,
+        max_requests=settings.max_requests,
+        seed=settings.seed,
         expect_workers=settings.expect_workers if settings.master else 0,
-        client=settings.client, processes=settings.processes, preset=settings.preset,
-        thresholds={"p50_ms": t.p50_ms, "p95_ms": t.p95_ms, "p99_ms": t.p99_ms,
-                    "error_rate_pct": t.error_rate_pct, "rate_tolerance": t.rate_tolerance},
-        not_sent=dict(not_sent), locust=_locust_version(), started_at=at,
-    )  # fmt: skip
+        client=settings.client,
+        processes=settings.processes,
+        preset=settings.preset,
+        thresholds={
+            "p50_ms": t.p50_ms,
+            "p95_ms": t.p95_ms,
+            "p99_ms": t.p99_ms,
+            "error_rate_pct": t.error_rate_pct,
+            "rate_tolerance": t.rate_tolerance,
+        },
+        not_sent=dict(not_sent),
+        locust=_locust_version(),
+        started_at=at,
+    )
 
 
 def _generator(measured: Measured) -> dict[str, Any]:
@@ -66,8 +82,9 @@ def _generator(measured: Measured) -> dict[str, Any]:
     return {
         "series": generator.series(measured.generator.samples, since),
         "processes": [p.describe() for p in load.processes],
-        "saturated": [p.process for p in load.saturated], "cpu_warnings": load.warnings,
-    }  # fmt: skip
+        "saturated": [p.process for p in load.saturated],
+        "cpu_warnings": load.warnings,
+    }
 
 
 def finished(
@@ -79,24 +96,30 @@ def finished(
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {"exit_code": code, "finished_at": now()}
     fields["files"] = {
-        "folder": artifacts.folder.name, "html": f"{artifacts.folder.name}/{artifacts.html.name}",
+        "folder": artifacts.folder.name,
+        "html": f"{artifacts.folder.name}/{artifacts.html.name}",
         "csv": f"{artifacts.folder.name}/{artifacts.stats_csv.name}",
-    }  # fmt: skip
+    }
     if measured is not None:
         rows = sorted(measured.rows, key=lambda row: -row.requests)[:ROWS_KEPT]
         fields.update(
-            total=measured.total.to_dict(), rows=[row.to_dict() for row in rows],
-            seconds=round(measured.seconds, 2), stopped_by=measured.stopped_by,
-            workers=measured.workers, statuses=dict(sorted(measured.tally.statuses.items())),
+            total=measured.total.to_dict(),
+            rows=[row.to_dict() for row in rows],
+            seconds=round(measured.seconds, 2),
+            stopped_by=measured.stopped_by,
+            workers=measured.workers,
+            statuses=dict(sorted(measured.tally.statuses.items())),
             retry_after=dict(measured.tally.retry_after),
             raced_conflicts=measured.tally.raced_conflicts,
             generator=_generator(measured),
-        )  # fmt: skip
+        )
     if names is not None:
         fields["names"] = {
-            "posted": names.total, "checked": names.checked,
-            "duplicated": len(names.duplicated), "lost": len(names.lost),
-        }  # fmt: skip
+            "posted": names.total,
+            "checked": names.checked,
+            "duplicated": len(names.duplicated),
+            "lost": len(names.lost),
+        }
     return _event("LoadFinished", settings.run_id, **fields)
 
 

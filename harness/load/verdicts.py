@@ -51,28 +51,37 @@ def _rate(settings: LoadSettings, m: Measured) -> Verdict:
     if m.workers:
         detail += f"; {m.workers} worker(s)"
     return Verdict(
-        "load-rate-sustained", f"The target sustained {settings.rate:g} requests/s",
-        _held(rate >= needed), f"{rate:.2f} requests/s",
-        f">= {needed:.2f} ({settings.thresholds.rate_tolerance:.0%} of {settings.rate:g})", detail,
-    )  # fmt: skip
+        "load-rate-sustained",
+        f"The target sustained {settings.rate:g} requests/s",
+        _held(rate >= needed),
+        f"{rate:.2f} requests/s",
+        f">= {needed:.2f} ({settings.thresholds.rate_tolerance:.0%} of {settings.rate:g})",
+        detail,
+    )
 
 
 def _error_rate(settings: LoadSettings, m: Measured) -> Verdict:
     limit = settings.thresholds.error_rate_pct
     unanswered = m.tally.statuses.get("0", 0)
     return Verdict(
-        "load-error-rate", "Requests failed no more often than allowed",
-        _held(m.error_rate_pct <= limit), f"{m.error_rate_pct:.2f} % ({m.total.failures})",
-        f"<= {limit:g} %", f"{unanswered} without any answer" if unanswered else "",
-    )  # fmt: skip
+        "load-error-rate",
+        "Requests failed no more often than allowed",
+        _held(m.error_rate_pct <= limit),
+        f"{m.error_rate_pct:.2f} % ({m.total.failures})",
+        f"<= {limit:g} %",
+        f"{unanswered} without any answer" if unanswered else "",
+    )
 
 
 def _latency(name: str, value: float, limit: float, m: Measured) -> Verdict:
     return Verdict(
-        f"load-latency-{name}", f"{name} latency within its threshold",
-        _held(value <= limit) if m.total.requests else Outcome.SKIP, f"{value:g} ms",
-        f"<= {limit:g} ms", "Locust's percentiles, rounded to its histogram buckets",
-    )  # fmt: skip
+        f"load-latency-{name}",
+        f"{name} latency within its threshold",
+        _held(value <= limit) if m.total.requests else Outcome.SKIP,
+        f"{value:g} ms",
+        f"<= {limit:g} ms",
+        "Locust's percentiles, rounded to its histogram buckets",
+    )
 
 
 def _statuses(statuses: Mapping[str, int], first: str) -> int:
@@ -83,18 +92,26 @@ def _server_errors(m: Measured) -> Verdict:
     count = _statuses(m.tally.statuses, "5")
     shown = {s: n for s, n in sorted(m.tally.statuses.items()) if s.startswith("5")}
     return Verdict(
-        "load-no-5xx", "No 5xx answer under load", _held(count == 0), str(count), "0",
+        "load-no-5xx",
+        "No 5xx answer under load",
+        _held(count == 0),
+        str(count),
+        "0",
         ", ".join(f"{n} x {s}" for s, n in shown.items()),
-    )  # fmt: skip
+    )
 
 
 def _throttled(m: Measured) -> Verdict:
     count = m.tally.statuses.get("429", 0)
     sent = m.tally.retry_after.get("429", 0)
     return Verdict(
-        "load-no-429", "Not throttled at the asked rate", _held(count == 0), str(count), "0",
+        "load-no-429",
+        "Not throttled at the asked rate",
+        _held(count == 0),
+        str(count),
+        "0",
         f"{sent} of {count} carried Retry-After" if count else "",
-    )  # fmt: skip
+    )
 
 
 def _retry_after(m: Measured) -> Verdict:
@@ -103,9 +120,13 @@ def _retry_after(m: Measured) -> Verdict:
     sent = sum(m.tally.retry_after.get(code, 0) for code in codes)
     outcome = Outcome.SKIP if not count else Outcome.PASS if sent == count else Outcome.WARN
     return Verdict(
-        "load-retry-after", "Every 429 and 503 said when to retry (Retry-After)", outcome,
-        f"{sent} of {count}", "all", "no 429 or 503 to judge" if not count else "RFC 6585 4",
-    )  # fmt: skip
+        "load-retry-after",
+        "Every 429 and 503 said when to retry (Retry-After)",
+        outcome,
+        f"{sent} of {count}",
+        "all",
+        "no 429 or 503 to judge" if not count else "RFC 6585 4",
+    )
 
 
 def _duplicates(names: NameCheck) -> Verdict:
@@ -114,28 +135,36 @@ def _duplicates(names: NameCheck) -> Verdict:
     examples += [f"{n}: the filter failed" for n in names.unanswered[:3]]
     sampled = f"; a sample of {names.checked} of {names.total}" if names.sampled else ""
     return Verdict(
-        "load-no-duplicates", "No user created twice under load (userName filter per name)",
+        "load-no-duplicates",
+        "No user created twice under load (userName filter per name)",
         _held(bad == 0) if names.total else Outcome.SKIP,
-        f"{len(names.duplicated)} duplicated of {names.checked}", "0",
+        f"{len(names.duplicated)} duplicated of {names.checked}",
+        "0",
         "; ".join(examples) + sampled,
-    )  # fmt: skip
+    )
 
 
 def _lost(names: NameCheck) -> Verdict:
     return Verdict(
-        "load-no-lost-users", "Every user answered 201 is found afterwards",
-        _held(not names.lost) if names.total else Outcome.SKIP, str(len(names.lost)), "0",
+        "load-no-lost-users",
+        "Every user answered 201 is found afterwards",
+        _held(not names.lost) if names.total else Outcome.SKIP,
+        str(len(names.lost)),
+        "0",
         "; ".join(names.lost[:3]),
-    )  # fmt: skip
+    )
 
 
 def _idp(m: Measured) -> Verdict:
     count = sum(m.tally.errors.values())
     return Verdict(
-        "load-idp-flow", "The mock IdP drove the load without breaking",
-        Outcome.ERROR if count else Outcome.PASS, str(count), "0",
+        "load-idp-flow",
+        "The mock IdP drove the load without breaking",
+        Outcome.ERROR if count else Outcome.PASS,
+        str(count),
+        "0",
         "; ".join(list(m.tally.errors)[:3]),
-    )  # fmt: skip
+    )
 
 
 def remedy(settings: LoadSettings, m: Measured, busiest: ProcessLoad, cores: int = 0) -> str:
@@ -147,40 +176,50 @@ def remedy(settings: LoadSettings, m: Measured, busiest: ProcessLoad, cores: int
     needed = math.ceil(settings.rate / (per_process * 0.8)) if per_process > 0 else 2 * processes
     needed = max(needed, processes + 1)
     scale = (
-        f"rerun with --processes {needed}" if needed <= cores else
-        f"{needed} processes are more than this machine's {cores} cores: run workers on more "
+        f"rerun with --processes {needed}"
+        if needed <= cores
+        else f"{needed} processes are more than this machine's {cores} cores: run workers on more "
         "machines (--master, --worker --processes N)"
-    )  # fmt: skip
+    )
     reached = f"one process reached {per_process:.0f} requests/s (docs/load.md, Scale-out)"
     if busiest.cpu_bound:
         return f"{scale}; {reached}"
-    return (f"other work held its cores (it got less CPU than it wanted; load average up to "
-            f"{busiest.load_avg:.1f} on {cores} cores): give the generator cores of its own, "
-            f"then {scale}; {reached}")  # fmt: skip
+    return (
+        f"other work held its cores (it got less CPU than it wanted; load average up to "
+        f"{busiest.load_avg:.1f} on {cores} cores): give the generator cores of its own, "
+        f"then {scale}; {reached}"
+    )
 
 
 def _generator(settings: LoadSettings, m: Measured, short: bool) -> Verdict:
     load = generator.assess(m.generator, m.started_at)
     busiest = load.busiest
     title = "The load generator kept up (its CPU, event loop and start delays)"
-    threshold = (f"CPU < {generator.CPU_BUSY_PCT:g} % in {generator.CPU_BUSY_SHARE:.0%} of "
-                 f"seconds; loop < {generator.LAG_MS:g} ms late in {generator.LAG_SHARE:.0%}; "
-                 f"< {generator.LATE_SHARE:.0%} of requests started late")  # fmt: skip
+    threshold = (
+        f"CPU < {generator.CPU_BUSY_PCT:g} % in {generator.CPU_BUSY_SHARE:.0%} of "
+        f"seconds; loop < {generator.LAG_MS:g} ms late in {generator.LAG_SHARE:.0%}; "
+        f"< {generator.LATE_SHARE:.0%} of requests started late"
+    )
     if busiest is None:
-        return Verdict("load-generator", title, Outcome.SKIP, "no samples", threshold,
-                       "the generator recorded no samples of itself")  # fmt: skip
+        return Verdict(
+            "load-generator",
+            title,
+            Outcome.SKIP,
+            "no samples",
+            threshold,
+            "the generator recorded no samples of itself",
+        )
     warned = f"; Locust warned of its CPU {load.warnings} time(s)" if load.warnings else ""
     detail = f"{len(load.processes)} process(es){warned}"
     if not load.saturated:
-        return Verdict("load-generator", title, Outcome.PASS, busiest.describe(), threshold,
-                       detail)  # fmt: skip
+        return Verdict("load-generator", title, Outcome.PASS, busiest.describe(), threshold, detail)
     if not short:
         detail += "; saturated, yet the target met the rate and latency asked: they stand"
-        return Verdict("load-generator", title, Outcome.WARN, busiest.describe(), threshold,
-                       detail)  # fmt: skip
+        return Verdict("load-generator", title, Outcome.WARN, busiest.describe(), threshold, detail)
     detail += f"; generator-bound: {remedy(settings, m, busiest)}"
-    return Verdict("load-generator", title, Outcome.INCONCLUSIVE, busiest.describe(), threshold,
-                   detail)  # fmt: skip
+    return Verdict(
+        "load-generator", title, Outcome.INCONCLUSIVE, busiest.describe(), threshold, detail
+    )
 
 
 def _generator_bound(verdict: Verdict) -> Verdict:
@@ -188,8 +227,11 @@ def _generator_bound(verdict: Verdict) -> Verdict:
     if verdict.outcome is not Outcome.FAIL:
         return verdict
     why = "generator-bound, not judged (see load-generator)"
-    return replace(verdict, outcome=Outcome.INCONCLUSIVE,
-                   detail=f"{why}; {verdict.detail}" if verdict.detail else why)  # fmt: skip
+    return replace(
+        verdict,
+        outcome=Outcome.INCONCLUSIVE,
+        detail=f"{why}; {verdict.detail}" if verdict.detail else why,
+    )
 
 
 def judge(settings: LoadSettings, m: Measured, names: NameCheck) -> list[Verdict]:

@@ -18,9 +18,9 @@ import pytest
 from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 
 from harness.checks import load_all
-from harness.engine.session import RunSettings, RunState, applies
+from harness.engine.session import RunSettings, RunState
 from harness.scenario.model import Scenario, load_scenarios
-from mock_idp.profile import Profile, select_profiles
+from mock_idp.profile import Profile
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 from verdict.events import CheckEvaluated, Event
@@ -34,9 +34,9 @@ MOST_MAY = 2  # a fault may trip at most two checks besides its own (issue 7)
 
 @dataclass(frozen=True)
 class Bite:
-    """A fault's run: the scenario tags it needs, the checks it must trip, and those it may."""
+    """A fault's run: the scenarios it needs, the checks it must trip, and those it may."""
 
-    tags: str
+    scenario_ids: str  # comma-separated, as `--scenario` takes them
     must: frozenset[str]
     may: frozenset[str] = frozenset()
     timeout: float = 15.0
@@ -45,14 +45,14 @@ class Bite:
 
 
 def bite(
-    tags: str,
+    scenario_ids: str,
     must: Iterable[str],
     may: Iterable[str] = (),
     timeout: float = 15.0,
     idp: str = "rfc",
     code: int = 1,
 ) -> Bite:
-    return Bite(tags, frozenset(must), frozenset(may), timeout, idp, code)
+    return Bite(scenario_ids, frozenset(must), frozenset(may), timeout, idp, code)
 
 
 def assert_well_formed(table: Mapping[str, Bite], registered: Iterable[str]) -> None:
@@ -101,20 +101,23 @@ def scenarios() -> tuple[Scenario, ...]:
 Item = tuple[Scenario, Profile]
 
 
-def items(tags: str, idp: str) -> list[Item]:
-    """What `scimcert run --idp <idp> --tags <tags>` runs: each scenario x profile."""
-    chosen = tuple(tags.split(","))
-    return [
-        (scenario, profile)
-        for profile in select_profiles(idp)
-        for scenario in scenarios()
-        if applies(scenario, profile, chosen)
-    ]
+def items(scenario_ids: str, idp: str) -> list[Item]:
+    """What `scimcert run --idp <idp> --scenario <ids>` runs: each scenario x profile.
+
+    Rows name their scenarios, not tags: a scenario added later under a shared tag never joins a
+    fault's run, and tags stay what users select by. An id that runs under none of the row's
+    profiles is a mistake in the row, not an empty run that proves nothing.
+    """
+    settings = RunSettings(url="", idp=idp, scenario_ids=tuple(scenario_ids.split(",")))
+    chosen = [(s, p) for p in settings.profiles() for s in scenarios() if settings.selects(s, p)]
+    idle = set(settings.scenario_ids) - {scenario.id for scenario, _ in chosen}
+    assert not idle, f"no such scenario under --idp {idp}: {sorted(idle)}"
+    return chosen
 
 
 def every_item(rows: Iterable[Bite]) -> list[Item]:
     """The items of all the rows, each once."""
-    chosen = {(s.id, p.id): (s, p) for row in rows for s, p in items(row.tags, row.idp)}
+    chosen = {(s.id, p.id): (s, p) for row in rows for s, p in items(row.scenario_ids, row.idp)}
     return list(chosen.values())
 
 
@@ -140,7 +143,7 @@ def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: flo
 
 
 def run_row(server: RunningServer, team: str, row: Bite) -> Run:
-    return run_items(server, team, items(row.tags, row.idp), row.timeout)
+    return run_items(server, team, items(row.scenario_ids, row.idp), row.timeout)
 
 
 @contextmanager

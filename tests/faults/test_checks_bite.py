@@ -1,7 +1,7 @@
 """Every check can fail: each deliberate fault of the reference server trips the checks it must.
 
 One reference server for the module, one team per fault with that fault switched on through the
-app probe (`PUT /faults`), and one run per fault on the scenarios its tags select, under its IdP
+app probe (`PUT /faults`), and one run per fault on the scenarios its row names, under its IdP
 profile (`rfc` unless the row says otherwise). A fault must make the run exit 1, trip every check
 in its `must` set and nothing outside `must | may`; the same scenarios without any fault must all
 pass. The runs go through the runner in-process (`RunState.run_item`, the code `scimcert run`
@@ -46,139 +46,139 @@ CLEAN = "no-fault"
 # The fault whose run also goes through `scimcert run` in a child process (team `cli-<fault>`).
 CLI_FAULT = "unknown-id-400"
 
-# Fault -> the run that proves it. Runs select scenarios by a tag naming the scenario itself
-# (`core-errors` is core/errors.yaml), so a scenario added later under a broad tag never joins in.
+# Fault -> the run that proves it, on the scenarios it names (`--scenario` ids): a scenario added
+# later never joins in.
 BITES: dict[str, Bite] = {
     # Always-on checks.
     "slow-service-provider-config": bite(
-        "core-discovery",
+        "core/discovery",
         {"transport-complete"},
         {"discovery-service-provider-config", "schema-valid"},
         timeout=1.0,
     ),
-    "server-error-on-read": bite("core-errors", {"no-server-error"}, {"unknown-id-404"}),
-    "text-plain-media-type": bite("core-errors", {"json-media-type"}),
+    "server-error-on-read": bite("core/errors", {"no-server-error"}, {"unknown-id-404"}),
+    "text-plain-media-type": bite("core/errors", {"json-media-type"}),
     "text-errors": bite(
-        "core-errors",
+        "core/errors",
         {"json-media-type", "error-body-is-scim"},
         {"schema-valid", "error-has-detail"},
     ),
-    "error-status-number": bite("core-errors", {"error-body-is-scim"}, {"schema-valid"}),
-    "no-schemas": bite("core-user-put", {"schemas-present"}, {"schema-valid"}),
+    "error-status-number": bite("core/errors", {"error-body-is-scim"}, {"schema-valid"}),
+    "no-schemas": bite("core/user-put", {"schemas-present"}, {"schema-valid"}),
     # Code checks.
-    "emails-not-a-list": bite("core-user-lifecycle", {"schema-valid"}, {"user-readable"}),
-    "pascal-case-names": bite("checks-user-representation", {"canonical-attribute-names"}),
-    "items-per-page-wrong": bite("core-user-filter", {"list-response-consistent"}),
-    "password-echoed": bite("checks-user-representation", {"password-never-returned"}),
-    "no-location-header": bite("core-user-lifecycle", {"location-matches-meta"}),  # fails (MUST)
+    "emails-not-a-list": bite("core/user-lifecycle", {"schema-valid"}, {"user-readable"}),
+    "pascal-case-names": bite("checks/user-representation", {"canonical-attribute-names"}),
+    "items-per-page-wrong": bite("core/user-filter", {"list-response-consistent"}),
+    "password-echoed": bite("checks/user-representation", {"password-never-returned"}),
+    "no-location-header": bite("core/user-lifecycle", {"location-matches-meta"}),  # fails (MUST)
     # Only warns: RFC 7644 3.14 makes meta.version a SHOULD (these runs use --fail-on warn).
-    "etag-mismatch": bite("core-user-lifecycle", {"etag-matches-version"}),
+    "etag-mismatch": bite("core/user-lifecycle", {"etag-matches-version"}),
     # `detail` is OPTIONAL (RFC 7644 3.12): a MAY note, which never fails the run.
-    "errors-without-detail": bite("core-errors", {"error-has-detail"}, code=0),
+    "errors-without-detail": bite("core/errors", {"error-has-detail"}, code=0),
     # Expectations of the scenarios (catalogue.yaml).
     "service-provider-config-without-patch": bite(
-        "core-discovery", {"discovery-service-provider-config"}, {"schema-valid"}
+        "core/discovery", {"discovery-service-provider-config"}, {"schema-valid"}
     ),
-    "user-schema-unlisted": bite("core-discovery", {"discovery-schemas"}),
-    "users-resource-type-unlisted": bite("core-discovery", {"discovery-resource-types"}),
-    "create-omits-active": bite("core-user-lifecycle", {"user-created"}),
-    "read-omits-name": bite("core-user-lifecycle", {"user-readable"}),
-    "lowercase-user-name": bite("core-user-lifecycle", {"username-case-preserved"}),
+    "user-schema-unlisted": bite("core/discovery", {"discovery-schemas"}),
+    "users-resource-type-unlisted": bite("core/discovery", {"discovery-resource-types"}),
+    "create-omits-active": bite("core/user-lifecycle", {"user-created"}),
+    "read-omits-name": bite("core/user-lifecycle", {"user-readable"}),
+    "lowercase-user-name": bite("core/user-lifecycle", {"username-case-preserved"}),
     # Entra wants unique group displayNames (docs/idp/entra.md#groups): its validator's scenario.
     "conflict-as-400": bite(
-        "core-user-uniqueness,entra-validator-groups-create",
+        "core/user-uniqueness,entra/validator/groups-create",
         {"username-unique", "group-displayname-unique"},
         idp="rfc,entra-validator",
     ),
     "eq-filter-finds-nothing": bite(
-        "core-user-filter", {"filter-eq-match"}, {"filter-case-insensitive"}
+        "core/user-filter", {"filter-eq-match"}, {"filter-case-insensitive"}
     ),
-    "case-sensitive-filter": bite("core-user-filter", {"filter-case-insensitive"}),
+    "case-sensitive-filter": bite("core/user-filter", {"filter-case-insensitive"}),
     "filter-miss-404": bite(
-        "core-user-filter", {"filter-no-match-empty"}, {"schema-valid", "list-response-consistent"}
+        "core/user-filter", {"filter-no-match-empty"}, {"schema-valid", "list-response-consistent"}
     ),
     # scimType is OPTIONAL where no section names one (RFC 7644 3.12): a MAY note.
-    "filter-error-wrong-scim-type": bite("core-user-filter", {"error-scim-type"}, code=0),
+    "filter-error-wrong-scim-type": bite("core/user-filter", {"error-scim-type"}, code=0),
     "invalid-filter-matches-nothing": bite(
-        "core-user-filter", {"filter-invalid-400"}, {"error-scim-type"}
+        "core/user-filter", {"filter-invalid-400"}, {"error-scim-type"}
     ),
-    "paging-ignored": bite("core-user-paging", {"paging-window"}, {"list-response-consistent"}),
-    "unknown-id-400": bite("core-errors", {"unknown-id-404"}),
-    "auth-not-enforced": bite("core-errors", {"auth-required"}, {"error-has-detail"}),
-    "put-merges": bite("core-user-put", {"put-replaces"}),
-    "put-without-active-deactivates": bite("core-user-put", {"put-keeps-active"}),
-    "patch-only-active": bite("core-user-lifecycle", {"patch-applies"}),
-    "deactivation-deletes": bite("checks-deactivated-user", {"deactivation-keeps-user"}),
+    "paging-ignored": bite("core/user-paging", {"paging-window"}, {"list-response-consistent"}),
+    "unknown-id-400": bite("core/errors", {"unknown-id-404"}),
+    "auth-not-enforced": bite("core/errors", {"auth-required"}, {"error-has-detail"}),
+    "put-merges": bite("core/user-put", {"put-replaces"}),
+    "put-without-active-deactivates": bite("core/user-put", {"put-keeps-active"}),
+    "patch-only-active": bite("core/user-lifecycle", {"patch-applies"}),
+    "deactivation-deletes": bite("checks/deactivated-user", {"deactivation-keeps-user"}),
     "delete-not-deleting": bite(
-        "core-user-lifecycle,core-groups", {"user-deleted", "group-deleted"}, {"error-has-detail"}
+        "core/user-lifecycle,core/groups", {"user-deleted", "group-deleted"}, {"error-has-detail"}
     ),
-    "delete-refused": bite("core-user-put", {"leaked-resource"}),
-    "provisioned-as-admin": bite("lifecycle-reactivate-resets-role", {"member-role-default"}),
+    "delete-refused": bite("core/user-put", {"leaked-resource"}),
+    "provisioned-as-admin": bite("lifecycle/reactivate-resets-role", {"member-role-default"}),
     "deactivation-ignored": bite(
-        "lifecycle-reactivate-resets-role", {"deactivation-removes-from-team"}
+        "lifecycle/reactivate-resets-role", {"deactivation-removes-from-team"}
     ),
     "role-kept-on-reactivation": bite(
-        "lifecycle-reactivate-resets-role", {"reactivation-resets-role"}, {"roles-match-app"}
+        "lifecycle/reactivate-resets-role", {"reactivation-resets-role"}, {"roles-match-app"}
     ),
     "access-lost-on-reactivation": bite(
-        "lifecycle-reactivate-resets-role", {"reactivation-restores-access"}
+        "lifecycle/reactivate-resets-role", {"reactivation-restores-access"}
     ),
-    "roles-omitted": bite("lifecycle-reactivate-resets-role", {"roles-match-app"}),
-    "group-create-drops-members": bite("core-groups", {"group-created"}, {"group-members-added"}),
-    "group-adds-ignored": bite("core-groups", {"group-members-added"}, {"group-members-removed"}),
-    "group-removes-ignored": bite("core-groups", {"group-members-removed"}),
-    "reactivation-ignored": bite("core-user-lifecycle", {"reactivation-same-user"}),
+    "roles-omitted": bite("lifecycle/reactivate-resets-role", {"roles-match-app"}),
+    "group-create-drops-members": bite("core/groups", {"group-created"}, {"group-members-added"}),
+    "group-adds-ignored": bite("core/groups", {"group-members-added"}, {"group-members-removed"}),
+    "group-removes-ignored": bite("core/groups", {"group-members-removed"}),
+    "reactivation-ignored": bite("core/user-lifecycle", {"reactivation-same-user"}),
     "group-filter-ignored": bite(
-        "entra-validator-groups-filter", {"group-filter"}, idp="entra-validator"
+        "entra/validator/groups-filter", {"group-filter"}, idp="entra-validator"
     ),
     # Robustness probes (scenarios/robustness, docs/robustness.md, by category).
-    "auth-challenge-missing": bite("robustness-auth", {"robustness-auth-refused"}),
+    "auth-challenge-missing": bite("robustness/auth", {"robustness-auth-refused"}),
     # RFC 7644 3.8 lets a server take other media types: refusing them is a MAY note.
-    "content-type-ignored": bite("robustness-media-types", {"robustness-media-type"}, code=0),
-    "json-constants-accepted": bite("robustness-malformed-json", {"robustness-malformed-json"}),
-    "json-depth-unlimited": bite("robustness-malformed-json", {"robustness-json-depth"}),
+    "content-type-ignored": bite("robustness/media-types", {"robustness-media-type"}, code=0),
+    "json-constants-accepted": bite("robustness/malformed-json", {"robustness-malformed-json"}),
+    "json-depth-unlimited": bite("robustness/malformed-json", {"robustness-json-depth"}),
     "long-integer-server-error": bite(
-        "robustness-malformed-json", {"robustness-json-numbers", "no-server-error"}
+        "robustness/malformed-json", {"robustness-json-numbers", "no-server-error"}
     ),
-    "schemas-not-required": bite("robustness-schemas-and-values", {"robustness-schemas-required"}),
+    "schemas-not-required": bite("robustness/schemas-and-values", {"robustness-schemas-required"}),
     "attribute-names-case-sensitive": bite(
-        "robustness-schemas-and-values", {"robustness-attribute-names-case"}
+        "robustness/schemas-and-values", {"robustness-attribute-names-case"}
     ),
     "user-name-coerced-to-string": bite(
-        "robustness-schemas-and-values", {"robustness-invalid-value"}
+        "robustness/schemas-and-values", {"robustness-invalid-value"}
     ),
     "control-characters-stripped": bite(
-        "robustness-schemas-and-values", {"robustness-control-characters"}
+        "robustness/schemas-and-values", {"robustness-control-characters"}
     ),
     # The page's own checks (schema, list counts) then judge the error body too. The refusal
     # itself only warns (robustness-page-clamped is a SHOULD, docs/robustness.md).
     "large-count-refused": bite(
-        "robustness-paging-and-size",
+        "robustness/paging-and-size",
         {"robustness-page-clamped"},
         {"schema-valid", "list-response-consistent"},
     ),
     "start-index-below-one-refused": bite(
-        "robustness-paging-and-size", {"robustness-paging-clamped"}
+        "robustness/paging-and-size", {"robustness-paging-clamped"}
     ),
-    "non-integer-paging-ignored": bite("robustness-paging-and-size", {"robustness-paging-invalid"}),
+    "non-integer-paging-ignored": bite("robustness/paging-and-size", {"robustness-paging-invalid"}),
     "known-attribute-bad-filter-matches-nothing": bite(
-        "robustness-filters", {"robustness-filter-invalid"}
+        "robustness/filters", {"robustness-filter-invalid"}
     ),
-    "like-wildcards-unescaped": bite("robustness-filters", {"robustness-filter-literal"}),
-    "filter-depth-unlimited": bite("robustness-filters", {"robustness-filter-depth"}),
-    "unknown-patch-ops-ignored": bite("robustness-patch", {"robustness-patch-invalid"}),
-    "patch-read-only-skipped": bite("robustness-patch", {"robustness-patch-readonly"}),
-    "patch-partially-applied": bite("robustness-patch", {"robustness-patch-atomic"}),
-    "create-echoes-request": bite("robustness-read-only", {"robustness-read-only-ignored"}),
+    "like-wildcards-unescaped": bite("robustness/filters", {"robustness-filter-literal"}),
+    "filter-depth-unlimited": bite("robustness/filters", {"robustness-filter-depth"}),
+    "unknown-patch-ops-ignored": bite("robustness/patch", {"robustness-patch-invalid"}),
+    "patch-read-only-skipped": bite("robustness/patch", {"robustness-patch-readonly"}),
+    "patch-partially-applied": bite("robustness/patch", {"robustness-patch-atomic"}),
+    "create-echoes-request": bite("robustness/read-only", {"robustness-read-only-ignored"}),
     "conflict-without-scim-type": bite(
-        "robustness-uniqueness", {"robustness-uniqueness"}, {"robustness-unicode-uniqueness"}
+        "robustness/uniqueness", {"robustness-uniqueness"}, {"robustness-unicode-uniqueness"}
     ),
     # Fails: RFC 7644 7.8 makes the preparation before a uniqueness test a MUST.
-    "ascii-only-case-folding": bite("robustness-uniqueness", {"robustness-unicode-uniqueness"}),
-    "malformed-id-400": bite("robustness-ids-and-methods", {"robustness-unknown-id"}),
-    "second-delete-succeeds": bite("robustness-ids-and-methods", {"robustness-delete-twice"}),
-    "unsupported-method-404": bite("robustness-ids-and-methods", {"robustness-method-not-allowed"}),
-    "if-match-ignored": bite("robustness-etag", {"robustness-etag-stale"}),
+    "ascii-only-case-folding": bite("robustness/uniqueness", {"robustness-unicode-uniqueness"}),
+    "malformed-id-400": bite("robustness/ids-and-methods", {"robustness-unknown-id"}),
+    "second-delete-succeeds": bite("robustness/ids-and-methods", {"robustness-delete-twice"}),
+    "unsupported-method-404": bite("robustness/ids-and-methods", {"robustness-method-not-allowed"}),
+    "if-match-ignored": bite("robustness/etag", {"robustness-etag-stale"}),
 }
 
 
@@ -196,10 +196,10 @@ def tripped_checks(report_dir: Path) -> frozenset[str]:
     )
 
 
-def scenarios_tagged(tags: str, into: Path) -> Path:
-    """A scenario directory with copies of the packaged files that carry one of the tags."""
+def scenarios_named(scenario_ids: str, into: Path) -> Path:
+    """A scenario directory with copies of the packaged files of these scenarios."""
     for scenario in scenarios():
-        if set(scenario.tags) & set(tags.split(",")):
+        if scenario.id in scenario_ids.split(","):
             copy = into / scenario.source.relative_to(ROOT / "scenarios")
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(scenario.source, copy)
@@ -218,8 +218,8 @@ def run_harness(server: RunningServer, team: str, row: Bite, out: Path) -> Run:
         "NO_PROXY": "127.0.0.1,localhost",
     }
     command = [
-        SCIMCERT, "run", "--url", scim_url, "--app-url", app_url, "--tags", row.tags,
-        "--scenarios", str(scenarios_tagged(row.tags, out / team / "scenarios")),
+        SCIMCERT, "run", "--url", scim_url, "--app-url", app_url, "--scenario", row.scenario_ids,
+        "--scenarios", str(scenarios_named(row.scenario_ids, out / team / "scenarios")),
         "--report-dir", str(report_dir), "--timeout", str(row.timeout), "--fail-on", "warn",
         "--idp", row.idp, "--seed", "7", "--json",
     ]  # fmt: skip

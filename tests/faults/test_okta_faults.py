@@ -1,7 +1,7 @@
 """Every Okta behaviour has a scenario that fails when the reference server breaks it.
 
 As in `test_checks_bite.py`: one reference server for the module, one team per fault switched on
-through the app probe (`PUT /faults`), one run per fault on the scenarios its tags select, under
+through the app probe (`PUT /faults`), one run per fault on the scenarios its row names, under
 `okta-oin` (or `okta-aiw`, the PUT dialect). Each run must end with exit code 1 and the fault's
 checks failing, and nothing outside `must | may`. The runs go in-process (`fault_runs.py`),
 several at a time. The same scenarios without a fault pass through the real CLI in
@@ -30,80 +30,102 @@ from reference_server import faults
 from verdict.events import ExchangeRecorded
 
 OKTA = "okta-oin"
+IMPORT = "okta/import"  # 201 members over three pages: the slowest run
 
 
-def oin(tags: str, must: Iterable[str], may: Iterable[str] = (), timeout: float = 15.0) -> Bite:
-    return bite(tags, must, may, timeout, idp=OKTA)
+def oin(ids: str, must: Iterable[str], may: Iterable[str] = (), timeout: float = 15.0) -> Bite:
+    return bite(ids, must, may, timeout, idp=OKTA)
 
 
 OKTA_BITES: dict[str, Bite] = {
-    # The product lifecycle (lifecycle/member-lifecycle, tag `product`).
-    "deactivation-ignored": oin("product", {"deactivation-removes-from-team"}),
-    "role-kept-on-reactivation": oin("product", {"reactivation-resets-role"}),
+    # The product lifecycle.
+    "deactivation-ignored": oin("lifecycle/member-lifecycle", {"deactivation-removes-from-team"}),
+    "role-kept-on-reactivation": oin("lifecycle/member-lifecycle", {"reactivation-resets-role"}),
     "access-lost-on-reactivation": oin(
-        "product", {"reactivation-restores-access", "memberships-kept"}
+        "lifecycle/member-lifecycle", {"reactivation-restores-access", "memberships-kept"}
     ),
     # Okta's deactivation (a path-less PATCH) that deletes. Not on the CRUD test: there the user,
     # gone for good, also fails reactivation and unassignment, too many checks to say which.
-    "deactivation-deletes": oin("checks-deactivated-user", {"deactivation-keeps-user"}),
+    "deactivation-deletes": oin("checks/deactivated-user", {"deactivation-keeps-user"}),
     # Okta's CRUD test (okta.md 6).
     "pathless-patch-ignored": oin(
-        "okta-crud,group-push",
+        "okta/crud-test,okta/group-push,okta/group-push-link",
         {"deactivation-keeps-user", "okta-crud-unassign", "okta-group-rename"},
     ),
-    "put-read-only-refused": oin("okta-crud", {"okta-put-roundtrip", "okta-crud-update"}),
+    "put-read-only-refused": oin("okta/crud-test", {"okta-put-roundtrip", "okta-crud-update"}),
     "user-patch-answers-202": oin(
-        "okta-crud", {"okta-deactivate-accepted", "okta-reactivate-accepted"}
+        "okta/crud-test", {"okta-deactivate-accepted", "okta-reactivate-accepted"}
     ),
     # Okta's SPEC test (okta.md 5), case by case; list entries are read by the CRUD test too.
     "user-list-abbreviated": oin(
-        "okta-spec,okta-crud", {"okta-spec-users-endpoint", "okta-crud-find-user"}
+        "okta/spec-test,okta/crud-test", {"okta-spec-users-endpoint", "okta-crud-find-user"}
     ),
-    "read-omits-name": oin("okta-spec", {"okta-spec-get-user", "okta-spec-verify-user"}),
+    "read-omits-name": oin("okta/spec-test", {"okta-spec-get-user", "okta-spec-verify-user"}),
     "filter-miss-404": oin(
-        "okta-spec", {"okta-spec-invalid-username", "okta-spec-random-user-absent"}
+        "okta/spec-test", {"okta-spec-invalid-username", "okta-spec-random-user-absent"}
     ),
-    "unknown-id-400": oin("okta-spec", {"okta-spec-invalid-id", "okta-spec-status-404"}),
-    "lowercase-user-name": oin("okta-spec", {"okta-spec-create-user", "okta-spec-verify-user"}),
-    "conflict-as-400": oin("okta-spec", {"okta-spec-duplicate-409"}),
+    "unknown-id-400": oin("okta/spec-test", {"okta-spec-invalid-id", "okta-spec-status-404"}),
+    "lowercase-user-name": oin(
+        "okta/spec-test", {"okta-spec-create-user", "okta-spec-verify-user"}
+    ),
+    "conflict-as-400": oin("okta/spec-test", {"okta-spec-duplicate-409"}),
     # A 500 on the upper-cased lookup also fails the port's case check and the 5xx check.
     "user-name-case-fallback-crashes": oin(
-        "okta-spec", {"okta-spec-username-case"}, {"filter-case-insensitive", "no-server-error"}
+        "okta/spec-test",
+        {"okta-spec-username-case"},
+        {"filter-case-insensitive", "no-server-error"},
     ),
-    "group-list-needs-paging": oin("okta-spec", {"okta-spec-groups-endpoint"}),
-    "slow-group-list": oin("okta-spec", {"okta-spec-response-time"}),
+    "group-list-needs-paging": oin("okta/spec-test", {"okta-spec-groups-endpoint"}),
+    "slow-group-list": oin("okta/spec-test", {"okta-spec-response-time"}),
     # Assignment: Okta's externalId on create and on a link (okta.md 2.3).
-    "external-id-dropped": oin("assign", {"okta-create-accepted", "okta-existing-user-linked"}),
+    "external-id-dropped": oin(
+        "okta/assign,okta/assign-links-existing",
+        {"okta-create-accepted", "okta-existing-user-linked"},
+    ),
     # Import, the SPEC test, assignment, Group Push, rate limiting.
-    "paging-ignored": oin("import", {"okta-import-complete"}, {"list-response-consistent"}),
-    "total-results-is-page-size": oin("import", {"okta-import-pages", "okta-import-complete"}),
-    "user-name-filter-case-sensitive": oin("okta-spec", {"filter-case-insensitive"}),
-    "auth-not-enforced": oin("okta-spec", {"okta-spec-status-401"}),
-    "password-echoed": oin("assign", {"password-never-returned"}, {"schema-valid"}),
+    "paging-ignored": oin(
+        "okta/group-push-link,okta/import", {"okta-import-complete"}, {"list-response-consistent"}
+    ),
+    "total-results-is-page-size": oin(
+        "okta/group-push-link,okta/import", {"okta-import-pages", "okta-import-complete"}
+    ),
+    "user-name-filter-case-sensitive": oin("okta/spec-test", {"filter-case-insensitive"}),
+    "auth-not-enforced": oin("okta/spec-test", {"okta-spec-status-401"}),
+    "password-echoed": oin(
+        "okta/assign,okta/assign-links-existing", {"password-never-returned"}, {"schema-valid"}
+    ),
     "group-adds-ignored": oin(
-        "group-push", {"group-members-added"}, {"group-members-removed", "okta-group-push-now"}
+        "okta/group-push,okta/group-push-link",
+        {"group-members-added"},
+        {"group-members-removed", "okta-group-push-now"},
     ),
     # Group Push links by `displayName eq` (okta.md 2.8): finding nothing, Okta POSTs the group
     # again, the server refuses the name (409), and the relink's members are never pushed.
     # Group import lists /Groups without a filter (okta.md 2.2).
-    "eq-filter-finds-nothing": oin("group-push", {"okta-group-lookup", "okta-group-push-now"}),
-    "group-list-empty-without-filter": oin("group-push", {"okta-import-groups"}),
+    "eq-filter-finds-nothing": oin(
+        "okta/group-push,okta/group-push-link", {"okta-group-lookup", "okta-group-push-now"}
+    ),
+    "group-list-empty-without-filter": oin(
+        "okta/group-push,okta/group-push-link", {"okta-import-groups"}
+    ),
     # App Integration Wizard apps (okta.md 2, 8 item 9): PUT for activation and Group Push.
     "put-ignores-active": bite(
-        "okta-crud", {"deactivation-keeps-user", "okta-crud-unassign"}, idp="okta-aiw"
+        "okta/crud-test", {"deactivation-keeps-user", "okta-crud-unassign"}, idp="okta-aiw"
     ),
     "group-put-ignored": bite(
-        "group-push",
+        "okta/group-push,okta/group-push-link",
         {"group-members-added", "okta-group-rename"},
         {"group-members-removed", "okta-group-push-now"},
         idp="okta-aiw",
     ),
     # Filtering declared off and ignored: the RFC profile skips its filter scenarios, Okta does
     # not (okta.md 2.3, 5) and finds "nobody" among everyone.
-    "filter-undeclared-and-ignored": oin("checks-idp-user-filter", {"idp-user-filter"}),
-    "rate-limit-never-lifts": oin("rate-limit", {"okta-rate-limit-recovers"}, timeout=3.0),
+    "filter-undeclared-and-ignored": oin("checks/idp-user-filter", {"idp-user-filter"}),
+    "rate-limit-never-lifts": oin("okta/rate-limit", {"okta-rate-limit-recovers"}, timeout=3.0),
     # Okta waits the run's --timeout (its 5 minutes, capped) once, then the retry goes through.
-    "rate-limit-without-retry-after": oin("rate-limit", {"okta-retry-after-seconds"}, timeout=2.0),
+    "rate-limit-without-retry-after": oin(
+        "okta/rate-limit", {"okta-retry-after-seconds"}, timeout=2.0
+    ),
 }
 
 
@@ -111,7 +133,9 @@ OKTA_BITES: dict[str, Bite] = {
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     with fault_server(tmp_path_factory.mktemp("okta-bite"), {f: [f] for f in OKTA_BITES}) as server:
         # The import run (201 members) first: the others fit in its shadow.
-        slowest_first = sorted(OKTA_BITES, key=lambda f: "import" not in OKTA_BITES[f].tags)
+        slowest_first = sorted(
+            OKTA_BITES, key=lambda f: IMPORT not in OKTA_BITES[f].scenario_ids.split(",")
+        )
         yield run_all({f: partial(run_row, server, f, OKTA_BITES[f]) for f in slowest_first})
 
 

@@ -5,7 +5,7 @@ is what a server may rightly do where the reference server does another thing: c
 what a PUT omits, leave the paging fields out of a complete list, answer 501, spell a resource
 type's endpoint "Users", leave out an OPTIONAL scimType... One reference server for the module,
 one team per variant switched on through the app probe (`PUT /faults`), one run per variant on the
-scenarios its tags select: the run must exit 0 under `--fail-on warn`, every check the row names
+scenarios its row names: the run must exit 0 under `--fail-on warn`, every check the row names
 must have been graded and held, and nothing may trip but the MAY notes the row lists. The faults
 that break the same rules for real stay in the other tables (`put-merges`, `items-per-page-wrong`,
 `users-resource-type-unlisted`, `server-error-on-read`, `conflict-without-scim-type`...).
@@ -29,7 +29,7 @@ from verdict.events import CheckEvaluated
 
 @dataclass(frozen=True)
 class Variant:
-    tags: str
+    scenario_ids: str  # comma-separated, as `--scenario` takes them
     holds: frozenset[str]  # checks that must be graded and hold
     notes: frozenset[str] = frozenset()  # MAY checks that may note the difference
     idp: str = "rfc"
@@ -39,34 +39,34 @@ class Variant:
 
 
 def variant(
-    tags: str,
+    scenario_ids: str,
     holds: Iterable[str],
     notes: Iterable[str] = (),
     idp: str = "rfc",
     breaks: Iterable[str] = (),
 ) -> Variant:
-    return Variant(tags, frozenset(holds), frozenset(notes), idp, frozenset(breaks))
+    return Variant(scenario_ids, frozenset(holds), frozenset(notes), idp, frozenset(breaks))
 
 
-SCIM_TYPE_TAGS = ",".join(
+SCIM_TYPE_SCENARIOS = ",".join(
     [
-        "robustness-malformed-json",
-        "robustness-schemas-and-values",
-        "robustness-patch",
-        "robustness-filters",
-        "robustness-paging-and-size",
-        "robustness-uniqueness",
-        "core-user-filter",
-        "core-user-uniqueness",
+        "robustness/malformed-json",
+        "robustness/schemas-and-values",
+        "robustness/patch",
+        "robustness/filters",
+        "robustness/paging-and-size",
+        "robustness/uniqueness",
+        "core/user-filter",
+        "core/user-uniqueness",
     ]
 )
 
 VARIANTS: dict[str, Variant] = {
     # RFC 7644 3.5.1: omitted readWrite attributes may be cleared or defaulted.
-    "put-defaults-omitted": variant("core-user-put", {"put-replaces", "put-keeps-active"}),
+    "put-defaults-omitted": variant("core/user-put", {"put-replaces", "put-keeps-active"}),
     # RFC 7644 3.4.2: itemsPerPage and startIndex are required of partial results only.
     "complete-lists-without-paging": variant(
-        "core-user-filter,core-user-paging,core-discovery,robustness-paging-and-size",
+        "core/user-filter,core/user-paging,core/discovery,robustness/paging-and-size",
         {
             "list-response-consistent",
             "filter-no-match-empty",
@@ -77,15 +77,15 @@ VARIANTS: dict[str, Variant] = {
         },
     ),
     # RFC 7643 6: the endpoint is relative to the base URL; its example writes "Users".
-    "resource-type-endpoint-without-slash": variant("core-discovery", {"discovery-resource-types"}),
-    "resource-type-endpoint-absolute": variant("core-discovery", {"discovery-resource-types"}),
+    "resource-type-endpoint-without-slash": variant("core/discovery", {"discovery-resource-types"}),
+    "resource-type-endpoint-absolute": variant("core/discovery", {"discovery-resource-types"}),
     # RFC 7644 3.12: 501 is "operation not supported", not a server fault.
     "unsupported-operation-501": variant(
-        "robustness-ids-and-methods", {"no-server-error", "robustness-method-not-allowed"}
+        "robustness/ids-and-methods", {"no-server-error", "robustness-method-not-allowed"}
     ),
     # RFC 7644 3.12: scimType is OPTIONAL except where a section names one.
     "errors-without-scim-type": variant(
-        SCIM_TYPE_TAGS,
+        SCIM_TYPE_SCENARIOS,
         {
             "robustness-malformed-json",
             "robustness-patch-invalid",
@@ -102,15 +102,17 @@ VARIANTS: dict[str, Variant] = {
     # RFC 7644 3.12 lets a server refuse a filter on an unknown attribute; matching nobody is
     # as right (found by `make crosscheck` on SCIMMY).
     "unknown-filter-attribute-matches-nothing": variant(
-        "robustness-filters", {"robustness-filter-invalid"}
+        "robustness/filters", {"robustness-filter-invalid"}
     ),
     # RFC 7644 3.5.2.3: a replace whose value filter matches nothing is 400 noTarget; Entra
     # sends a new value as an Add, which the server creates.
-    "value-path-replace-no-target": variant("entra-patch", {"entra-attribute-update"}, idp="entra"),
+    "value-path-replace-no-target": variant(
+        "entra/attribute-update", {"entra-attribute-update"}, idp="entra"
+    ),
     # A finding blames what it names: a server keeping no `title` fails OneLogin's template and
     # update (both map title), not the retry after a 429 nor the suspension beside them.
     "title-not-stored": variant(
-        "rate-limit,onelogin-put",
+        "okta/rate-limit,onelogin/enterprise-template,onelogin/update-put",
         {"okta-rate-limit-recovers", "onelogin-suspend"},
         idp="okta-oin,onelogin",
         breaks={"onelogin-put-update", "onelogin-template-accepted"},
@@ -123,7 +125,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     with fault_server(tmp_path_factory.mktemp("variants"), {v: [v] for v in VARIANTS}) as server:
         yield run_all(
             {
-                name: partial(run_items, server, name, items(row.tags, row.idp), 15.0)
+                name: partial(run_items, server, name, items(row.scenario_ids, row.idp), 15.0)
                 for name, row in VARIANTS.items()
             }
         )

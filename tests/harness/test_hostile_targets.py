@@ -156,7 +156,7 @@ def run_against(url: str, report: Path) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env["SCIM_TOKEN"] = TOKEN
     argv = [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "rfc",
-            "--timeout", str(TIMEOUT_S), "--tags", "core-discovery",
+            "--timeout", str(TIMEOUT_S), "--scenario", "core/discovery",
             "--report-dir", str(report), "--json"]  # fmt: skip
     started = time.monotonic()
     result = subprocess.run(

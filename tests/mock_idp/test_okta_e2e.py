@@ -1,6 +1,6 @@
 """`scimcert run --idp okta` against the reference server: both Okta dialects pass end to end.
 
-The Okta pack (tag `okta`) and the product lifecycle (tag `product`), under `okta-oin` and
+The Okta pack (tag `okta`) and the app's lifecycle scenarios (tag `app`), under `okta-oin` and
 `okta-aiw`, with the app probe: the runs the fault tests expect to pass without a fault.
 """
 
@@ -28,7 +28,7 @@ def test_the_okta_scenarios_pass_under_both_dialects(
     server = server_factory(name="okta-e2e.db")
     env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     command = [
-        sys.executable, "-m", "harness.cli.main", "run", "--idp", "okta", "--tags", "okta,product",
+        sys.executable, "-m", "harness.cli.main", "run", "--idp", "okta", "--tags", "okta,app",
         "--url", server.url, "--app-url", server.app_url, "--report-dir", str(tmp_path),
         "--fail-on", "warn", "--json",
     ]  # fmt: skip

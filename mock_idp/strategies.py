@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .directory import Directory, Person
-from .profile import Profile, ProfileError
+from .options import ACTIVE_PATH, ACTIVE_VALUE, BOOLEANS, OP, Option, count, table
+from .profile_model import Profile, ProfileError
+from .registry import Registry
 from .wire import Sent, Wire, body_of, status_of
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -41,14 +43,23 @@ class VerbCall:
 
 
 Strategy = Callable[[VerbCall], Sent]
-STRATEGIES: dict[str, Strategy] = {}
 
 
-def strategy(name: str) -> Callable[[Strategy], Strategy]:
+@dataclass(frozen=True, slots=True)
+class Registered:
+    run: Strategy
+    options: Mapping[str, Option]  # what profiles may set for it, checked when they load
+
+
+# Filled as the dialect modules are imported (`dialects.load()`, which loading profiles does).
+STRATEGIES: Registry[Registered] = Registry("strategy")
+
+
+def strategy(name: str, *options: Option) -> Callable[[Strategy], Strategy]:
+    """Register a strategy under `name`, with the options it reads from profiles."""
+
     def register(function: Strategy) -> Strategy:
-        if name in STRATEGIES:  # two dialects claiming one name: the second would win silently
-            raise ValueError(f"strategy {name!r} is registered twice")
-        STRATEGIES[name] = function
+        STRATEGIES.add(name, Registered(function, {option.name: option for option in options}))
         return function
 
     return register
@@ -56,9 +67,6 @@ def strategy(name: str) -> Callable[[Strategy], Strategy]:
 
 def unknown_strategies(profiles: Iterable[Profile]) -> list[str]:
     """`profile/verb: strategy` for every verb whose strategy no dialect registers."""
-    from . import dialects
-
-    dialects.load()
     return [
         f"{profile.id}/{verb}: {options.get('strategy')!r}"
         for profile in profiles
@@ -70,14 +78,11 @@ def unknown_strategies(profiles: Iterable[Profile]) -> list[str]:
 def run_verb(
     wire: Wire, directory: Directory, profile: Profile, verb: str, args: Mapping[str, Any]
 ) -> Sent:
-    from . import dialects  # IdP modules register their strategies when imported
-
-    dialects.load()
     options = profile.verb(verb)
     name = str(options["strategy"])
-    if name not in STRATEGIES:
+    if name not in STRATEGIES:  # loaded profiles are checked; this is one built by hand
         raise ProfileError(f"profile {profile.id!r}: unknown strategy {name!r} for {verb!r}")
-    return STRATEGIES[name](VerbCall(wire, directory, profile, options, args))
+    return STRATEGIES.get(name).run(VerbCall(wire, directory, profile, options, args))
 
 
 def user_body(person: Person, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -109,7 +114,7 @@ def _remember_created(sent: Sent, ids: dict[str, str], alias: str) -> None:
         ids[alias] = str(body["id"])
 
 
-@strategy("lookup-then-create")
+@strategy("lookup-then-create", table("params", {"type": "string"}))
 def lookup_then_create(call: VerbCall) -> Sent:
     """Look the user up by userName; link when found, else create (RFC 7644 3.4.2.2, 3.3)."""
     person = call.person()
@@ -129,7 +134,7 @@ def get_user(call: VerbCall) -> Sent:
     return call.send("GET", f"/Users/{call.user_id()}")
 
 
-@strategy("patch-attributes")
+@strategy("patch-attributes", OP)
 def patch_attributes(call: VerbCall) -> Sent:
     """One operation per changed attribute, with its path."""
     changes: Mapping[str, Any] = call.args.get("with", {})
@@ -139,11 +144,11 @@ def patch_attributes(call: VerbCall) -> Sent:
     return call.send("PATCH", f"/Users/{call.user_id()}", json_body=body)
 
 
-@strategy("patch-active")
+@strategy("patch-active", OP, ACTIVE_VALUE, ACTIVE_PATH, BOOLEANS)
 def patch_active(call: VerbCall) -> Sent:
     """`active` set by PATCH: with a path, or path-less with `{"active": ...}` as the value."""
     value: Any = bool(call.options["value"])
-    if call.options.get("value_form") == "string":
+    if call.options.get("booleans") == "string":
         value = "True" if value else "False"
     op = call.options.get("op", "replace")
     path = call.options.get("path")
@@ -204,7 +209,7 @@ def delete_group(call: VerbCall) -> Sent:
     return call.send("DELETE", f"/Groups/{call.group_id()}")
 
 
-@strategy("page-users")
+@strategy("page-users", count("page_size"))
 def page_users(call: VerbCall) -> Sent:
     """Page through /Users from startIndex 1 by the profile's page size until totalResults."""
     size = int(call.options.get("page_size", 100))

@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..options import ACTIVE_VALUE, BOOLEANS, choice
 from ..strategies import VerbCall, strategy
 from ..wire import Sent, body_of
 from . import entra_bodies
 from .entra_wire import (
+    BODY,
     MANAGER_PATH,
+    MATCH,
+    PAGE_SIZE,
     boolean,
     first_id,
     object_id,
@@ -22,8 +26,10 @@ from .entra_wire import (
     option,
     patch,
     random_guid,
+    reads,
     remember_created,
     send,
+    writes,
 )
 
 
@@ -31,7 +37,7 @@ def _user_path(call: VerbCall) -> str:
     return f"/Users/{call.user_id()}"
 
 
-@strategy("entra-test-connection")
+@strategy("entra-test-connection", *reads(MATCH))
 def test_connection(call: VerbCall) -> Sent:
     """docs/idp/entra.md#test-connection: Test Connection filters /Users on the matching attribute
     with a random GUID; the server must answer 200 with an empty ListResponse (not 404, not 400)."""
@@ -40,7 +46,7 @@ def test_connection(call: VerbCall) -> Sent:
     return send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{guid}"'})
 
 
-@strategy("entra-match-then-create")
+@strategy("entra-match-then-create", *reads(MATCH, BODY))
 def match_then_create(call: VerbCall) -> Sent:
     """docs/idp/entra.md#matching, #create: query by the matching attribute (`userName`, or
     `externalId` as an option); link the first hit, else POST the user with the enterprise
@@ -61,7 +67,7 @@ def match_then_create(call: VerbCall) -> Sent:
     return created
 
 
-@strategy("entra-get-user")
+@strategy("entra-get-user", *reads())
 def get_user(call: VerbCall) -> Sent:
     """docs/idp/entra.md#matching: by the cached id."""
     return send(call, "GET", _user_path(call))
@@ -95,13 +101,15 @@ def _operations(call: VerbCall) -> list[dict[str, Any]]:
     return operations + added
 
 
-@strategy("entra-patch-attributes")
+@strategy(
+    "entra-patch-attributes", *writes(choice("style", "collapsed", "pathless", "per-attribute"))
+)
 def patch_attributes(call: VerbCall) -> Sent:
     """docs/idp/entra.md#attribute-updates: an update as the profile's dialect writes it."""
     return patch(call, _user_path(call), _operations(call))
 
 
-@strategy("entra-patch-active")
+@strategy("entra-patch-active", *writes(BOOLEANS, ACTIVE_VALUE))
 def patch_active(call: VerbCall) -> Sent:
     """docs/idp/entra.md#disable-and-re-enable: disable or re-enable (`value` option) with a path;
     `"False"`/`"True"` strings in the default job, JSON booleans with the flag."""
@@ -111,7 +119,10 @@ def patch_active(call: VerbCall) -> Sent:
     )
 
 
-@strategy("entra-manager")
+@strategy(
+    "entra-manager",
+    *writes(choice("manager_form", "complex", "string"), choice("manager_op", "add", "replace")),
+)
 def set_manager(call: VerbCall) -> Sent:
     """docs/idp/entra.md#manager (a second pass), #scim-validator: the manager's id as a
     plain string (the service), or complex `{"value": id}` (the validator: `manager_form`);
@@ -126,7 +137,7 @@ def set_manager(call: VerbCall) -> Sent:
     return patch(call, _user_path(call), [operation])
 
 
-@strategy("entra-remove-manager")
+@strategy("entra-remove-manager", *writes(choice("form", "empty-replace", "remove")))
 def remove_manager(call: VerbCall) -> Sent:
     """docs/idp/entra.md#manager, #scim-validator: `replace` with `""` (the Logic App, also used
     for the service, whose own shape is undocumented) or `remove` with the path (`form: remove`)."""
@@ -137,7 +148,10 @@ def remove_manager(call: VerbCall) -> Sent:
     return patch(call, _user_path(call), [operation])
 
 
-@strategy("entra-patch-roles")
+@strategy(
+    "entra-patch-roles",
+    *writes(choice("form", "json-string", "object"), choice("role_primary", "string", "boolean")),
+)
 def patch_roles(call: VerbCall) -> Sent:
     """docs/idp/entra.md#roles: an app role assigned in Entra. The default job sends the role
     object JSON-encoded as a string inside `value`; with the flag, the same objects as a POST.
@@ -156,14 +170,14 @@ def patch_roles(call: VerbCall) -> Sent:
     )
 
 
-@strategy("entra-delete-user")
+@strategy("entra-delete-user", *reads())
 def delete_user(call: VerbCall) -> Sent:
     """docs/idp/entra.md#delete: the hard delete (30 days after the soft delete, or a
     purge), `DELETE /Users/{id}`, 204 expected."""
     return send(call, "DELETE", _user_path(call))
 
 
-@strategy("entra-page-users")
+@strategy("entra-page-users", *reads(PAGE_SIZE))
 def page_users(call: VerbCall) -> Sent:
     """docs/idp/entra.md#account-discovery: every user, RFC 7644 3.4.2.4 pages of
     `page_size` (the count Entra uses is unknown), until `totalResults`."""

@@ -8,10 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..options import choice
 from ..strategies import VerbCall, strategy
 from ..wire import Sent
 from . import entra_bodies
-from .entra_wire import first_id, op, option, patch, remember_created, send
+from .entra_wire import (
+    BODY,
+    MEMBER_OP,
+    MEMBER_REF_NULL,
+    first_id,
+    op,
+    option,
+    patch,
+    reads,
+    remember_created,
+    send,
+    writes,
+)
 
 WITHOUT_MEMBERS = {"excludedAttributes": "members"}
 
@@ -36,7 +49,7 @@ def _add_members(call: VerbCall) -> Sent:
     return patch(call, _group_path(call), [{**operation, "value": _member_entries(call)}])
 
 
-@strategy("entra-push-group")
+@strategy("entra-push-group", *writes(BODY, MEMBER_REF_NULL, MEMBER_OP))
 def push_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: `GET /Groups?excludedAttributes=members&filter=displayName eq`;
     link the hit, else POST the group without members, then one batched PATCH adds them all.
@@ -63,14 +76,16 @@ def push_group(call: VerbCall) -> Sent:
     return created
 
 
-@strategy("entra-members-add")
+@strategy("entra-members-add", *writes(MEMBER_REF_NULL, MEMBER_OP))
 def add_members(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups (batched `Add` with `$ref: null`; with the flag `add`, plain
     values) and #scim-validator (the validator's `replace` of members: `member_op: replace`)."""
     return _add_members(call)
 
 
-@strategy("entra-members-remove")
+@strategy(
+    "entra-members-remove", *writes(MEMBER_REF_NULL, choice("removal", "filter", "value-list"))
+)
 def remove_members(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: the default job names the members in `value` with no filter (not
     RFC); with the flag and in the validator, one `members[value eq "..."]`
@@ -86,7 +101,7 @@ def remove_members(call: VerbCall) -> Sent:
     return patch(call, _group_path(call), operations)
 
 
-@strategy("entra-group-update")
+@strategy("entra-group-update", *writes(choice("style", "pathless", "per-attribute")))
 def update_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups (`Replace displayName` with a path) and #scim-validator (the
     validator's path-less replace, `style: pathless`) of the `with` attributes."""
@@ -100,13 +115,13 @@ def update_group(call: VerbCall) -> Sent:
     return patch(call, _group_path(call), operations)
 
 
-@strategy("entra-get-group")
+@strategy("entra-get-group", *reads())
 def get_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: by id, without its members."""
     return send(call, "GET", _group_path(call), params=WITHOUT_MEMBERS)
 
 
-@strategy("entra-delete-group")
+@strategy("entra-delete-group", *reads())
 def delete_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: `DELETE /Groups/{id}`, 204 expected."""
     return send(call, "DELETE", _group_path(call))

@@ -23,11 +23,30 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+from ..options import OPS, Option, choice, count, flag, text
 from ..strategies import PATCH_SCHEMA, VerbCall
 from ..wire import Sent, body_of, status_of
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MANAGER_PATH = f"{ENTERPRISE}:manager"
+
+# The options above, and those of single verbs, as the strategies declare them.
+BASE_QUERY = text("base_query")  # read by every request (`send`)
+MATCH = choice("match", "userName", "externalId")
+BODY = choice("body", "validator")
+MEMBER_REF_NULL = flag("member_ref_null")
+MEMBER_OP = choice("member_op", "add", "replace")
+PAGE_SIZE = count("page_size")
+
+
+def reads(*options: Option) -> tuple[Option, ...]:
+    """What an Entra strategy reads: the Tenant URL's query on every request, and `options`."""
+    return (BASE_QUERY, *options)
+
+
+def writes(*options: Option) -> tuple[Option, ...]:
+    """What an Entra strategy that PATCHes reads: also the op casing."""
+    return (BASE_QUERY, OPS, *options)
 
 
 def option(call: VerbCall, name: str, default: Any = None) -> Any:

@@ -14,11 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..directory import Person
+from ..options import Option, flag, table, text
 from ..strategies import PATCH_SCHEMA, USER_SCHEMA, VerbCall
 from ..wire import Sent, body_of, status_of
 from .okta_wire import FIRST_PAGE, okta_strategy, send
 
 DEFAULT_LOCALE = "en-US"  # docs/idp/okta.md#create-and-assign
+LOCALE = text("locale")
+ACTIVE = Option("active", {"type": "boolean"}, required=True)
 
 
 def placeholder_password(person: Person) -> str:
@@ -105,7 +108,7 @@ def _created(call: VerbCall, person: Person) -> Sent:
     return created
 
 
-@okta_strategy("okta-assign")
+@okta_strategy("okta-assign", LOCALE)
 def assign(call: VerbCall) -> Sent:
     """docs/idp/okta.md#create-and-assign: the existence check; no match -> POST Okta's body; a
     match is linked (no POST) and its profile pushed by GET-then-PUT (OIN test plan C9335, "linked +
@@ -127,7 +130,7 @@ def update(call: VerbCall) -> Sent:
     return get_then_put(call, call.user_id(), dict(call.args.get("with") or {}))
 
 
-@okta_strategy("okta-patch-active")
+@okta_strategy("okta-patch-active", ACTIVE)
 def patch_active(call: VerbCall) -> Sent:
     """docs/idp/okta.md#deactivation, #reactivation (OIN):
     `{"op":"replace","value":{"active":false}}`, lowercase, no path."""
@@ -136,7 +139,7 @@ def patch_active(call: VerbCall) -> Sent:
     return send(call, "PATCH", f"/Users/{call.user_id()}", json_body=body)
 
 
-@okta_strategy("okta-put-active")
+@okta_strategy("okta-put-active", ACTIVE, flag("lookup"), LOCALE)
 def put_active(call: VerbCall) -> Sent:
     """docs/idp/okta.md#deactivation, #reactivation (AIW): GET then PUT with `active` changed.
     Re-assignment first looks the user up by userName; finding nothing (a server that deleted on
@@ -160,7 +163,7 @@ def get_user(call: VerbCall) -> Sent:
     return send(call, "GET", f"/Users/{call.user_id()}")
 
 
-@okta_strategy("okta-spec-lookup")
+@okta_strategy("okta-spec-lookup", table("spec_headers", {"type": "string"}))
 def spec_lookup(call: VerbCall) -> Sent:
     """docs/idp/okta.md#spec-test-5, #spec-test-9 and #spec-test-11: `GET /Users?filter=userName eq
     "..."` with the suite's headers and no paging. `caps: true` upper-cases the userName

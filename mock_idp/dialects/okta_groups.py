@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..options import OP, flag
 from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall
 from ..wire import Sent, body_of, status_of
 from .okta import answered
@@ -72,7 +73,7 @@ def _create(call: VerbCall, name: str) -> Sent:
     return created
 
 
-@okta_strategy("okta-push-group")
+@okta_strategy("okta-push-group", flag("put"))
 def push_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push: look the group up by displayName; link it, or POST it with
     `members: []`; then push its members (PATCH add after a create, Push Now's replace after a link;
@@ -115,7 +116,7 @@ def _apply(record: dict[str, Any], added: list[str], removed: list[str]) -> None
     record["members"] = kept + [alias for alias in added if alias not in kept]
 
 
-@okta_strategy("okta-patch-members")
+@okta_strategy("okta-patch-members", OP)
 def patch_members(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (OIN): removals by `members[value eq "..."]`, then one add, in
     one PATCH."""
@@ -159,7 +160,7 @@ def rename_group(call: VerbCall) -> Sent:
     return _patch(call, [{"op": "replace", "value": value}])
 
 
-@okta_strategy("okta-put-group")
+@okta_strategy("okta-put-group", flag("rename"), OP)
 def put_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (AIW): every membership change and rename is a PUT of the whole
     group."""

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..options import Option
 from ..strategies import Strategy, VerbCall, strategy
 from ..wire import Sent
 from . import okta_rate_limit as rate_limit
@@ -25,7 +26,7 @@ DEFAULT_BUDGET_SECONDS = 30.0
 CLOCK: rate_limit.Clock = SystemClock()
 
 
-def okta_strategy(name: str) -> Callable[[Strategy], Strategy]:
+def okta_strategy(name: str, *options: Option) -> Callable[[Strategy], Strategy]:
     """Register a strategy that starts a fresh rate-limit report when its step retries 429."""
 
     def register(function: Strategy) -> Strategy:
@@ -34,7 +35,7 @@ def okta_strategy(name: str) -> Callable[[Strategy], Strategy]:
                 call.directory.facts["rate_limit"] = _empty_report()
             return function(call)
 
-        return strategy(name)(functools.wraps(function)(run))
+        return strategy(name, *options)(functools.wraps(function)(run))
 
     return register
 

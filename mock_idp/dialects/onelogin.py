@@ -7,12 +7,15 @@ Deprovisioning is what the admin chose: Delete, Suspend or Do nothing (`deprovis
 
 from __future__ import annotations
 
-from ..profile import ProfileError
+from ..options import ACTIVE_VALUE, choice, table, text
+from ..profile_model import ProfileError
 from ..strategies import VerbCall, strategy
 from ..wire import Sent, body_of, status_of
 from .onelogin_template import render, user_state, with_active
 
 DEPROVISION_ACTIONS = ("delete", "suspend", "nothing")
+# What rendering a user's template reads (onelogin_template.py).
+TEMPLATE = (text("template"), table("templates", {"type": "object"}), table("parameters"))
 
 
 def _filter(call: VerbCall, user_name: str) -> Sent:
@@ -39,7 +42,7 @@ def test_connection(call: VerbCall) -> Sent:
     return probe
 
 
-@strategy("onelogin-filter-then-post")
+@strategy("onelogin-filter-then-post", *TEMPLATE)
 def filter_then_post(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#provisioning: `GET /Users?filter=userName eq "<scimusername>"`; link
     the user found, else POST the template (`template` option: the v2 core or enterprise one)."""
@@ -69,7 +72,7 @@ def _put(call: VerbCall, active: bool | None = None) -> Sent:
     return call.send("PUT", f"/Users/{call.user_id()}", json_body=body)
 
 
-@strategy("onelogin-put-update")
+@strategy("onelogin-put-update", *TEMPLATE)
 def put_update(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#updates: the full template, with the changed attributes, by PUT;
     `active` only if the template carries it (a template without it must not deactivate)."""
@@ -77,14 +80,14 @@ def put_update(call: VerbCall) -> Sent:
     return _put(call)
 
 
-@strategy("onelogin-put-active")
+@strategy("onelogin-put-active", ACTIVE_VALUE, *TEMPLATE)
 def put_active(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#deprovisioning: suspension (and its undoing) is a user update, a PUT of
     the template with `active` false (true), templated or added."""
     return _put(call, bool(call.options["value"]))
 
 
-@strategy("onelogin-deprovision")
+@strategy("onelogin-deprovision", choice("deprovision", *DEPROVISION_ACTIONS), *TEMPLATE)
 def deprovision(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#deprovisioning: app access removed, the admin's action is `delete`
     (DELETE /Users/{id}), `suspend` (a PUT with active false) or `nothing`. With nothing, no

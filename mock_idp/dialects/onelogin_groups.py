@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..options import Option
 from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall, strategy
 from ..wire import Sent, body_of, status_of
 
@@ -80,7 +81,7 @@ def push_group(call: VerbCall) -> Sent:
     return answer
 
 
-@strategy("onelogin-patch-members")
+@strategy("onelogin-patch-members", Option("op", {"enum": ["add", "remove"]}, required=True))
 def patch_members(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#groups: a rule's membership change, `add` or `remove` (`op`)."""
     return _patch_members(call, str(call.options["op"]))

@@ -8,6 +8,7 @@ profile is the RFC strategies: Ping's update and group wire shapes are not docum
 
 from __future__ import annotations
 
+from ..options import choice, text
 from ..strategies import PATCH_SCHEMA, VerbCall, strategy, user_body
 from ..wire import Sent, body_of, status_of
 
@@ -19,7 +20,11 @@ def _identifier(call: VerbCall) -> str:
     return person.email if chosen == "email" else person.user_name
 
 
-@strategy("ping-filter-then-create")
+@strategy(
+    "ping-filter-then-create",
+    text("filter_expression"),
+    choice("unique_identifier", "userName", "email"),
+)
 def filter_then_create(call: VerbCall) -> Sent:
     """docs/idp/ping.md (filter expression): the override with `%s` for the value;
     link the user found, else POST the user."""
@@ -42,7 +47,7 @@ def filter_then_create(call: VerbCall) -> Sent:
     return created
 
 
-@strategy("ping-remove-user")
+@strategy("ping-remove-user", choice("remove_action", "disable", "delete"))
 def remove_user(call: VerbCall) -> Sent:
     """docs/idp/ping.md (removal): the Remove User Action, `disable` (Ping's default: the user is
     set inactive, by PATCH here, an inferred shape) or `delete` (DELETE /Users/{id})."""

@@ -131,9 +131,10 @@ def _record(profile: str, verb: str, mood: str) -> list[str]:
 
 
 def _pinned(request: dict[str, Any]) -> str:
-    """`GET /Users {"filter": ...} sha256:...`: readable in a diff, exact through the digest."""
-    whole = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:16]
-    params = json.dumps(request["params"], sort_keys=True) if request["params"] else ""
+    """`GET /Users {"filter": ...} <digest>`: readable in a diff, exact through the digest, which
+    keeps the order of keys (a body is serialised in the order the strategy wrote it)."""
+    whole = hashlib.sha256(json.dumps(request).encode()).hexdigest()[:16]
+    params = json.dumps(request["params"]) if request["params"] else ""
     return f"{request['method']} {request['path']} {params} {whole}".replace("  ", " ")
 
 

@@ -7,6 +7,7 @@ Deprovisioning is what the admin chose: Delete, Suspend or Do nothing (`deprovis
 
 from __future__ import annotations
 
+from ..moves import find_or_create, first_id
 from ..options import ACTIVE_VALUE, choice, table, text
 from ..profile_model import ProfileError
 from ..strategies import VerbCall, strategy
@@ -50,16 +51,13 @@ def filter_then_post(call: VerbCall) -> Sent:
     state["changes"].update(call.args.get("with") or {})
     person = call.person()
     lookup = _filter(call, person.user_name)
-    body = body_of(lookup)
-    found = body.get("Resources") if isinstance(body, dict) and body.get("totalResults") else None
-    if isinstance(found, list) and found and isinstance(found[0], dict) and found[0].get("id"):
-        call.directory.scim_ids[person.alias] = str(found[0]["id"])
-        return lookup
-    created = call.send("POST", "/Users", json_body=render(call, state))
-    answer = body_of(created)
-    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
-        call.directory.scim_ids[person.alias] = str(answer["id"])
-    return created
+    return find_or_create(
+        call.directory.scim_ids,
+        person.alias,
+        lookup,
+        first_id(lookup),
+        lambda: call.send("POST", "/Users", json_body=render(call, state)),
+    ).answer
 
 
 def _put(call: VerbCall, active: bool | None = None) -> Sent:

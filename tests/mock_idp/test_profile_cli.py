@@ -58,7 +58,7 @@ def test_the_copied_profiles_list(profiles: Path, capsys: pytest.CaptureFixture[
         ("rfc.yaml", "    value: false", "    valu: false",
          "profile rfc.yaml:22: /verbs/deactivate/valu: unknown option 'valu' of strategy "
          "'patch-active'; "
-         "it reads: booleans, op, path, ref, strategy, value"),
+         "it reads: booleans, op, ops, path, ref, strategy, value"),
         ("ping.yaml", "strategy: ping-remove-user", "strategy: ping-remove-usr",
          "profile ping.yaml:40: /verbs/unassign/strategy: unknown strategy 'ping-remove-usr'; "
          "strategies: "),

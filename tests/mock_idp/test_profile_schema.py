@@ -47,7 +47,8 @@ def test_a_verb_option_typo_is_refused() -> None:
     [
         ("okta-oin.yaml", "spec_headers:", "spec_header:",
          "okta-oin.yaml:18: /options/spec_header: unknown option 'spec_header'; "
-         "this profile's strategies read: active, locale, op, put, spec_headers"),
+         "this profile's strategies read: booleans, locale, op, ops, path, put, spec_headers, "
+         "value"),
         ("rfc.yaml", "    value: false\n", "",
          "rfc.yaml:19: /verbs/deactivate: strategy 'patch-active' needs option 'value'"),
         ("rfc.yaml", "    value: false", "    value: no-thanks",

@@ -13,13 +13,12 @@ from typing import Any
 from ..moves import find_or_create, first_id, patch
 from ..options import choice
 from ..strategies import VerbCall, strategy
-from ..wire import Sent, body_of
+from ..wire import Sent
 from . import entra_bodies
 from .entra_wire import (
     BODY,
     MANAGER_PATH,
     MATCH,
-    PAGE_SIZE,
     object_id,
     op,
     random_guid,
@@ -61,12 +60,6 @@ def _create(call: VerbCall) -> Sent:
     body = (entra_bodies.validator_user if validator else entra_bodies.service_user)(call.person())
     body.update(call.args.get("with") or {})
     return call.send("POST", "/Users", json_body=body)
-
-
-@strategy("entra-get-user", *reads())
-def get_user(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#matching: by the cached id."""
-    return call.send("GET", _user_path(call))
 
 
 def _operations(call: VerbCall) -> list[dict[str, Any]]:
@@ -154,24 +147,3 @@ def patch_roles(call: VerbCall) -> Sent:
     return patch(
         call, _user_path(call), [{"op": op(call, "add"), "path": "roles", "value": entries}]
     )
-
-
-@strategy("entra-delete-user", *reads())
-def delete_user(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#delete: the hard delete (30 days after the soft delete, or a
-    purge), `DELETE /Users/{id}`, 204 expected."""
-    return call.send("DELETE", _user_path(call))
-
-
-@strategy("entra-page-users", *reads(PAGE_SIZE))
-def page_users(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#account-discovery: every user, RFC 7644 3.4.2.4 pages of
-    `page_size` (the count Entra uses is unknown), until `totalResults`."""
-    size, start = int(call.option("page_size", 100)), 1
-    while True:
-        page = call.send("GET", "/Users", params={"startIndex": str(start), "count": str(size)})
-        body = body_of(page)
-        total = body.get("totalResults") if isinstance(body, dict) else None
-        if not isinstance(total, int) or start + size > total:
-            return page
-        start += size

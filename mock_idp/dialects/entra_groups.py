@@ -112,9 +112,3 @@ def update_group(call: VerbCall) -> Sent:
 def get_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: by id, without its members."""
     return call.send("GET", _group_path(call), params=WITHOUT_MEMBERS)
-
-
-@strategy("entra-delete-group", *reads())
-def delete_group(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#groups: `DELETE /Groups/{id}`, 204 expected."""
-    return call.send("DELETE", _group_path(call))

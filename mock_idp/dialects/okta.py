@@ -143,12 +143,6 @@ def put_active(call: VerbCall) -> Sent:
     return get_then_put(call, user_id, {"active": bool(call.options["value"])})
 
 
-@strategy("okta-get-user")
-def get_user(call: VerbCall) -> Sent:
-    """docs/idp/okta.md#profile-update: the GET Okta sends before each PUT."""
-    return call.send("GET", f"/Users/{call.user_id()}")
-
-
 @strategy("okta-spec-lookup", table("spec_headers", {"type": "string"}))
 def spec_lookup(call: VerbCall) -> Sent:
     """docs/idp/okta.md#spec-test-5, #spec-test-9 and #spec-test-11: `GET /Users?filter=userName eq

@@ -164,10 +164,3 @@ def put_group(call: VerbCall) -> Sent:
     else:
         _apply(record, *_changed(call))
     return _put(call, record)
-
-
-@strategy("okta-delete-group")
-def delete_group(call: VerbCall) -> Sent:
-    """docs/idp/okta.md#group-push: unlinking with "Delete the group in the target app" sends DELETE
-    (204)."""
-    return call.send("DELETE", f"/Groups/{call.group_id()}")

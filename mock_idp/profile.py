@@ -1,10 +1,10 @@
-"""IdP profiles: data files under `profiles/`, checked against `profile.schema.json`."""
+"""IdP profiles: data files under `profiles/`, checked against `profile.schema.json` (their
+shape) and against the options each verb's strategy declares (their values)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -12,26 +12,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+from . import dialects
+from .options import Option
+from .profile_model import Profile, ProfileError
+from .strategies import STRATEGIES
 
-class ProfileError(Exception):
-    """A profile file is broken, or a profile name is unknown."""
+__all__ = ["Profile", "ProfileError", "all_profiles", "select_profiles"]
 
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    id: str
-    family: str
-    title: str
-    ref: str
-    headers: Mapping[str, str]
-    verbs: Mapping[str, Mapping[str, Any]]
-    options: Mapping[str, Any]
-
-    def verb(self, name: str) -> Mapping[str, Any]:
-        if name not in self.verbs:
-            spoken = ", ".join(sorted(self.verbs))
-            raise ProfileError(f"profile {self.id!r} does not speak {name!r}; it speaks: {spoken}")
-        return self.verbs[name]
+PROFILES = resources.files(__package__).joinpath("profiles")
+# A verb's keys that are not options of its strategy.
+VERB_KEYS = ("strategy", "ref")
 
 
 def _schema() -> dict[str, Any]:
@@ -60,15 +50,64 @@ def _line_of(text: str, path: list[Any]) -> int:
     return line
 
 
+def _refused(name: str, text: str, path: list[Any], message: str) -> ProfileError:
+    pointer = "/" + "/".join(str(part) for part in path)
+    return ProfileError(f"profile {name}:{_line_of(text, path)}: {pointer}: {message}")
+
+
+def _check_verb(name: str, text: str, verb: str, spec: Mapping[str, Any]) -> dict[str, Option]:
+    """The verb's strategy exists and every option it sets is one the strategy reads, with a
+    value it takes; returns the strategy's options."""
+    strategy = str(spec["strategy"])
+    if strategy not in STRATEGIES:
+        known = ", ".join(sorted(STRATEGIES))
+        message = f"unknown strategy {strategy!r}; strategies: {known}"
+        raise _refused(name, text, ["verbs", verb, "strategy"], message)
+    declared = dict(STRATEGIES.get(strategy).options)
+    for key, value in spec.items():
+        if key in VERB_KEYS:
+            continue
+        if key not in declared:
+            reads = ", ".join(sorted([*declared, *VERB_KEYS]))
+            message = f"unknown option {key!r} of strategy {strategy!r}; it reads: {reads}"
+            raise _refused(name, text, ["verbs", verb, key], message)
+        problem = declared[key].problem(value)
+        if problem is not None:
+            raise _refused(name, text, ["verbs", verb, key], problem)
+    for option in declared.values():
+        if option.required and option.name not in spec:
+            message = f"strategy {strategy!r} needs option {option.name!r}"
+            raise _refused(name, text, ["verbs", verb], message)
+    return declared
+
+
+def _check_options(name: str, text: str, data: Mapping[str, Any]) -> None:
+    """Profile-wide options are read by the verbs' strategies: each must be one some strategy of
+    the profile reads, with a value every strategy reading it takes."""
+    read: dict[str, list[Option]] = {}
+    for verb, spec in data["verbs"].items():
+        for option in _check_verb(name, text, verb, spec).values():
+            read.setdefault(option.name, []).append(option)
+    for key, value in (data.get("options") or {}).items():
+        if key not in read:
+            message = (
+                f"unknown option {key!r}; this profile's strategies read: {', '.join(sorted(read))}"
+            )
+            raise _refused(name, text, ["options", key], message)
+        problem = next(filter(None, (option.problem(value) for option in read[key])), None)
+        if problem is not None:
+            raise _refused(name, text, ["options", key], problem)
+
+
 def _load(name: str, text: str) -> Profile:
     data = yaml.safe_load(text)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(_schema()).iter_errors(data)
     )
     if error is not None:
-        pointer = "/" + "/".join(str(part) for part in error.absolute_path)
-        line = _line_of(text, list(error.absolute_path))
-        raise ProfileError(f"profile {name}:{line}: {pointer}: {error.message}")
+        raise _refused(name, text, list(error.absolute_path), error.message)
+    dialects.load()  # the strategies a profile names register when their dialect is imported
+    _check_options(name, text, data)
     return Profile(
         id=data["id"],
         family=data["family"],
@@ -82,9 +121,8 @@ def _load(name: str, text: str) -> Profile:
 
 @cache
 def all_profiles() -> dict[str, Profile]:
-    folder = resources.files(__package__).joinpath("profiles")
     found: dict[str, Profile] = {}
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+    for entry in sorted(PROFILES.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".yaml"):
             profile = _load(entry.name, entry.read_text("utf-8"))
             found[profile.id] = profile

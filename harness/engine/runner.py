@@ -331,7 +331,10 @@ class ItemRun:
                     ):
                         self.scim.created.users.append(created)
                 return exchange
-            sent = run_verb(self.scim, self.directory, self.profile, step.verb, args)
+            timeout = self.scim.transport.options.timeout  # also caps an IdP's retry waits
+            sent = run_verb(
+                self.scim, self.directory, self.profile, step.verb, args, timeout=timeout
+            )
             assert isinstance(sent, Exchange)
             return sent
         except KeyError as error:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..moves import find_or_create, first_id, patch
+from ..options import choice
 from ..strategies import VerbCall, strategy
-from ..wire import Sent, body_of
+from ..wire import Sent
 from . import entra_bodies
 from .entra_wire import (
+    BODY,
     MANAGER_PATH,
-    boolean,
-    first_id,
+    MATCH,
     object_id,
     op,
-    option,
-    patch,
     random_guid,
-    remember_created,
-    send,
+    reads,
+    writes,
 )
 
 
@@ -31,40 +31,35 @@ def _user_path(call: VerbCall) -> str:
     return f"/Users/{call.user_id()}"
 
 
-@strategy("entra-test-connection")
+@strategy("entra-test-connection", *reads(MATCH))
 def test_connection(call: VerbCall) -> Sent:
     """docs/idp/entra.md#test-connection: Test Connection filters /Users on the matching attribute
     with a random GUID; the server must answer 200 with an empty ListResponse (not 404, not 400)."""
-    attribute = option(call, "match", "userName")
+    attribute = call.option("match", "userName")
     guid = random_guid(call, "test-connection")
-    return send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{guid}"'})
+    return call.send("GET", "/Users", params={"filter": f'{attribute} eq "{guid}"'})
 
 
-@strategy("entra-match-then-create")
+@strategy("entra-match-then-create", *reads(MATCH, BODY))
 def match_then_create(call: VerbCall) -> Sent:
     """docs/idp/entra.md#matching, #create: query by the matching attribute (`userName`, or
     `externalId` as an option); link the first hit, else POST the user with the enterprise
     extension. The manager is not in the POST: it comes in a second pass (`set_manager`)."""
     person = call.person()
-    attribute = option(call, "match", "userName")
+    attribute = call.option("match", "userName")
     value = person.idp_id if attribute == "externalId" else person.user_name
-    lookup = send(call, "GET", "/Users", params={"filter": f'{attribute} eq "{value}"'})
-    found = first_id(lookup)
-    if found is not None:
-        call.directory.scim_ids[person.alias] = found
-        return lookup
-    validator = option(call, "body") == "validator"
-    body = (entra_bodies.validator_user if validator else entra_bodies.service_user)(person)
+    lookup = call.send("GET", "/Users", params={"filter": f'{attribute} eq "{value}"'})
+    return find_or_create(
+        call.directory.scim_ids, person.alias, lookup, first_id(lookup), lambda: _create(call)
+    ).answer
+
+
+def _create(call: VerbCall) -> Sent:
+    """The POST of Entra's service, or of the validator (`body: validator`)."""
+    validator = call.option("body") == "validator"
+    body = (entra_bodies.validator_user if validator else entra_bodies.service_user)(call.person())
     body.update(call.args.get("with") or {})
-    created = send(call, "POST", "/Users", body=body)
-    remember_created(created, call.directory.scim_ids, person.alias)
-    return created
-
-
-@strategy("entra-get-user")
-def get_user(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#matching: by the cached id."""
-    return send(call, "GET", _user_path(call))
+    return call.send("POST", "/Users", json_body=body)
 
 
 def _operations(call: VerbCall) -> list[dict[str, Any]]:
@@ -76,7 +71,7 @@ def _operations(call: VerbCall) -> list[dict[str, Any]]:
       replace with dotted and URN keys inside `value` (the flag, #dialects);
     - `pathless`: everything in one path-less replace (the validator, #scim-validator).
     """
-    style = option(call, "style", "per-attribute")
+    style = call.option("style", "per-attribute")
     replaced: dict[str, Any] = dict(call.args.get("with") or {})
     added = [
         {"op": op(call, "add"), "path": p, "value": v}
@@ -95,83 +90,60 @@ def _operations(call: VerbCall) -> list[dict[str, Any]]:
     return operations + added
 
 
-@strategy("entra-patch-attributes")
+@strategy(
+    "entra-patch-attributes", *writes(choice("style", "collapsed", "pathless", "per-attribute"))
+)
 def patch_attributes(call: VerbCall) -> Sent:
     """docs/idp/entra.md#attribute-updates: an update as the profile's dialect writes it."""
     return patch(call, _user_path(call), _operations(call))
 
 
-@strategy("entra-patch-active")
-def patch_active(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#disable-and-re-enable: disable or re-enable (`value` option) with a path;
-    `"False"`/`"True"` strings in the default job, JSON booleans with the flag."""
-    value = boolean(call, bool(call.options["value"]))
-    return patch(
-        call, _user_path(call), [{"op": op(call, "replace"), "path": "active", "value": value}]
-    )
-
-
-@strategy("entra-manager")
+@strategy(
+    "entra-manager",
+    *writes(choice("manager_form", "complex", "string"), choice("manager_op", "add", "replace")),
+)
 def set_manager(call: VerbCall) -> Sent:
     """docs/idp/entra.md#manager (a second pass), #scim-validator: the manager's id as a
     plain string (the service), or complex `{"value": id}` (the validator: `manager_form`);
     `manager_op` says add (set) or replace (change)."""
     manager = call.directory.scim_id(str(call.args["manager"]))
-    value: Any = {"value": manager} if option(call, "manager_form") == "complex" else manager
+    value: Any = {"value": manager} if call.option("manager_form") == "complex" else manager
     operation = {
-        "op": op(call, option(call, "manager_op", "add")),
+        "op": op(call, call.option("manager_op", "add")),
         "path": MANAGER_PATH,
         "value": value,
     }
     return patch(call, _user_path(call), [operation])
 
 
-@strategy("entra-remove-manager")
+@strategy("entra-remove-manager", *writes(choice("form", "empty-replace", "remove")))
 def remove_manager(call: VerbCall) -> Sent:
     """docs/idp/entra.md#manager, #scim-validator: `replace` with `""` (the Logic App, also used
     for the service, whose own shape is undocumented) or `remove` with the path (`form: remove`)."""
-    if option(call, "form") == "remove":
+    if call.option("form") == "remove":
         operation: dict[str, Any] = {"op": op(call, "remove"), "path": MANAGER_PATH}
     else:
         operation = {"op": op(call, "replace"), "path": MANAGER_PATH, "value": ""}
     return patch(call, _user_path(call), [operation])
 
 
-@strategy("entra-patch-roles")
+@strategy(
+    "entra-patch-roles",
+    *writes(choice("form", "json-string", "object"), choice("role_primary", "string", "boolean")),
+)
 def patch_roles(call: VerbCall) -> Sent:
     """docs/idp/entra.md#roles: an app role assigned in Entra. The default job sends the role
     object JSON-encoded as a string inside `value`; with the flag, the same objects as a POST.
     The validator's roles are inferred from its POST bodies (#scim-validator): it is not known to
     PATCH them."""
     role = str(call.args["role"])
-    if option(call, "form") == "json-string":
+    if call.option("form") == "json-string":
         encoded = json.dumps({"id": object_id(role), "value": role, "displayName": role})
         entries: list[dict[str, Any]] = [{"value": encoded}]
     else:
         # The validator writes `primary` as the string "True" (docs/idp/entra.md#scim-validator).
-        primary: bool | str = "True" if option(call, "role_primary") == "string" else True
+        primary: bool | str = "True" if call.option("role_primary") == "string" else True
         entries = [{"primary": primary, "type": "WindowsAzureActiveDirectoryRole", "value": role}]
     return patch(
         call, _user_path(call), [{"op": op(call, "add"), "path": "roles", "value": entries}]
     )
-
-
-@strategy("entra-delete-user")
-def delete_user(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#delete: the hard delete (30 days after the soft delete, or a
-    purge), `DELETE /Users/{id}`, 204 expected."""
-    return send(call, "DELETE", _user_path(call))
-
-
-@strategy("entra-page-users")
-def page_users(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#account-discovery: every user, RFC 7644 3.4.2.4 pages of
-    `page_size` (the count Entra uses is unknown), until `totalResults`."""
-    size, start = int(option(call, "page_size", 100)), 1
-    while True:
-        page = send(call, "GET", "/Users", params={"startIndex": str(start), "count": str(size)})
-        body = body_of(page)
-        total = body.get("totalResults") if isinstance(body, dict) else None
-        if not isinstance(total, int) or start + size > total:
-            return page
-        start += size

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..moves import find_or_create, first_id, patch
+from ..options import choice
 from ..strategies import VerbCall, strategy
 from ..wire import Sent
 from . import entra_bodies
-from .entra_wire import first_id, op, option, patch, remember_created, send
+from .entra_wire import BODY, MEMBER_OP, MEMBER_REF_NULL, op, reads, writes
 
 WITHOUT_MEMBERS = {"excludedAttributes": "members"}
 
@@ -26,17 +28,17 @@ def _member_ids(call: VerbCall) -> list[str]:
 
 def _member_entries(call: VerbCall) -> list[dict[str, Any]]:
     """The default job writes `"$ref": null` beside each value (#groups); the flag does not."""
-    if option(call, "member_ref_null"):
+    if call.option("member_ref_null"):
         return [{"$ref": None, "value": member} for member in _member_ids(call)]
     return [{"value": member} for member in _member_ids(call)]
 
 
 def _add_members(call: VerbCall) -> Sent:
-    operation = {"op": op(call, option(call, "member_op", "add")), "path": "members"}
+    operation = {"op": op(call, call.option("member_op", "add")), "path": "members"}
     return patch(call, _group_path(call), [{**operation, "value": _member_entries(call)}])
 
 
-@strategy("entra-push-group")
+@strategy("entra-push-group", *writes(BODY, MEMBER_REF_NULL, MEMBER_OP))
 def push_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: `GET /Groups?excludedAttributes=members&filter=displayName eq`;
     link the hit, else POST the group without members, then one batched PATCH adds them all.
@@ -45,38 +47,44 @@ def push_group(call: VerbCall) -> Sent:
     alias = str(call.args["group"])
     name = call.directory.group_name(alias)
     params = {**WITHOUT_MEMBERS, "filter": f'displayName eq "{name}"'}
-    lookup = send(call, "GET", "/Groups", params=params)
-    found = first_id(lookup)
-    if found is not None:
-        call.directory.group_ids[alias] = found
-        return lookup
-    validator = option(call, "body") == "validator"
-    body = (
-        entra_bodies.validator_group(name, _member_ids(call))
-        if validator
-        else entra_bodies.service_group(name)
+    lookup = call.send("GET", "/Groups", params=params)
+    validator = call.option("body") == "validator"
+    outcome = find_or_create(
+        call.directory.group_ids, alias, lookup, first_id(lookup), lambda: _create(call, name)
     )
-    created = send(call, "POST", "/Groups", body=body)
-    remember_created(created, call.directory.group_ids, alias)
+    if outcome.linked:
+        return outcome.answer
     if not validator and call.args.get("members") and alias in call.directory.group_ids:
         _add_members(call)
-    return created
+    return outcome.answer
 
 
-@strategy("entra-members-add")
+def _create(call: VerbCall, name: str) -> Sent:
+    """The service POSTs the group without members; the validator with them."""
+    body = (
+        entra_bodies.validator_group(name, _member_ids(call))
+        if call.option("body") == "validator"
+        else entra_bodies.service_group(name)
+    )
+    return call.send("POST", "/Groups", json_body=body)
+
+
+@strategy("entra-members-add", *writes(MEMBER_REF_NULL, MEMBER_OP))
 def add_members(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups (batched `Add` with `$ref: null`; with the flag `add`, plain
     values) and #scim-validator (the validator's `replace` of members: `member_op: replace`)."""
     return _add_members(call)
 
 
-@strategy("entra-members-remove")
+@strategy(
+    "entra-members-remove", *writes(MEMBER_REF_NULL, choice("removal", "filter", "value-list"))
+)
 def remove_members(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: the default job names the members in `value` with no filter (not
     RFC); with the flag and in the validator, one `members[value eq "..."]`
     path per member and no value (`removal: filter`)."""
     operations: list[dict[str, Any]]
-    if option(call, "removal") == "filter":
+    if call.option("removal") == "filter":
         operations = [
             {"op": op(call, "remove"), "path": f'members[value eq "{member}"]'}
             for member in _member_ids(call)
@@ -86,12 +94,12 @@ def remove_members(call: VerbCall) -> Sent:
     return patch(call, _group_path(call), operations)
 
 
-@strategy("entra-group-update")
+@strategy("entra-group-update", *writes(choice("style", "pathless", "per-attribute")))
 def update_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups (`Replace displayName` with a path) and #scim-validator (the
     validator's path-less replace, `style: pathless`) of the `with` attributes."""
     changes: dict[str, Any] = dict(call.args.get("with") or {})
-    if option(call, "style") == "pathless":
+    if call.option("style") == "pathless":
         operations = [{"op": op(call, "replace"), "value": changes}]
     else:
         operations = [
@@ -100,13 +108,7 @@ def update_group(call: VerbCall) -> Sent:
     return patch(call, _group_path(call), operations)
 
 
-@strategy("entra-get-group")
+@strategy("entra-get-group", *reads())
 def get_group(call: VerbCall) -> Sent:
     """docs/idp/entra.md#groups: by id, without its members."""
-    return send(call, "GET", _group_path(call), params=WITHOUT_MEMBERS)
-
-
-@strategy("entra-delete-group")
-def delete_group(call: VerbCall) -> Sent:
-    """docs/idp/entra.md#groups: `DELETE /Groups/{id}`, 204 expected."""
-    return send(call, "DELETE", _group_path(call))
+    return call.send("GET", _group_path(call), params=WITHOUT_MEMBERS)

@@ -12,7 +12,7 @@ Profile options (`options:` in the profile file) that shape every request of an 
 - `member_ref_null`: `"$ref": null` beside each member value (the default job, #groups).
 - `body`: `validator` for the SCIM Validator's create bodies (#scim-validator).
 
-A verb's own options and a step's arguments of the same name override these (`option`).
+A verb's own options and a step's arguments of the same name override these (`call.option`).
 """
 
 from __future__ import annotations
@@ -23,20 +23,30 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from ..strategies import PATCH_SCHEMA, VerbCall
-from ..wire import Sent, body_of, status_of
+from ..options import OPS, Option, choice, count, flag, text
+from ..strategies import DIALECTS, Dialect, VerbCall
+from ..wire import Sent
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MANAGER_PATH = f"{ENTERPRISE}:manager"
 
+# The options above, and those of single verbs, as the strategies declare them.
+BASE_QUERY = text("base_query")  # read by every request (`send`)
+MATCH = choice("match", "userName", "externalId")
+BODY = choice("body", "validator")
+MEMBER_REF_NULL = flag("member_ref_null")
+MEMBER_OP = choice("member_op", "add", "replace")
+PAGE_SIZE = count("page_size")
 
-def option(call: VerbCall, name: str, default: Any = None) -> Any:
-    """A step argument wins over the verb's option, which wins over the profile's option."""
-    if name in call.args:
-        return call.args[name]
-    if name in call.options:
-        return call.options[name]
-    return call.profile.options.get(name, default)
+
+def reads(*options: Option) -> tuple[Option, ...]:
+    """What an Entra strategy reads: the Tenant URL's query on every request, and `options`."""
+    return (BASE_QUERY, *options)
+
+
+def writes(*options: Option) -> tuple[Option, ...]:
+    """What an Entra strategy that PATCHes reads: also the op casing."""
+    return (BASE_QUERY, OPS, *options)
 
 
 def query_string(call: VerbCall, params: Mapping[str, str] | None = None) -> str:
@@ -58,27 +68,20 @@ def send(
     path: str,
     *,
     params: Mapping[str, str] | None = None,
-    body: Any = None,
+    json_body: Any = None,
 ) -> Sent:
     """One request of the job; the query is written into the path so its encoding is Entra's."""
     query = query_string(call, params)
-    return call.send(method, f"{path}?{query}" if query else path, json_body=body)
+    full = f"{path}?{query}" if query else path
+    return call.wire.send(method, full, headers=call.profile.headers, json_body=json_body)
+
+
+DIALECTS.add("entra", Dialect(send))
 
 
 def op(call: VerbCall, name: str) -> str:
     """`add`, `replace` or `remove`, in the job's casing."""
-    return name.capitalize() if option(call, "ops", "lowercase") == "capitalised" else name
-
-
-def boolean(call: VerbCall, value: bool) -> bool | str:
-    """A boolean as the job writes it in a PATCH value."""
-    if option(call, "booleans", "json") == "string":
-        return "True" if value else "False"
-    return value
-
-
-def patch(call: VerbCall, path: str, operations: list[dict[str, Any]]) -> Sent:
-    return send(call, "PATCH", path, body={"schemas": [PATCH_SCHEMA], "Operations": operations})
+    return name.capitalize() if call.option("ops", "lowercase") == "capitalised" else name
 
 
 def random_guid(call: VerbCall, salt: str) -> str:
@@ -90,20 +93,3 @@ def random_guid(call: VerbCall, salt: str) -> str:
 def object_id(name: str) -> str:
     """An Entra objectId for a directory object: a GUID, stable for the name."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"entra:{name}"))
-
-
-def first_id(sent: Sent) -> str | None:
-    """The id of the first resource of a ListResponse, if it found one."""
-    body = body_of(sent)
-    if not isinstance(body, dict) or not body.get("totalResults"):
-        return None
-    resources = body.get("Resources")
-    first = resources[0] if isinstance(resources, list) and resources else None
-    return str(first["id"]) if isinstance(first, dict) and first.get("id") else None
-
-
-def remember_created(sent: Sent, ids: dict[str, str], alias: str) -> None:
-    """Entra keeps the `id` of what it created and uses it for every later call (#matching)."""
-    body = body_of(sent)
-    if status_of(sent) == 201 and isinstance(body, dict) and body.get("id"):
-        ids[alias] = str(body["id"])

@@ -14,11 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..directory import Person
-from ..strategies import PATCH_SCHEMA, USER_SCHEMA, VerbCall
+from ..moves import find_or_create, first_id, remember_created
+from ..options import ACTIVE_VALUE, flag, table, text
+from ..strategies import USER_SCHEMA, VerbCall, strategy
 from ..wire import Sent, body_of, status_of
-from .okta_wire import FIRST_PAGE, okta_strategy, send
+from .okta_wire import FIRST_PAGE
 
 DEFAULT_LOCALE = "en-US"  # docs/idp/okta.md#create-and-assign
+LOCALE = text("locale")
 
 
 def placeholder_password(person: Person) -> str:
@@ -64,12 +67,8 @@ def find_user(call: VerbCall, user_name: str) -> tuple[Sent, str | None]:
     """The existence check (docs/idp/okta.md#create-and-assign): userName eq, always with
     startIndex=1&count=100."""
     params = {"filter": f'userName eq "{user_name}"', **FIRST_PAGE}
-    lookup = send(call, "GET", "/Users", params=params)
-    body = body_of(lookup)
-    resources = body.get("Resources") if isinstance(body, dict) else None
-    first = resources[0] if isinstance(resources, list) and resources else None
-    found = first.get("id") if isinstance(first, dict) else None
-    return lookup, str(found) if found else None
+    lookup = call.send("GET", "/Users", params=params)
+    return lookup, first_id(lookup, counted=False)
 
 
 def set_path(document: dict[str, Any], path: str, value: Any) -> None:
@@ -88,24 +87,20 @@ def get_then_put(call: VerbCall, user_id: str, changes: Mapping[str, Any]) -> Se
     """docs/idp/okta.md#profile-update: GET the user, edit the changed attributes on the returned
     document (id, meta, groups and all), PUT it back whole. Without a document there is nothing to
     PUT."""
-    fetched = send(call, "GET", f"/Users/{user_id}")
+    fetched = call.send("GET", f"/Users/{user_id}")
     document = body_of(fetched)
     if status_of(fetched) != 200 or not isinstance(document, dict):
         return fetched
     for path, value in changes.items():
         set_path(document, path, value)
-    return send(call, "PUT", f"/Users/{user_id}", json_body=document)
+    return call.send("PUT", f"/Users/{user_id}", json_body=document)
 
 
-def _created(call: VerbCall, person: Person) -> Sent:
-    created = send(call, "POST", "/Users", json_body=create_body(call, person))
-    body = body_of(created)
-    if status_of(created) == 201 and isinstance(body, dict) and body.get("id"):
-        call.directory.scim_ids[person.alias] = str(body["id"])
-    return created
+def _create(call: VerbCall, person: Person) -> Sent:
+    return call.send("POST", "/Users", json_body=create_body(call, person))
 
 
-@okta_strategy("okta-assign")
+@strategy("okta-assign", LOCALE)
 def assign(call: VerbCall) -> Sent:
     """docs/idp/okta.md#create-and-assign: the existence check; no match -> POST Okta's body; a
     match is linked (no POST) and its profile pushed by GET-then-PUT (OIN test plan C9335, "linked +
@@ -114,29 +109,21 @@ def assign(call: VerbCall) -> Sent:
     lookup, found = find_user(call, person.user_name)
     if not answered(lookup):
         return lookup
-    if found is None:
-        return _created(call, person)
-    call.directory.scim_ids[person.alias] = found
-    return get_then_put(call, found, profile_changes(call, person))
+    ids = call.directory.scim_ids
+    outcome = find_or_create(ids, person.alias, lookup, found, lambda: _create(call, person))
+    if not outcome.linked:
+        return outcome.answer
+    return get_then_put(call, ids[person.alias], profile_changes(call, person))
 
 
-@okta_strategy("okta-get-put")
+@strategy("okta-get-put")
 def update(call: VerbCall) -> Sent:
     """docs/idp/okta.md#profile-update (both dialects): `with` maps attribute paths
     (`name.givenName`) to values."""
     return get_then_put(call, call.user_id(), dict(call.args.get("with") or {}))
 
 
-@okta_strategy("okta-patch-active")
-def patch_active(call: VerbCall) -> Sent:
-    """docs/idp/okta.md#deactivation, #reactivation (OIN):
-    `{"op":"replace","value":{"active":false}}`, lowercase, no path."""
-    operation = {"op": "replace", "value": {"active": bool(call.options["active"])}}
-    body = {"schemas": [PATCH_SCHEMA], "Operations": [operation]}
-    return send(call, "PATCH", f"/Users/{call.user_id()}", json_body=body)
-
-
-@okta_strategy("okta-put-active")
+@strategy("okta-put-active", ACTIVE_VALUE, flag("lookup"), LOCALE)
 def put_active(call: VerbCall) -> Sent:
     """docs/idp/okta.md#deactivation, #reactivation (AIW): GET then PUT with `active` changed.
     Re-assignment first looks the user up by userName; finding nothing (a server that deleted on
@@ -149,18 +136,14 @@ def put_active(call: VerbCall) -> Sent:
         if not answered(lookup):
             return lookup
         if found is None:
-            return _created(call, person)
-        user_id = found
-    return get_then_put(call, user_id, {"active": bool(call.options["active"])})
+            created = _create(call, person)
+            remember_created(created, call.directory.scim_ids, person.alias)
+            return created
+        user_id = found  # serves this request; the directory keeps the id it had
+    return get_then_put(call, user_id, {"active": bool(call.options["value"])})
 
 
-@okta_strategy("okta-get-user")
-def get_user(call: VerbCall) -> Sent:
-    """docs/idp/okta.md#profile-update: the GET Okta sends before each PUT."""
-    return send(call, "GET", f"/Users/{call.user_id()}")
-
-
-@okta_strategy("okta-spec-lookup")
+@strategy("okta-spec-lookup", table("spec_headers", {"type": "string"}))
 def spec_lookup(call: VerbCall) -> Sent:
     """docs/idp/okta.md#spec-test-5, #spec-test-9 and #spec-test-11: `GET /Users?filter=userName eq
     "..."` with the suite's headers and no paging. `caps: true` upper-cases the userName
@@ -175,8 +158,8 @@ def spec_lookup(call: VerbCall) -> Sent:
     return call.wire.send("GET", "/Users", headers=headers, params=params)
 
 
-@okta_strategy("okta-test-credentials")
+@strategy("okta-test-credentials")
 def test_credentials(call: VerbCall) -> Sent:
     """docs/idp/okta.md#test-api-credentials: saving the connector ("Test API Credentials") lists
     two users."""
-    return send(call, "GET", "/Users", params={"startIndex": "1", "count": "2"})
+    return call.send("GET", "/Users", params={"startIndex": "1", "count": "2"})

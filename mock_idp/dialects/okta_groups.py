@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall
-from ..wire import Sent, body_of, status_of
+from ..moves import find_or_create, first_id, patch
+from ..options import OP, flag
+from ..strategies import GROUP_SCHEMA, VerbCall, strategy
+from ..wire import Sent, status_of
 from .okta import answered
-from .okta_wire import FIRST_PAGE, okta_strategy, send
+from .okta_wire import FIRST_PAGE
 
 
 def _aliases(value: Any) -> list[str]:
@@ -40,17 +42,12 @@ def member_object(call: VerbCall, alias: str) -> dict[str, str]:
 def find_group(call: VerbCall, name: str) -> tuple[Sent, str | None]:
     """The link flow's lookup: `displayName eq`, with startIndex=1&count=100 (#group-push)."""
     params = {"filter": f'displayName eq "{name}"', **FIRST_PAGE}
-    lookup = send(call, "GET", "/Groups", params=params)
-    body = body_of(lookup)
-    resources = body.get("Resources") if isinstance(body, dict) else None
-    first = resources[0] if isinstance(resources, list) and resources else None
-    found = first.get("id") if isinstance(first, dict) else None
-    return lookup, str(found) if found else None
+    lookup = call.send("GET", "/Groups", params=params)
+    return lookup, first_id(lookup, counted=False)
 
 
 def _patch(call: VerbCall, operations: list[dict[str, Any]]) -> Sent:
-    body = {"schemas": [PATCH_SCHEMA], "Operations": operations}
-    return send(call, "PATCH", f"/Groups/{call.group_id()}", json_body=body)
+    return patch(call, f"/Groups/{call.group_id()}", operations)
 
 
 def _put(call: VerbCall, record: dict[str, Any]) -> Sent:
@@ -60,34 +57,30 @@ def _put(call: VerbCall, record: dict[str, Any]) -> Sent:
         "displayName": record["displayName"],
         "members": [member_object(call, alias) for alias in record["members"]],
     }
-    return send(call, "PUT", f"/Groups/{call.group_id()}", json_body=body)
+    return call.send("PUT", f"/Groups/{call.group_id()}", json_body=body)
 
 
 def _create(call: VerbCall, name: str) -> Sent:
     body = {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []}
-    created = send(call, "POST", "/Groups", json_body=body)
-    answer = body_of(created)
-    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
-        call.directory.group_ids[str(call.args["group"])] = str(answer["id"])
-    return created
+    return call.send("POST", "/Groups", json_body=body)
 
 
-@okta_strategy("okta-push-group")
+@strategy("okta-push-group", flag("put"))
 def push_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push: look the group up by displayName; link it, or POST it with
     `members: []`; then push its members (PATCH add after a create, Push Now's replace after a link;
     PUT for AIW). Returns the POST (or the lookup that linked), whose id the scenario saves."""
     alias = str(call.args["group"])
-    lookup, found = find_group(call, call.directory.group_name(alias))
+    name = call.directory.group_name(alias)
+    lookup, found = find_group(call, name)
     if not answered(lookup):
         return lookup
-    if found is not None:
-        call.directory.group_ids[alias] = found
-        result = lookup
-    else:
-        result = _create(call, call.directory.group_name(alias))
-        if status_of(result) != 201:
-            return result
+    outcome = find_or_create(
+        call.directory.group_ids, alias, lookup, found, lambda: _create(call, name)
+    )
+    result = outcome.answer
+    if not outcome.linked and status_of(result) != 201:
+        return result
     record = pushed(call)
     record["members"] = _aliases(call.args.get("members"))
     if found is None and not record["members"]:
@@ -115,7 +108,7 @@ def _apply(record: dict[str, Any], added: list[str], removed: list[str]) -> None
     record["members"] = kept + [alias for alias in added if alias not in kept]
 
 
-@okta_strategy("okta-patch-members")
+@strategy("okta-patch-members", OP)
 def patch_members(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (OIN): removals by `members[value eq "..."]`, then one add, in
     one PATCH."""
@@ -131,7 +124,7 @@ def patch_members(call: VerbCall) -> Sent:
     return _patch(call, operations)
 
 
-@okta_strategy("okta-push-now")
+@strategy("okta-push-now")
 def push_now(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (OIN, Push Now): a full overwrite, `"value": []` for an empty
     group."""
@@ -150,7 +143,7 @@ def rename(call: VerbCall) -> str:
     return name
 
 
-@okta_strategy("okta-rename-group")
+@strategy("okta-rename-group")
 def rename_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (OIN): path-less replace with the group's own `id` inside
     `value`."""
@@ -159,7 +152,7 @@ def rename_group(call: VerbCall) -> Sent:
     return _patch(call, [{"op": "replace", "value": value}])
 
 
-@okta_strategy("okta-put-group")
+@strategy("okta-put-group", flag("rename"), OP)
 def put_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (AIW): every membership change and rename is a PUT of the whole
     group."""
@@ -171,10 +164,3 @@ def put_group(call: VerbCall) -> Sent:
     else:
         _apply(record, *_changed(call))
     return _put(call, record)
-
-
-@okta_strategy("okta-delete-group")
-def delete_group(call: VerbCall) -> Sent:
-    """docs/idp/okta.md#group-push: unlinking with "Delete the group in the target app" sends DELETE
-    (204)."""
-    return send(call, "DELETE", f"/Groups/{call.group_id()}")

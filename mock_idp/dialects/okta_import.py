@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..directory import Person
-from ..strategies import VerbCall
+from ..strategies import VerbCall, strategy
 from ..wire import Sent, body_of, status_of
-from .okta_wire import PAGE_SIZE, okta_strategy, send
+from .okta_wire import PAGE_SIZE
 
 MAX_PAGES = 1000  # a server whose totalResults keeps growing must not keep the IdP forever
 INACTIVE = (False, "false", "False")
@@ -37,8 +37,8 @@ def page_through(call: VerbCall, endpoint: str) -> tuple[Sent, list[dict[str, An
     start, starts = 1, []
     listed: list[dict[str, Any]] = []
     while True:
-        page = send(
-            call, "GET", endpoint, params={"startIndex": str(start), "count": str(PAGE_SIZE)}
+        page = call.send(
+            "GET", endpoint, params={"startIndex": str(start), "count": str(PAGE_SIZE)}
         )
         starts.append(start)
         body = body_of(page)
@@ -92,7 +92,7 @@ def user_report(call: VerbCall, listed: list[dict[str, Any]], starts: list[int])
     return {**report, "unmatched": unmatched, "start_indexes": starts, "pages": len(starts)}
 
 
-@okta_strategy("okta-import-users")
+@strategy("okta-import-users")
 def import_users(call: VerbCall) -> Sent:
     """docs/idp/okta.md#import: Import Now. Returns the last page; the report goes to
     facts["import"]."""
@@ -101,7 +101,7 @@ def import_users(call: VerbCall) -> Sent:
     return page
 
 
-@okta_strategy("okta-import-groups")
+@strategy("okta-import-groups")
 def import_groups(call: VerbCall) -> Sent:
     """docs/idp/okta.md#import: groups are paged the same way; matched to pushed groups by
     displayName."""

@@ -6,11 +6,10 @@ retries did is reported in `directory.facts["rate_limit"]`, for `expect: {idp: .
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from ..strategies import Strategy, VerbCall, strategy
+from ..strategies import DIALECTS, Dialect, VerbCall
 from ..wire import Sent
 from . import okta_rate_limit as rate_limit
 from .okta_rate_limit import RetryPolicy, SystemClock, send_with_retries
@@ -19,35 +18,24 @@ from .okta_rate_limit import RetryPolicy, SystemClock, send_with_retries
 # (#import).
 PAGE_SIZE = 100
 FIRST_PAGE = {"startIndex": "1", "count": str(PAGE_SIZE)}
-DEFAULT_BUDGET_SECONDS = 30.0
 
 # Tests replace it to run Okta's waits in no time.
 CLOCK: rate_limit.Clock = SystemClock()
 
 
-def okta_strategy(name: str) -> Callable[[Strategy], Strategy]:
-    """Register a strategy that starts a fresh rate-limit report when its step retries 429."""
-
-    def register(function: Strategy) -> Strategy:
-        def run(call: VerbCall) -> Sent:
-            if call.args.get("retry_429"):
-                call.directory.facts["rate_limit"] = _empty_report()
-            return function(call)
-
-        return strategy(name)(functools.wraps(function)(run))
-
-    return register
+def begin(call: VerbCall) -> None:
+    """A step that retries 429 starts a fresh rate-limit report."""
+    if call.args.get("retry_429"):
+        call.directory.facts["rate_limit"] = _empty_report()
 
 
-def _headers(call: VerbCall, has_body: bool, extra: Mapping[str, str] | None) -> dict[str, str]:
+def _headers(call: VerbCall, has_body: bool) -> dict[str, str]:
     # docs/idp/okta.md#headers: Content-Type only with a body, not on GET or DELETE.
-    headers = {
+    return {
         name: value
         for name, value in call.profile.headers.items()
         if has_body or name.lower() != "content-type"
     }
-    headers.update(extra or {})
-    return headers
 
 
 def send(
@@ -55,30 +43,24 @@ def send(
     method: str,
     path: str,
     *,
-    json_body: Any = None,
     params: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
+    json_body: Any = None,
 ) -> Sent:
     """One Okta request; with `retry_429` on the step, retried the way
-    docs/idp/okta.md#rate-limiting says."""
-    chosen = _headers(call, json_body is not None, headers)
+    docs/idp/okta.md#rate-limiting says, waiting at most the run's `--timeout` in all."""
+    chosen = _headers(call, json_body is not None)
 
     def once() -> Sent:
         return call.wire.send(method, path, headers=chosen, json_body=json_body, params=params)
 
     if not call.args.get("retry_429"):
         return once()
-    sent, attempts = send_with_retries(once, RetryPolicy(CLOCK, _budget(call)))
+    sent, attempts = send_with_retries(once, RetryPolicy(CLOCK, call.timeout))
     _report(call, method, path, attempts)
     return sent
 
 
-def _budget(call: VerbCall) -> float:
-    """The run's per-request `--timeout`, read off the harness's transport when there is one."""
-    transport = getattr(call.wire, "transport", None)
-    options = getattr(transport, "options", None)
-    timeout = getattr(options, "timeout", None)
-    return float(timeout) if isinstance(timeout, int | float) else DEFAULT_BUDGET_SECONDS
+DIALECTS.add("okta", Dialect(send, begin))
 
 
 def _report(call: VerbCall, method: str, path: str, attempts: rate_limit.Attempts) -> None:

@@ -7,12 +7,16 @@ Deprovisioning is what the admin chose: Delete, Suspend or Do nothing (`deprovis
 
 from __future__ import annotations
 
-from ..profile import ProfileError
+from ..moves import find_or_create, first_id
+from ..options import ACTIVE_VALUE, choice, table, text
+from ..profile_model import ProfileError
 from ..strategies import VerbCall, strategy
 from ..wire import Sent, body_of, status_of
 from .onelogin_template import render, user_state, with_active
 
 DEPROVISION_ACTIONS = ("delete", "suspend", "nothing")
+# What rendering a user's template reads (onelogin_template.py).
+TEMPLATE = (text("template"), table("templates", {"type": "object"}), table("parameters"))
 
 
 def _filter(call: VerbCall, user_name: str) -> Sent:
@@ -39,7 +43,7 @@ def test_connection(call: VerbCall) -> Sent:
     return probe
 
 
-@strategy("onelogin-filter-then-post")
+@strategy("onelogin-filter-then-post", *TEMPLATE)
 def filter_then_post(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#provisioning: `GET /Users?filter=userName eq "<scimusername>"`; link
     the user found, else POST the template (`template` option: the v2 core or enterprise one)."""
@@ -47,16 +51,13 @@ def filter_then_post(call: VerbCall) -> Sent:
     state["changes"].update(call.args.get("with") or {})
     person = call.person()
     lookup = _filter(call, person.user_name)
-    body = body_of(lookup)
-    found = body.get("Resources") if isinstance(body, dict) and body.get("totalResults") else None
-    if isinstance(found, list) and found and isinstance(found[0], dict) and found[0].get("id"):
-        call.directory.scim_ids[person.alias] = str(found[0]["id"])
-        return lookup
-    created = call.send("POST", "/Users", json_body=render(call, state))
-    answer = body_of(created)
-    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
-        call.directory.scim_ids[person.alias] = str(answer["id"])
-    return created
+    return find_or_create(
+        call.directory.scim_ids,
+        person.alias,
+        lookup,
+        first_id(lookup),
+        lambda: call.send("POST", "/Users", json_body=render(call, state)),
+    ).answer
 
 
 def _put(call: VerbCall, active: bool | None = None) -> Sent:
@@ -69,7 +70,7 @@ def _put(call: VerbCall, active: bool | None = None) -> Sent:
     return call.send("PUT", f"/Users/{call.user_id()}", json_body=body)
 
 
-@strategy("onelogin-put-update")
+@strategy("onelogin-put-update", *TEMPLATE)
 def put_update(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#updates: the full template, with the changed attributes, by PUT;
     `active` only if the template carries it (a template without it must not deactivate)."""
@@ -77,14 +78,14 @@ def put_update(call: VerbCall) -> Sent:
     return _put(call)
 
 
-@strategy("onelogin-put-active")
+@strategy("onelogin-put-active", ACTIVE_VALUE, *TEMPLATE)
 def put_active(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#deprovisioning: suspension (and its undoing) is a user update, a PUT of
     the template with `active` false (true), templated or added."""
     return _put(call, bool(call.options["value"]))
 
 
-@strategy("onelogin-deprovision")
+@strategy("onelogin-deprovision", choice("deprovision", *DEPROVISION_ACTIONS), *TEMPLATE)
 def deprovision(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#deprovisioning: app access removed, the admin's action is `delete`
     (DELETE /Users/{id}), `suspend` (a PUT with active false) or `nothing`. With nothing, no

@@ -14,8 +14,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..strategies import GROUP_SCHEMA, PATCH_SCHEMA, VerbCall, strategy
-from ..wire import Sent, body_of, status_of
+from ..moves import find_or_create, patch
+from ..options import Option
+from ..strategies import GROUP_SCHEMA, VerbCall, strategy
+from ..wire import Sent, body_of
 
 
 def _catalogue(call: VerbCall) -> tuple[Sent, dict[str, str]]:
@@ -54,8 +56,7 @@ def _patch_members(call: VerbCall, op: str) -> Sent:
         if op == "add"
         else [{"op": op, "path": f"members[value eq {json.dumps(id_)}]"} for id_ in ids]
     )
-    body = {"schemas": [PATCH_SCHEMA], "Operations": operations}
-    return call.send("PATCH", f"/Groups/{call.group_id()}", json_body=body)
+    return patch(call, f"/Groups/{call.group_id()}", operations)
 
 
 @strategy("onelogin-push-group")
@@ -66,21 +67,20 @@ def push_group(call: VerbCall) -> Sent:
     alias = str(call.args["group"])
     name = call.directory.group_name(alias)
     listed, groups = _catalogue(call)
-    answer: Sent = listed
-    if name in groups:
-        call.directory.group_ids[alias] = groups[name]
-    else:
-        body = {"schemas": [GROUP_SCHEMA], "displayName": name}
-        answer = call.send("POST", "/Groups", json_body=body)
-        created = body_of(answer)
-        if status_of(answer) == 201 and isinstance(created, dict) and created.get("id"):
-            call.directory.group_ids[alias] = str(created["id"])
+    body = {"schemas": [GROUP_SCHEMA], "displayName": name}
+    answer = find_or_create(
+        call.directory.group_ids,
+        alias,
+        listed,
+        groups.get(name),
+        lambda: call.send("POST", "/Groups", json_body=body),
+    ).answer
     if call.args.get("members") and alias in call.directory.group_ids:
         _patch_members(call, "add")
     return answer
 
 
-@strategy("onelogin-patch-members")
+@strategy("onelogin-patch-members", Option("op", {"enum": ["add", "remove"]}, required=True))
 def patch_members(call: VerbCall) -> Sent:
     """docs/idp/onelogin.md#groups: a rule's membership change, `add` or `remove` (`op`)."""
     return _patch_members(call, str(call.options["op"]))

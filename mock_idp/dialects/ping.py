@@ -8,8 +8,10 @@ profile is the RFC strategies: Ping's update and group wire shapes are not docum
 
 from __future__ import annotations
 
-from ..strategies import PATCH_SCHEMA, VerbCall, strategy, user_body
-from ..wire import Sent, body_of, status_of
+from ..moves import find_or_create, first_id, patch
+from ..options import choice, text
+from ..strategies import VerbCall, strategy, user_body
+from ..wire import Sent
 
 
 def _identifier(call: VerbCall) -> str:
@@ -19,7 +21,11 @@ def _identifier(call: VerbCall) -> str:
     return person.email if chosen == "email" else person.user_name
 
 
-@strategy("ping-filter-then-create")
+@strategy(
+    "ping-filter-then-create",
+    text("filter_expression"),
+    choice("unique_identifier", "userName", "email"),
+)
 def filter_then_create(call: VerbCall) -> Sent:
     """docs/idp/ping.md (filter expression): the override with `%s` for the value;
     link the user found, else POST the user."""
@@ -27,22 +33,17 @@ def filter_then_create(call: VerbCall) -> Sent:
     lookup = call.send(
         "GET", "/Users", params={"filter": expression.replace("%s", _identifier(call))}
     )
-    body = body_of(lookup)
-    resources = (
-        body.get("Resources") if isinstance(body, dict) and body.get("totalResults") else None
-    )
     person = call.person()
-    if isinstance(resources, list) and resources and isinstance(resources[0], dict):
-        call.directory.scim_ids[person.alias] = str(resources[0]["id"])
-        return lookup
-    created = call.send("POST", "/Users", json_body=user_body(person, call.args.get("with")))
-    answer = body_of(created)
-    if status_of(created) == 201 and isinstance(answer, dict) and answer.get("id"):
-        call.directory.scim_ids[person.alias] = str(answer["id"])
-    return created
+    return find_or_create(
+        call.directory.scim_ids,
+        person.alias,
+        lookup,
+        first_id(lookup),
+        lambda: call.send("POST", "/Users", json_body=user_body(person, call.args.get("with"))),
+    ).answer
 
 
-@strategy("ping-remove-user")
+@strategy("ping-remove-user", choice("remove_action", "disable", "delete"))
 def remove_user(call: VerbCall) -> Sent:
     """docs/idp/ping.md (removal): the Remove User Action, `disable` (Ping's default: the user is
     set inactive, by PATCH here, an inferred shape) or `delete` (DELETE /Users/{id})."""
@@ -50,7 +51,4 @@ def remove_user(call: VerbCall) -> Sent:
     path = f"/Users/{call.user_id()}"
     if action == "delete":
         return call.send("DELETE", path)
-    operation = {"op": "replace", "path": "active", "value": False}
-    return call.send(
-        "PATCH", path, json_body={"schemas": [PATCH_SCHEMA], "Operations": [operation]}
-    )
+    return patch(call, path, [{"op": "replace", "path": "active", "value": False}])

@@ -17,6 +17,8 @@ from mock_idp.dialects.okta_rate_limit import (
     okta_schedule,
     send_with_retries,
 )
+from mock_idp.profile import all_profiles
+from mock_idp.strategies import run_verb
 
 
 @dataclass
@@ -108,23 +110,13 @@ def test_a_retrying_step_reports_its_429s(monkeypatch: pytest.MonkeyPatch) -> No
     assert clock.slept == [1.0, 2.0]
 
 
-@dataclass
-class Options:
-    timeout: float = 4.0
-
-
-@dataclass
-class Transport:
-    options: Options = field(default_factory=Options)
-
-
 def test_the_budget_is_the_runs_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In a real run the wire is the harness's transport, whose timeout is `--timeout`."""
+    """The harness passes the run's `--timeout` with each verb; one request waits no longer."""
     clock = FakeClock()
     monkeypatch.setattr(okta_wire, "CLOCK", clock)
     wire, people = throttled(99, "3"), directory()
-    wire.transport = Transport()  # type: ignore[attr-defined]
     people.scim_ids["a"] = "u-1"
-    verb(wire, people, "okta-oin", "get_user", user="a", retry_429=True)
+    args = {"user": "a", "retry_429": True}
+    run_verb(wire, people, all_profiles()["okta-oin"], "get_user", args, timeout=4.0)
     assert clock.slept == [3.0, 1.0]
     assert people.facts["rate_limit"]["gave_up"] is True

@@ -40,3 +40,26 @@ def test_a_verb_option_typo_is_refused() -> None:
     text = (PROFILES / "rfc.yaml").read_text(encoding="utf-8")
     with pytest.raises(ProfileError, match="'Replace' is not one of"):
         _load("rfc.yaml", text.replace("op: replace", "op: Replace", 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "replace", "by", "said"),
+    [
+        ("okta-oin.yaml", "spec_headers:", "spec_header:",
+         "okta-oin.yaml:18: /options/spec_header: unknown option 'spec_header'; "
+         "this profile's strategies read: booleans, locale, op, ops, path, put, spec_headers, "
+         "value"),
+        ("rfc.yaml", "    value: false\n", "",
+         "rfc.yaml:19: /verbs/deactivate: strategy 'patch-active' needs option 'value'"),
+        ("rfc.yaml", "    value: false", "    value: no-thanks",
+         "rfc.yaml:22: /verbs/deactivate/value: 'no-thanks' is not of type 'boolean'"),
+    ],
+)  # fmt: skip
+def test_options_are_those_the_verbs_strategies_declare(
+    name: str, replace: str, by: str, said: str
+) -> None:
+    text = (PROFILES / name).read_text(encoding="utf-8")
+    assert replace in text
+    with pytest.raises(ProfileError) as refused:
+        _load(name, text.replace(replace, by, 1))
+    assert said in str(refused.value)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
+from harness.cli.main import main
 from mock_idp import profile
 
 SHIPPED = Path(profile.__file__).with_name("profiles")

@@ -13,6 +13,7 @@ from typing import Any
 from harness.transport.exchange import Exchange
 from harness.transport.recording import RecordingTransport
 from mock_idp.directory import Directory
+from mock_idp.moves import remember_created
 from mock_idp.strategies import user_body
 
 
@@ -74,8 +75,7 @@ def create_member(call: AppCall) -> Exchange:
     if "active" in call.args:
         body["active"] = bool(call.args["active"])
     exchange = call.app.send("POST", "/members", json_body=body)
-    if exchange.response is not None and exchange.response.status == 201:
-        call.directory.scim_ids[alias] = str(exchange.response.json()["id"])
+    remember_created(exchange, call.directory.scim_ids, alias)
     return exchange
 
 
@@ -86,8 +86,7 @@ def create_member_over_scim(
     alias = str(args["user"])
     body = user_body(directory.person(alias), {"active": bool(args.get("active", True))})
     exchange = scim.send("POST", "/Users", json_body=body)
-    if exchange.response is not None and exchange.response.status == 201:
-        directory.scim_ids[alias] = str(exchange.response.json()["id"])
+    remember_created(exchange, directory.scim_ids, alias)
     return exchange
 
 

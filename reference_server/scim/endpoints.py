@@ -2,8 +2,9 @@
 
 The endpoints are async and run their SQLite statements on the event loop, on purpose: reads
 are WAL snapshots that never wait, and a write waits only for another writer, which SQLite
-serialises anyway (one file, `BEGIN IMMEDIATE`); the statements take microseconds on loopback,
-less than a hop to the threadpool and back would cost every request.
+serialises anyway (one file, `BEGIN IMMEDIATE`; with `--workers`, the waiting worker's loop
+pauses meanwhile). A request's statements take well under a millisecond, less than a hop to the
+threadpool and back would add to every request.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "reference_server" / "probe" / "schemas" / "faults"
+SCHEMAS = ROOT / "reference_server" / "faults" / "schemas"
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 

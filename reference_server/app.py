@@ -111,19 +111,19 @@ class AccessLog:
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """What a layer the server is built with adds to it (the faults of `faults/` are one).
+    """What a layer the server is built with adds to it (`server.py` chooses which, if any).
 
-    `probe_routes` are more routes beside the app probe's, given its prefix; `middleware` wraps
+    `routes` are more routes beside the app probe's, given its prefix; `middleware` wraps
     the application inside the access log, so the log records what the client was answered.
     """
 
-    probe_routes: Callable[[str], list[BaseRoute]]
+    routes: Callable[[str], list[BaseRoute]]
     middleware: Callable[[ASGIApp], ASGIApp]
 
 
 def create_app(engine: Engine, limits: Limits | None = None, layer: Layer | None = None) -> ASGIApp:
-    """The application, with `layer` plugged into its seams when given (`serve --fault`)."""
-    extra = layer.probe_routes(APP_PREFIX) if layer is not None else []
+    """The application, with `layer` plugged into its seams when given."""
+    extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
         routes=[*scim_routes(), *probe_routes(APP_PREFIX), *extra],
         exception_handlers={

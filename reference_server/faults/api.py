@@ -18,11 +18,11 @@ from .registry import FAULTS, check_names
 from .store import set_team_faults, team_faults
 
 
-def _answer(team_faults: frozenset[str], always: frozenset[str]) -> Response:
+def _answer(own: frozenset[str], always: frozenset[str]) -> Response:
     return ScimResponse(
         {
-            "faults": sorted(team_faults),
-            "active": sorted(team_faults | always),
+            "faults": sorted(own),
+            "active": sorted(own | always),
             "available": [
                 {"name": known.name, "description": known.description}
                 for known in sorted(FAULTS.values(), key=lambda known: known.name)

@@ -17,6 +17,6 @@ def fault_layer(engine: Engine, always: Iterable[str] = ()) -> Layer:
     """`always` are on for every team (`serve --fault`); `PUT /faults` switches others per team."""
     on = check_names(always)
     return Layer(
-        probe_routes=partial(fault_routes, on),
+        routes=partial(fault_routes, on),
         middleware=partial(FaultInjection, engine=engine, always=on),
     )

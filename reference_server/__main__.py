@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import faults, teams
+from . import teams
 from .server import ServeOptions, bind, serve
 from .storage.engine import open_engine
 
@@ -32,7 +32,13 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="switch on a deliberate fault for every team (repeatable; for testing the harness)",
+        help="build the server with its deliberate faults and switch NAME on for every team "
+        "(repeatable; for testing the harness)",
+    )
+    serve_cmd.add_argument(
+        "--fault-api",
+        action="store_true",
+        help="build the server with its deliberate faults, switched per team with PUT /faults",
     )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -57,14 +63,26 @@ def _urls(host: str, port: int, slug: str) -> None:
     _say(f"App probe URL: http://{authority}/t/{slug}/app/v1")
 
 
+def _faults(args: argparse.Namespace) -> frozenset[str] | None:
+    """The faults on for every team; None when the server is built without them."""
+    if not args.fault and not args.fault_api:
+        return None
+    # Imported only here: a server built without faults never loads them.
+    from .faults import check_names
+
+    return check_names(args.fault)
+
+
 def _serve(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
-    on = faults.check_names(args.fault)
+    on = _faults(args)
     sock = bind(args.host, args.port)
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
     if on:
         _say(f"Deliberate faults on for every team: {', '.join(sorted(on))}")
+    elif on is not None:
+        _say("Deliberate faults: none on; PUT /faults on the app probe switches them per team")
     _urls(args.host, sock.getsockname()[1], args.team)
     options = ServeOptions(args.host, args.port, args.db, args.workers, args.log_file, on)
     serve(options, sock)

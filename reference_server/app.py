@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -18,23 +17,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import faults
 from .limits import Limits
-from .probe.api import fault_routes, probe_routes
+from .probe.api import probe_routes
 from .scim import discovery
-from .scim.context import TEAM_STATE
 from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
-from .storage.engine import snapshot
-from .storage.teams import find_team
 
 access_log = logging.getLogger("reference_server.access")
 error_log = logging.getLogger("reference_server.errors")
 
 SCIM_PREFIX = "/t/{team}/scim/v2"
 APP_PREFIX = "/t/{team}/app/v1"
-TEAM_PATH = re.compile(r"/t/(?P<team>[^/]+)/(?P<api>scim/v2|app/v1)(?P<rest>/.*)?")
 
 
 def _both(path: str, endpoint: Any, methods: list[str]) -> list[Route]:
@@ -115,52 +109,23 @@ class AccessLog:
             )
 
 
-class FaultInjection:
-    """Switches on, for one request, the faults of the command line and of the team in the URL.
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """What a layer the server is built with adds to it (`server.py` chooses which, if any).
 
-    With none on, the request passes through untouched. The faults are made current for the
-    application (`faults.active()`, which `Context.faults` reads), and SCIM exchanges go through
-    the rewrites of the faults that have one; app-probe requests are never rewritten.
+    `routes` are more routes beside the app probe's, given its prefix; `middleware` wraps
+    the application inside the access log, so the log records what the client was answered.
     """
 
-    def __init__(self, app: ASGIApp, engine: Engine, always: frozenset[str]) -> None:
-        self.app = app
-        self.engine = engine
-        self.always = always
-
-    def _faults(self, scope: Scope, slug: str) -> frozenset[str]:
-        """The team's faults; the team is kept in the scope, so the endpoint reads it once."""
-        with snapshot(self.engine) as conn:
-            team = find_team(conn, slug)
-        scope.setdefault("state", {})[TEAM_STATE] = team
-        return self.always | (team.faults if team is not None else frozenset())
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = TEAM_PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
-        names = self._faults(scope, match["team"]) if match is not None else frozenset()
-        if match is None or not names:
-            await self.app(scope, receive, send)
-            return
-        with faults.switched_on(names):
-            rewritten = match["api"] == "scim/v2" and scope["method"] != "HEAD"
-            chosen = faults.rewriting(names) if rewritten else []
-            if not chosen:
-                await self.app(scope, receive, send)
-                return
-            query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            exchange = faults.Exchange(
-                match["team"], scope["method"], match["rest"] or "/", dict(query)
-            )
-            await faults.rewrite_exchange(self.app, scope, receive, send, exchange, chosen)
+    routes: Callable[[str], list[BaseRoute]]
+    middleware: Callable[[ASGIApp], ASGIApp]
 
 
-def create_app(
-    engine: Engine, limits: Limits | None = None, faults_on: Iterable[str] = ()
-) -> ASGIApp:
-    """The application; `faults_on` are deliberate faults for every team (`serve --fault`)."""
-    always = faults.check_names(faults_on)
+def create_app(engine: Engine, limits: Limits | None = None, layer: Layer | None = None) -> ASGIApp:
+    """The application, with `layer` plugged into its seams when given."""
+    extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
-        routes=[*scim_routes(), *probe_routes(APP_PREFIX), *fault_routes(APP_PREFIX)],
+        routes=[*scim_routes(), *probe_routes(APP_PREFIX), *extra],
         exception_handlers={
             ScimError: _scim_error,
             HTTPException: _http_error,
@@ -170,5 +135,4 @@ def create_app(
     app.router.redirect_slashes = False
     app.state.engine = engine
     app.state.limits = limits or Limits()
-    app.state.faults = always
-    return AccessLog(FaultInjection(app, engine, always))
+    return AccessLog(app if layer is None else layer.middleware(app))

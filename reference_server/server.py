@@ -6,18 +6,20 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+from sqlalchemy import Engine
 
-from .app import create_app
+from .app import Layer, create_app
 from .http_protocol import ScimProtocol
 from .limits import Limits
 from .storage.engine import open_engine
 
 DB_ENV = "SCIMCERT_SERVER_DB"
-FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"
+FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with the fault layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,23 @@ class ServeOptions:
     db: str
     workers: int = 1
     log_file: str | None = None
-    faults: frozenset[str] = frozenset()
+    # None: built without the fault layer. A set, maybe empty: built with it, these on for all.
+    faults: frozenset[str] | None = None
+
+
+def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
+    if faults is None:
+        return None
+    # Imported only here: a server built without faults never loads them.
+    from .faults import fault_layer
+
+    return fault_layer(engine, faults)
+
+
+def build_app(db: str, faults: Iterable[str] | None = None) -> object:
+    """The application on the database `db`, with the fault layer when `faults` is a set."""
+    engine = open_engine(db)
+    return create_app(engine, Limits(), _layer(engine, faults))
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -57,8 +75,9 @@ def configure_logging(log_file: str | None) -> None:
 def app_from_env() -> object:
     """The application factory the worker processes import (they cannot share an engine)."""
     configure_logging(os.environ.get("SCIMCERT_SERVER_LOG") or None)
-    faults = [name for name in os.environ.get(FAULTS_ENV, "").split(",") if name]
-    return create_app(open_engine(os.environ[DB_ENV]), Limits(), faults)
+    faults = os.environ.get(FAULTS_ENV)
+    names = None if faults is None else [name for name in faults.split(",") if name]
+    return build_app(os.environ[DB_ENV], names)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -66,7 +85,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = create_app(open_engine(options.db), Limits(), options.faults)
+    app = build_app(options.db, options.faults)
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -92,6 +111,9 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
     os.environ[DB_ENV] = options.db
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
-    os.environ[FAULTS_ENV] = ",".join(sorted(options.faults))
+    if options.faults is None:
+        os.environ.pop(FAULTS_ENV, None)
+    else:
+        os.environ[FAULTS_ENV] = ",".join(sorted(options.faults))
     config = _config("reference_server.server:app_from_env", workers=options.workers)
     Multiprocess(config, sockets=[sock]).run()

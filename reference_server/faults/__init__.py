@@ -4,17 +4,20 @@ A fault is named after what it breaks in the server, never after a check. Most a
 rewrites of one SCIM exchange, registered with `@fault`: of the request before the application
 sees it, or of the buffered answer before the client does. The few that change what the server
 *does* rather than what it says (a deactivation that deletes, a reactivation that keeps the role)
-are registered with `hook` and implemented by marked hook calls in the SCIM layer (and one in the
-app probe), which test `name in ctx.faults`; the domain rules themselves are never touched.
+are registered with `hook` and decided by `FaultBehaviour` (`behaviour.py`), which the server's
+seams consult (`reference_server/behaviour.py`); the server's code never names a fault.
 
-Every fault is off unless switched on: `serve --fault NAME` for every team, or per team through
-the app probe (`PUT /faults`). The middleware in `app.py` makes the request's faults current
-(`active()`, read by `Context.faults`) and runs the rewrites (`rewrite_exchange`).
+This package is a layer the server is built with, never part of it: `fault_layer` (`layer.py`)
+plugs the fault API (`api.py`: `GET`/`PUT /faults` on the app probe) and the fault middleware
+(`injection.py`) into `create_app`, only for `serve --fault NAME` (on for every team) or
+`serve --fault-api` (none on until `PUT /faults` switches some on for one team). The middleware
+serves the request with the faults' behaviour and runs their rewrites (`rewriting.py`).
 
-The registry is in `registry.py`, an exchange and its ASGI side in `exchange.py`; the faults sit
-by what they break: `protocol.py` (what answers say), `writes.py` (what writes do, the team
-lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py` and `robust_writes.py`
-(unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`.
+The registry is in `registry.py`, an exchange in `exchange.py`, the per-team names in
+`store.py`; the faults sit by what they break: `protocol.py` (what answers say), `writes.py`
+(what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
+and `robust_writes.py` (unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`,
+`entra_onelogin.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -30,59 +33,23 @@ from . import (
     variants,
     writes,
 )
-from .exchange import Exchange, rewrite_exchange
-from .protocol import AUTH_NOT_ENFORCED
-from .registry import (
-    FAULTS,
-    Fault,
-    active,
-    check_names,
-    fault,
-    hook,
-    rewriting,
-    switched_on,
-)
-from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
-from .variants import VALUE_PATH_REPLACE_NO_TARGET
-from .writes import (
-    ACCESS_LOST_ON_REACTIVATION,
-    DEACTIVATION_DELETES,
-    DEACTIVATION_IGNORED,
-    PROVISIONED_AS_ADMIN,
-    PUT_MERGES,
-    ROLE_KEPT_ON_REACTIVATION,
-    drop_access,
-)
+from .layer import fault_layer
+from .registry import FAULTS, Fault, check_names, fault, hook
 
 __all__ = [
-    "ACCESS_LOST_ON_REACTIVATION",
-    "ASCII_ONLY_CASE_FOLDING",
-    "AUTH_NOT_ENFORCED",
-    "DEACTIVATION_DELETES",
-    "DEACTIVATION_IGNORED",
     "FAULTS",
-    "PROVISIONED_AS_ADMIN",
-    "PUT_MERGES",
-    "ROLE_KEPT_ON_REACTIVATION",
-    "VALUE_PATH_REPLACE_NO_TARGET",
-    "Exchange",
     "Fault",
-    "active",
     "check_names",
-    "drop_access",
     "entra_onelogin",
     "fault",
+    "fault_layer",
     "filters",
     "hook",
     "idp",
-    "nocase",
     "okta",
     "protocol",
-    "rewrite_exchange",
-    "rewriting",
     "robust_input",
     "robust_writes",
-    "switched_on",
     "variants",
     "writes",
 ]

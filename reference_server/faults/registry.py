@@ -1,23 +1,20 @@
-"""The fault registry, and the faults switched on for the request being served."""
+"""The fault registry: every named fault, its rewrites, and the names a user may switch on."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from .exchange import Exchange
+from .exchange import Exchange
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 # --- the registry -------------------------------------------------------------------------------
 
 Phase = Literal["request", "response"]
-Rewrite = Callable[["Exchange"], None]
+Rewrite = Callable[[Exchange], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +61,8 @@ def fault(
 
 
 def hook(name: str, description: str, *, allowed: bool = False) -> str:
-    """Register a fault (or an allowed variant) that hook calls in the SCIM layer implement;
-    returns its name."""
+    """Register a fault (or an allowed variant) that changes what the server decides at one of
+    its seams (`FaultBehaviour` in `behaviour.py`); returns its name."""
     return _declare(name, description, allowed).name
 
 
@@ -77,25 +74,6 @@ def check_names(names: Iterable[str]) -> frozenset[str]:
             known = ", ".join(sorted(FAULTS))
             raise ValueError(f"unknown fault {name[:80]!r}; valid faults: {known}")
     return chosen
-
-
-# --- the faults of the current request ----------------------------------------------------------
-
-_ACTIVE: ContextVar[frozenset[str]] = ContextVar("scimcert_faults", default=frozenset())
-
-
-def active() -> frozenset[str]:
-    """The faults switched on for the request being served (empty outside a request)."""
-    return _ACTIVE.get()
-
-
-@contextmanager
-def switched_on(names: frozenset[str]) -> Iterator[None]:
-    token = _ACTIVE.set(names)
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
 
 
 def variants() -> list[str]:

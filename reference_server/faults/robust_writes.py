@@ -11,6 +11,8 @@ from typing import Any
 
 from ..scim.attributes import ResourceDefinition, user_definition
 from ..scim.errors import ScimError
+from ..scim.normalize import normalize_resource
+from ..scim.patch import PATCH_OP_SCHEMA, apply_patch
 from .exchange import Exchange
 from .registry import fault, hook
 from .robust_input import definition_of
@@ -66,10 +68,6 @@ def _patch_read_only_skipped(x: Exchange) -> None:
 
 def _standalone_error(operation: Any) -> ScimError | None:
     """The error one operation meets on its own, applied to a minimal user."""
-    # Imported here: the PATCH code folds strings, and folding.py calls back into the faults.
-    from ..scim.normalize import normalize_resource
-    from ..scim.patch import PATCH_OP_SCHEMA, apply_patch
-
     body = {"schemas": [PATCH_OP_SCHEMA], "Operations": [operation]}
     try:
         patched = apply_patch(user_definition(), {"userName": "placeholder"}, body)
@@ -158,8 +156,8 @@ def _conflict_without_scim_type(x: Exchange) -> None:
 
 
 # RFC 7644 7.8 and 5: strings are prepared (PRECIS) before uniqueness and filters compare them;
-# SQLite's NOCASE folds ASCII A-Z only (docs/robustness.md#uniqueness-and-case). Implemented in
-# scim/folding.py.
+# SQLite's NOCASE folds ASCII A-Z only (docs/robustness.md#uniqueness-and-case). Decided by
+# `FaultBehaviour.case_folding`, which `scim/folding.py` consults.
 ASCII_ONLY_CASE_FOLDING = hook(
     "ascii-only-case-folding",
     "userName and displayName compare folding ASCII A-Z only, without Unicode normalisation",

@@ -125,7 +125,7 @@ def _group_create_drops_members(x: Exchange) -> None:
             del x.body[key]
 
 
-# The team lifecycle (app probe): implemented by hooks in scim/users.py and probe/api.py.
+# The team lifecycle (app probe): decided by `FaultBehaviour` (behaviour.py) at the server's seams.
 
 DEACTIVATION_DELETES = hook("deactivation-deletes", "Deactivating a user deletes them")
 DEACTIVATION_IGNORED = hook(

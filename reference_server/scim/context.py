@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from starlette.requests import Request
 
-from .. import faults
+from ..behaviour import Behaviour, current
 from ..limits import Limits
 from ..storage.engine import snapshot
 from ..storage.teams import Team, find_team
@@ -20,8 +20,8 @@ class Context:
     team: Team
     base_url: str
     limits: Limits
-    # Deliberate faults switched on for this request: the command line's and the team's.
-    faults: frozenset[str] = field(default_factory=faults.active)
+    # What the server decides at its seams for this request (`behaviour.py`).
+    behaviour: Behaviour = field(default_factory=current)
 
 
 def _unauthorized(detail: str) -> ScimError:
@@ -41,18 +41,11 @@ def presented_token(request: Request) -> str | None:
     return header if " " not in header else None
 
 
-TEAM_STATE = "team"  # the key under which the request's scope state may hold its team
-
-
 def find_team_or_401(request: Request) -> Team:
-    """The team named in the URL: the one the fault middleware read already, if it did."""
-    state = request.scope.get("state", {})
-    if TEAM_STATE in state:
-        team: Team | None = state[TEAM_STATE]
-    else:
-        engine: Engine = request.app.state.engine
-        with snapshot(engine) as conn:
-            team = find_team(conn, request.path_params["team"])
+    """The team named in the URL."""
+    engine: Engine = request.app.state.engine
+    with snapshot(engine) as conn:
+        team = find_team(conn, request.path_params["team"])
     if team is None:
         # The same answer as a wrong token, so team names cannot be probed.
         raise _unauthorized("Authentication failed")
@@ -60,7 +53,7 @@ def find_team_or_401(request: Request) -> Team:
 
 
 def authenticate(request: Request, team: Team, *, app_probe: bool = False) -> None:
-    if not app_probe and faults.AUTH_NOT_ENFORCED in faults.active():  # FAULT HOOK (faults/)
+    if not app_probe and not current().enforces_scim_auth():
         return
     token = presented_token(request)
     if token is None:

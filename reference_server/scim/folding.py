@@ -11,14 +11,15 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from .. import faults
+from ..behaviour import current
 from .attributes import Attribute, ResourceDefinition
 
 
 def fold(value: str) -> str:
     """The case-insensitive comparison key of a string."""
-    if faults.ASCII_ONLY_CASE_FOLDING in faults.active():  # FAULT HOOK (faults/): SQLite NOCASE
-        return faults.nocase(value)
+    folding = current().case_folding()
+    if folding is not None:
+        return folding(value)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import faults
+from ..behaviour import current
 from .attributes import Attribute, ResourceDefinition
 from .errors import ScimError, ScimType, bad_request
 from .folding import fold_value
@@ -334,8 +334,7 @@ def _apply_selected(
         ]
         return [entry for entry in kept if entry is not None]
     if not any(chosen):
-        if operation.op == "replace" and faults.VALUE_PATH_REPLACE_NO_TARGET in faults.active():
-            # FAULT HOOK (faults/, an allowed variant): the RFC's own answer.
+        if operation.op == "replace" and not current().replace_creates_unmatched():
             raise bad_request("The value filter matches no value", ScimType.NO_TARGET)
         created = _created(attribute, target, operation)
         return _one_primary([*entries, created], [created]) if created is not None else entries

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace as replaced
 from typing import Any
 
 from sqlalchemy import Connection
 
-from .. import faults
 from ..domain import members
 from ..storage import memberships
 from ..storage.prepared import Reader
@@ -51,10 +49,9 @@ def create(
     """POST: a new member, role `member` (provision); the app probe may create other roles."""
     document = normalize_resource(DEFINITION, body)
     state = members.provision(active=bool(document.pop("active", True)))
-    if role is None and faults.PROVISIONED_AS_ADMIN in ctx.faults:  # FAULT HOOK (faults/)
-        role = members.Role.ADMIN
-    if role is not None:
-        state = members.set_role(state, role)
+    state = members.set_role(
+        state, role if role is not None else ctx.behaviour.provisioned_role(state.role)
+    )
     return insert_resource(conn, DEFINITION, users, ctx.team.id, document, _columns(state))
 
 
@@ -75,12 +72,11 @@ def _store(
         if not assigned:
             # Unassigned reads as active, so leaving inactive this way is a reactivation.
             state = members.set_activity(state, True)
-    if ctx.faults:  # FAULT HOOKS (faults/): inert unless a fault is switched on
-        state = _faulty_transition(conn, ctx, member_state(current), state, current.id)
+    state = ctx.behaviour.settle_transition(conn, current.id, member_state(current), state)
     columns = _columns(state, assigned)
     record = update_resource(conn, DEFINITION, users, ctx.team.id, current, document, columns)
     deactivated = member_state(current).active and not state.active
-    if deactivated and faults.DEACTIVATION_DELETES in ctx.faults:  # FAULT HOOK (faults/)
+    if deactivated and ctx.behaviour.deactivation_deletes():
         delete(conn, ctx, record.id)
     return record
 
@@ -88,7 +84,7 @@ def _store(
 def replace(conn: Connection, ctx: Context, current: Record, body: object) -> Record:
     """PUT: replaces what it carries; `active` and `password` absent leave them unchanged."""
     document = normalize_resource(DEFINITION, body)
-    if faults.PUT_MERGES in ctx.faults:  # FAULT HOOK (faults/)
+    if ctx.behaviour.put_keeps_omitted():
         document = {**current.document(), **document}
     return _store(conn, ctx, current, document, patched=False)
 
@@ -107,22 +103,3 @@ def delete(conn: Connection, ctx: Context, user_id: str) -> None:
     if not soft_delete(conn, users, ctx.team.id, user_id):
         raise not_found(f"User {user_id!r} not found")
     memberships.forget_member(conn, user_id)
-
-
-# --- FAULT HOOKS: deliberate breakage for the harness's own tests (reference_server/faults/).
-# The domain's rules stay as they are; a fault only undoes their effect here, when switched on.
-
-
-def _faulty_transition(
-    conn: Connection,
-    ctx: Context,
-    before: members.MemberState,
-    after: members.MemberState,
-    user_id: str,
-) -> members.MemberState:
-    reactivated = after.active and not before.active
-    if reactivated and faults.ROLE_KEPT_ON_REACTIVATION in ctx.faults:
-        after = replaced(after, role=before.role)
-    if reactivated and faults.ACCESS_LOST_ON_REACTIVATION in ctx.faults:
-        faults.drop_access(conn, user_id)
-    return after

@@ -33,6 +33,8 @@ teams = Table(
     Column("slug", String, nullable=False, unique=True),
     Column("scim_token_hash", String, nullable=False),
     Column("app_token_hash", String, nullable=False),
+    # Kept for the fault layer (`faults/store.py`), which alone reads and writes it: the
+    # deliberate faults switched on for the team, a JSON list of names.
     Column("faults", Text, nullable=False, server_default="[]"),
     Column("created", String, nullable=False),
 )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -21,29 +19,16 @@ class Team:
     slug: str
     scim_token_hash: str
     app_token_hash: str
-    # Names of the deliberate faults switched on for this team (reference_server/faults/).
-    faults: frozenset[str] = field(default_factory=frozenset)
-
-
-def _faults(stored: str | None) -> frozenset[str]:
-    """The stored JSON list of names; anything unreadable switches nothing on."""
-    try:
-        names = json.loads(stored or "[]")
-    except ValueError:
-        names = []
-    if not isinstance(names, list):
-        return frozenset()
-    return frozenset(name for name in names if isinstance(name, str))
 
 
 def _team(row: Any) -> Team:
-    return Team(row.id, row.slug, row.scim_token_hash, row.app_token_hash, _faults(row.faults))
+    return Team(row.id, row.slug, row.scim_token_hash, row.app_token_hash)
 
 
 _BY_SLUG = Prepared.of(
-    select(
-        teams.c.id, teams.c.slug, teams.c.scim_token_hash, teams.c.app_token_hash, teams.c.faults
-    ).where(teams.c.slug == bindparam("slug"))
+    select(teams.c.id, teams.c.slug, teams.c.scim_token_hash, teams.c.app_token_hash).where(
+        teams.c.slug == bindparam("slug")
+    )
 )
 
 
@@ -52,8 +37,8 @@ def find_team(conn: Reader, slug: str) -> Team | None:
     rows = _BY_SLUG.rows(conn, slug=slug)
     if not rows:
         return None
-    team_id, found_slug, scim_token_hash, app_token_hash, faults = rows[0]
-    return Team(team_id, found_slug, scim_token_hash, app_token_hash, _faults(faults))
+    team_id, found_slug, scim_token_hash, app_token_hash = rows[0]
+    return Team(team_id, found_slug, scim_token_hash, app_token_hash)
 
 
 def create_team(conn: Connection, slug: str, scim_token_hash: str, app_token_hash: str) -> Team:
@@ -77,15 +62,6 @@ def set_token_hashes(
     changes = {key: value for key, value in values.items() if value is not None}
     if changes:
         conn.execute(update(teams).where(teams.c.slug == slug).values(**changes))
-
-
-def set_faults(conn: Connection, slug: str, names: Iterable[str]) -> frozenset[str]:
-    """Replace the team's faults; the caller has checked that each name is a known fault."""
-    chosen = frozenset(names)
-    conn.execute(
-        update(teams).where(teams.c.slug == slug).values(faults=json.dumps(sorted(chosen)))
-    )
-    return chosen
 
 
 def list_teams(conn: Connection) -> list[Team]:

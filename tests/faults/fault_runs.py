@@ -156,7 +156,7 @@ def fault_server(folder: Path, faults_of: Mapping[str, list[str]]) -> Iterator[R
     engine.dispose()
     load_all()
     scenarios()  # parsed before the runs share it
-    server = start_server(db)
+    server = start_server(db, "--fault-api")  # built with the fault layer, none on yet
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
         patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)

@@ -1,4 +1,5 @@
-"""The fault registry: named faults, `serve --fault`, and `GET`/`PUT /faults` on the app probe."""
+"""The fault registry: named faults, their seams, `serve --fault` and `--fault-api`, and `GET`/`PUT
+/faults` on the app probe."""
 
 from __future__ import annotations
 
@@ -7,23 +8,34 @@ import re
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from jsonschema import Draft202012Validator
 
 from reference_server import faults
+from reference_server.behaviour import STANDARD, Behaviour
+from reference_server.domain.members import MemberState, Role
+from reference_server.faults.behaviour import FaultBehaviour
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "reference_server" / "probe" / "schemas" / "faults"
+SCHEMAS = ROOT / "reference_server" / "faults" / "schemas"
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server built with the fault layer (`serve --fault-api`), no fault on for any team."""
+    running = start_server(tmp_path_factory.mktemp("fault-api") / "scimcert.db", "--fault-api")
+    yield running
+    running.stop()
 
 
 def schema_errors(name: str, instance: Any) -> list[str]:
@@ -69,16 +81,43 @@ def test_names_are_unique_kebab_case_and_described() -> None:
         assert registered.description.strip(), name
 
 
-def test_every_fault_rewrites_or_is_a_hook_the_server_calls() -> None:
-    """A fault with no rewrite must be switched on by a hook in the server's code."""
-    hooks = {name for name, f in faults.FAULTS.items() if f.request is None and f.response is None}
-    source = "\n".join(
-        path.read_text(encoding="utf-8")
-        for path in (ROOT / "reference_server").rglob("*.py")
-        if "faults" not in path.relative_to(ROOT).parts
+class Statements:
+    """A connection that keeps the statements a seam runs, in place of running them."""
+
+    def __init__(self) -> None:
+        self.run: list[str] = []
+
+    def execute(self, statement: Any) -> None:
+        self.run.append(str(statement))
+
+
+def decisions(behaviour: Behaviour) -> tuple[Any, ...]:
+    """What the behaviour decides at every seam, for one probe of each."""
+    statements = Statements()
+    inactive_admin, active_member = MemberState(Role.ADMIN, False), MemberState(Role.MEMBER, True)
+    folding = behaviour.case_folding()
+    return (
+        behaviour.provisioned_role(Role.MEMBER),
+        behaviour.settle_transition(statements, "m1", inactive_admin, active_member),  # type: ignore[arg-type]
+        statements.run,
+        behaviour.deactivation_deletes(),
+        behaviour.put_keeps_omitted(),
+        None if folding is None else folding("ÄSTRÖM"),
+        behaviour.enforces_scim_auth(),
+        behaviour.replace_creates_unmatched(),
+        behaviour.deactivation_releases_access(),
     )
-    constants = {name.upper().replace("-", "_") for name in hooks}
-    assert {c for c in constants if f"faults.{c}" not in source} == set()
+
+
+def test_every_fault_rewrites_or_changes_a_decision_of_the_server() -> None:
+    """A fault with no rewrite must change what the server decides at one of its seams."""
+    hooks = {name for name, f in faults.FAULTS.items() if f.request is None and f.response is None}
+    assert len(hooks) >= 8
+    standard = decisions(STANDARD)
+    assert {
+        name for name in hooks if decisions(FaultBehaviour(frozenset({name}))) == standard
+    } == set()
+    assert decisions(FaultBehaviour(frozenset())) == standard  # and none on changes nothing
 
 
 def test_a_fault_registered_twice_or_badly_named_is_refused() -> None:
@@ -111,6 +150,14 @@ def test_serve_with_an_unknown_fault_exits_2_listing_the_valid_ones(tmp_path: Pa
     assert "unknown fault 'nope'" in done.stderr
     assert all(name in done.stderr for name in faults.FAULTS)
     assert done.stdout == ""  # refused before binding, creating a team or printing a banner
+
+
+def test_serve_fault_api_builds_the_fault_layer_with_none_on(server: RunningServer) -> None:
+    assert "Deliberate faults: none on; PUT /faults on the app probe switches them per team" in (
+        server.banner
+    )
+    answer = server.app().get(f"{server.app_url}/faults", timeout=10).json()
+    assert answer["faults"] == answer["active"] == []
 
 
 def test_serve_fault_applies_to_every_team(

@@ -1,0 +1,65 @@
+"""The faults that change what the server decides, plugged into its seams (`..behaviour`).
+
+Each `hook` fault undoes one decision of the standard behaviour, and only that one; the domain's
+rules themselves are never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from sqlalchemy import Connection
+
+from ..behaviour import Standard
+from ..domain.members import MemberState, Role
+from .protocol import AUTH_NOT_ENFORCED
+from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
+from .variants import VALUE_PATH_REPLACE_NO_TARGET
+from .writes import (
+    ACCESS_LOST_ON_REACTIVATION,
+    DEACTIVATION_DELETES,
+    DEACTIVATION_IGNORED,
+    PROVISIONED_AS_ADMIN,
+    PUT_MERGES,
+    ROLE_KEPT_ON_REACTIVATION,
+    drop_access,
+)
+
+
+class FaultBehaviour(Standard):
+    """The standard behaviour with the decisions of the faults in `on` undone."""
+
+    def __init__(self, on: frozenset[str]) -> None:
+        self.on = on
+
+    def provisioned_role(self, role: Role) -> Role:
+        return Role.ADMIN if PROVISIONED_AS_ADMIN in self.on else role
+
+    def settle_transition(
+        self, conn: Connection, member_id: str, before: MemberState, after: MemberState
+    ) -> MemberState:
+        reactivated = after.active and not before.active
+        if reactivated and ROLE_KEPT_ON_REACTIVATION in self.on:
+            after = replace(after, role=before.role)
+        if reactivated and ACCESS_LOST_ON_REACTIVATION in self.on:
+            drop_access(conn, member_id)
+        return after
+
+    def deactivation_deletes(self) -> bool:
+        return DEACTIVATION_DELETES in self.on
+
+    def put_keeps_omitted(self) -> bool:
+        return PUT_MERGES in self.on
+
+    def case_folding(self) -> Callable[[str], str] | None:
+        return nocase if ASCII_ONLY_CASE_FOLDING in self.on else None
+
+    def enforces_scim_auth(self) -> bool:
+        return AUTH_NOT_ENFORCED not in self.on
+
+    def replace_creates_unmatched(self) -> bool:
+        return VALUE_PATH_REPLACE_NO_TARGET not in self.on
+
+    def deactivation_releases_access(self) -> bool:
+        return DEACTIVATION_IGNORED not in self.on

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from registry import Registry
+
 from .directory import Directory, Person
 from .options import Option
 from .profile_model import Profile, ProfileError
-from .registry import Registry
 from .wire import Sent, Wire
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"

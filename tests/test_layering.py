@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("harness", "mock_idp", "reference_server", "reports", "scenarios", "verdict")
+PACKAGES = (
+    "harness",
+    "mock_idp",
+    "reference_server",
+    "registry",
+    "reports",
+    "scenarios",
+    "verdict",
+)
 
 # The server's core never knows that deliberate faults exist: they plug into its seams.
 FAULTS = "reference_server.faults"
@@ -44,7 +52,9 @@ FORBIDDEN = {
     "mock_idp": {"harness", "reports", "reference_server"},
     "reports": {"harness", "mock_idp", "reference_server"},
     # The run's vocabulary is a leaf: the harness writes it, the reports read it.
-    "verdict": {"harness", "mock_idp", "reference_server", "reports", "scenarios"},
+    "verdict": {"harness", "mock_idp", "reference_server", "registry", "reports", "scenarios"},
+    # One registry helper serves every package, so it may import none of them.
+    "registry": {"harness", "mock_idp", "reference_server", "reports", "scenarios", "verdict"},
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from registry import Registry as Named
 from verdict.outcomes import Level as Level  # re-exported: checks declare their level by it
 
 if TYPE_CHECKING:
@@ -51,22 +52,20 @@ class Check:
 
 @dataclass
 class Registry:
-    checks: dict[str, Check] = field(default_factory=dict)
+    """The checks by id; a check's former ids (`aliases`) still find it, and are taken too."""
+
+    checks: Named[Check] = field(default_factory=lambda: Named("check"))
     aliases: dict[str, str] = field(default_factory=dict)
 
     def add(self, check: Check) -> Check:
-        if check.id in self.checks or check.id in self.aliases:
-            raise ValueError(f"check id {check.id!r} is registered twice")
-        self.checks[check.id] = check
+        if check.id in self.aliases:
+            raise ValueError(f"check {check.id!r} is registered twice")
+        self.checks.add(check.id, check)
         self.aliases.update(dict.fromkeys(check.aliases, check.id))
         return check
 
     def get(self, check_id: str) -> Check:
-        found = self.checks.get(self.aliases.get(check_id, check_id))
-        if found is None:
-            known = ", ".join(sorted(self.checks))
-            raise KeyError(f"unknown check {check_id!r}; known checks: {known}")
-        return found
+        return self.checks.get(self.aliases.get(check_id, check_id))
 
     def __contains__(self, check_id: object) -> bool:
         return check_id in self.checks or check_id in self.aliases

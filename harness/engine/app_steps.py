@@ -15,6 +15,7 @@ from harness.transport.recording import RecordingTransport
 from mock_idp.directory import Directory
 from mock_idp.moves import remember_created
 from mock_idp.strategies import user_body
+from registry import Registry, UnknownNameError
 
 
 class AppStepError(Exception):
@@ -39,25 +40,18 @@ class AppCall:
 
 
 AppStep = Callable[[AppCall], Exchange]
-APP_STEPS: dict[str, AppStep] = {}
-
-
-def app_step(name: str) -> Callable[[AppStep], AppStep]:
-    def register(function: AppStep) -> AppStep:
-        if name in APP_STEPS:
-            raise ValueError(f"app step {name!r} is registered twice")
-        APP_STEPS[name] = function
-        return function
-
-    return register
+APP_STEPS: Registry[AppStep] = Registry("app step")
+app_step = APP_STEPS.register
 
 
 def run_app_step(
     name: str, app: RecordingTransport, directory: Directory, args: Mapping[str, Any]
 ) -> Exchange:
-    if name not in APP_STEPS:
-        raise AppStepError(f"unknown app step {name!r}; known: {', '.join(sorted(APP_STEPS))}")
-    return APP_STEPS[name](AppCall(app, directory, args))
+    try:
+        step = APP_STEPS.get(name)
+    except UnknownNameError as error:
+        raise AppStepError(str(error)) from None
+    return step(AppCall(app, directory, args))
 
 
 @app_step("app.create_member")

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from registry import Registry
+
 from .exchange import Exchange
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -29,18 +31,15 @@ class Fault:
     allowed: bool = False
 
 
-FAULTS: dict[str, Fault] = {}
+FAULTS: Registry[Fault] = Registry("fault")
 
 
 def _declare(name: str, description: str, allowed: bool = False) -> Fault:
     if not NAME.fullmatch(name):
         raise ValueError(f"fault name {name!r} is not kebab-case")
-    if name in FAULTS:
-        raise ValueError(f"fault {name!r} is registered twice")
     if not description.strip():
         raise ValueError(f"fault {name!r} needs a description")
-    FAULTS[name] = Fault(name, description, allowed=allowed)
-    return FAULTS[name]
+    return FAULTS.add(name, Fault(name, description, allowed=allowed))
 
 
 def fault(
@@ -54,7 +53,7 @@ def fault(
         if getattr(found, phase) is not None:
             raise ValueError(f"fault {name!r} already has a {phase} rewrite")
         halves = {"request": found.request, "response": found.response, phase: rewrite}
-        FAULTS[name] = replace(found, request=halves["request"], response=halves["response"])
+        FAULTS.swap(name, replace(found, request=halves["request"], response=halves["response"]))
         return rewrite
 
     return register

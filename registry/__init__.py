@@ -1,5 +1,7 @@
 """A named registry: things registered by name once, found by name with the known names on a miss.
 
+Every registry of the project is one (IdP strategies and dialects, app steps, checks, the reference
+server's faults), and this package imports nothing of the project so that each may use it.
 Registries are filled by import (a decorator beside each definition), so two modules claiming one
 name would otherwise leave whichever was imported last: a second registration is refused.
 """
@@ -38,12 +40,21 @@ class Registry(Generic[T]):
 
         return add
 
+    def swap(self, name: str, entry: T) -> T:
+        """Put `entry` in the place of what `name` already holds (an entry completed in two
+        steps, such as a fault's request and response halves); an unknown name is refused."""
+        self.get(name)
+        self._entries[name] = entry
+        return entry
+
     def get(self, name: str) -> T:
         if name not in self._entries:
             raise UnknownNameError(
                 f"unknown {self.kind} {name!r}; known: {', '.join(sorted(self._entries))}"
             )
         return self._entries[name]
+
+    __getitem__ = get
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
@@ -56,3 +67,6 @@ class Registry(Generic[T]):
 
     def items(self) -> Iterator[tuple[str, T]]:
         return iter(self._entries.items())
+
+    def values(self) -> Iterator[T]:
+        return iter(self._entries.values())

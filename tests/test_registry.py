@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mock_idp.registry import Registry, UnknownNameError
+from mock_idp import dialects
 from mock_idp.strategies import STRATEGIES
+from registry import Registry, UnknownNameError
 
 
 def test_entries_are_found_by_name_in_registration_order() -> None:
@@ -36,7 +37,17 @@ def test_an_unknown_name_lists_the_known_ones() -> None:
     assert str(missed.value) == "unknown colour 'rde'; known: blue, red"
 
 
+def test_an_entry_is_swapped_only_for_one_already_there() -> None:
+    colours: Registry[int] = Registry("colour")
+    colours.add("red", 1)
+    colours.swap("red", 2)
+    assert colours["red"] == 2
+    with pytest.raises(UnknownNameError):
+        colours.swap("blue", 3)
+
+
 def test_strategies_are_such_a_registry() -> None:
+    dialects.load()  # the dialects register the strategies as they are imported
     with pytest.raises(
         UnknownNameError, match=r"unknown strategy 'patch-activ'; known: .*patch-active"
     ):

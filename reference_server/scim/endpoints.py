@@ -155,9 +155,14 @@ def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimRe
         return list_response(query, total, resources)
     with snapshot(engine) as raw:
         total, records = lookup_resources(
-            raw, kind.table, ctx.team.id, equality.column, equality.value,
-            query.start_index, query.count,
-        )  # fmt: skip
+            raw,
+            kind.table,
+            ctx.team.id,
+            equality.column,
+            equality.value,
+            query.start_index,
+            query.count,
+        )
         resources = _shown(raw, ctx, kind, query, records)
     return list_response(query, total, resources)
 

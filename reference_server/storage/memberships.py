@@ -115,10 +115,14 @@ def set_members(
     added = [member_id for member_id in wanted if member_id not in current]
     if added:
         rows = [
-            {"group_id": group_id, "member_id": member_id, "seq": next_seq + offset,
-             "display": members[member_id]}
+            {
+                "group_id": group_id,
+                "member_id": member_id,
+                "seq": next_seq + offset,
+                "display": members[member_id],
+            }
             for offset, member_id in enumerate(added, start=1)
-        ]  # fmt: skip
+        ]
         conn.execute(insert(group_members), rows)
 
 

@@ -177,9 +177,15 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     """The flags of one `scimcert` subcommand (`run`, `demo`)."""
     for entry in RUN_OPTIONS:
         if command in entry.commands:
-            parser.add_argument(
-                entry.flag, dest=entry.name, **_kwargs(entry, entry.default, entry.help)
-            )
+            add_argument(parser, entry.name)
+
+
+def add_argument(parser: argparse.ArgumentParser, name: str, **changes: Any) -> None:
+    """One option's flag, for a command that shares a few of a run's (`idp replay`, `sweep`);
+    `changes` are what differs there (`required=True`, its own help)."""
+    entry = option(name)
+    kwargs = {**_kwargs(entry, entry.default, entry.help), **changes}
+    parser.add_argument(entry.flag, dest=entry.name, **kwargs)
 
 
 def add_plugin_options(parser: pytest.Parser) -> None:

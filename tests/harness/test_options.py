@@ -21,11 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ("run", "demo")
 
 
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
 def cli_parsers(settings: dict[str, object] | None = None) -> dict[str, argparse.ArgumentParser]:
     """The real `scimcert` subcommand parsers, as `harness.cli.main` builds them."""
-    parser = main._parser(settings or {})
-    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return {name: commands.choices[name] for name in COMMANDS}
+    found = subcommands(main._parser(settings or {}))
+    return {name: found[name] for name in COMMANDS}
 
 
 def plugin_parser() -> pytest.Parser:
@@ -67,6 +71,23 @@ def test_every_flag_of_run_and_demo_is_an_entry_as_the_table_says() -> None:
             assert action.type is (None if entry.kind is str else entry.kind)
             if not (name == "demo" and entry.name == "report_dir"):  # the demo's own folder
                 assert action.default == entry.default, flag
+
+
+def test_the_commands_sharing_a_few_options_take_them_from_the_table() -> None:
+    """`idp replay` and `sweep` may require a flag or word its help their way, not change it."""
+    commands = subcommands(main._parser({}))
+    shared = {"sweep": commands["sweep"], "idp replay": subcommands(commands["idp"])["replay"]}
+    by_flag = {entry.flag: entry for entry in RUN_OPTIONS}
+    for name, parser in shared.items():
+        taken = {f: a for f, a in flags(parser).items() if f in by_flag}
+        if name == "idp replay":
+            del taken["--scenario"]  # one scenario file, not the run's ids to select
+        assert len(taken) >= 4, name
+        for flag, action in taken.items():
+            entry = by_flag[flag]
+            assert action.dest == entry.name, flag
+            assert action.type is (None if entry.kind is str else entry.kind), flag
+            assert action.required or action.default == entry.default, flag
 
 
 def test_every_plugin_option_is_an_entry_as_the_table_says() -> None:

@@ -1,36 +1,20 @@
 """Run settings from `[tool.scimcert]` in pyproject.toml and `SCIMCERT_*` variables.
 
 Precedence (as README.md states it): command-line flags, then environment variables, then
-pyproject.toml. Secrets are never settings: tokens come only from their own environment variables.
+pyproject.toml. The keys and their conversions are the run options' (harness/plugin/options.py);
+secrets are never settings: tokens come only from their own environment variables.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from harness.plugin.options import settings
+
 PYPROJECT = "pyproject.toml"
-KEYS: dict[str, Callable[[Any], Any]] = {
-    "url": str,
-    "app_url": str,
-    "idp": str,
-    "tags": str,
-    "scenarios": Path,
-    "report_dir": Path,
-    "seed": int,
-    "workers": int,
-    "timeout": float,
-    "auth": str,
-    "token_url": str,
-    "client_id": str,
-    "fail_on": str,
-    "gate": str,
-    "budget": float,
-    "scenario": str,
-    "baseline": Path,
-}
 
 
 class ConfigError(Exception):
@@ -38,10 +22,11 @@ class ConfigError(Exception):
 
 
 def _convert(key: str, value: Any, where: str) -> Any:
-    if key not in KEYS:
-        raise ConfigError(f"{where}: unknown setting {key!r}; valid: {', '.join(KEYS)}")
+    keys = settings()
+    if key not in keys:
+        raise ConfigError(f"{where}: unknown setting {key!r}; valid: {', '.join(keys)}")
     try:
-        return KEYS[key](value)
+        return keys[key].convert(value)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{where}: {key} = {value!r} is not valid ({error})") from error
 
@@ -62,10 +47,9 @@ def from_pyproject(folder: Path) -> dict[str, Any]:
 
 def from_env(env: Mapping[str, str]) -> dict[str, Any]:
     found = {}
-    for key in KEYS:
-        name = f"SCIMCERT_{key.upper()}"
-        if env.get(name):
-            found[key] = _convert(key, env[name], name)
+    for key, option in settings().items():
+        if env.get(option.env):
+            found[key] = _convert(key, env[option.env], option.env)
     return found
 
 

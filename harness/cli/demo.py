@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.plugin.options import add_arguments
+
 from . import run
 
 STARTUP_SECONDS = 30
@@ -29,7 +31,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     demo: argparse.ArgumentParser = commands.add_parser(
         "demo", help="start the reference server and certify it"
     )
-    run.add_run_options(demo)
+    add_arguments(demo, "demo")
     demo.set_defaults(handler=main, report_dir=DEMO_REPORT_DIR)
     return demo
 

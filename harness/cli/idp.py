@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from harness.checks import load_all
 from harness.engine.session import RunSettings, RunState, applies, new_run_id, new_seed
+from harness.plugin.options import add_argument
 from harness.scenario.model import Scenario, ScenarioError, load_scenario
 from harness.transport.auth import AuthError
 from mock_idp.profile import Profile, ProfileError, select_profiles
@@ -38,14 +39,15 @@ def add_parser(commands: Any) -> None:
     replay = actions.add_parser(
         "replay", help="send one scenario as an IdP profile would, printing every exchange"
     )
-    replay.add_argument("--idp", required=True, help="a profile id (okta-oin) or a family (okta)")
-    replay.add_argument("--url", required=True, help="SCIM base URL (token in $SCIM_TOKEN)")
+    add_argument(replay, "idp", required=True, help="a profile id (okta-oin) or a family (okta)")
+    add_argument(replay, "url", required=True)
+    # Not the run's `--scenario` (ids to select): the one file to replay.
     replay.add_argument("--scenario", required=True, type=Path, help="one scenario file")
-    replay.add_argument("--app-url", help="app-probe URL (token in $SCIM_APP_TOKEN)")
-    replay.add_argument("--auth", default="bearer", help="bearer, header, basic, none")
-    replay.add_argument("--seed", type=int, help="replay a run's data exactly")
-    replay.add_argument("--run-id", help="prefix of every name the replay creates")
-    replay.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    add_argument(replay, "app_url")
+    add_argument(replay, "auth", help="bearer, header, basic, none")
+    add_argument(replay, "seed", help="replay a run's data exactly")
+    add_argument(replay, "run_id", help="prefix of every name the replay creates")
+    add_argument(replay, "timeout")
     replay.add_argument("--verbose", action="store_true", help="also headers and answer bodies")
     replay.set_defaults(handler=main)
 

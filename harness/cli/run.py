@@ -25,7 +25,8 @@ from harness.cli.report_dir import ReportDirError, prepare
 from harness.engine.app_steps import APP_STEPS
 from harness.engine.preflight import preflight
 from harness.engine.runner import PAUSE_VERB
-from harness.engine.session import RunSettings, new_run_id, new_seed
+from harness.engine.session import RunSettings
+from harness.plugin.options import add_arguments, plugin_argv, run_settings
 from harness.scenario.model import (
     DEFAULT_CHECK,
     Scenario,
@@ -39,16 +40,11 @@ from mock_idp.strategies import STRATEGIES, unknown_strategies
 from reports import console
 from reports.jsonl import RESULTS_FILE, read_records
 from reports.model import build
-from verdict.questions import QUESTIONS
 from verdict.status import ExitCode
 
 if TYPE_CHECKING:
     from harness.plugin.progress import ProgressBar
 
-DEFAULT_REPORT_DIR = Path("out/report")
-# A full run against a sound server takes well under a minute; this bounds one against a
-# target that hangs so that it ends inside the hour most CI jobs allow, reports written.
-DEFAULT_BUDGET = 1800.0
 # The scimcert plugin, pytest-html (`--html`) and pytest-metadata, which pytest-html reads.
 RUN_PLUGINS = ("scimcert", "html", "metadata")
 
@@ -61,55 +57,9 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     run: argparse.ArgumentParser = commands.add_parser(
         "run", help="run the scenarios against a SCIM server"
     )
-    run.add_argument("--url", help="SCIM base URL (token in $SCIM_TOKEN)")
-    add_run_options(run)
+    add_arguments(run, "run")
     run.set_defaults(handler=main)
     return run
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--idp", default="all", help="profile ids, a family (okta), or all")
-    parser.add_argument("--tags", default="", help="comma-separated tags to select (PARTIAL)")
-    parser.add_argument(
-        "--scenario", default="", help="comma-separated scenario ids to select (PARTIAL)"
-    )
-    parser.add_argument("--scenarios", type=Path, help="scenario directory (default: packaged)")
-    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
-    parser.add_argument("--seed", type=int, help="replay data generation exactly")
-    parser.add_argument("--run-id", help="prefix of every name the run creates")
-    parser.add_argument("--workers", type=int, default=0, help="parallel workers (pytest-xdist)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
-    parser.add_argument(
-        "--budget", type=float, default=DEFAULT_BUDGET,
-        help="seconds the whole run may take; then it stops, reports written, INCOMPLETE "
-        f"(default {DEFAULT_BUDGET:g})",
-    )  # fmt: skip
-    parser.add_argument("--app-url", help="app-probe URL (token in $SCIM_APP_TOKEN)")
-    parser.add_argument("--auth", default="bearer", help="bearer, header, basic, oauth, none")
-    parser.add_argument("--token-url", help="OAuth token endpoint (--auth oauth)")
-    parser.add_argument("--client-id", help="OAuth client id; the secret is $SCIM_CLIENT_SECRET")
-    parser.add_argument("--insecure", action="store_true", help="skip TLS checks (recorded)")
-    parser.add_argument("--ca-bundle", help="CA bundle to verify the target's certificate")
-    parser.add_argument("--fail-on", choices=["fail", "warn"], default="fail")
-    parser.add_argument(
-        "--gate",
-        choices=["all", *QUESTIONS],
-        default="all",
-        help="the question the exit code answers (default: every check); the reports show all",
-    )
-    parser.add_argument(
-        "--baseline", type=Path, help="expected failures (check x scenario x profile)"
-    )
-    parser.add_argument("--list", action="store_true", help="show what would run; send nothing")
-    parser.add_argument(
-        "--okta-pauses", action="store_true",
-        help="replay the pauses of Okta's SPEC suite (dropped by default)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--order", choices=["given", "reverse", "shuffle"], default="given",
-        help="item order (seeded shuffle); verdicts do not depend on it",
-    )  # fmt: skip
-    parser.add_argument("--json", action="store_true", help="print a JSON summary line at the end")
 
 
 @dataclass(frozen=True)
@@ -184,14 +134,7 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     _check_url(url)
     if args.workers < 0 or args.timeout <= 0 or args.budget <= 0:
         raise UsageError("--workers must be 0 or more, --timeout and --budget positive")
-    settings = RunSettings(
-        url=url, idp=args.idp, tags=tuple(t for t in args.tags.split(",") if t),
-        app_url=args.app_url, run_id=args.run_id or new_run_id(),
-        seed=new_seed() if args.seed is None else args.seed, timeout=args.timeout,
-        auth_mode=args.auth, insecure=args.insecure, ca_bundle=args.ca_bundle,
-        report_dir=args.report_dir, token_url=args.token_url, client_id=args.client_id,
-        scenario_ids=tuple(s for s in args.scenario.split(",") if s),
-    )  # fmt: skip
+    settings = run_settings(lambda name: url if name == "url" else getattr(args, name))
     profiles = select_profiles(args.idp)
     if not args.list:  # listing sends nothing, so it needs no credentials
         settings.auth()
@@ -229,32 +172,15 @@ def plugin_args(workers: int) -> list[str]:
 def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     settings, report = chosen.settings, args.report_dir
     ini = Path(str(resources.files("harness.plugin").joinpath("pytest-run.ini")))
+    # What the plan settled (the URL a demo started, a generated seed or run id), else as given.
+    settled = {"url": settings.url, "seed": settings.seed, "run_id": settings.run_id}
     argv = [
         str(chosen.scenarios_dir), "-c", str(ini), "--rootdir", str(chosen.scenarios_dir),
         *plugin_args(args.workers), "-p", "no:cacheprovider", "-q",
-        "--scim-url", settings.url, "--scim-idp", settings.idp,
-        "--scim-seed", str(settings.seed), "--scim-run-id", settings.run_id,
-        "--scim-timeout", str(settings.timeout), "--scim-auth", settings.auth_mode,
-        "--scim-budget", str(args.budget),
-        "--scim-report-dir", str(report), "--scim-fail-on", args.fail_on,
-        "--scim-gate", args.gate,
-        "--scim-order", args.order,
+        *plugin_argv(lambda name: settled[name] if name in settled else getattr(args, name)),
         "--junitxml", str(report / "junit.xml"),
         "--html", str(report / "report.html"), "--self-contained-html",
     ]  # fmt: skip
-    optional = {
-        "--scim-tags": ",".join(settings.tags), "--scim-app-url": settings.app_url,
-        "--scim-scenario": ",".join(settings.scenario_ids),
-        "--scim-ca-bundle": settings.ca_bundle,
-        "--scim-baseline": str(args.baseline) if args.baseline else None,
-        "--scim-scenarios": str(args.scenarios) if args.scenarios else None,
-        "--scim-token-url": settings.token_url, "--scim-client-id": settings.client_id,
-    }  # fmt: skip
-    argv += [part for key, value in optional.items() if value for part in (key, value)]
-    if settings.insecure:
-        argv.append("--scim-insecure")
-    if args.okta_pauses:
-        argv.append("--scim-okta-pauses")
     if args.workers:
         argv += ["-n", str(args.workers)]
     return argv

@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Any
 
+from harness.plugin.options import add_argument
 from harness.transport.auth import AuthError, auth_from_env
 from harness.transport.client import Transport, TransportOptions
 from harness.transport.exchange import Exchange, json_answer
@@ -23,10 +24,10 @@ TARGETS = (("Groups", "displayName"), ("Users", "userName"))
 
 def add_parser(commands: Any) -> None:
     sweep = commands.add_parser("sweep", help="delete what a run left behind on a server")
-    sweep.add_argument("--url", required=True, help="SCIM base URL (token in $SCIM_TOKEN)")
-    sweep.add_argument("--run-id", required=True, help="the run id printed by scimcert run")
-    sweep.add_argument("--auth", default="bearer", help="bearer, header, basic, none")
-    sweep.add_argument("--timeout", type=float, default=30.0)
+    add_argument(sweep, "url", required=True)
+    add_argument(sweep, "run_id", required=True, help="the run id printed by scimcert run")
+    add_argument(sweep, "auth", help="bearer, header, basic, none")
+    add_argument(sweep, "timeout")
     sweep.set_defaults(handler=main)
 
 

@@ -38,10 +38,9 @@ from mock_idp.profile import Profile, ProfileError
 from reports.failure_text import describe_failure
 from verdict.events import Event, ItemFinished, from_record, to_record
 from verdict.outcomes import Outcome
-from verdict.questions import QUESTIONS
 from verdict.status import Assessment
 
-from . import html_columns, invocation
+from . import html_columns, invocation, options
 
 STATE = pytest.StashKey[RunState]()
 EVENTS_PROPERTY = "scimcert.events"
@@ -56,46 +55,7 @@ class ScenarioFailedError(Exception):
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("scimcert", "SCIM conformance (scimcert)")
-    group.addoption("--scim-url", help="SCIM base URL of the server under test; enables scimcert")
-    group.addoption("--scim-idp", default="all", help="profiles: all, a family, or ids")
-    group.addoption("--scim-scenarios", help="directory of scenario files (default: packaged)")
-    group.addoption("--scim-tags", default="", help="comma-separated tags to select")
-    group.addoption("--scim-scenario", default="", help="comma-separated scenario ids to select")
-    group.addoption(
-        "--scim-budget",
-        type=float,
-        help="seconds the whole run may take; then it stops, INCOMPLETE",
-    )
-    group.addoption("--scim-seed", type=int, help="seed for generated data")
-    group.addoption("--scim-run-id", help="run id prefixed to everything the run creates")
-    group.addoption("--scim-app-url", help="app-probe base URL (token in SCIM_APP_TOKEN)")
-    group.addoption("--scim-timeout", type=float, default=30.0, help="seconds per request")
-    group.addoption("--scim-auth", default="bearer", help="bearer, header, basic, oauth, none")
-    group.addoption(
-        "--scim-okta-pauses", action="store_true", help="replay the SPEC suite's pauses"
-    )
-    group.addoption("--scim-token-url", help="OAuth token endpoint (--scim-auth oauth)")
-    group.addoption("--scim-client-id", help="OAuth client id (secret in SCIM_CLIENT_SECRET)")
-    group.addoption("--scim-insecure", action="store_true", help="do not verify TLS (recorded)")
-    group.addoption("--scim-ca-bundle", help="CA bundle for TLS verification")
-    group.addoption("--scim-report-dir", help="where results.jsonl and index.html go")
-    group.addoption("--scim-fail-on", default="fail", choices=["fail", "warn"])
-    group.addoption(
-        "--scim-gate", default="all", choices=["all", *QUESTIONS],
-        help="the question the exit code answers: every check, or rfc, an IdP, app, robustness",
-    )  # fmt: skip
-    group.addoption(
-        "--scim-summary", default="terminal", choices=["terminal", "none"],
-        help="where scimcert's summary goes; `scimcert run` prints it last itself",
-    )  # fmt: skip
-    group.addoption("--scim-baseline", help="file of expected failures (check, scenario, profile)")
-    group.addoption(
-        "--scim-order",
-        default="given",
-        choices=["given", "reverse", "shuffle"],
-        help="item order; verdicts must not depend on it",
-    )
+    options.add_plugin_options(parser)
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -103,25 +63,11 @@ def _enabled(config: pytest.Config) -> bool:
 
 
 def _settings(config: pytest.Config) -> RunSettings:
-    option = config.getoption
-    settings = RunSettings(
-        url=str(option("scim_url")),
-        idp=str(option("scim_idp")),
-        tags=tuple(tag for tag in str(option("scim_tags")).split(",") if tag),
-        app_url=option("scim_app_url"),
-        timeout=float(option("scim_timeout")),
-        auth_mode=str(option("scim_auth")),
-        insecure=bool(option("scim_insecure")),
-        ca_bundle=option("scim_ca_bundle"),
-        token_url=option("scim_token_url"),
-        pauses=bool(option("scim_okta_pauses")),
-        client_id=option("scim_client_id"),
-        scenario_ids=tuple(s for s in str(option("scim_scenario")).split(",") if s),
-    )
+    settings = options.run_settings(lambda name: config.getoption(options.option(name).dest))
     worker: dict[str, Any] = getattr(config, "workerinput", {})
-    settings.run_id = worker.get("scimcert_run_id") or option("scim_run_id") or settings.run_id
-    seed = worker.get("scimcert_seed", option("scim_seed"))
-    settings.seed = settings.seed if seed is None else int(seed)
+    settings.run_id = worker.get("scimcert_run_id") or settings.run_id
+    if worker.get("scimcert_seed") is not None:
+        settings.seed = int(worker["scimcert_seed"])
     return settings
 
 

@@ -2,8 +2,8 @@
 
 Recorded in `results.jsonl` (never a secret: tokens and client secrets only ever come from the
 environment), with the baseline's rules and digests of the profiles and scenario files, so a
-rerun can be told apart from a run of changed data. The same table turns the record back into
-a command: the whole run, or one item of it.
+rerun can be told apart from a run of changed data. The options recorded are those
+`harness/plugin/options.py` marks so; `reports/rerun.py` turns them back into a command.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,36 +18,10 @@ from harness.scenario.model import Scenario
 from mock_idp.profile import Profile
 from reports.rerun import command
 
+from . import options
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    dest: str  # the pytest option (`--scim-...`), as pytest stores it
-    flag: str  # the `scimcert run` flag
-    switch: bool = False  # a flag that takes no value
-
-
-OPTIONS = (
-    Option("scim_url", "--url"),
-    Option("scim_idp", "--idp"),
-    Option("scim_tags", "--tags"),
-    Option("scim_scenario", "--scenario"),
-    Option("scim_scenarios", "--scenarios"),
-    Option("scim_app_url", "--app-url"),
-    Option("scim_auth", "--auth"),
-    Option("scim_token_url", "--token-url"),
-    Option("scim_client_id", "--client-id"),
-    Option("scim_timeout", "--timeout"),
-    Option("scim_budget", "--budget"),
-    Option("scim_insecure", "--insecure", switch=True),
-    Option("scim_ca_bundle", "--ca-bundle"),
-    Option("scim_fail_on", "--fail-on"),
-    Option("scim_gate", "--gate"),
-    Option("scim_baseline", "--baseline"),
-    Option("scim_order", "--order"),
-    Option("scim_okta_pauses", "--okta-pauses", switch=True),
-)
-# Taken from the run's settings (a generated seed or run id is only known there).
-REPLAYED = ("--seed", "--run-id")
+# Taken from the run's settings: a generated seed or run id is only known there.
+REPLAYED = ("seed", "run_id")
 
 
 def _digest(data: object) -> str:
@@ -65,14 +38,17 @@ def scenario_digest(scenario: Scenario) -> str:
 
 
 def options_of(getoption: Any, seed: int, run_id: str) -> dict[str, Any]:
-    """The flags of the run with the values it used; unset ones are left out."""
+    """The flags of the run with the values it used (`RUN_OPTIONS`' recorded ones, in its
+    order); unset ones are left out."""
+    replayed = dict(zip(REPLAYED, (str(seed), run_id), strict=True))
     found: dict[str, Any] = {}
-    for option in OPTIONS:
-        value = getoption(option.dest, None)
+    for option in options.RUN_OPTIONS:
+        if not option.recorded:
+            continue
+        value = replayed[option.name] if option.name in replayed else getoption(option.dest, None)
         if value in (None, "", False):
             continue
         found[option.flag] = True if option.switch else str(value)
-    found["--seed"], found["--run-id"] = str(seed), run_id
     return found
 
 

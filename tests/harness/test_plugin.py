@@ -27,7 +27,8 @@ def test_plain_pytest_gives_the_same_items_and_junit(server: RunningServer, tmp_
         str(ROOT / "scenarios"), "--scim-url", server.url, "--scim-app-url", server.app_url,
         "-k", "user and rfc", "-n", "2", "--junitxml", str(junit),
         "--scim-report-dir", str(tmp_path),
-        "-c", str(ROOT / "harness" / "pytest-run.ini"), "--rootdir", str(ROOT / "scenarios"),
+        "-c", str(ROOT / "harness" / "plugin" / "pytest-run.ini"),
+        "--rootdir", str(ROOT / "scenarios"),
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -195,7 +195,7 @@ def _assessment(header: Record, end: Record | None, items: Sequence[Item]) -> As
         finished,
         scope,
         interruption="" if end is not None else KILLED,
-        fail_on_warn=invocation.get("fail_on") == "warn",
+        fail_on_warn=(invocation.get("options") or {}).get("--fail-on") == "warn",
     )
 
 

@@ -57,3 +57,16 @@ def test_profiles_keep_the_order_they_were_selected_in() -> None:
         records += [item_started(name, "s/one", profile),
                     item_finished(name, "s/one", profile, "PASS")]  # fmt: skip
     assert build([*records, run_finished(0)]).profiles == ["zeta", "alpha", "extra"]
+
+
+def test_a_run_without_a_recorded_assessment_is_judged_with_its_fail_on() -> None:
+    """A results file whose closing record carries no assessment (written before runs recorded
+    one) is judged again: `--fail-on warn`, as the invocation recorded it, still gates a warning."""
+    items = one_item("WARN", [check("s/one[rfc]", "user-created", level="SHOULD")])[1:-1]
+
+    def exit_code(options: dict[str, str]) -> int:
+        header = {**run_started(), "invocation": {"options": options}}
+        return int(build([header, *items, run_finished(0)]).assessment.exit_code)
+
+    assert exit_code({}) == 0
+    assert exit_code({"--fail-on": "warn"}) == 1

@@ -8,7 +8,7 @@ so a strategy written once serves every family.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -129,16 +129,6 @@ def strategy(name: str, *options: Option) -> Callable[[Strategy], Strategy]:
         return function
 
     return register
-
-
-def unknown_strategies(profiles: Iterable[Profile]) -> list[str]:
-    """`profile/verb: strategy` for every verb whose strategy no dialect registers."""
-    return [
-        f"{profile.id}/{verb}: {options.get('strategy')!r}"
-        for profile in profiles
-        for verb, options in profile.verbs.items()
-        if str(options.get("strategy")) not in STRATEGIES
-    ]
 
 
 def run_verb(

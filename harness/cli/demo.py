@@ -57,9 +57,19 @@ def _read_urls(process: subprocess.Popen[str]) -> tuple[str, str]:
 @contextmanager
 def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, str]]:
     command = [
-        sys.executable, "-m", "reference_server", "serve", "--host", "127.0.0.1", "--port", "0",
-        "--db", f"sqlite:///{folder / 'demo.db'}", "--log-file", str(folder / "server.log"),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "reference_server",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--db",
+        f"sqlite:///{folder / 'demo.db'}",
+        "--log-file",
+        str(folder / "server.log"),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
         yield _read_urls(process)

@@ -62,10 +62,14 @@ def _plan(args: argparse.Namespace) -> tuple[RunSettings, Scenario, list[Profile
         wanted = ", ".join(scenario.profiles)  # not "all": that would have matched
         raise UsageError(f"{scenario.id} does not run under {args.idp}; it runs under: {wanted}")
     settings = RunSettings(
-        url=args.url, idp=args.idp, app_url=args.app_url, timeout=args.timeout,
-        auth_mode=args.auth, run_id=args.run_id or new_run_id(),
+        url=args.url,
+        idp=args.idp,
+        app_url=args.app_url,
+        timeout=args.timeout,
+        auth_mode=args.auth,
+        run_id=args.run_id or new_run_id(),
         seed=new_seed() if args.seed is None else args.seed,
-    )  # fmt: skip
+    )
     settings.auth()
     if args.app_url:
         settings.app_auth()

@@ -149,10 +149,22 @@ class Replay:
 def rebuild_html(results: Path, records: list[Record], out: Path) -> bool:
     ini = Path(str(resources.files("harness.plugin").joinpath("pytest-run.ini")))
     argv = [
-        str(results), "-c", str(ini), "--rootdir", str(out), "--noconftest",
-        "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:randomly",
-        "--html", str(out / HTML_FILE), "--self-contained-html",
-    ]  # fmt: skip
+        str(results),
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(out),
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:randomly",
+        "--html",
+        str(out / HTML_FILE),
+        "--self-contained-html",
+    ]
     pytest.main(argv, plugins=[Replay(results, records), html_columns])
     return (out / HTML_FILE).is_file()
 

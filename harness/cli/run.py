@@ -35,8 +35,7 @@ from harness.scenario.model import (
     load_scenarios,
 )
 from harness.transport.auth import AuthError
-from mock_idp.profile import Profile, ProfileError, all_profiles, select_profiles
-from mock_idp.strategies import STRATEGIES, unknown_strategies
+from mock_idp.profile import ProfileError, all_profiles, select_profiles
 from reports import console
 from reports.jsonl import RESULTS_FILE, read_records
 from reports.model import build
@@ -98,9 +97,9 @@ def _check_tags(tags: tuple[str, ...], scenarios: list[Scenario]) -> None:
         raise UsageError(f"unknown tag {unknown[0]!r}; tags in use: {', '.join(known)}")
 
 
-def _check_verbs(scenarios: list[Scenario], profiles: list[Profile]) -> None:
-    """Every verb a scenario names is an app step or spoken by some profile, and every verb of
-    the selected profiles has a strategy: found here, not when an item reaches it."""
+def _check_verbs(scenarios: list[Scenario]) -> None:
+    """Every verb a scenario names is an app step or spoken by some profile: found here, not when
+    an item reaches it (a profile's verbs were held to registered strategies when it loaded)."""
     spoken = {verb for profile in all_profiles().values() for verb in profile.verbs}
     known = spoken | set(APP_STEPS) | {PAUSE_VERB}
     for scenario in scenarios:
@@ -110,12 +109,6 @@ def _check_verbs(scenarios: list[Scenario], profiles: list[Profile]) -> None:
                     f"{scenario.source}:{step.line}: unknown verb {step.verb!r}; "
                     f"verbs: {', '.join(sorted(known))}"
                 )
-    unknown = unknown_strategies(profiles)
-    if unknown:
-        raise UsageError(
-            f"profile verbs without a strategy: {'; '.join(unknown)}; "
-            f"strategies: {', '.join(sorted(STRATEGIES))}"
-        )
 
 
 def _check_scenario_ids(chosen: tuple[str, ...], scenarios: list[Scenario]) -> None:
@@ -149,7 +142,7 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     _check_check_ids(scenarios)
     _check_tags(settings.tags, scenarios)
     _check_scenario_ids(settings.scenario_ids, scenarios)
-    _check_verbs(scenarios, profiles)
+    _check_verbs(scenarios)
     if args.baseline:
         Baseline.load(args.baseline)
     items = [(s.id, p.id) for s in scenarios for p in profiles if settings.selects(s, p)]
@@ -175,12 +168,22 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     # What the plan settled (the URL a demo started, a generated seed or run id), else as given.
     settled = {"url": settings.url, "seed": settings.seed, "run_id": settings.run_id}
     argv = [
-        str(chosen.scenarios_dir), "-c", str(ini), "--rootdir", str(chosen.scenarios_dir),
-        *plugin_args(args.workers), "-p", "no:cacheprovider", "-q",
+        str(chosen.scenarios_dir),
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(chosen.scenarios_dir),
+        *plugin_args(args.workers),
+        "-p",
+        "no:cacheprovider",
+        "-q",
         *plugin_argv(lambda name: settled[name] if name in settled else getattr(args, name)),
-        "--junitxml", str(report / "junit.xml"),
-        "--html", str(report / "report.html"), "--self-contained-html",
-    ]  # fmt: skip
+        "--junitxml",
+        str(report / "junit.xml"),
+        "--html",
+        str(report / "report.html"),
+        "--self-contained-html",
+    ]
     if args.workers:
         argv += ["-n", str(args.workers)]
     return argv
@@ -198,13 +201,18 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
                 end = record
     assessment = end.get("assessment", {})
     summary = {
-        "exit_code": code, "verdict": assessment.get("verdict", "ERROR"),
+        "exit_code": code,
+        "verdict": assessment.get("verdict", "ERROR"),
         "status": assessment.get("status", "INCOMPLETE"),
         "reasons": assessment.get("reasons", ["the run recorded no verdict"]),
-        "counts": end.get("counts", {}), "profiles": assessment.get("profiles", []),
-        "questions": assessment.get("questions", {}), "gate": assessment.get("gate", "all"),
-        "run_id": settings.run_id, "seed": settings.seed, "report_dir": str(args.report_dir),
-    }  # fmt: skip
+        "counts": end.get("counts", {}),
+        "profiles": assessment.get("profiles", []),
+        "questions": assessment.get("questions", {}),
+        "gate": assessment.get("gate", "all"),
+        "run_id": settings.run_id,
+        "seed": settings.seed,
+        "report_dir": str(args.report_dir),
+    }
     print(json.dumps(summary))
 
 
@@ -240,17 +248,24 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
         print(f"scimcert run: {error}", file=sys.stderr)
         return ExitCode.USAGE
     if kept is not None:
-        print(f"scimcert run: {args.report_dir} held an earlier run's reports; moved them to "
-              f"{kept}", file=sys.stderr)  # fmt: skip
+        print(
+            f"scimcert run: {args.report_dir} held an earlier run's reports; moved them to {kept}",
+            file=sys.stderr,
+        )
     if chosen.settings.insecure:
-        print("scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "scimcert run: WARNING: TLS verification is OFF (--insecure); every report says so",
+            file=sys.stderr,
+        )
     problem = preflight(chosen.settings)
     if problem is not None:
         print(f"scimcert run: {problem.line}", file=sys.stderr)
         return problem.exit_code
-    print(f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
-          f"{len(chosen.items)} items; reports in {args.report_dir}", flush=True)  # fmt: skip
+    print(
+        f"scimcert run: run id {chosen.settings.run_id}, seed {chosen.settings.seed}; "
+        f"{len(chosen.items)} items; reports in {args.report_dir}",
+        flush=True,
+    )
     # Exclusive scenarios need no special case here: with workers, the plugin runs them last
     # and alone (harness/engine/exclusive.py).
     argv = pytest_args(args, chosen)

@@ -85,7 +85,9 @@ def _switch(value: Any) -> bool:
 
 RUN_OPTIONS = (
     RunOption(
-        "url", "SCIM base URL (token in $SCIM_TOKEN)", commands=("run",),
+        "url",
+        "SCIM base URL (token in $SCIM_TOKEN)",
+        commands=("run",),
         plugin_help="SCIM base URL of the server under test; enables scimcert",
     ),
     RunOption("idp", "profile ids, a family (okta), or all", default="all"),
@@ -93,15 +95,23 @@ RUN_OPTIONS = (
     RunOption("scenario", "comma-separated scenario ids to select (PARTIAL)", default=""),
     RunOption("scenarios", "scenario directory (default: packaged)", kind=Path),
     RunOption(
-        "report_dir", "where results.jsonl, index.html and the other reports go", kind=Path,
-        default=DEFAULT_REPORT_DIR, plugin_default=None, recorded=False,
+        "report_dir",
+        "where results.jsonl, index.html and the other reports go",
+        kind=Path,
+        default=DEFAULT_REPORT_DIR,
+        plugin_default=None,
+        recorded=False,
     ),
     # The seed and run id a run used are recorded, generated ones too (`invocation.options_of`).
     RunOption("seed", "replay data generation exactly", kind=int),
     RunOption("run_id", "prefix of every name the run creates"),
     # Recorded apart: the plugin sees xdist's `-n`, not this flag.
     RunOption(
-        "workers", "parallel workers (pytest-xdist)", kind=int, default=0, plugin=False,
+        "workers",
+        "parallel workers (pytest-xdist)",
+        kind=int,
+        default=0,
+        plugin=False,
         recorded=False,
     ),
     RunOption("timeout", "seconds per request", kind=float, default=30.0),
@@ -109,7 +119,9 @@ RUN_OPTIONS = (
         "budget",
         "seconds the whole run may take; then it stops, reports written, INCOMPLETE "
         f"(default {DEFAULT_BUDGET:g})",
-        kind=float, default=DEFAULT_BUDGET, plugin_default=None,
+        kind=float,
+        default=DEFAULT_BUDGET,
+        plugin_default=None,
         plugin_help="seconds the whole run may take; then it stops, INCOMPLETE",
     ),
     RunOption("app_url", "app-probe URL (token in $SCIM_APP_TOKEN)"),
@@ -119,24 +131,34 @@ RUN_OPTIONS = (
     RunOption("insecure", "skip TLS checks (recorded)", switch=True),
     RunOption("ca_bundle", "CA bundle to verify the target's certificate"),
     RunOption(
-        "fail_on", "warn: SHOULD-level warnings fail the gate too", default="fail",
+        "fail_on",
+        "warn: SHOULD-level warnings fail the gate too",
+        default="fail",
         choices=("fail", "warn"),
     ),
     RunOption(
-        "gate", "the question the exit code answers (default: every check); the reports show all",
-        default="all", choices=("all", *QUESTIONS),
+        "gate",
+        "the question the exit code answers (default: every check); the reports show all",
+        default="all",
+        choices=("all", *QUESTIONS),
     ),
     RunOption("baseline", "expected failures (check x scenario x profile)", kind=Path),
     # Not a setting: a pyproject.toml saying `list = true` would turn every run into a listing.
     RunOption(
-        "list", "show what would run; send nothing", switch=True, plugin=False, setting=False,
+        "list",
+        "show what would run; send nothing",
+        switch=True,
+        plugin=False,
+        setting=False,
         recorded=False,
     ),
     RunOption(
         "okta_pauses", "replay the pauses of Okta's SPEC suite (dropped by default)", switch=True
     ),
     RunOption(
-        "order", "item order (seeded shuffle); verdicts do not depend on it", default="given",
+        "order",
+        "item order (seeded shuffle); verdicts do not depend on it",
+        default="given",
         choices=("given", "reverse", "shuffle"),
     ),
     RunOption(
@@ -144,11 +166,15 @@ RUN_OPTIONS = (
     ),
     # The plugin's alone: `scimcert run` sets it to print its own summary last.
     RunOption(
-        "summary", "where scimcert's summary goes; `scimcert run` prints it last itself",
-        default="terminal", choices=("terminal", "none"), commands=(), setting=False,
+        "summary",
+        "where scimcert's summary goes; `scimcert run` prints it last itself",
+        default="terminal",
+        choices=("terminal", "none"),
+        commands=(),
+        setting=False,
         recorded=False,
     ),
-)  # fmt: skip
+)
 
 
 def option(name: str) -> RunOption:
@@ -226,13 +252,20 @@ def run_settings(value: Callable[[str], Any]) -> RunSettings:
     An unset seed or run id is left to `RunSettings` to generate.
     """
     settings = RunSettings(
-        url=str(value("url")), idp=str(value("idp")), tags=words(value("tags")),
-        app_url=value("app_url"), timeout=float(value("timeout")), auth_mode=str(value("auth")),
-        insecure=bool(value("insecure")), ca_bundle=value("ca_bundle"),
-        report_dir=value("report_dir"), token_url=value("token_url"),
-        client_id=value("client_id"), pauses=bool(value("okta_pauses")),
+        url=str(value("url")),
+        idp=str(value("idp")),
+        tags=words(value("tags")),
+        app_url=value("app_url"),
+        timeout=float(value("timeout")),
+        auth_mode=str(value("auth")),
+        insecure=bool(value("insecure")),
+        ca_bundle=value("ca_bundle"),
+        report_dir=value("report_dir"),
+        token_url=value("token_url"),
+        client_id=value("client_id"),
+        pauses=bool(value("okta_pauses")),
         scenario_ids=words(value("scenario")),
-    )  # fmt: skip
+    )
     if value("run_id"):
         settings.run_id = str(value("run_id"))
     if value("seed") is not None:

@@ -56,11 +56,18 @@ def _versions() -> dict[str, str]:
 def checks_record() -> Record:
     """Every registered check, so a results file names its checks' levels and former ids."""
     checks = [
-        {"id": c.id, "level": c.level.value, "ref": c.ref, "title": c.title, "quote": c.quote,
-         "links": [{"text": link.text, "url": link.url} for link in links(c.ref)],
-         "aliases": list(c.aliases), "always_on": c.always_on}
+        {
+            "id": c.id,
+            "level": c.level.value,
+            "ref": c.ref,
+            "title": c.title,
+            "quote": c.quote,
+            "links": [{"text": link.text, "url": link.url} for link in links(c.ref)],
+            "aliases": list(c.aliases),
+            "always_on": c.always_on,
+        }
         for c in registry
-    ]  # fmt: skip
+    ]
     return {"event": "ChecksRegistered", "v": FORMAT_VERSION, "checks": checks}
 
 
@@ -84,21 +91,23 @@ class ResultsSink:
     def start(self) -> None:
         if self.report_dir is not None:
             self._writer = JsonlWriter(self.report_dir / RESULTS_FILE)
-        self.write_records([
-            RunStarted(
-                run_id=self.settings.run_id,
-                seed=self.settings.seed,
-                target=self.settings.url,
-                profiles=tuple(profile.id for profile in self.settings.profiles()),
-                scenarios=tuple(dict.fromkeys(name.rsplit("[", 1)[0] for name in self.planned)),
-                versions=_versions(),
-                insecure=self.settings.insecure,
-                started_at=now(),
-                planned=self.planned,
-                filters=self.filters,
-                invocation=self.invocation,
-            )
-        ])  # fmt: skip
+        self.write_records(
+            [
+                RunStarted(
+                    run_id=self.settings.run_id,
+                    seed=self.settings.seed,
+                    target=self.settings.url,
+                    profiles=tuple(profile.id for profile in self.settings.profiles()),
+                    scenarios=tuple(dict.fromkeys(name.rsplit("[", 1)[0] for name in self.planned)),
+                    versions=_versions(),
+                    insecure=self.settings.insecure,
+                    started_at=now(),
+                    planned=self.planned,
+                    filters=self.filters,
+                    invocation=self.invocation,
+                )
+            ]
+        )
         self._write(checks_record())
 
     def write_records(self, events: Iterable[Event]) -> None:
@@ -126,9 +135,13 @@ class ResultsSink:
         ]
         scope = Scope(planned=self.planned, filters=self.filters)
         return assess(
-            finished, scope, interruption=interruption, fail_on_warn=self.fail_on_warn,
-            graded=graded, gate=self.gate,
-        )  # fmt: skip
+            finished,
+            scope,
+            interruption=interruption,
+            fail_on_warn=self.fail_on_warn,
+            graded=graded,
+            gate=self.gate,
+        )
 
     def _baseline_record(self) -> Record:
         expected = [item.item for item in self.finished if self.baseline.expects(item)]
@@ -146,9 +159,11 @@ class ResultsSink:
         counts = Counter(item.outcome.value for item in self.finished)
         self._write(self._baseline_record())
         end = RunFinished(
-            counts=dict(counts), exit_code=code, finished_at=now(),
+            counts=dict(counts),
+            exit_code=code,
+            finished_at=now(),
             assessment=assessment.to_dict(),
-        )  # fmt: skip
+        )
         self._write(to_record(end))
         if self._writer is not None:
             self._writer.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from verdict.status import RunVerdict
 
-from . import run_status
+from . import run_status, suite
 from .difference import first_difference
 from .model import Item, RunView, rank
 from .sections import SHOWN
@@ -74,6 +74,19 @@ def _listing(title: str, items: list[Item]) -> list[Line]:
     return [Line(title, "bold"), *shown, *tail]
 
 
+def _suite_lines(view: RunView) -> list[Line]:
+    """A `--suite` run's vendor result, qualified as scimcert's emulation, and each test."""
+    if view.suite is None:
+        return []
+    record = view.suite
+    found = [Line(suite.headline(record), "green" if record["passed"] else "red")]
+    found += [Line(f"  because {reason}") for reason in record["reasons"]]
+    found += [Line(f"  {line}") for line in suite.test_lines(record)]
+    if record["result_file"]:
+        found.append(Line(f"  vendor-shaped result: {record['result_file']}"))
+    return found
+
+
 def lines(view: RunView) -> list[Line]:
     run, assessment = view.header, view.assessment
     result = [Line(f"scimcert: {run_status.headline(view)}", style(assessment.run))]
@@ -85,6 +98,7 @@ def lines(view: RunView) -> list[Line]:
         ),
         *_table(view),
     ]
+    result += _suite_lines(view)
     questions = run_status.question_lines(assessment)
     if questions:
         result.append(Line("Questions answered:", "bold"))

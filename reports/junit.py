@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from . import suite as vendor_suite
 from .difference import first_difference
-from .model import Item, RunView
+from .model import Item, Record, RunView
 from .text import describe
 
 # XML 1.0 section 2.2: everything outside these ranges may not appear in a document at all.
@@ -114,16 +115,62 @@ def _suite(root: ElementTree.Element, view: RunView, profile: str) -> None:
             "scimcert.exit-code": int(view.assessment.exit_code),
             "scimcert.gate": view.assessment.gate,
             **{f"scimcert.question.{q}": v.value for q, v in view.assessment.questions.items()},
+            **_suite_properties(view.suite),
         },
     )
     for item in items:
         _testcase(suite, item)
 
 
+def _suite_properties(record: Record | None) -> dict[str, object]:
+    if record is None:
+        return {}
+    return {
+        "scimcert.suite": record["suite"],
+        "scimcert.suite-result": record["result"],
+        "scimcert.suite-headline": vendor_suite.headline(record),
+        "scimcert.suite-result-file": record["result_file"],
+    }
+
+
+def _vendor_suite(root: ElementTree.Element, record: Record) -> None:
+    """The vendor's tests as testcases: FAILED a failure, SKIPPED skipped, WARNING in system-out."""
+    tests = record["tests"]
+    suite = ElementTree.SubElement(
+        root,
+        "testsuite",
+        name=clean(f"scimcert-suite[{record['suite']}]"),
+        tests=str(len(tests)),
+        failures=str(sum(test["result"] == "FAILED" for test in tests)),
+        errors="0",
+        skipped=str(sum(test["result"] == "SKIPPED" for test in tests)),
+    )
+    _properties(suite, _suite_properties(record))
+    for test in tests:
+        case = ElementTree.SubElement(
+            suite,
+            "testcase",
+            classname=clean(f"scimcert-suite.{record['suite']}"),
+            name=clean(vendor_suite.test_label(test)),
+        )
+        _properties(
+            case, {"scimcert.category": test["category"], "scimcert.result": test["result"]}
+        )
+        detail = clean(test["detail"])[:MESSAGE_LIMIT]
+        if test["result"] == "FAILED":
+            _element(case, "failure", detail, type="FAILED", message=detail)
+        elif test["result"] == "SKIPPED":
+            _element(case, "skipped", type="SKIPPED", message=detail)
+        elif test["result"] == "WARNING":
+            _element(case, "system-out", f"WARNING: {detail}")
+
+
 def render(view: RunView) -> bytes:
     root = ElementTree.Element("testsuites", name="scimcert")
     for profile in view.profiles:
         _suite(root, view, profile)
+    if view.suite is not None:
+        _vendor_suite(root, view.suite)
     suites = list(root)
     for name in ("tests", "failures", "errors", "skipped"):
         root.set(name, str(sum(int(suite.get(name, "0")) for suite in suites)))

@@ -76,6 +76,7 @@ class RunView:
     assessment: Assessment
     catalogue: Mapping[str, Record] = field(default_factory=dict)
     baseline: tuple[Record, ...] = ()
+    suite: Record | None = None  # `SuiteJudged`: a `--suite` run's vendor result
 
     @property
     def profiles(self) -> list[str]:
@@ -215,4 +216,5 @@ def build(records: Sequence[Record], aliases: Mapping[str, str] | None = None) -
         assessment=_assessment(header, end, items),
         catalogue=catalogue,
         baseline=tuple(applied.get("rules", ())),
+        suite=next(iter(_of(records, "SuiteJudged")), None),
     )

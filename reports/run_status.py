@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from verdict.outcomes import Outcome
 from verdict.questions import ASKED
-from verdict.status import EXIT_MEANING, Assessment, RunVerdict, Status
+from verdict.status import (
+    EXIT_MEANING,
+    SUITE,
+    SUITE_FAILED,
+    Assessment,
+    ExitCode,
+    RunVerdict,
+    Status,
+)
 
 from .model import RunView
 
@@ -40,6 +48,8 @@ def question_lines(assessment: Assessment) -> list[str]:
 
 def exit_line(assessment: Assessment) -> str:
     code = assessment.exit_code
+    if code is ExitCode.FAIL and assessment.gate.startswith(SUITE):
+        return f"exit code {int(code)}: {SUITE_FAILED}"
     return f"exit code {int(code)}: {EXIT_MEANING[code]}"
 
 

@@ -22,6 +22,7 @@ from .sections import (
     questions,
 )
 from .style import STYLE
+from .suite import section as suite_section
 
 GENERATED_ID = "generated"
 NOTHING = Markup()
@@ -64,6 +65,7 @@ def render(view: RunView, generated_at: str, appendix: Markup = NOTHING) -> str:
     body = join(
         [
             header(view),
+            suite_section(view.suite),
             profiles(view),
             questions(view),
             matrix(view, links),

@@ -18,6 +18,7 @@ PACKAGES = (
     "registry",
     "reports",
     "scenarios",
+    "suites",
     "verdict",
 )
 
@@ -26,7 +27,7 @@ FAULTS = "reference_server.faults"
 
 # package (or sub-package) -> project packages it must never import
 FORBIDDEN = {
-    "reference_server": {"harness", "mock_idp", "reports", "scenarios"},
+    "reference_server": {"harness", "mock_idp", "reports", "scenarios", "suites"},
     "reference_server/domain": {
         "harness", "mock_idp", "reports", "scenarios",
         "reference_server.scim", "reference_server.storage", "reference_server.probe",
@@ -37,24 +38,36 @@ FORBIDDEN = {
     "reference_server/probe": {FAULTS},
     "harness": {"reference_server"},
     # The harness's rooms, in the order a step travels back up through them (docs/architecture.md):
-    # transport <- checks <- scenario <- engine <- plugin <- cli; load beside the plugin.
+    # transport <- checks <- scenario <- engine <- suites <- plugin <- cli; load beside the plugin.
     "harness/transport": {
-        "harness.checks", "harness.scenario", "harness.engine", "harness.plugin", "harness.cli",
-        "harness.load",
+        "harness.checks", "harness.scenario", "harness.engine", "harness.suites",
+        "harness.plugin", "harness.cli", "harness.load",
     },
     "harness/checks": {
-        "harness.scenario", "harness.engine", "harness.plugin", "harness.cli", "harness.load",
+        "harness.scenario", "harness.engine", "harness.suites", "harness.plugin", "harness.cli",
+        "harness.load",
     },
-    "harness/scenario": {"harness.engine", "harness.plugin", "harness.cli", "harness.load"},
-    "harness/engine": {"harness.plugin", "harness.cli", "harness.load"},
+    "harness/scenario": {
+        "harness.engine", "harness.suites", "harness.plugin", "harness.cli", "harness.load",
+    },
+    "harness/engine": {"harness.suites", "harness.plugin", "harness.cli", "harness.load"},
+    "harness/suites": {"harness.engine", "harness.plugin", "harness.cli", "harness.load"},
     "harness/plugin": {"harness.cli", "harness.load"},
-    "harness/load": {"harness.plugin", "harness.cli", "harness.scenario"},
-    "mock_idp": {"harness", "reports", "reference_server"},
-    "reports": {"harness", "mock_idp", "reference_server"},
+    "harness/load": {"harness.plugin", "harness.cli", "harness.scenario", "harness.suites"},
+    "mock_idp": {"harness", "reports", "reference_server", "suites"},
+    "reports": {"harness", "mock_idp", "reference_server", "suites"},
+    # Data, like scenarios/: the vendor suites' files and their schema; they import nothing.
+    "suites": {
+        "harness", "mock_idp", "reference_server", "registry", "reports", "scenarios", "verdict",
+    },
     # The run's vocabulary is a leaf: the harness writes it, the reports read it.
-    "verdict": {"harness", "mock_idp", "reference_server", "registry", "reports", "scenarios"},
+    "verdict": {
+        "harness", "mock_idp", "reference_server", "registry", "reports", "scenarios", "suites",
+    },
     # One registry helper serves every package, so it may import none of them.
-    "registry": {"harness", "mock_idp", "reference_server", "reports", "scenarios", "verdict"},
+    "registry": {
+        "harness", "mock_idp", "reference_server", "reports", "scenarios", "suites", "verdict",
+    },
 }  # fmt: skip
 
 

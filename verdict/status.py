@@ -19,6 +19,7 @@ from .outcomes import Outcome, combine
 from .questions import Graded, answers
 
 ALL = "all"  # the gate reads every check
+SUITE = "suite:"  # the gate reads a vendor suite's overall result: `suite:entra-gallery`
 
 
 class Status(StrEnum):
@@ -45,6 +46,9 @@ class ExitCode(IntEnum):
     NO_VERDICT = 4
 
 
+# With `--suite` the gate reads the vendor's overall result instead of the checks.
+SUITE_FAILED = "the suite's overall result is Failed by its vendor's rule (with --fail-on warn, "
+"an optional test's WARNING too)"
 EXIT_MEANING = {
     ExitCode.OK: "nothing failed (the status says whether the run is a certification)",
     ExitCode.FAIL: "a MUST check failed (with --fail-on warn, a SHOULD check too)",
@@ -233,9 +237,11 @@ def assess(
     fail_on_warn: bool = False,
     graded: Iterable[Graded] = (),
     gate: str = ALL,
+    gated: Outcome | None = None,
 ) -> Assessment:
     """The run's verdict and status, and each profile's, from the items that finished; each
-    question's verdict from the checks graded; the exit code for the question gated on."""
+    question's verdict from the checks graded; the exit code for the question gated on, or for
+    `gated`, the outcome a `SUITE` gate reads (its vendor's overall result)."""
     done = list(finished)
     profiles = list(dict.fromkeys([*scope.planned.values(), *(one.profile for one in done)]))
     per_profile = tuple(
@@ -245,7 +251,8 @@ def assess(
     run = _judge(done, scope, interruption)
     finished_items = {one.item for one in done}
     questions = answers(graded)
-    gated = None if gate == ALL else questions.get(gate, Outcome.SKIP)
+    if gated is None and gate != ALL:
+        gated = questions.get(gate, Outcome.SKIP)
     return Assessment(
         run=run,
         exit_code=exit_code(run, fail_on_warn=fail_on_warn, gated=gated),

@@ -34,11 +34,13 @@ from harness.scenario.model import (
     default_scenarios,
     load_scenarios,
 )
+from harness.suites.loading import SuiteError
 from harness.transport.auth import AuthError
-from mock_idp.profile import ProfileError, all_profiles, select_profiles
+from mock_idp.profile import ProfileError, all_profiles
 from reports import console
 from reports.jsonl import RESULTS_FILE, read_records
 from reports.model import build
+from reports.suite import SUITE_JUDGED, suite_summary
 from verdict.status import ExitCode
 
 if TYPE_CHECKING:
@@ -120,15 +122,32 @@ def _check_scenario_ids(chosen: tuple[str, ...], scenarios: list[Scenario]) -> N
         )
 
 
+def _check_suite(args: argparse.Namespace) -> None:
+    """A suite chooses the scenarios, the profiles and what the exit code answers itself."""
+    chosen = {
+        "--scenario": args.scenario,
+        "--tags": args.tags,
+        "--idp": args.idp != "all",
+        "--gate": args.gate != "all",
+    }
+    clashing = [flag for flag, given in chosen.items() if given]
+    if args.suite and clashing:
+        raise UsageError(
+            f"--suite {args.suite} chooses the scenarios, the profiles and the gate itself; "
+            f"drop {clashing[0]}"
+        )
+
+
 def plan(args: argparse.Namespace, url: str | None) -> Plan:
     """Everything that can be wrong with the command line, found before anything is sent."""
     if not url:
         raise UsageError("--url is required (or SCIMCERT_URL, or url in [tool.scimcert])")
     _check_url(url)
+    _check_suite(args)
     if args.workers < 0 or args.timeout <= 0 or args.budget <= 0:
         raise UsageError("--workers must be 0 or more, --timeout and --budget positive")
     settings = run_settings(lambda name: url if name == "url" else getattr(args, name))
-    profiles = select_profiles(args.idp)
+    profiles = settings.profiles()
     if not args.list:  # listing sends nothing, so it needs no credentials
         settings.auth()
     if args.app_url:
@@ -194,13 +213,16 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
     each profile, as the run recorded them."""
     results = args.report_dir / "results.jsonl"
     end: dict[str, Any] = {}
+    judged: dict[str, Any] = {}
     if results.exists():
         for line in results.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record.get("event") == "RunFinished":
                 end = record
+            elif record.get("event") == SUITE_JUDGED:
+                judged = record
     assessment = end.get("assessment", {})
-    summary = {
+    summary: dict[str, Any] = {
         "exit_code": code,
         "verdict": assessment.get("verdict", "ERROR"),
         "status": assessment.get("status", "INCOMPLETE"),
@@ -213,6 +235,8 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
         "seed": settings.seed,
         "report_dir": str(args.report_dir),
     }
+    if judged:
+        summary["suite"] = suite_summary(judged)
     print(json.dumps(summary))
 
 
@@ -234,7 +258,7 @@ def _progress_bar(total: int, report_dir: Path) -> ProgressBar:
 def execute(args: argparse.Namespace, url: str | None) -> int:
     try:
         chosen = plan(args, url)
-    except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError) as error:
+    except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError, SuiteError) as error:
         print(f"scimcert run: {error}", file=sys.stderr)
         return ExitCode.USAGE
     if args.list:

@@ -47,8 +47,15 @@ class RunSettings:
     client_id: str | None = None
     pauses: bool = False
     scenario_ids: tuple[str, ...] = ()  # `--scenario`: only these scenarios
+    # `--suite`: its name, and its profile ids, exactly (a family name would bring its siblings).
+    suite: str = ""
+    profile_ids: tuple[str, ...] = ()
 
     def profiles(self) -> list[Profile]:
+        if self.profile_ids:
+            return [
+                p for p in select_profiles(",".join(self.profile_ids)) if p.id in self.profile_ids
+            ]
         return select_profiles(self.idp)
 
     def selects(self, scenario: Scenario, profile: Profile) -> bool:

@@ -34,6 +34,7 @@ from harness.scenario.model import (
     load_scenarios,
     trust,
 )
+from harness.suites.loading import SuiteError, load_suite
 from mock_idp.profile import Profile, ProfileError
 from reports.failure_text import describe_failure
 from verdict.events import Event, ItemFinished, from_record, to_record
@@ -107,7 +108,9 @@ def _filters(config: pytest.Config, settings: RunSettings) -> tuple[str, ...]:
     found = []
     if settings.tags:
         found.append(f"--tags {','.join(settings.tags)}")
-    if settings.scenario_ids:
+    if settings.suite:  # its scenarios are the suite's choice, not a --scenario of the user's
+        found.append(f"--suite {settings.suite}")
+    elif settings.scenario_ids:
         found.append(f"--scenario {','.join(settings.scenario_ids)}")
     roots = _scenario_roots(config)
     if roots != [default_scenarios()]:
@@ -144,10 +147,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not _enabled(config):
         return
     load_all()
-    settings = _settings(config)
     try:
+        settings = _settings(config)
         settings.profiles()
-    except ProfileError as error:
+    except (ProfileError, ScenarioError, SuiteError) as error:
         raise pytest.UsageError(str(error)) from error
     worker: dict[str, Any] = getattr(config, "workerinput", {})
     if "scimcert_checked" in worker:
@@ -192,6 +195,7 @@ def _controller(
         invocation=_invocation(config, settings, scenarios, baseline),
         gate=str(config.getoption("scim_gate")),
         junit_path=junit,
+        suite=load_suite(settings.suite) if settings.suite else None,
     )
     return _Controller(sink, config.getoption("scim_budget"))
 

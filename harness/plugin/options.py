@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from harness.engine.session import RunSettings
+from harness.suites.loading import known_suites, load_suite
 from verdict.questions import QUESTIONS
 
 DEFAULT_REPORT_DIR = Path("out/report")
@@ -94,6 +95,13 @@ RUN_OPTIONS = (
     RunOption("tags", "comma-separated tags to select (PARTIAL)", default=""),
     RunOption("scenario", "comma-separated scenario ids to select (PARTIAL)", default=""),
     RunOption("scenarios", "scenario directory (default: packaged)", kind=Path),
+    RunOption(
+        "suite",
+        "a vendor gate: its scenarios under its profiles, judged by its rule "
+        "(PARTIAL; its overall result decides the exit code)",
+        default="",
+        choices=tuple(known_suites()),
+    ),
     RunOption(
         "report_dir",
         "where results.jsonl, index.html and the other reports go",
@@ -249,7 +257,8 @@ def words(text: Any) -> tuple[str, ...]:
 def run_settings(value: Callable[[str], Any]) -> RunSettings:
     """The engine's settings from the options' values by name, from argparse or from pytest.
 
-    An unset seed or run id is left to `RunSettings` to generate.
+    An unset seed or run id is left to `RunSettings` to generate. A suite chooses the scenarios
+    and the profiles (`SuiteError` or `ScenarioError` for one that cannot be used).
     """
     settings = RunSettings(
         url=str(value("url")),
@@ -266,6 +275,10 @@ def run_settings(value: Callable[[str], Any]) -> RunSettings:
         pauses=bool(value("okta_pauses")),
         scenario_ids=words(value("scenario")),
     )
+    if value("suite"):
+        suite = load_suite(str(value("suite")))
+        settings.suite, settings.profile_ids = suite.id, suite.profiles
+        settings.scenario_ids = suite.scenario_ids
     if value("run_id"):
         settings.run_id = str(value("run_id"))
     if value("seed") is not None:

@@ -21,6 +21,8 @@ from harness.checks.baseline import Baseline
 from harness.checks.references import links
 from harness.checks.registry import registry
 from harness.engine.session import RunSettings
+from harness.suites.conclude import Conclusion, conclude
+from harness.suites.model import Suite
 from reports import console
 from reports.build import SUMMARY_FILE, write_junit, write_summary
 from reports.jsonl import RESULTS_FILE, JsonlWriter
@@ -34,7 +36,7 @@ from verdict.events import (
     to_record,
 )
 from verdict.questions import Graded
-from verdict.status import Assessment, Finished, Scope, assess
+from verdict.status import SUITE, Assessment, Finished, Scope, assess
 
 Record = dict[str, Any]
 
@@ -83,6 +85,7 @@ class ResultsSink:
     invocation: dict[str, Any] = field(default_factory=dict)
     gate: str = "all"
     junit_path: Path | None = None
+    suite: Suite | None = None  # `--suite`: its vendor's rule answers the exit code
     records: list[Record] = field(default_factory=list)
     finished: list[ItemFinished] = field(default_factory=list)
     assessment: Assessment | None = None
@@ -121,8 +124,9 @@ class ResultsSink:
         if self._writer is not None:
             self._writer.write(record)
 
-    def assess(self, interruption: str) -> Assessment:
-        """The verdict and status, decided once; failures the baseline expects are waived."""
+    def assess(self, interruption: str, suite: Conclusion | None = None) -> Assessment:
+        """The verdict and status, decided once; failures the baseline expects are waived. A
+        suite's overall result is what the gate reads, when the run was a suite's."""
         finished = [
             Finished(item.item, item.profile, item.outcome, self.baseline.expects(item))
             for item in self.finished
@@ -140,7 +144,20 @@ class ResultsSink:
             interruption=interruption,
             fail_on_warn=self.fail_on_warn,
             graded=graded,
-            gate=self.gate,
+            gate=self.gate if self.suite is None else SUITE + self.suite.id,
+            gated=None if suite is None else suite.outcome,
+        )
+
+    def _conclude(self, interruption: str) -> Conclusion | None:
+        if self.suite is None:
+            return None
+        return conclude(
+            self.suite,
+            self.records,
+            list(self.planned),
+            report_dir=self.report_dir,
+            finished_at=now(),
+            interruption=interruption,
         )
 
     def _baseline_record(self) -> Record:
@@ -154,10 +171,13 @@ class ResultsSink:
         }
 
     def finish(self, interruption: str = "") -> int:
-        self.assessment = assessment = self.assess(interruption)
+        suite = self._conclude(interruption)
+        self.assessment = assessment = self.assess(interruption, suite)
         code = int(assessment.exit_code)
         counts = Counter(item.outcome.value for item in self.finished)
         self._write(self._baseline_record())
+        if suite is not None:
+            self._write(suite.record)
         end = RunFinished(
             counts=dict(counts),
             exit_code=code,

@@ -94,14 +94,17 @@ def read_text(path: Path) -> str:
         raise ScenarioError(path, None, "", f"cannot read the file: {error}") from error
 
 
-def read(path: Path, text: str | None = None) -> tuple[Any, dict[str, int]]:
-    """The file's data, valid against the schema, and the line of every JSON pointer in it."""
+def read(
+    path: Path, text: str | None = None, schema: jsonschema.Draft202012Validator | None = None
+) -> tuple[Any, dict[str, int]]:
+    """The file's data, valid against the schema (the scenario format's unless another is
+    given: a vendor suite's), and the line of every JSON pointer in it."""
     data, lines = _parse(path, read_text(path) if text is None else text)
     found = _non_json(data, "")
     if found is not None:
         pointer, message = found
         raise ScenarioError(path, line_of(lines, pointer), pointer, message)
-    _check_schema(data, lines, path)
+    _check_schema(data, lines, path, schema or _validator())
     return data, lines
 
 
@@ -119,7 +122,7 @@ def _compose(path: Path, text: str, loader_class: type[Any]) -> tuple[Any, dict[
     try:
         node = loader.get_single_node()
         if node is None:
-            raise ScenarioError(path, 1, "", "the file is empty; expected a scenario mapping")
+            raise ScenarioError(path, 1, "", "the file is empty; expected a mapping")
         data = loader.construct_document(node)
         lines: dict[str, int] = {}
         _record_lines(node, "", lines, set())
@@ -256,9 +259,11 @@ def _schema_message(error: ValidationError) -> str:
     return wording(error.validator_value, error.instance, schema)
 
 
-def _check_schema(data: Any, lines: Mapping[str, int], path: Path) -> None:
+def _check_schema(
+    data: Any, lines: Mapping[str, int], path: Path, validator: jsonschema.Draft202012Validator
+) -> None:
     """Raise for the first problem in file order; best_match picks among those on that line."""
-    errors = list(_validator().iter_errors(data))
+    errors = list(validator.iter_errors(data))
     if not errors:
         return
     where = [line_of(lines, _schema_pointer(error)) or 0 for error in errors]

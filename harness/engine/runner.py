@@ -97,7 +97,8 @@ class ItemRun:
         seed = item_seed(self.run.seed, self.scenario.id, self.profile.id)
         # Items run in parallel against one server: each names what it creates apart, under the
         # run's prefix, so lists scoped to `${run.prefix}` see only this item's resources.
-        self.directory = Directory(run_prefix=f"{self.run.prefix}-{seed % 16**8:08x}", seed=seed)
+        self._item_hex = f"{seed % 16**8:08x}"
+        self.directory = Directory(run_prefix=f"{self.run.prefix}-{self._item_hex}", seed=seed)
         self.scim = RecordingTransport(self.target.scim, self._record)
         # App-probe answers are not SCIM: they are graded by expectations only.
         self.app = (
@@ -169,7 +170,10 @@ class ItemRun:
     def _variables(self) -> dict[str, Any]:
         return {
             **self.directory.variables(),
-            "run": {"id": self.run.run_id, "prefix": self.run.prefix},
+            # `item`: eight hex digits of this item alone, for names a scenario writes itself
+            # (Microsoft's `lascuser<hex>`) that must not collide with the same scenario run
+            # beside it under another profile.
+            "run": {"id": self.run.run_id, "prefix": self.run.prefix, "item": self._item_hex},
             **self.saved,
         }
 

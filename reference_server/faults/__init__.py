@@ -17,7 +17,7 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 `store.py`; the faults sit by what they break: `protocol.py` (what answers say), `writes.py`
 (what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
 and `robust_writes.py` (unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`,
-`entra_onelogin.py`.
+`entra_onelogin.py`, and what Microsoft's gallery validation sends: `gallery.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -25,6 +25,7 @@ the checks must all hold.
 from . import (
     entra_onelogin,
     filters,
+    gallery,
     idp,
     okta,
     protocol,
@@ -44,6 +45,7 @@ __all__ = [
     "fault",
     "fault_layer",
     "filters",
+    "gallery",
     "hook",
     "idp",
     "okta",

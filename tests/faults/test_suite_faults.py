@@ -3,7 +3,8 @@
 One reference server for the module, one team per fault (as `test_okta_faults.py`). Each row
 runs the suite's items in-process against its fault's team, judges them as `scimcert run
 --suite` does (`harness.suites`), and must find the row's vendor test FAILED (WARNING for an
-optional one) and the overall result not passing, with a reason naming the test. The same
+optional one) and the overall result not passing, with a reason naming the test (except a
+Microsoft optional test's WARNING, which blocks nothing and is not named). The same
 suites without a fault reach the vendor's overall result end to end in
 `tests/suites/test_suite_runs.py`.
 """
@@ -36,6 +37,7 @@ class Breaks:
     suite: str
     test: str
     fault: str
+    blocks: bool = True  # False: Microsoft's optional test, whose WARNING blocks nothing
 
 
 # suite, vendor test -> the fault that breaks it. Mandatory tests no fault targets alone are
@@ -44,17 +46,22 @@ SUITE_BITES = [
     Breaks(ENTRA, "Create_User_Test", "eq-filter-finds-nothing"),
     Breaks(ENTRA, "Update_User_Test", "capitalised-ops-rejected"),
     Breaks(ENTRA, "Disable_User_Test", "string-booleans-rejected"),
+    Breaks(ENTRA, "Delete_User_Test", "delete-refused", blocks=False),
     Breaks(ENTRA, "User_Update_Manager_Test", "manager-string-refused"),
-    Breaks(ENTRA, "Restore_User_Test", "recreate-after-delete-refused"),
+    Breaks(ENTRA, "Restore_User_Test", "reactivation-ignored"),
     Breaks(ENTRA, "Create_Group_Test", "excluded-attributes-ignored-on-groups"),
     Breaks(ENTRA, "Group_Update_Add_Member_Test", "member-add-keeps-first"),
     Breaks(ENTRA, "Group_Update_Remove_Member_Test", "member-removal-value-list-ignored"),
     Breaks(ENTRA, "Schema_Discoverability_Test", "user-schema-unlisted"),
-    Breaks(ENTRA, "SCIM_Null_Update_Test", "null-values-refused"),
-    Breaks(ENTRA, "SCIM_User_Create_Test", "enterprise-extension-ignored-on-create"),
-    Breaks(ENTRA, "SCIM_User_Update_Test", "capitalised-ops-rejected"),
+    Breaks(ENTRA, "SCIM_Null_Update_Test", "empty-replace-ignored"),
+    Breaks(ENTRA, "SCIM_User_Create_Test", "pascal-case-names"),
+    Breaks(ENTRA, "SCIM_Group_Create_Test", "pascal-case-names"),
+    Breaks(ENTRA, "SCIM_User_Update_Test", "patch-only-active"),
+    Breaks(ENTRA, "SCIM_Group_Update_Test", "group-replace-ignored"),
     Breaks(ENTRA, "SCIM_User_Pagination_Test", "paging-ignored"),
+    Breaks(ENTRA, "SCIM_Group_Pagination_Test", "paging-ignored", blocks=False),
     Breaks(ENTRA, "SCIM_Update_Manager_Test", "manager-string-refused"),
+    Breaks(ENTRA, "Restore_Group_Test", "delete-not-deleting", blocks=False),
     Breaks(OKTA, "SCIM 2.0 SPEC Test: Required Test: Test Users endpoint", "user-list-abbreviated"),
     Breaks(OKTA, "SCIM 2.0 SPEC Test: Required Test: Get Users/{{id}}", "read-omits-name"),
     Breaks(
@@ -169,5 +176,6 @@ def test_the_fault_fails_the_vendor_test_and_the_suite(
     test = tests[row.test]
     expected = TestResult.WARNING if test.test.optional else TestResult.FAILED
     assert test.result is expected, (test, runs[(row.suite, row.fault)].output)
-    assert not overall.passed
-    assert any(test.test.name.strip() in reason for reason in overall.reasons), overall
+    named = any(test.test.name.strip() in reason for reason in overall.reasons)
+    assert named is row.blocks, overall
+    assert not overall.passed  # Microsoft's for its auth rule too, until the OAuth test runs

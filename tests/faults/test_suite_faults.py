@@ -50,6 +50,8 @@ SUITE_BITES = [
     Breaks(ENTRA, "User_Update_Manager_Test", "manager-string-refused"),
     Breaks(ENTRA, "Restore_User_Test", "reactivation-ignored"),
     Breaks(ENTRA, "Create_Group_Test", "excluded-attributes-ignored-on-groups"),
+    Breaks(ENTRA, "Update_Group_Test", "group-replace-ignored"),
+    Breaks(ENTRA, "Delete_Group_Test", "delete-not-deleting", blocks=False),
     Breaks(ENTRA, "Group_Update_Add_Member_Test", "member-add-keeps-first"),
     Breaks(ENTRA, "Group_Update_Remove_Member_Test", "member-removal-value-list-ignored"),
     Breaks(ENTRA, "Schema_Discoverability_Test", "user-schema-unlisted"),

@@ -1,2 +1,1 @@
-"""Vendor gates: a suite file's tests judged from a run's items, the vendor's overall rule, and the
-vendor-shaped result file."""
+"""Vendor gates: each vendor test judged from its items, the vendor's rule, its result file."""

@@ -99,6 +99,20 @@ def test_entra_gallery_fails_on_the_auth_rule_alone_without_oauth(
     assert ENTRA_CLOUD in suite["headline"] and suite["headline"] in done.stdout
     assert "exit code 1: the suite's overall result is Failed" in done.stdout
     outputs_name_the_suite(tmp_path, summary, suite["headline"])
+    # `scimcert report` renders it again from results.jsonl alone.
+    again = tmp_path.parent / "again"
+    command = [
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "report",
+        str(tmp_path),
+        "--out",
+        str(again),
+    ]
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT, timeout=120)
+    page = (again / "index.html").read_text(encoding="utf-8").replace("&#x27;", "'")
+    assert suite["headline"] in page
     written = json.loads((tmp_path / suite["result_file"]).read_text(encoding="utf-8"))
     assert suite["result_file"] == f"validation-result-{summary['run_id']}.json"
     assert list(written)[:4] == [

@@ -9,6 +9,7 @@ threadpool and back would add to every request.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -24,7 +25,7 @@ from ..storage.prepared import Reader
 from ..storage.resources import Record, list_resources, lookup_resources
 from ..storage.tables import groups as groups_table
 from ..storage.tables import users as users_table
-from . import groups, users
+from . import cursors, groups, users
 from .attributes import ResourceDefinition
 from .context import Context, authenticate, find_team_or_401, scim_base_url
 from .errors import ScimError, ScimType
@@ -146,13 +147,14 @@ def _equality(ctx: Context, kind: Kind, query: ListQuery) -> ColumnEquality | No
     return column_equality(kind.definition, kind.table, query.filter)
 
 
-def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
-    """A list answer: a lookup by prepared statements, or any other filter through SQLAlchemy."""
+def _fetch(
+    engine: Engine, ctx: Context, kind: Kind, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    """A page: a lookup by prepared statements, or any other filter through SQLAlchemy."""
     equality = _equality(ctx, kind, query)
     if equality is None:
         with reading(engine) as conn:
-            total, resources = _page(conn, ctx, kind, query)
-        return list_response(query, total, resources)
+            return _page(conn, ctx, kind, query)
     with snapshot(engine) as raw:
         total, records = lookup_resources(
             raw,
@@ -163,23 +165,62 @@ def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimRe
             query.start_index,
             query.count,
         )
-        resources = _shown(raw, ctx, kind, query, records)
+        return total, _shown(raw, ctx, kind, query, records)
+
+
+def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
+    """A list answer, paged by index (RFC 7644 3.4.2.4) or, asked for, by cursor (RFC 9865)."""
+    if query.cursor is not None:
+        return _cursor_page(engine, ctx, kind, query)
+    total, resources = _fetch(engine, ctx, kind, query)
     return list_response(query, total, resources)
 
 
-def list_response(
-    query: ListQuery, total: int, resources: Sequence[dict[str, Any]]
-) -> ScimResponse:
-    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned."""
-    return ScimResponse(
-        {
-            "schemas": [LIST_RESPONSE_SCHEMA],
-            "totalResults": total,
-            "startIndex": query.start_index,
-            "itemsPerPage": len(resources),
-            "Resources": list(resources),
-        }
+def _shape(kind: Kind, query: ListQuery) -> str:
+    """What a cursor is bound to: RFC 9865 2 has every parameter but the cursor stay the same."""
+    order = "descending" if query.descending else "ascending"
+    return f"{kind.definition.endpoint}\x00{query.filter}\x00{query.sort_by}\x00{order}"
+
+
+def _cursor_page(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
+    shape, now = _shape(kind, query), time.time()
+    start = 1
+    if query.cursor:  # RFC 9865 2: empty for the first page
+        timeout = ctx.limits.cursor_timeout
+        start = cursors.read(
+            ctx.team, shape, query.cursor, count=query.count, now=now, timeout=timeout
+        )
+    paged = replace(query, start_index=start)
+    total, resources = _fetch(engine, ctx, kind, paged)
+    following = start + len(resources)
+    # Every page but the last names the next one; a count of 0 pages nothing (only the total).
+    more = bool(resources) and following <= total
+    next_cursor = (
+        cursors.issue(ctx.team, shape, start_index=following, count=query.count, now=now)
+        if more
+        else None
     )
+    return list_response(paged, total, resources, next_cursor=next_cursor)
+
+
+def list_response(
+    query: ListQuery,
+    total: int,
+    resources: Sequence[dict[str, Any]],
+    next_cursor: str | None = None,
+) -> ScimResponse:
+    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned; RFC 9865 2
+    adds `nextCursor` to a cursor-paged answer that is not the last page."""
+    body: dict[str, Any] = {
+        "schemas": [LIST_RESPONSE_SCHEMA],
+        "totalResults": total,
+        "startIndex": query.start_index,
+        "itemsPerPage": len(resources),
+        "Resources": list(resources),
+    }
+    if next_cursor is not None:
+        body["nextCursor"] = next_cursor
+    return ScimResponse(body)
 
 
 def collection(kind: Kind) -> Endpoint:

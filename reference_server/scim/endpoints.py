@@ -10,7 +10,7 @@ threadpool and back would add to every request.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -192,35 +192,48 @@ def _cursor_page(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> 
         )
     paged = replace(query, start_index=start)
     total, resources = _fetch(engine, ctx, kind, paged)
-    following = start + len(resources)
-    # Every page but the last names the next one; a count of 0 pages nothing (only the total).
-    more = bool(resources) and following <= total
-    next_cursor = (
-        cursors.issue(ctx.team, shape, start_index=following, count=query.count, now=now)
-        if more
-        else None
-    )
-    return list_response(paged, total, resources, next_cursor=next_cursor)
+    return list_response(paged, total, resources, _neighbours(ctx, shape, paged, total, now))
+
+
+def _neighbours(
+    ctx: Context, shape: str, page: ListQuery, total: int, now: float
+) -> dict[str, str]:
+    """RFC 9865 2: `nextCursor` on every page but the last; `previousCursor` (OPTIONAL) on every
+    page but the first. A count of 0 pages nothing: the answer is only the total."""
+    neighbours: dict[str, str] = {}
+    if page.count <= 0:
+        return neighbours
+    following = page.start_index + page.count
+    if following <= total:
+        neighbours["nextCursor"] = cursors.issue(
+            ctx.team, shape, start_index=following, count=page.count, now=now
+        )
+    if page.start_index > 1:
+        preceding = max(1, page.start_index - page.count)
+        neighbours["previousCursor"] = cursors.issue(
+            ctx.team, shape, start_index=preceding, count=page.count, now=now
+        )
+    return neighbours
 
 
 def list_response(
     query: ListQuery,
     total: int,
     resources: Sequence[dict[str, Any]],
-    next_cursor: str | None = None,
+    cursor_links: Mapping[str, str] | None = None,
 ) -> ScimResponse:
-    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned; RFC 9865 2
-    adds `nextCursor` to a cursor-paged answer that is not the last page."""
-    body: dict[str, Any] = {
-        "schemas": [LIST_RESPONSE_SCHEMA],
-        "totalResults": total,
-        "startIndex": query.start_index,
-        "itemsPerPage": len(resources),
-        "Resources": list(resources),
-    }
-    if next_cursor is not None:
-        body["nextCursor"] = next_cursor
-    return ScimResponse(body)
+    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned; a cursor
+    page adds its `nextCursor` and `previousCursor` (RFC 9865 2)."""
+    return ScimResponse(
+        {
+            "schemas": [LIST_RESPONSE_SCHEMA],
+            "totalResults": total,
+            "startIndex": query.start_index,
+            "itemsPerPage": len(resources),
+            "Resources": list(resources),
+            **(cursor_links or {}),
+        }
+    )
 
 
 def collection(kind: Kind) -> Endpoint:

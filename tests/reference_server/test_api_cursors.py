@@ -45,6 +45,13 @@ def test_following_next_cursor_yields_each_match_once(server: RunningServer, pre
     assert sorted(seen) == [f"{prefix}-{n}" for n in range(5)] and pages == 3
 
 
+def test_previous_cursor_leads_back_a_page(server: RunningServer, prefix: str) -> None:
+    first = page(server, prefix, cursor="", count="2").json()
+    second = page(server, prefix, cursor=first["nextCursor"], count="2").json()
+    back = page(server, prefix, cursor=second["previousCursor"], count="2").json()
+    assert back["Resources"] == first["Resources"] and "previousCursor" not in back
+
+
 def test_index_paging_is_unchanged_and_the_default(server: RunningServer, prefix: str) -> None:
     body = page(server, prefix, startIndex="2", count="2").json()
     assert body["startIndex"] == 2 and body["itemsPerPage"] == 2 and "nextCursor" not in body

@@ -1,5 +1,6 @@
-"""Faults that break RFC 9865 cursor paging (docs/cursor-paging.md), one rule each, and the one
-that withdraws its advertisement, under which the cursor scenarios must SKIP rather than fail.
+"""Faults that break RFC 9865 cursor paging (docs/cursor-paging.md), one rule each, the shape of
+its advertisement, and the one that withdraws the advertisement, under which the cursor scenarios
+must SKIP rather than fail.
 
 All are rewrites: of a cursor query before the server reads it, or of its answer. A cursor query
 is a `GET /Users` or `/Groups` list with a `cursor` parameter, empty for the first page.
@@ -39,6 +40,19 @@ def _set_param(x: Exchange, name: str, value: str | None) -> None:
 def _cursor_not_advertised(x: Exchange) -> None:
     if x.parts == ["ServiceProviderConfig"] and isinstance(x.json, dict):
         x.json.pop("pagination", None)
+
+
+@fault(
+    "pagination-malformed",
+    "/ServiceProviderConfig gives pagination.cursorTimeout as a string and maxPageSize as 0",
+)
+def _pagination_malformed(x: Exchange) -> None:
+    # RFC 9865 4: both are positive integers.
+    if x.parts == ["ServiceProviderConfig"] and isinstance(x.json, dict):
+        pagination = x.json.get("pagination")
+        if isinstance(pagination, dict):
+            pagination["cursorTimeout"] = str(pagination.get("cursorTimeout"))
+            pagination["maxPageSize"] = 0
 
 
 @fault(

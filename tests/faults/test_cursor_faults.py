@@ -56,6 +56,8 @@ CURSOR_BITES: dict[str, Bite] = {
     "cursor-reserved-characters": paging({"cursor-unreserved"}),
     "cursor-garbage-accepted": paging({"cursor-invalid"}),
     "cursor-expiry-as-invalid": bite(EXPIRY, {"cursor-expired"}),
+    # The harness's ServiceProviderConfig schema holds the pagination block to RFC 9865 4.
+    "pagination-malformed": bite("core/discovery", {"schema-valid"}),
 }
 
 

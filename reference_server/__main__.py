@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the server with its deliberate faults, switched per team with PUT /faults",
     )
+    serve_cmd.add_argument(
+        "--cursor-timeout",
+        type=int,
+        metavar="S",
+        help="seconds an RFC 9865 cursor stays valid between page requests (default 600)",
+    )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
@@ -76,6 +82,8 @@ def _faults(args: argparse.Namespace) -> frozenset[str] | None:
 def _serve(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
+    if args.cursor_timeout is not None and args.cursor_timeout < 1:
+        raise ValueError("--cursor-timeout must be at least 1 second")
     on = _faults(args)
     sock = bind(args.host, args.port)
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
@@ -84,7 +92,9 @@ def _serve(args: argparse.Namespace) -> None:
     elif on is not None:
         _say("Deliberate faults: none on; PUT /faults on the app probe switches them per team")
     _urls(args.host, sock.getsockname()[1], args.team)
-    options = ServeOptions(args.host, args.port, args.db, args.workers, args.log_file, on)
+    options = ServeOptions(
+        args.host, args.port, args.db, args.workers, args.log_file, on, args.cursor_timeout
+    )
     serve(options, sock)
 
 

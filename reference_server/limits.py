@@ -21,3 +21,6 @@ class Limits:
     # At least 100: Okta pages by 100 and advances startIndex by what it asked for
     # (docs/idp/okta.md#import).
     max_results: int = 200
+    # RFC 9865 4: the minimum number of seconds a cursor stays valid between page requests
+    # (`scimcert serve --cursor-timeout`, short in tests that watch one expire).
+    cursor_timeout: int = 600

@@ -20,6 +20,7 @@ from .storage.engine import open_engine
 
 DB_ENV = "SCIMCERT_SERVER_DB"
 FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with the fault layer
+CURSOR_TIMEOUT_ENV = "SCIMCERT_SERVER_CURSOR_TIMEOUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class ServeOptions:
     log_file: str | None = None
     # None: built without the fault layer. A set, maybe empty: built with it, these on for all.
     faults: frozenset[str] | None = None
+    # RFC 9865 cursors' lifetime in seconds; None keeps the default of `Limits`.
+    cursor_timeout: int | None = None
 
 
 def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
@@ -42,10 +45,13 @@ def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
     return fault_layer(engine, faults)
 
 
-def build_app(db: str, faults: Iterable[str] | None = None) -> object:
+def build_app(
+    db: str, faults: Iterable[str] | None = None, cursor_timeout: int | None = None
+) -> object:
     """The application on the database `db`, with the fault layer when `faults` is a set."""
     engine = open_engine(db)
-    return create_app(engine, Limits(), _layer(engine, faults))
+    limits = Limits() if cursor_timeout is None else Limits(cursor_timeout=cursor_timeout)
+    return create_app(engine, limits, _layer(engine, faults))
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -77,7 +83,8 @@ def app_from_env() -> object:
     configure_logging(os.environ.get("SCIMCERT_SERVER_LOG") or None)
     faults = os.environ.get(FAULTS_ENV)
     names = None if faults is None else [name for name in faults.split(",") if name]
-    return build_app(os.environ[DB_ENV], names)
+    timeout = os.environ.get(CURSOR_TIMEOUT_ENV)
+    return build_app(os.environ[DB_ENV], names, None if timeout is None else int(timeout))
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -85,7 +92,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = build_app(options.db, options.faults)
+    app = build_app(options.db, options.faults, options.cursor_timeout)
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -115,5 +122,7 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
         os.environ.pop(FAULTS_ENV, None)
     else:
         os.environ[FAULTS_ENV] = ",".join(sorted(options.faults))
+    if options.cursor_timeout is not None:
+        os.environ[CURSOR_TIMEOUT_ENV] = str(options.cursor_timeout)
     config = _config("reference_server.server:app_from_env", workers=options.workers)
     Multiprocess(config, sockets=[sock]).run()

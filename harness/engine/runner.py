@@ -287,11 +287,12 @@ class ItemRun:
         return bool(missing)
 
     def _pause(self, step: Step) -> None:
-        """`do: pause, seconds: N`: waits only with --okta-pauses; sends nothing either way."""
+        """`do: pause, seconds: N`: waits only with --okta-pauses, or always with `always: true`
+        (a wait the scenario grades, such as a cursor's expiry); sends nothing either way."""
         seconds = step.args.get("seconds")
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
             raise ItemAbortError(Outcome.ERROR, f"step {step.index + 1}: pause needs `seconds`")
-        if self.run.pauses:
+        if self.run.pauses or step.args.get("always") is True:
             time.sleep(min(float(seconds), MAX_PAUSE_SECONDS))
 
     def _interpolated(self, step: Step) -> list[Expectation]:

@@ -1,7 +1,8 @@
 """The server under test: its transports, and what it declares it can do.
 
-Capabilities come from `/ServiceProviderConfig` (RFC 7643 5), `/Groups` answering at all, and an
-app probe being configured; a scenario needing one the target lacks is SKIPped, never failed.
+Capabilities come from `/ServiceProviderConfig` (RFC 7643 5; RFC 9865 4 for cursors), `/Groups`
+answering at all, and an app probe being configured; a scenario needing one the target lacks is
+SKIPped, never failed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from typing import Any
 
 from harness.transport.client import Transport
 from harness.transport.exchange import Exchange, json_answer
+
+# RFC 9865 cursors: graded only where `pagination.cursor` is true. Expiry only where the run can
+# wait it out: an advertised `cursorTimeout` of at most this many seconds.
+CURSOR_WAIT_LIMIT = 5
+NO_CURSORS = "/ServiceProviderConfig does not advertise RFC 9865 cursor pagination"
 
 SPC_FEATURES = {
     "patch": "patch",
@@ -56,10 +62,28 @@ def _spc_features(spc: Any) -> tuple[set[str], dict[str, str]]:
     return supported, reasons
 
 
+def _cursor_features(spc: Any) -> tuple[set[str], dict[str, str]]:
+    pagination = spc.get("pagination") if isinstance(spc, dict) else None
+    if not isinstance(pagination, dict) or pagination.get("cursor") is not True:
+        why = f"{NO_CURSORS} (pagination.cursor = true)"
+        return set(), {"cursor": why, "cursor-expiry": why}
+    timeout = pagination.get("cursorTimeout")
+    if not isinstance(timeout, int) or isinstance(timeout, bool):
+        return {"cursor"}, {"cursor-expiry": "/ServiceProviderConfig advertises no cursorTimeout"}
+    if timeout > CURSOR_WAIT_LIMIT:
+        why = f"cursorTimeout is {timeout} s, longer than the {CURSOR_WAIT_LIMIT} s a run waits"
+        return {"cursor"}, {"cursor-expiry": why}
+    return {"cursor", "cursor-expiry"}, {}
+
+
 def discover(scim: Transport, app: Transport | None) -> Target:
     """Read what the target declares; every exchange is kept for the record."""
     spc_exchange = scim.send("GET", "/ServiceProviderConfig")
-    supported, reasons = _spc_features(json_answer(spc_exchange))
+    spc = json_answer(spc_exchange)
+    supported, reasons = _spc_features(spc)
+    cursors, cursor_reasons = _cursor_features(spc)
+    supported |= cursors
+    reasons.update(cursor_reasons)
     groups_exchange = scim.send("GET", "/Groups", params={"count": "1"})
     if groups_exchange.response is not None and groups_exchange.response.status == 200:
         supported.add("groups")

@@ -16,13 +16,15 @@ serves the request with the faults' behaviour and runs their rewrites (`rewritin
 The registry is in `registry.py`, an exchange in `exchange.py`, the per-team names in
 `store.py`; the faults sit by what they break: `protocol.py` (what answers say), `writes.py`
 (what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
-and `robust_writes.py` (unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`,
-`entra_onelogin.py`, and what Microsoft's gallery validation sends: `gallery.py`.
+and `robust_writes.py` (unusual input and writes), `cursors.py` (RFC 9865 cursor paging), one
+IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, and what Microsoft's gallery validation
+sends: `gallery.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
 
 from . import (
+    cursors,
     entra_onelogin,
     filters,
     gallery,
@@ -41,6 +43,7 @@ __all__ = [
     "FAULTS",
     "Fault",
     "check_names",
+    "cursors",
     "entra_onelogin",
     "fault",
     "fault_layer",

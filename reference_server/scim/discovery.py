@@ -31,8 +31,9 @@ def _base(request: Request) -> str:
 
 def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
     return {
-        # Only RFC 7643 5 fields: an extension object here (we tried one for the limits SCIM has
-        # no field for) makes strict clients such as scim2-cli refuse the whole document.
+        # Only fields of RFC 7643 5 and of the RFCs updating it (RFC 9865 4's `pagination`): an
+        # extension object here (we tried one for the limits SCIM has no field for) makes strict
+        # clients such as scim2-cli refuse the whole document.
         "schemas": [SPC_SCHEMA],
         "documentationUri": "https://datatracker.ietf.org/doc/html/rfc7644",
         "patch": {"supported": True},
@@ -41,6 +42,7 @@ def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
         "changePassword": {"supported": False},
         "sort": {"supported": True},
         "etag": {"supported": True},
+        "pagination": _pagination(limits),
         "authenticationSchemes": [
             {
                 "type": "oauthbearertoken",
@@ -54,6 +56,19 @@ def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
             "resourceType": "ServiceProviderConfig",
             "location": f"{base}/ServiceProviderConfig",
         },
+    }
+
+
+def _pagination(limits: Limits) -> dict[str, Any]:
+    """RFC 9865 4. Index paging stays the default (RFC 9865 2.4: a server that added cursors
+    keeps the method its clients already expect); without `count` a page holds the maximum."""
+    return {
+        "cursor": True,
+        "index": True,
+        "defaultPaginationMethod": "index",
+        "defaultPageSize": limits.max_results,
+        "maxPageSize": limits.max_results,
+        "cursorTimeout": limits.cursor_timeout,
     }
 
 

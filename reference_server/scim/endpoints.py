@@ -9,7 +9,8 @@ threadpool and back would add to every request.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -24,7 +25,7 @@ from ..storage.prepared import Reader
 from ..storage.resources import Record, list_resources, lookup_resources
 from ..storage.tables import groups as groups_table
 from ..storage.tables import users as users_table
-from . import groups, users
+from . import cursors, groups, users
 from .attributes import ResourceDefinition
 from .context import Context, authenticate, find_team_or_401, scim_base_url
 from .errors import ScimError, ScimType
@@ -146,13 +147,14 @@ def _equality(ctx: Context, kind: Kind, query: ListQuery) -> ColumnEquality | No
     return column_equality(kind.definition, kind.table, query.filter)
 
 
-def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
-    """A list answer: a lookup by prepared statements, or any other filter through SQLAlchemy."""
+def _fetch(
+    engine: Engine, ctx: Context, kind: Kind, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    """A page: a lookup by prepared statements, or any other filter through SQLAlchemy."""
     equality = _equality(ctx, kind, query)
     if equality is None:
         with reading(engine) as conn:
-            total, resources = _page(conn, ctx, kind, query)
-        return list_response(query, total, resources)
+            return _page(conn, ctx, kind, query)
     with snapshot(engine) as raw:
         total, records = lookup_resources(
             raw,
@@ -163,14 +165,65 @@ def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimRe
             query.start_index,
             query.count,
         )
-        resources = _shown(raw, ctx, kind, query, records)
+        return total, _shown(raw, ctx, kind, query, records)
+
+
+def _query(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
+    """A list answer, paged by index (RFC 7644 3.4.2.4) or, asked for, by cursor (RFC 9865)."""
+    if query.cursor is not None:
+        return _cursor_page(engine, ctx, kind, query)
+    total, resources = _fetch(engine, ctx, kind, query)
     return list_response(query, total, resources)
 
 
+def _shape(kind: Kind, query: ListQuery) -> str:
+    """What a cursor is bound to: RFC 9865 2 has every parameter but the cursor stay the same."""
+    order = "descending" if query.descending else "ascending"
+    return f"{kind.definition.endpoint}\x00{query.filter}\x00{query.sort_by}\x00{order}"
+
+
+def _cursor_page(engine: Engine, ctx: Context, kind: Kind, query: ListQuery) -> ScimResponse:
+    shape, now = _shape(kind, query), time.time()
+    start = 1
+    if query.cursor:  # RFC 9865 2: empty for the first page
+        timeout = ctx.limits.cursor_timeout
+        start = cursors.read(
+            ctx.team, shape, query.cursor, count=query.count, now=now, timeout=timeout
+        )
+    paged = replace(query, start_index=start)
+    total, resources = _fetch(engine, ctx, kind, paged)
+    return list_response(paged, total, resources, _neighbours(ctx, shape, paged, total, now))
+
+
+def _neighbours(
+    ctx: Context, shape: str, page: ListQuery, total: int, now: float
+) -> dict[str, str]:
+    """RFC 9865 2: `nextCursor` on every page but the last; `previousCursor` (OPTIONAL) on every
+    page but the first. A count of 0 pages nothing: the answer is only the total."""
+    neighbours: dict[str, str] = {}
+    if page.count <= 0:
+        return neighbours
+    following = page.start_index + page.count
+    if following <= total:
+        neighbours["nextCursor"] = cursors.issue(
+            ctx.team, shape, start_index=following, count=page.count, now=now
+        )
+    if page.start_index > 1:
+        preceding = max(1, page.start_index - page.count)
+        neighbours["previousCursor"] = cursors.issue(
+            ctx.team, shape, start_index=preceding, count=page.count, now=now
+        )
+    return neighbours
+
+
 def list_response(
-    query: ListQuery, total: int, resources: Sequence[dict[str, Any]]
+    query: ListQuery,
+    total: int,
+    resources: Sequence[dict[str, Any]],
+    cursor_links: Mapping[str, str] | None = None,
 ) -> ScimResponse:
-    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned."""
+    """RFC 7644 3.4.2: integers, and `itemsPerPage` is the number actually returned; a cursor
+    page adds its `nextCursor` and `previousCursor` (RFC 9865 2)."""
     return ScimResponse(
         {
             "schemas": [LIST_RESPONSE_SCHEMA],
@@ -178,6 +231,7 @@ def list_response(
             "startIndex": query.start_index,
             "itemsPerPage": len(resources),
             "Resources": list(resources),
+            **(cursor_links or {}),
         }
     )
 

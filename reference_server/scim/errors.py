@@ -11,7 +11,7 @@ MAX_DETAIL_LENGTH = 300
 
 
 class ScimType(StrEnum):
-    """The `scimType` values of RFC 7644 3.12, Table 9."""
+    """The `scimType` values of RFC 7644 3.12, Table 9, and those RFC 9865 2.1 adds for cursors."""
 
     INVALID_FILTER = "invalidFilter"
     TOO_MANY = "tooMany"
@@ -23,6 +23,9 @@ class ScimType(StrEnum):
     INVALID_VALUE = "invalidValue"
     INVALID_VERS = "invalidVers"
     SENSITIVE = "sensitive"
+    INVALID_CURSOR = "invalidCursor"
+    EXPIRED_CURSOR = "expiredCursor"
+    INVALID_COUNT = "invalidCount"
 
 
 class ScimError(Exception):

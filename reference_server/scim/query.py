@@ -32,6 +32,9 @@ class ListQuery:
     descending: bool
     attributes: tuple[str, ...]
     excluded_attributes: tuple[str, ...]
+    # RFC 9865: None pages by index; "" asks for the first cursor page, anything else the page
+    # a previous answer's nextCursor named.
+    cursor: str | None = None
 
 
 def query_from_params(params: Mapping[str, str], *, max_results: int) -> ListQuery:
@@ -48,6 +51,7 @@ def query_from_params(params: Mapping[str, str], *, max_results: int) -> ListQue
         attributes=_split(folded.get("attributes")),
         excluded=_split(folded.get("excludedattributes")),
         max_results=max_results,
+        cursor=folded.get("cursor"),
     )
 
 
@@ -76,6 +80,7 @@ def query_from_search_request(body: object, *, max_results: int) -> ListQuery:
         attributes=_json_names(folded, "attributes"),
         excluded=_json_names(folded, "excludedAttributes"),
         max_results=max_results,
+        cursor=_json_string(folded, "cursor"),  # RFC 9865 3: the same cursor, in the body
     )
 
 
@@ -89,6 +94,7 @@ def _build(
     attributes: tuple[str, ...],
     excluded: tuple[str, ...],
     max_results: int,
+    cursor: str | None = None,
 ) -> ListQuery:
     # RFC 7644 3.4.2.4: startIndex "less than 1 SHALL be interpreted as 1"; a negative count
     # "SHALL be interpreted as 0"; an absent count leaves the server's maximum, and the server
@@ -102,6 +108,7 @@ def _build(
         descending=_descending(sort_order),
         attributes=attributes,
         excluded_attributes=excluded,
+        cursor=None if cursor is None else cursor.strip(),
     )
 
 

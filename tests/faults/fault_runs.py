@@ -147,8 +147,11 @@ def run_row(server: RunningServer, team: str, row: Bite) -> Run:
 
 
 @contextmanager
-def fault_server(folder: Path, faults_of: Mapping[str, list[str]]) -> Iterator[RunningServer]:
-    """One reference server with a team per key of `faults_of`, its faults switched on."""
+def fault_server(
+    folder: Path, faults_of: Mapping[str, list[str]], *serve_args: str
+) -> Iterator[RunningServer]:
+    """One reference server with a team per key of `faults_of`, its faults switched on;
+    `serve_args` are more options of `scimcert serve` (`--cursor-timeout 2`)."""
     db = folder / "scimcert.db"
     engine = open_engine(f"sqlite:///{db}")
     for team in faults_of:
@@ -156,7 +159,7 @@ def fault_server(folder: Path, faults_of: Mapping[str, list[str]]) -> Iterator[R
     engine.dispose()
     load_all()
     scenarios()  # parsed before the runs share it
-    server = start_server(db, "--fault-api")  # built with the fault layer, none on yet
+    server = start_server(db, "--fault-api", *serve_args)  # the fault layer, none on yet
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
         patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)

@@ -1,16 +1,17 @@
 """No check is vacuous: every registered check is tripped by some fault that breaks little else.
 
 The fault tables (`BITES` for the RFC profile, `OKTA_BITES` for Okta, `QUIRKS` for Entra ID,
-OneLogin and Ping, `GATES` for Microsoft's gallery validation) each say which checks a fault must
-trip and which others it may. A check counts as covered when it is in the `must` set of a row
-that names at most three checks in all: a fault that breaks everything at once proves nothing
-about any one check.
+OneLogin and Ping, `GATES` for Microsoft's gallery validation, `CURSOR_BITES` for RFC 9865
+cursors) each say which checks a fault must trip and which others it may. A check counts as
+covered when it is in the `must` set of a row that names at most three checks in all: a fault
+that breaks everything at once proves nothing about any one check.
 """
 
 from __future__ import annotations
 
 from fault_runs import Bite
 from test_checks_bite import BITES
+from test_cursor_faults import CURSOR_BITES
 from test_entra_gallery_faults import GATES
 from test_entra_onelogin_faults import QUIRKS
 from test_okta_faults import OKTA_BITES
@@ -27,10 +28,11 @@ NOT_YET_COVERED: frozenset[str] = frozenset()
 
 
 def rows() -> list[tuple[str, Bite]]:
-    """Every (fault, run) of the four tables."""
+    """Every (fault, run) of the fault tables."""
     return [
         *BITES.items(),
         *OKTA_BITES.items(),
+        *CURSOR_BITES.items(),
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),
     ]

@@ -1,4 +1,5 @@
-"""`do: pause` steps send nothing and wait only when the run replays Okta's pauses."""
+"""`do: pause` steps send nothing and wait only when the run replays Okta's pauses, or when the
+step says `always: true` (a wait the scenario grades, such as a cursor's expiry)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from mock_idp.profile import select_profiles
 from verdict.outcomes import Outcome
 
 
-def run_pauses(tmp_path: Path, *, pauses: bool, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+def run_pauses(
+    tmp_path: Path,
+    *,
+    pauses: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    steps: str = "  - {do: pause, seconds: 5}\n  - {do: pause, seconds: 10}\n",
+) -> list[float]:
     (tmp_path / "p.yaml").write_text(
-        "id: x/pauses\ntitle: Pauses\nsteps:\n  - {do: pause, seconds: 5}\n"
-        "  - {do: pause, seconds: 10}\n",
-        encoding="utf-8",
+        f"id: x/pauses\ntitle: Pauses\nsteps:\n{steps}", encoding="utf-8"
     )
     slept: list[float] = []
     monkeypatch.setattr(runner.time, "sleep", slept.append)
@@ -45,3 +50,10 @@ def test_pauses_are_dropped_by_default(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_okta_pauses_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_pauses(tmp_path, pauses=True, monkeypatch=monkeypatch) == [5.0, 10.0]
+
+
+def test_a_pause_marked_always_waits_without_okta_pauses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = "  - {do: pause, seconds: 6, always: true}\n  - {do: pause, seconds: 10}\n"
+    assert run_pauses(tmp_path, pauses=False, monkeypatch=monkeypatch, steps=steps) == [6.0]

@@ -17,9 +17,11 @@ from .app import Layer, create_app
 from .http_protocol import ScimProtocol
 from .limits import Limits
 from .storage.engine import open_engine
+from .token_endpoint import DEFAULT_LIFETIME_MINUTES
 
 DB_ENV = "SCIMCERT_SERVER_DB"
 FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with the fault layer
+LIFETIME_ENV = "SCIMCERT_SERVER_TOKEN_LIFETIME"  # minutes, for the worker processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class ServeOptions:
     log_file: str | None = None
     # None: built without the fault layer. A set, maybe empty: built with it, these on for all.
     faults: frozenset[str] | None = None
+    # Minutes the token endpoint's access tokens live (docs/oauth.md).
+    token_lifetime: int = DEFAULT_LIFETIME_MINUTES
 
 
 def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
@@ -42,10 +46,12 @@ def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
     return fault_layer(engine, faults)
 
 
-def build_app(db: str, faults: Iterable[str] | None = None) -> object:
+def build_app(
+    db: str, faults: Iterable[str] | None = None, token_lifetime: int = DEFAULT_LIFETIME_MINUTES
+) -> object:
     """The application on the database `db`, with the fault layer when `faults` is a set."""
     engine = open_engine(db)
-    return create_app(engine, Limits(), _layer(engine, faults))
+    return create_app(engine, Limits(), _layer(engine, faults), token_lifetime * 60)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -77,7 +83,8 @@ def app_from_env() -> object:
     configure_logging(os.environ.get("SCIMCERT_SERVER_LOG") or None)
     faults = os.environ.get(FAULTS_ENV)
     names = None if faults is None else [name for name in faults.split(",") if name]
-    return build_app(os.environ[DB_ENV], names)
+    lifetime = int(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_MINUTES)
+    return build_app(os.environ[DB_ENV], names, lifetime)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -85,7 +92,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = build_app(options.db, options.faults)
+    app = build_app(options.db, options.faults, options.token_lifetime)
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -109,6 +116,7 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
     from uvicorn.supervisors import Multiprocess
 
     os.environ[DB_ENV] = options.db
+    os.environ[LIFETIME_ENV] = str(options.token_lifetime)
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
     if options.faults is None:

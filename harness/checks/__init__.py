@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-CHECK_MODULES = ("always_on", "resources", "declared")
+CHECK_MODULES = ("always_on", "resources", "declared", "oauth")
 
 
 def load_all() -> None:

@@ -17,7 +17,7 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 `store.py`; the faults sit by what they break: `protocol.py` (what answers say), `writes.py`
 (what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
 and `robust_writes.py` (unusual input and writes), and one IdP's traffic: `idp.py`, `okta.py`,
-`entra_onelogin.py`.
+`entra_onelogin.py`; the token endpoint's answers: `oauth.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -26,6 +26,7 @@ from . import (
     entra_onelogin,
     filters,
     idp,
+    oauth,
     okta,
     protocol,
     robust_input,
@@ -46,6 +47,7 @@ __all__ = [
     "filters",
     "hook",
     "idp",
+    "oauth",
     "okta",
     "protocol",
     "robust_input",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fault_runs import Bite
 from test_checks_bite import BITES
 from test_entra_onelogin_faults import QUIRKS
+from test_oauth_faults import OAUTH_BITES
 from test_okta_faults import OKTA_BITES
 
 from harness.checks import load_all
@@ -29,6 +30,7 @@ def rows() -> list[tuple[str, Bite]]:
     return [
         *BITES.items(),
         *OKTA_BITES.items(),
+        *OAUTH_BITES.items(),  # the token endpoint's
         *((name, row.bite) for name, row in QUIRKS.items()),
     ]
 

@@ -98,9 +98,10 @@ class TokenSteps:
 
     def __init__(self, client: TokenClient, scim: Transport, record: Recorder) -> None:
         self.client = client
+        self._scim = scim
         self._keeper = _KeepingRedactor(scim.redactor)
         self._keeper.trust(client)
-        self._transport = Transport(client.token_url, no_auth(), scim.options, self._keeper)
+        self._transport: Transport | None = None  # made by the first request: most items have none
         self._record = record
         self.issued: str | None = None
         self.step: int = -1  # the step that asked for the token the later steps send
@@ -117,6 +118,9 @@ class TokenSteps:
             form |= {"client_id": self.client.client_id, "client_secret": secret}
         if "scope" in args:
             form["scope"] = str(args["scope"])
+        if self._transport is None:
+            options = self._scim.options
+            self._transport = Transport(self.client.token_url, no_auth(), options, self._keeper)
         exchange = self._transport.send("POST", "", data=urlencode(form), headers=headers)
         # Not a SCIM answer: recorded, but only the step's own expectations grade it.
         self._record(exchange, False)

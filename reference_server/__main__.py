@@ -12,6 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import teams
 from .server import ServeOptions, bind, serve
 from .storage.engine import open_engine
+from .token_endpoint import DEFAULT_LIFETIME_MINUTES
+
+MAX_LIFETIME_MINUTES = 7 * 24 * 60  # a week: a longer-lived bearer token is a standing password
 
 
 def _say(line: str) -> None:
@@ -46,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds an RFC 9865 cursor stays valid between page requests (default 600)",
     )
+    serve_cmd.add_argument(
+        "--token-lifetime",
+        type=int,
+        default=DEFAULT_LIFETIME_MINUTES,
+        metavar="MINUTES",
+        help="how long access tokens from the OAuth token endpoint live "
+        f"(default {DEFAULT_LIFETIME_MINUTES}; Microsoft's gallery asks for 60-360)",
+    )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
@@ -56,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         "rotate", help="replace a team's tokens; old ones stop at once"
     )
     rotate.add_argument("--team", default="acme")
-    rotate.add_argument("--which", choices=["scim", "app", "both"], default="scim")
+    rotate.add_argument(
+        "--which",
+        choices=["scim", "app", "both", "client"],
+        default="scim",
+        help="client: a new OAuth client secret, ending the tokens issued under the old one",
+    )
     commands.add_parser("purge", help="remove for good the users and groups SCIM deleted")
     for sub in (serve_cmd, add, rotate, commands.choices["purge"]):
         sub.add_argument("--db", default="sqlite:///scimcert.db", help="SQLite URL")
@@ -66,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 def _urls(host: str, port: int, slug: str) -> None:
     authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     _say(f"SCIM API URL: http://{authority}/t/{slug}/scim/v2")
+    _say(f"OAuth token URL: http://{authority}/t/{slug}/oauth/token")
     _say(f"App probe URL: http://{authority}/t/{slug}/app/v1")
 
 
@@ -84,6 +101,8 @@ def _serve(args: argparse.Namespace) -> None:
         raise ValueError("--workers must be at least 1")
     if args.cursor_timeout is not None and args.cursor_timeout < 1:
         raise ValueError("--cursor-timeout must be at least 1 second")
+    if not 1 <= args.token_lifetime <= MAX_LIFETIME_MINUTES:
+        raise ValueError(f"--token-lifetime must be 1 to {MAX_LIFETIME_MINUTES} minutes")
     on = _faults(args)
     sock = bind(args.host, args.port)
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
@@ -93,7 +112,14 @@ def _serve(args: argparse.Namespace) -> None:
         _say("Deliberate faults: none on; PUT /faults on the app probe switches them per team")
     _urls(args.host, sock.getsockname()[1], args.team)
     options = ServeOptions(
-        args.host, args.port, args.db, args.workers, args.log_file, on, args.cursor_timeout
+        args.host,
+        args.port,
+        args.db,
+        args.workers,
+        args.log_file,
+        on,
+        cursor_timeout=args.cursor_timeout,
+        token_lifetime=args.token_lifetime,
     )
     serve(options, sock)
 

@@ -23,6 +23,7 @@ from .scim import discovery
 from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
+from .token_endpoint import DEFAULT_LIFETIME_MINUTES, token_routes
 
 access_log = logging.getLogger("reference_server.access")
 error_log = logging.getLogger("reference_server.errors")
@@ -121,11 +122,16 @@ class Layer:
     middleware: Callable[[ASGIApp], ASGIApp]
 
 
-def create_app(engine: Engine, limits: Limits | None = None, layer: Layer | None = None) -> ASGIApp:
+def create_app(
+    engine: Engine,
+    limits: Limits | None = None,
+    layer: Layer | None = None,
+    token_lifetime_s: int = DEFAULT_LIFETIME_MINUTES * 60,
+) -> ASGIApp:
     """The application, with `layer` plugged into its seams when given."""
     extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
-        routes=[*scim_routes(), *probe_routes(APP_PREFIX), *extra],
+        routes=[*scim_routes(), *probe_routes(APP_PREFIX), *token_routes(), *extra],
         exception_handlers={
             ScimError: _scim_error,
             HTTPException: _http_error,
@@ -135,4 +141,5 @@ def create_app(engine: Engine, limits: Limits | None = None, layer: Layer | None
     app.router.redirect_slashes = False
     app.state.engine = engine
     app.state.limits = limits or Limits()
+    app.state.token_lifetime_s = token_lifetime_s  # of the tokens `token_endpoint.py` issues
     return AccessLog(app if layer is None else layer.middleware(app))

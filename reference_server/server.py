@@ -17,10 +17,12 @@ from .app import Layer, create_app
 from .http_protocol import ScimProtocol
 from .limits import Limits
 from .storage.engine import open_engine
+from .token_endpoint import DEFAULT_LIFETIME_MINUTES
 
 DB_ENV = "SCIMCERT_SERVER_DB"
 FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with the fault layer
 CURSOR_TIMEOUT_ENV = "SCIMCERT_SERVER_CURSOR_TIMEOUT"
+LIFETIME_ENV = "SCIMCERT_SERVER_TOKEN_LIFETIME"  # minutes, for the worker processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ class ServeOptions:
     faults: frozenset[str] | None = None
     # RFC 9865 cursors' lifetime in seconds; None keeps the default of `Limits`.
     cursor_timeout: int | None = None
+    # Minutes the token endpoint's access tokens live (docs/oauth.md).
+    token_lifetime: int = DEFAULT_LIFETIME_MINUTES
 
 
 def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
@@ -46,12 +50,15 @@ def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
 
 
 def build_app(
-    db: str, faults: Iterable[str] | None = None, cursor_timeout: int | None = None
+    db: str,
+    faults: Iterable[str] | None = None,
+    cursor_timeout: int | None = None,
+    token_lifetime: int = DEFAULT_LIFETIME_MINUTES,
 ) -> object:
     """The application on the database `db`, with the fault layer when `faults` is a set."""
     engine = open_engine(db)
     limits = Limits() if cursor_timeout is None else Limits(cursor_timeout=cursor_timeout)
-    return create_app(engine, limits, _layer(engine, faults))
+    return create_app(engine, limits, _layer(engine, faults), token_lifetime * 60)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -84,7 +91,8 @@ def app_from_env() -> object:
     faults = os.environ.get(FAULTS_ENV)
     names = None if faults is None else [name for name in faults.split(",") if name]
     timeout = os.environ.get(CURSOR_TIMEOUT_ENV)
-    return build_app(os.environ[DB_ENV], names, None if timeout is None else int(timeout))
+    lifetime = int(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_MINUTES)
+    return build_app(os.environ[DB_ENV], names, None if timeout is None else int(timeout), lifetime)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -92,7 +100,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = build_app(options.db, options.faults, options.cursor_timeout)
+    app = build_app(options.db, options.faults, options.cursor_timeout, options.token_lifetime)
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -116,6 +124,7 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
     from uvicorn.supervisors import Multiprocess
 
     os.environ[DB_ENV] = options.db
+    os.environ[LIFETIME_ENV] = str(options.token_lifetime)
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
     if options.faults is None:

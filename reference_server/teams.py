@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
-from .storage import teams
+from .storage import oauth, teams
 from .storage.engine import writing
 from .storage.tables import grants, group_members, groups, users
-from .tokens import new_token, token_hash
+from .tokens import new_client_id, new_token, token_hash
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 Say = Callable[[str], None]
@@ -23,10 +23,18 @@ class TokenSource:
 
     scim: str | None
     app: str | None
+    # The team's OAuth client (docs/oauth.md): its id is no secret, its secret is one.
+    client_id: str | None = None
+    client_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TokenSource:
-        return cls(scim=env.get("SCIM_TOKEN") or None, app=env.get("SCIM_APP_TOKEN") or None)
+        return cls(
+            scim=env.get("SCIM_TOKEN") or None,
+            app=env.get("SCIM_APP_TOKEN") or None,
+            client_id=env.get("SCIM_CLIENT_ID") or None,
+            client_secret=env.get("SCIM_CLIENT_SECRET") or None,
+        )
 
 
 def check_slug(slug: str) -> str:
@@ -53,7 +61,10 @@ def ensure_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> tea
         if team is None:
             scim = _token(tokens.scim, "Authentication token", say)
             app = _token(tokens.app, "App probe token", say)
-            return teams.create_team(conn, slug, token_hash(scim), token_hash(app))
+            created = teams.create_team(conn, slug, token_hash(scim), token_hash(app))
+            _ensure_client(conn, created, tokens, say)
+            return created
+        _ensure_client(conn, team, tokens, say)
         teams.set_token_hashes(
             conn,
             slug,
@@ -63,6 +74,22 @@ def ensure_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> tea
         found = teams.find_team(conn, slug)
     assert found is not None
     return found
+
+
+def _ensure_client(conn: Connection, team: teams.Team, tokens: TokenSource, say: Say) -> None:
+    """The team's OAuth client: made with the team (or for a team older than OAuth here), its
+    secret printed once; an id or secret the environment gives replaces the stored one."""
+    found = oauth.find_client(conn, team.id)
+    if found is not None and tokens.client_id is None and tokens.client_secret is None:
+        say(f"OAuth client id: {found.client_id}")
+        return
+    client_id = tokens.client_id or (found.client_id if found else new_client_id(team.slug))
+    if found is None or tokens.client_secret is not None:
+        secret_hash = token_hash(_token(tokens.client_secret, "OAuth client secret", say))
+    else:
+        secret_hash = found.secret_hash
+    oauth.set_client(conn, team.id, client_id, secret_hash)
+    say(f"OAuth client id: {client_id}")
 
 
 def add_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> teams.Team:
@@ -86,6 +113,19 @@ def rotate_tokens(engine: Engine, slug: str, which: str, say: Say) -> None:
             scim=token_hash(scim) if scim else None,
             app=token_hash(app) if app else None,
         )
+        if which == "client":
+            _rotate_client_secret(conn, slug, say)
+
+
+def _rotate_client_secret(conn: Connection, slug: str, say: Say) -> None:
+    """A new client secret; the tokens issued under the old one stop with it."""
+    team = teams.find_team(conn, slug)
+    assert team is not None
+    found = oauth.find_client(conn, team.id)
+    client_id = found.client_id if found else new_client_id(slug)
+    secret = _token(None, "OAuth client secret", say)
+    oauth.set_client(conn, team.id, client_id, token_hash(secret))
+    oauth.revoke_tokens(conn, team.id)
 
 
 def purge(engine: Engine) -> tuple[int, int]:

@@ -15,6 +15,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_client_id(slug: str) -> str:
+    """An OAuth client id (RFC 6749 2.2): unique, shown to the user, not a secret."""
+    return f"{slug}-{secrets.token_hex(8)}"
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

@@ -16,6 +16,9 @@ import requests
 
 SCIM_TOKEN = 'test-scim-token-a+b/c"d<e%'
 APP_TOKEN = "test-app-token"
+# The OAuth client `serve` makes for a team (docs/oauth.md); the id is no secret.
+CLIENT_ID = "test-client"
+CLIENT_SECRET = "test-client-secret+/=%"
 STARTUP_SECONDS = 30
 
 
@@ -28,6 +31,11 @@ class RunningServer:
     app_url: str
     db: str
     banner: list[str] = field(default_factory=list)
+
+    @property
+    def token_url(self) -> str:
+        """The team's OAuth token endpoint, beside its SCIM API (docs/oauth.md)."""
+        return self.url.removesuffix("/scim/v2") + "/oauth/token"
 
     def scim(self, token: str = SCIM_TOKEN) -> requests.Session:
         return _session(token, "application/scim+json")
@@ -70,7 +78,13 @@ def _read_banner(process: subprocess.Popen[str]) -> list[str]:
 
 
 def start_server(db_path: Path, *args: str, env: dict[str, str] | None = None) -> RunningServer:
-    environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
+    environment = {
+        **os.environ,
+        "SCIM_TOKEN": SCIM_TOKEN,
+        "SCIM_APP_TOKEN": APP_TOKEN,
+        "SCIM_CLIENT_ID": CLIENT_ID,
+        "SCIM_CLIENT_SECRET": CLIENT_SECRET,
+    }
     environment.update(env or {})
     db = f"sqlite:///{db_path}"
     process = subprocess.Popen(

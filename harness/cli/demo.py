@@ -1,7 +1,9 @@
 """`scimcert demo`: the reference server in a child process, every scenario, every profile.
 
 The server is started as `python -m reference_server` on a free loopback port with a temporary
-SQLite file and fresh tokens, exactly as a vendor's server would be met: over HTTP only.
+SQLite file and fresh tokens, exactly as a vendor's server would be met: over HTTP only. Its OAuth
+token endpoint and client (docs/oauth.md) are named to the run, so the token scenarios run too,
+and `scimcert demo --auth oauth` authenticates every request with a token from it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from . import run
 
 STARTUP_SECONDS = 30
 DEMO_REPORT_DIR = Path("out/demo")
+DEMO_CLIENT_ID = "scimcert-demo"
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
@@ -89,14 +92,21 @@ def main(args: argparse.Namespace) -> int:
     # demo's reports); otherwise fresh ones, which nobody sees.
     tokens = {
         name: os.environ.get(name) or secrets.token_urlsafe(32)
-        for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN")
+        for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN", "SCIM_CLIENT_SECRET")
     }
     os.environ.update(tokens)
+    client = {"SCIM_CLIENT_ID": args.client_id or DEMO_CLIENT_ID}  # the server's; no secret
     with tempfile.TemporaryDirectory(prefix="scimcert-demo-") as folder:
         try:
-            with reference_server(Path(folder), {**os.environ, **tokens}) as (url, app_url):
+            with reference_server(Path(folder), {**os.environ, **tokens, **client}) as (
+                url,
+                app_url,
+            ):
                 print(f"scimcert demo: reference server at {url}", flush=True)
                 args.app_url = args.app_url or app_url
+                # The banner's `OAuth token URL:` is beside the SCIM API, under the team.
+                args.token_url = args.token_url or url.removesuffix("/scim/v2") + "/oauth/token"
+                args.client_id = client["SCIM_CLIENT_ID"]
                 code = run.execute(args, url)
         except RuntimeError as error:
             print(f"scimcert demo: {error}", file=sys.stderr)

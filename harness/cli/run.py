@@ -26,6 +26,7 @@ from harness.engine.app_steps import APP_STEPS
 from harness.engine.preflight import preflight
 from harness.engine.runner import PAUSE_VERB
 from harness.engine.session import RunSettings
+from harness.engine.token_step import TOKEN_VERB
 from harness.plugin.options import add_arguments, plugin_argv, run_settings
 from harness.scenario.model import (
     DEFAULT_CHECK,
@@ -103,7 +104,7 @@ def _check_verbs(scenarios: list[Scenario]) -> None:
     """Every verb a scenario names is an app step or spoken by some profile: found here, not when
     an item reaches it (a profile's verbs were held to registered strategies when it loaded)."""
     spoken = {verb for profile in all_profiles().values() for verb in profile.verbs}
-    known = spoken | set(APP_STEPS) | {PAUSE_VERB}
+    known = spoken | set(APP_STEPS) | {PAUSE_VERB, TOKEN_VERB}
     for scenario in scenarios:
         for step in scenario.steps:
             if step.kind == "verb" and step.verb not in known:

@@ -21,6 +21,7 @@ from harness.engine.cascade import Cascade, StepBlockedError
 from harness.engine.expectations import body_checks, expectation_check, grade, status_held
 from harness.engine.setup_refusal import refusal, setup_check
 from harness.engine.target import Target
+from harness.engine.token_step import NOT_KNOWN, TOKEN_VERB, TokenSteps
 from harness.scenario.interpolate import InterpolationError, interpolate
 from harness.scenario.model import Expectation, Scenario, Step
 from harness.scenario.pointer import MISSING, resolve
@@ -108,6 +109,8 @@ class ItemRun:
         )
         self._step: Step | None = None
         self.cascade = Cascade(self.scenario.steps)
+        client = self.target.token_client
+        self.tokens = TokenSteps(client, self.target.scim, self._record) if client else None
 
     def execute(self) -> ItemFinished:
         started = time.perf_counter()
@@ -318,6 +321,10 @@ class ItemRun:
             if step.request is not None:
                 return self._raw(step)
             assert step.verb is not None
+            if step.verb == TOKEN_VERB:
+                if self.tokens is None:
+                    raise ItemAbortError(Outcome.SKIP, f"not verified: {NOT_KNOWN}")
+                return self.tokens.request(step.index, args)
             if step.verb == "app.create_member" and self.app is None and step.setup:
                 # docs/app-probe.md#post-members: setup creates existing members through the app
                 # probe when the target has one, else with a plain SCIM POST.
@@ -369,6 +376,10 @@ class ItemRun:
         }
         body = interpolate(request.body, variables) if request.has_body else None
         raw = interpolate(request.raw, variables) if request.raw is not None else None
+        auth = request.auth
+        if auth == "issued":
+            headers["Authorization"] = f"Bearer {self._issued_token()}"
+            auth = "default"  # the header above wins over the run's own credentials
         return self.scim.send(
             request.method,
             interpolate(request.path, variables),
@@ -376,8 +387,21 @@ class ItemRun:
             json_body=body,
             data=raw,
             params=params or None,
-            auth=request.auth,
+            auth=auth,
         )
+
+    def _issued_token(self) -> str:
+        """The token the item's last `oauth_token` step was issued; a step that needs it after
+        that step failed is blocked by it."""
+        if self.tokens is None:
+            raise ItemAbortError(Outcome.SKIP, f"not verified: {NOT_KNOWN}")
+        if self.tokens.issued is None:
+            if self.tokens.step < 0:
+                raise ItemAbortError(Outcome.ERROR, "`auth: issued` before any oauth_token step")
+            raise StepBlockedError(
+                self.tokens.step, self.cascade.needs(self.tokens.step, "an access token")
+            )
+        return self.tokens.issued
 
     def _check_setup(self, step: Step, judged: Exchange) -> None:
         """A reachable server that refuses a setup step fails the check that step concerns."""

@@ -13,6 +13,7 @@ from harness.checks.baseline import Baseline
 from harness.engine.exclusive import ServerLock
 from harness.engine.runner import ItemRun, RunContext
 from harness.engine.target import Target, discover
+from harness.engine.token_step import TokenClient, token_client
 from harness.scenario.model import Scenario
 from harness.transport.auth import Auth, auth_from_env
 from harness.transport.breaker import Breaker
@@ -70,6 +71,10 @@ class RunSettings:
             self.auth_mode, os.environ, **{key: value for key, value in options.items() if value}
         )
 
+    def token_client(self) -> TokenClient | None:
+        """The OAuth client the token-endpoint scenarios use (docs/oauth.md), when named."""
+        return token_client(self.token_url, self.client_id, os.environ)
+
     def app_auth(self) -> Auth:
         return auth_from_env("bearer", os.environ, token_env="SCIM_APP_TOKEN")
 
@@ -107,7 +112,7 @@ class RunState:
             app = None
             if self.settings.app_url:
                 app = Transport(self.settings.app_url, self.settings.app_auth(), options, redactor)
-            self._target = discover(scim, app)
+            self._target = discover(scim, app, self.settings.token_client())
         return self._target
 
     def run_item(

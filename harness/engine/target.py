@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.engine.token_step import NOT_KNOWN, TokenClient
 from harness.transport.client import Transport
 from harness.transport.exchange import Exchange, json_answer
 
@@ -48,6 +49,7 @@ class Target:
     capabilities: Capabilities
     schemas: tuple[Mapping[str, Any], ...] = ()
     discovery: list[Exchange] = field(default_factory=list)
+    token_client: TokenClient | None = None  # its OAuth token endpoint, when the run names it
 
 
 def _spc_features(spc: Any) -> tuple[set[str], dict[str, str]]:
@@ -76,7 +78,9 @@ def _cursor_features(spc: Any) -> tuple[set[str], dict[str, str]]:
     return {"cursor", "cursor-expiry"}, {}
 
 
-def discover(scim: Transport, app: Transport | None) -> Target:
+def discover(
+    scim: Transport, app: Transport | None, token_client: TokenClient | None = None
+) -> Target:
     """Read what the target declares; every exchange is kept for the record."""
     spc_exchange = scim.send("GET", "/ServiceProviderConfig")
     spc = json_answer(spc_exchange)
@@ -93,6 +97,11 @@ def discover(scim: Transport, app: Transport | None) -> Target:
         supported.add("app-probe")
     else:
         reasons["app-probe"] = "no app probe configured (--app-url)"
+    if token_client is not None:
+        supported.add("oauth")
+        scim.redactor.trust(token_client)
+    else:
+        reasons["oauth"] = NOT_KNOWN
     schemas_exchange = scim.send("GET", "/Schemas")
     listed = json_answer(schemas_exchange)
     resources = listed.get("Resources") if isinstance(listed, dict) else None
@@ -103,4 +112,5 @@ def discover(scim: Transport, app: Transport | None) -> Target:
         capabilities=Capabilities(frozenset(supported), reasons),
         schemas=schemas,
         discovery=[spc_exchange, groups_exchange, schemas_exchange],
+        token_client=token_client,
     )

@@ -17,8 +17,8 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 `store.py`; the faults sit by what they break: `protocol.py` (what answers say), `writes.py`
 (what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
 and `robust_writes.py` (unusual input and writes), `cursors.py` (RFC 9865 cursor paging), one
-IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, and what Microsoft's gallery validation
-sends: `gallery.py`.
+IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, what Microsoft's gallery validation
+sends: `gallery.py`, and the token endpoint's answers: `oauth.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -29,6 +29,7 @@ from . import (
     filters,
     gallery,
     idp,
+    oauth,
     okta,
     protocol,
     robust_input,
@@ -51,6 +52,7 @@ __all__ = [
     "gallery",
     "hook",
     "idp",
+    "oauth",
     "okta",
     "protocol",
     "robust_input",

@@ -27,6 +27,7 @@ class Exchange:
     json: Any = None  # the answer's JSON body; None when there is none or it is not JSON
     text: str | None = None  # set by a rewrite: send this text instead
     delay: float = 0.0  # seconds to hold the answer back
+    api: str = "scim/v2"  # or "oauth": the team's token endpoint (`oauth.py`), path `/token`
 
     @property
     def parts(self) -> list[str]:

@@ -17,11 +17,12 @@ from ..behaviour import acting_as
 from ..storage.engine import snapshot
 from .behaviour import FaultBehaviour
 from .exchange import Exchange
+from .oauth import TOKEN_FAULTS
 from .registry import rewriting
 from .rewriting import rewrite_exchange
 from .store import team_faults
 
-TEAM_PATH = re.compile(r"/t/(?P<team>[^/]+)/(?P<api>scim/v2|app/v1)(?P<rest>/.*)?")
+TEAM_PATH = re.compile(r"/t/(?P<team>[^/]+)/(?P<api>scim/v2|app/v1|oauth)(?P<rest>/.*)?")
 
 
 class FaultInjection:
@@ -41,11 +42,15 @@ class FaultInjection:
             await self.app(scope, receive, send)
             return
         with acting_as(FaultBehaviour(names)):
-            rewritten = match["api"] == "scim/v2" and scope["method"] != "HEAD"
-            chosen = rewriting(names) if rewritten else []
-            if not chosen:
+            api = match["api"]
+            rewritten = api != "app/v1" and scope["method"] != "HEAD"
+            # Token faults rewrite only the token endpoint's answers, SCIM faults only SCIM's.
+            chosen = [f for f in rewriting(names) if (f.name in TOKEN_FAULTS) == (api == "oauth")]
+            if not (rewritten and chosen):
                 await self.app(scope, receive, send)
                 return
             query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            exchange = Exchange(match["team"], scope["method"], match["rest"] or "/", dict(query))
+            exchange = Exchange(
+                match["team"], scope["method"], match["rest"] or "/", dict(query), api=api
+            )
             await rewrite_exchange(self.app, scope, receive, send, exchange, chosen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -10,8 +11,9 @@ from starlette.requests import Request
 from ..behaviour import Behaviour, current
 from ..limits import Limits
 from ..storage.engine import snapshot
+from ..storage.oauth import token_expiry
 from ..storage.teams import Team, find_team
-from ..tokens import token_matches
+from ..tokens import token_hash, token_matches
 from .errors import ScimError
 
 
@@ -59,8 +61,16 @@ def authenticate(request: Request, team: Team, *, app_probe: bool = False) -> No
     if token is None:
         raise _unauthorized("Authentication required: send Authorization: Bearer <token>")
     expected = team.app_token_hash if app_probe else team.scim_token_hash
-    if not token_matches(token, expected):
+    if not token_matches(token, expected) and (app_probe or not _issued(request, team, token)):
         raise _unauthorized("Authentication failed")
+
+
+def _issued(request: Request, team: Team, token: str) -> bool:
+    """A token the team's token endpoint issued (`token_endpoint.py`), not yet expired."""
+    engine: Engine = request.app.state.engine
+    with snapshot(engine) as conn:
+        expires_at = token_expiry(conn, team.id, token_hash(token))
+    return expires_at is not None and time.time() < expires_at
 
 
 def scim_base_url(request: Request, slug: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -159,3 +160,22 @@ grants = Table(
     UniqueConstraint("target_kind", "target_id", "grantee_kind", "grantee_id"),
 )
 Index("grants_grantee", grants.c.grantee_kind, grants.c.grantee_id)
+
+# The OAuth 2.0 client of a team (RFC 6749 2.2, 2.3.1): its id, not a secret, and its secret's
+# hash. A table of its own so that a database made before it gains it (`create_all`).
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("team_id", String, ForeignKey("teams.id"), primary_key=True),
+    Column("client_id", String, nullable=False, unique=True),
+    Column("secret_hash", String, nullable=False),
+)
+
+# Access tokens the token endpoint issued (RFC 6749 4.4.3), by hash, until they expire.
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_hash", String, primary_key=True),
+    Column("team_id", String, ForeignKey("teams.id"), nullable=False),
+    Column("expires_at", Float, nullable=False),  # seconds since the epoch
+)

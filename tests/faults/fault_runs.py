@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
+from conftest import APP_TOKEN, CLIENT_SECRET, SCIM_TOKEN, RunningServer, start_server
 
 from harness.checks import load_all
 from harness.engine.session import RunSettings, RunState
@@ -85,6 +85,11 @@ def urls(server: RunningServer, team: str) -> tuple[str, str]:
     )
 
 
+def client_id(team: str) -> str:
+    """The team's OAuth client id (`fault_server` makes it; the secret is CLIENT_SECRET)."""
+    return f"{team}-client"
+
+
 def switch_on(server: RunningServer, team: str, names: list[str]) -> None:
     _, app_url = urls(server, team)
     response = server.app().put(f"{app_url}/faults", json={"faults": names}, timeout=10)
@@ -132,7 +137,18 @@ def findings(events: list[Event]) -> str:
 def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: float) -> Run:
     """The items run in-process against the team, judged as `--fail-on warn` judges them."""
     scim_url, app_url = urls(server, team)
-    state = RunState(RunSettings(url=scim_url, app_url=app_url, timeout=timeout, seed=7))
+    # The token endpoint is named beside the bearer token, as Microsoft's validation has both:
+    # the token scenarios run, and a token fault cannot lock the other steps out.
+    token_url = server.token_url.replace("/t/acme/", f"/t/{team}/")
+    settings = RunSettings(
+        url=scim_url,
+        app_url=app_url,
+        timeout=timeout,
+        seed=7,
+        token_url=token_url,
+        client_id=client_id(team),
+    )
+    state = RunState(settings)
     events: list[Event] = []
     finished = [state.run_item(scenario, profile, events.append) for scenario, profile in chosen]
     tripped = {e.check for e in events if isinstance(e, CheckEvaluated) and not e.passed}
@@ -155,7 +171,8 @@ def fault_server(
     db = folder / "scimcert.db"
     engine = open_engine(f"sqlite:///{db}")
     for team in faults_of:
-        add_team(engine, team, TokenSource(scim=SCIM_TOKEN, app=APP_TOKEN), lambda _: None)
+        tokens = TokenSource(SCIM_TOKEN, APP_TOKEN, client_id(team), CLIENT_SECRET)
+        add_team(engine, team, tokens, lambda _: None)
     engine.dispose()
     load_all()
     scenarios()  # parsed before the runs share it
@@ -163,6 +180,7 @@ def fault_server(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
         patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)
+        patch.setenv("SCIM_CLIENT_SECRET", CLIENT_SECRET)
         try:
             for team, names in faults_of.items():
                 if names:

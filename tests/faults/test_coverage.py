@@ -14,6 +14,7 @@ from test_checks_bite import BITES
 from test_cursor_faults import CURSOR_BITES
 from test_entra_gallery_faults import GATES
 from test_entra_onelogin_faults import QUIRKS
+from test_oauth_faults import OAUTH_BITES
 from test_okta_faults import OKTA_BITES
 
 from harness.checks import load_all
@@ -33,6 +34,7 @@ def rows() -> list[tuple[str, Bite]]:
         *BITES.items(),
         *OKTA_BITES.items(),
         *CURSOR_BITES.items(),
+        *OAUTH_BITES.items(),  # the token endpoint's
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),
     ]

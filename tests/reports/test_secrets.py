@@ -215,12 +215,15 @@ def test_the_demo_holds_no_secret(tmp_path: Path) -> None:
     """The scanner over the reports of `scimcert demo`, the main job, with tokens it is told."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env.update(SCIM_TOKEN="demo-scan-token-" + "x" * 20, SCIM_APP_TOKEN="demo-scan-app-" + "y" * 20)
+    # The demo names its server's token endpoint: the token scenarios send the client secret.
+    env.update(SCIM_CLIENT_SECRET="demo-scan-client-" + "z" * 20)
     done = subprocess.run(
         [sys.executable, "-m", "harness.cli.main", "demo", "--report-dir", str(tmp_path / "demo")],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     texts = scan.folder_texts(tmp_path / "demo") | {"stdout": done.stdout, "stderr": done.stderr}
-    secrets = {name: env[name] for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN")}
+    secrets = {name: env[name] for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN", "SCIM_CLIENT_SECRET")}
     assert scan.leaks(secrets, texts) == []
+    assert "core/oauth-token[rfc]" in texts["results.jsonl"]  # the secret was really sent
     assert scan.unredacted(tmp_path / "demo" / "results.jsonl") == []

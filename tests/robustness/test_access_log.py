@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SCIM_TOKEN, RunningServer
+import requests
+from conftest import CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PLANTED_TOKEN = "planted-token-7f3a9c"
@@ -55,13 +56,23 @@ def test_access_log_holds_no_secrets(
             "filter": f'userName eq "{PLANTED_FILTER}"',
         },
     )
+    # The token endpoint: the client secret in the body and by Basic, right and wrong, and the
+    # token it issues used on the SCIM API.
+    grant = {"grant_type": "client_credentials", "client_id": CLIENT_ID}
+    issued = requests.post(
+        running.token_url, data=grant | {"client_secret": CLIENT_SECRET}, timeout=10
+    ).json()["access_token"]
+    scim.get(f"{url}/Users", headers={"Authorization": f"Bearer {issued}"})
+    requests.post(running.token_url, data=grant | {"client_secret": PLANTED_PASSWORD}, timeout=10)
+    requests.post(running.token_url, data=grant, auth=(CLIENT_ID, PLANTED_PASSWORD), timeout=10)
     running.stop()
 
     text = log.read_text()
-    for secret in (PLANTED_TOKEN, PLANTED_PASSWORD, PLANTED_FILTER, SCIM_TOKEN, "Bearer"):
+    planted = (PLANTED_TOKEN, PLANTED_PASSWORD, PLANTED_FILTER, SCIM_TOKEN, "Bearer", "Basic")
+    for secret in (*planted, CLIENT_SECRET, issued):
         assert secret not in text, secret
     access = [line for line in text.splitlines() if "reference_server.access" in line]
-    assert len(access) >= 9
+    assert len(access) >= 13
     for line in access:
         match = LINE.search(line)
         assert match, line

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+from conftest import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
 
 from reports.jsonl import read_records
 from reports.validate import problems
@@ -31,7 +31,12 @@ Done = tuple[subprocess.CompletedProcess[str], dict[str, Any]]
 
 
 def scimcert_run(server: RunningServer, report: Path, *args: str) -> Done:
-    env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
+    env = {
+        **os.environ,
+        "SCIM_TOKEN": SCIM_TOKEN,
+        "SCIM_APP_TOKEN": APP_TOKEN,
+        "SCIM_CLIENT_SECRET": CLIENT_SECRET,
+    }
     command = [
         sys.executable, "-m", "harness.cli.main", "run", "--url", server.url,
         "--app-url", server.app_url, "--report-dir", str(report), "--json", *args,
@@ -85,6 +90,29 @@ def test_okta_oin_passes_on_the_reference_server(
 
 
 @pytest.mark.slow
+def test_entra_gallery_succeeds_with_oauth_on_the_reference_server(
+    server_factory: Callable[..., RunningServer], tmp_path: Path
+) -> None:
+    """With the team's OAuth client, Validate_Credentials_Test passes, and so does Microsoft's
+    overall rule; the three tests only Microsoft's cloud runs are SKIPPED and named."""
+    server = server_factory(name="entra-oauth-suite.db")
+    oauth = ("--auth", "oauth", "--token-url", server.token_url, "--client-id", CLIENT_ID)
+    done, summary = scimcert_run(server, tmp_path, "--suite", "entra-gallery", *oauth)
+    assert done.returncode == 0, done.stdout + done.stderr
+    suite = summary["suite"]
+    assert (suite["result"], suite["passed"], suite["reasons"]) == ("Succeeded", True, [])
+    results = {t["name"]: t["result"] for t in suite["tests"]}
+    skipped = sorted(name for name, result in results.items() if result == "SKIPPED")
+    assert skipped == ["Federated_Identity_Test", "POD_Group_Test", "POD_User_Test"]
+    assert results["Validate_Credentials_Test"] == "PASSED"
+    assert suite["headline"] == f"entra-gallery: Succeeded (scimcert emulation; {ENTRA_CLOUD})"
+    outputs_name_the_suite(tmp_path, summary, suite["headline"])
+    text = (tmp_path / suite["result_file"]).read_text(encoding="utf-8")
+    assert json.loads(text)["overallResultFromTests"] == "Succeeded"
+    assert CLIENT_SECRET not in text and SCIM_TOKEN not in text
+
+
+@pytest.mark.slow
 def test_entra_gallery_fails_on_the_auth_rule_alone_without_oauth(
     server_factory: Callable[..., RunningServer], tmp_path: Path
 ) -> None:
@@ -96,6 +124,8 @@ def test_entra_gallery_fails_on_the_auth_rule_alone_without_oauth(
     suite = summary["suite"]
     assert (suite["result"], suite["passed"], suite["reasons"]) == ("Failed", False, [AUTH])
     assert {t["result"] for t in suite["tests"]} == {"PASSED", "SKIPPED"}
+    oauth = next(t for t in suite["tests"] if t["name"] == "Validate_Credentials_Test")
+    assert oauth["result"] == "SKIPPED"
     assert ENTRA_CLOUD in suite["headline"] and suite["headline"] in done.stdout
     assert "exit code 1: the suite's overall result is Failed" in done.stdout
     outputs_name_the_suite(tmp_path, summary, suite["headline"])

@@ -31,5 +31,6 @@ def command(options: Mapping[str, Any], *, workers: int = 0, **changed: str | No
 
 def item_command(options: Mapping[str, Any], scenario: str, profile: str) -> str:
     """The command that reruns one item with the same data (its seed derives from the run's
-    seed, the scenario and the profile), dropping what selected the others."""
-    return command(options, idp=profile, scenario=scenario, tags=None)
+    seed, the scenario and the profile), dropping what selected the others (a `--suite` too: it
+    chooses its own scenarios)."""
+    return command(options, idp=profile, scenario=scenario, tags=None, suite=None)

@@ -57,6 +57,9 @@ def _read_urls(process: subprocess.Popen[str]) -> tuple[str, str]:
     raise RuntimeError("the reference server did not start: " + " | ".join(seen))
 
 
+DEMO_CURSOR_TIMEOUT_S = 2
+
+
 @contextmanager
 def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, str]]:
     command = [
@@ -72,6 +75,9 @@ def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, s
         f"sqlite:///{folder / 'demo.db'}",
         "--log-file",
         str(folder / "server.log"),
+        # Short enough for core/cursor-expiry to wait one out, so the demo leaves nothing skipped.
+        "--cursor-timeout",
+        str(DEMO_CURSOR_TIMEOUT_S),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -117,6 +117,14 @@ def _user_patch_answers_202(x: Exchange) -> None:
         x.answer(202)
 
 
+@fault("user-create-answers-200", "POST /Users creates the user but answers 200 with no body")
+def _user_create_answers_200(x: Exchange) -> None:
+    # RFC 7644 3.3: a created resource is answered 201 with it; Okta's CRUD test reads the id from
+    # that answer, and without it the SCIM app has no user for the steps after the assignment.
+    if x.on("Users", "POST") and x.status == 201:
+        x.answer(200)
+
+
 # --- import (docs/idp/okta.md#import) -------------------------------------------------------------
 
 

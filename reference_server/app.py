@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .behaviour import STANDARD, Behaviour, ServedAs
 from .limits import Limits
 from .probe.api import probe_routes
 from .scim import discovery
@@ -127,8 +128,10 @@ def create_app(
     limits: Limits | None = None,
     layer: Layer | None = None,
     token_lifetime_s: int = DEFAULT_LIFETIME_MINUTES * 60,
+    behaviour: Behaviour = STANDARD,
 ) -> ASGIApp:
-    """The application, with `layer` plugged into its seams when given."""
+    """The application, with `layer` plugged into its seams when given, serving every request
+    as `behaviour` decides (`STANDARD`, or `INTEROP_PROFILE` for `serve --interop-profile`)."""
     extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
         routes=[*scim_routes(), *probe_routes(APP_PREFIX), *token_routes(), *extra],
@@ -142,4 +145,5 @@ def create_app(
     app.state.engine = engine
     app.state.limits = limits or Limits()
     app.state.token_lifetime_s = token_lifetime_s  # of the tokens `token_endpoint.py` issues
-    return AccessLog(app if layer is None else layer.middleware(app))
+    # The layer's faults act from the server's own behaviour, so they are inside it.
+    return AccessLog(ServedAs(app if layer is None else layer.middleware(app), behaviour))

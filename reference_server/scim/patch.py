@@ -104,6 +104,8 @@ def _read_operation(index: int, raw: object) -> _Operation:
     if op.lower() != "remove" and not has_value:  # RFC 7644 3.5.2.1, 3.5.2.3: MUST
         raise _syntax(f"{where} ({op.lower()}) must carry a 'value'")
     path = path if path and path.strip() else None
+    if path is None and current().requires_patch_path():
+        raise _syntax(f"{where} has no 'path' (draft-zollner-scim-interop-profile-01 6.5.1.1)")
     return _Operation(op.lower(), path, fields.get("value"), has_value)
 
 

@@ -1,0 +1,74 @@
+"""`scimcert serve --interop-profile` over real HTTP: the claim, and the strict rules of
+draft-zollner-scim-interop-profile-01 where they differ from the default server's tolerance."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import RunningServer
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+@pytest.fixture
+def strict(server_factory: Callable[..., RunningServer]) -> RunningServer:
+    return server_factory("--interop-profile")
+
+
+def user(**extra: Any) -> dict[str, Any]:
+    return {"schemas": [USER], "userName": f"ip{uuid.uuid4().hex[:10]}@example.com", **extra}
+
+
+def created(server: RunningServer) -> str:
+    answer = server.scim().post(f"{server.url}/Users", json=user())
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def pathless(server: RunningServer, uid: str) -> Any:
+    body = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": False}}]}
+    return server.scim().patch(f"{server.url}/Users/{uid}", json=body)
+
+
+def test_the_strict_server_claims_the_profile_and_the_default_one_does_not(
+    strict: RunningServer, server: RunningServer
+) -> None:
+    claimed = strict.scim().get(f"{strict.url}/ServiceProviderConfig").json()
+    assert claimed["interopProfileConformant"] is True
+    plain = server.scim().get(f"{server.url}/ServiceProviderConfig").json()
+    assert "interopProfileConformant" not in plain
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        user(nickname2="x"),  # a core attribute that does not exist
+        user(**{f"{USER}:nickname2": "x"}),  # the same by its full path
+        user(**{ENTERPRISE: {"costCentre": "x"}}),  # unknown inside a known extension
+        {**user(), "schemas": [USER, "urn:example:undefined:2.0:User"]},  # unknown schema URN
+    ],
+)
+def test_unknown_attributes_and_schemas_are_invalid_syntax_only_when_strict(
+    strict: RunningServer, server: RunningServer, body: dict[str, Any]
+) -> None:
+    refused = strict.scim().post(f"{strict.url}/Users", json=body)
+    assert (refused.status_code, refused.json()["scimType"]) == (400, "invalidSyntax")
+    assert server.scim().post(f"{server.url}/Users", json=body).status_code == 201
+
+
+def test_a_pathless_patch_operation_is_invalid_syntax_only_when_strict(
+    strict: RunningServer, server: RunningServer
+) -> None:
+    refused = pathless(strict, created(strict))
+    assert (refused.status_code, refused.json()["scimType"]) == (400, "invalidSyntax")
+    assert pathless(server, created(server)).status_code in (200, 204)
+
+
+def test_known_attributes_still_write_when_strict(strict: RunningServer) -> None:
+    body = user(externalId="e-1", name={"givenName": "A"}, **{ENTERPRISE: {"department": "R"}})
+    assert strict.scim().post(f"{strict.url}/Users", json=body).status_code == 201

@@ -94,6 +94,19 @@ def _external_id_case_folded(x: Exchange) -> None:
 
 
 @fault(
+    "interop-unknown-filter-attribute-matches-nothing",
+    "A /Users filter on an attribute no schema defines answers an empty list, not 400",
+)
+def _unknown_filter_attribute_matches_nothing(x: Exchange) -> None:
+    error = x.error() if x.on("Users", "GET", item=False) else None
+    if error is None or error.get("scimType") != "invalidFilter":
+        return
+    if "unknown attribute" in str(error.get("detail", "")).lower():
+        x.status = 200
+        x.answer_list([])
+
+
+@fault(
     "interop-patch-conflict-400",
     "A PATCH that would duplicate a userName is refused with 400 invalidValue, not 409",
 )

@@ -38,7 +38,8 @@ EXTERNAL_ID = "interop/external-id-case"
 STRICT = "interop/strict-writes"
 UNIQUENESS = "interop/patch-uniqueness"
 DELETED = "interop/deleted-resource"
-PACK = ",".join((DISCOVERY, EXTERNAL_ID, STRICT, UNIQUENESS, DELETED))
+FILTERS = "interop/filters"
+PACK = ",".join((DISCOVERY, EXTERNAL_ID, STRICT, UNIQUENESS, DELETED, FILTERS))
 CLEAN = "interop-clean"  # a team with no fault on
 NOT_CLAIMED = "interop-profile-not-claimed"
 # What the default server must still pass beside a skipped pack, though the profile refuses it:
@@ -56,7 +57,15 @@ INTEROP_BITES: dict[str, Bite] = {
     "interop-unknown-attribute-ignored": bite(STRICT, {"interop-unknown-attribute-refused"}),
     "interop-pathless-patch-accepted": bite(STRICT, {"interop-patch-path-required"}),
     "interop-patch-conflict-400": bite(UNIQUENESS, {"interop-patch-uniqueness"}),
-    "interop-delete-deactivates": bite(DELETED, {"interop-deleted-not-found"}),
+    # The user kept, its userName is still taken.
+    "interop-delete-deactivates": bite(
+        DELETED, {"interop-deleted-not-found"}, {"interop-identifiers-reusable"}
+    ),
+    "interop-unknown-filter-attribute-matches-nothing": bite(
+        FILTERS, {"interop-filter-unknown-attribute"}
+    ),
+    # A fault of Entra's table (Restore_User), the rule section 6.6 of the profile states.
+    "recreate-after-delete-refused": bite(DELETED, {"interop-identifiers-reusable"}),
 }
 
 

@@ -71,6 +71,11 @@ class Behaviour(Protocol):
         """Whether a PATCH operation without a `path` is a 400."""
         ...
 
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        """Whether a PATCH `replace` of a singular complex attribute drops the sub-attributes
+        its value leaves out (or keeps them)."""
+        ...
+
 
 class Standard:
     """The reference server's own behaviour: every decision is the domain's or the RFC's."""
@@ -113,6 +118,10 @@ class Standard:
         # RFC 7644 3.5.2.1/3.5.2.3 allow a path-less add or replace; Okta and Entra send them.
         return False
 
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        # RFC 7644 3.5.2.3: "Sub-attributes that are not specified ... are left unchanged."
+        return False
+
 
 class InteropProfile(Standard):
     """The standard behaviour made as strict as draft-zollner-scim-interop-profile-01 asks."""
@@ -125,6 +134,9 @@ class InteropProfile(Standard):
 
     def requires_patch_path(self) -> bool:
         return True  # section 6.5.1.1: 400 invalidSyntax
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        return True  # section 6.5.2.1: replace the entire complex attribute
 
 
 STANDARD: Behaviour = Standard()

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from ..behaviour import STANDARD, Behaviour, Standard
 from ..domain.members import MemberState, Role
-from .interop import PATHLESS_PATCH_ACCEPTED, UNKNOWN_ATTRIBUTE_IGNORED
+from .interop import COMPLEX_REPLACE_MERGES, PATHLESS_PATCH_ACCEPTED, UNKNOWN_ATTRIBUTE_IGNORED
 from .protocol import AUTH_NOT_ENFORCED
 from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
 from .variants import VALUE_PATH_REPLACE_NO_TARGET
@@ -76,3 +76,7 @@ class FaultBehaviour(Standard):
 
     def requires_patch_path(self) -> bool:
         return self.base.requires_patch_path() and PATHLESS_PATCH_ACCEPTED not in self.on
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        drops = self.base.replace_drops_omitted_sub_attributes()
+        return drops and COMPLEX_REPLACE_MERGES not in self.on

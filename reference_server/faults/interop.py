@@ -2,7 +2,8 @@
 each, on a server that claims the profile (`scimcert serve --interop-profile`), and the one that
 withdraws the claim, under which the interop scenarios must SKIP rather than fail.
 
-Two undo a strict decision of the profile's behaviour (`FaultBehaviour`); the others are rewrites.
+Three undo a strict decision of the profile's behaviour (`FaultBehaviour`); the others are
+rewrites.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ UNKNOWN_ATTRIBUTE_IGNORED = hook(
 PATHLESS_PATCH_ACCEPTED = hook(
     "interop-pathless-patch-accepted",
     "A PATCH operation without a path is applied, not refused with 400",
+)
+COMPLEX_REPLACE_MERGES = hook(
+    "interop-complex-replace-merges",
+    'PATCH replace of "name" keeps the sub-attributes its value leaves out (as RFC 7644 has it)',
 )
 
 
@@ -136,3 +141,43 @@ def _delete_deactivates(x: Exchange) -> None:
 def _delete_deactivates_answer(x: Exchange) -> None:
     if x.method == "DELETE" and x.route_as == "PATCH" and x.status == 200:
         x.answer(204)
+
+
+def _operations(x: Exchange) -> list[dict[str, object]]:
+    body = x.body if x.on("Users", "PATCH", item=True) else None
+    found = body.get("Operations") if isinstance(body, dict) else None
+    return [op for op in found if isinstance(op, dict)] if isinstance(found, list) else []
+
+
+def _swap_op(x: Exchange, path: str, was: str, now: str) -> None:
+    for operation in _operations(x):
+        given, op = operation.get("path"), operation.get("op")
+        if isinstance(given, str) and given.lower() == path and str(op).lower() == was:
+            operation["op"] = now
+
+
+@fault(
+    "interop-complex-add-replaces",
+    'PATCH add of "name" is applied as a replace: the sub-attributes it leaves out are dropped',
+    phase="request",
+)
+def _complex_add_replaces(x: Exchange) -> None:
+    _swap_op(x, "name", "add", "replace")
+
+
+@fault(
+    "interop-multi-add-replaces",
+    'PATCH add of "emails" (no filter) replaces the collection instead of appending to it',
+    phase="request",
+)
+def _multi_add_replaces(x: Exchange) -> None:
+    _swap_op(x, "emails", "add", "replace")
+
+
+@fault(
+    "interop-multi-replace-appends",
+    'PATCH replace of "emails" (no filter) appends to the collection instead of replacing it',
+    phase="request",
+)
+def _multi_replace_appends(x: Exchange) -> None:
+    _swap_op(x, "emails", "replace", "add")

@@ -109,6 +109,7 @@ def decisions(behaviour: Behaviour) -> tuple[Any, ...]:
         behaviour.claims_interop_profile(),
         behaviour.refuses_unknown_attributes(),
         behaviour.requires_patch_path(),
+        behaviour.replace_drops_omitted_sub_attributes(),
     )
 
 

@@ -39,7 +39,8 @@ STRICT = "interop/strict-writes"
 UNIQUENESS = "interop/patch-uniqueness"
 DELETED = "interop/deleted-resource"
 FILTERS = "interop/filters"
-PACK = ",".join((DISCOVERY, EXTERNAL_ID, STRICT, UNIQUENESS, DELETED, FILTERS))
+SEMANTICS = "interop/patch-semantics"
+PACK = ",".join((DISCOVERY, EXTERNAL_ID, STRICT, UNIQUENESS, DELETED, FILTERS, SEMANTICS))
 CLEAN = "interop-clean"  # a team with no fault on
 NOT_CLAIMED = "interop-profile-not-claimed"
 # What the default server must still pass beside a skipped pack, though the profile refuses it:
@@ -64,6 +65,11 @@ INTEROP_BITES: dict[str, Bite] = {
     "interop-unknown-filter-attribute-matches-nothing": bite(
         FILTERS, {"interop-filter-unknown-attribute"}
     ),
+    "interop-complex-replace-merges": bite(SEMANTICS, {"interop-patch-complex-replace"}),
+    "interop-complex-add-replaces": bite(SEMANTICS, {"interop-patch-complex-add-merges"}),
+    # Replaced, not appended to: the later replace of emails still leaves one entry.
+    "interop-multi-add-replaces": bite(SEMANTICS, {"interop-patch-multi-add-appends"}),
+    "interop-multi-replace-appends": bite(SEMANTICS, {"interop-patch-multi-replace"}),
     # A fault of Entra's table (Restore_User), the rule section 6.6 of the profile states.
     "recreate-after-delete-refused": bite(DELETED, {"interop-identifiers-reusable"}),
 }

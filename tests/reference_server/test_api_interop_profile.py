@@ -72,3 +72,19 @@ def test_a_pathless_patch_operation_is_invalid_syntax_only_when_strict(
 def test_known_attributes_still_write_when_strict(strict: RunningServer) -> None:
     body = user(externalId="e-1", name={"givenName": "A"}, **{ENTERPRISE: {"department": "R"}})
     assert strict.scim().post(f"{strict.url}/Users", json=body).status_code == 201
+
+
+def test_a_replace_of_name_drops_the_omitted_sub_attributes_only_when_strict(
+    strict: RunningServer, server: RunningServer
+) -> None:
+    """Section 6.5.2.1 of the profile; RFC 7644 3.5.2.3 leaves the omitted ones unchanged."""
+    families = []
+    for running in (strict, server):
+        body = user(name={"givenName": "Ada", "familyName": "Lovelace"})
+        uid = running.scim().post(f"{running.url}/Users", json=body).json()["id"]
+        operation = {"op": "replace", "path": "name", "value": {"givenName": "Augusta"}}
+        patch = {"schemas": [PATCH_OP], "Operations": [operation]}
+        assert running.scim().patch(f"{running.url}/Users/{uid}", json=patch).status_code == 200
+        name = running.scim().get(f"{running.url}/Users/{uid}").json()["name"]
+        families.append(name.get("familyName"))
+    assert families == [None, "Lovelace"]

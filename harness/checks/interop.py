@@ -74,3 +74,28 @@ def interop_resource_type_schemas_served(ctx: CheckContext) -> Iterator[Finding]
                     urn,
                     None,
                 )
+
+
+SCIM_MEDIA_TYPE = "application/scim+json"
+
+
+@check(
+    "interop-scim-media-type",
+    Level.MUST,
+    f"{DRAFT} 6.2; RFC 7644 8.1",
+    "An answer carrying SCIM data is labelled Content-Type: application/scim+json",
+    quote=(
+        "All requests and responses containing SCIM data MUST include a Content-Type header "
+        "with the value application/scim+json, as defined in [RFC7644], Section 8.1."
+    ),
+)
+def interop_scim_media_type(ctx: CheckContext) -> Iterator[Finding]:
+    """RFC 7644 8.1 lets a server answer `application/json` too; the profile does not. The media
+    type is compared without its parameters (`; charset=utf-8`), which RFC 9110 8.3.1 lets any
+    Content-Type carry."""
+    response = ctx.exchange.response
+    if response is None or not response.body:
+        return
+    given = response.headers.get("content-type", "")
+    if given.split(";")[0].strip().lower() != SCIM_MEDIA_TYPE:
+        yield Finding(f"the answer is labelled {given or 'nothing'!r}", SCIM_MEDIA_TYPE, given)

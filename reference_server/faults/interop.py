@@ -181,3 +181,13 @@ def _multi_add_replaces(x: Exchange) -> None:
 )
 def _multi_replace_appends(x: Exchange) -> None:
     _swap_op(x, "emails", "replace", "add")
+
+
+@fault(
+    "interop-json-media-type",
+    "SCIM answers are labelled application/json, which RFC 7644 allows and the profile does not",
+)
+def _json_media_type(x: Exchange) -> None:
+    given = x.headers.get("content-type", "")
+    if given.split(";")[0].strip().lower() == "application/scim+json":
+        x.headers["content-type"] = "application/json"

@@ -54,6 +54,7 @@ INTEROP_BITES: dict[str, Bite] = {
     "interop-claim-as-string": bite(DISCOVERY, {"interop-claim-boolean"}),
     "interop-resource-type-id-not-name": bite(DISCOVERY, {"interop-resource-type-id-is-name"}),
     "interop-schema-not-served": bite(DISCOVERY, {"interop-resource-type-schemas-served"}),
+    "interop-json-media-type": bite(DISCOVERY, {"interop-scim-media-type"}),
     "interop-external-id-case-folded": bite(EXTERNAL_ID, {"interop-external-id-case-exact"}),
     "interop-unknown-attribute-ignored": bite(STRICT, {"interop-unknown-attribute-refused"}),
     "interop-pathless-patch-accepted": bite(STRICT, {"interop-patch-path-required"}),

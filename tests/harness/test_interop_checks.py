@@ -11,6 +11,7 @@ from harness.checks.context import CheckContext
 from harness.checks.interop import (
     interop_resource_type_id_is_name,
     interop_resource_type_schemas_served,
+    interop_scim_media_type,
 )
 from harness.engine.target import NOT_INTEROP, _interop_features
 from harness.transport.exchange import Exchange, RecordedRequest, RecordedResponse
@@ -19,11 +20,13 @@ USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 
-def listed(*resources: dict[str, Any], served: Any = None) -> CheckContext:
+def listed(
+    *resources: dict[str, Any], served: Any = None, headers: dict[str, str] | None = None
+) -> CheckContext:
     body = json.dumps({"Resources": list(resources)})
     exchange = Exchange(
         request=RecordedRequest(method="GET", url="http://s/ResourceTypes", headers={}, body=None),
-        response=RecordedResponse(status=200, headers={}, body=body, truncated=False),
+        response=RecordedResponse(status=200, headers=headers or {}, body=body, truncated=False),
         elapsed_ms=1.0,
         error=None,
     )
@@ -70,3 +73,17 @@ def test_only_a_server_that_claims_the_profile_is_graded_on_it(spc: Any, claimed
     supported, reasons = _interop_features(spc)
     assert ("interop-profile" in supported) is claimed
     assert reasons == ({} if claimed else {"interop-profile": NOT_INTEROP})
+
+
+@pytest.mark.parametrize(
+    ("content_type", "found"),
+    [
+        ("application/scim+json", 0),
+        ("application/scim+json; charset=utf-8", 0),
+        ("application/json", 1),
+        (None, 1),
+    ],
+)
+def test_a_scim_answer_is_labelled_scim_json(content_type: str | None, found: int) -> None:
+    headers = {} if content_type is None else {"content-type": content_type}
+    assert len(list(interop_scim_media_type(listed(user_type(), headers=headers)))) == found

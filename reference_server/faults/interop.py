@@ -191,3 +191,24 @@ def _json_media_type(x: Exchange) -> None:
     given = x.headers.get("content-type", "")
     if given.split(";")[0].strip().lower() == "application/scim+json":
         x.headers["content-type"] = "application/json"
+
+
+@fault(
+    "interop-filter-and-refused",
+    "A /Users filter joining comparisons with `and` is refused with 400 invalidFilter",
+)
+def _filter_and_refused(x: Exchange) -> None:
+    text = x.param("filter") or ""
+    if x.on("Users", "GET", item=False) and x.ok and " and " in text.lower():
+        x.answer_error(400, "Only a single comparison is supported", "invalidFilter")
+
+
+@fault(
+    "interop-page-capped-at-2",
+    "/Users list pages hold at most 2 resources, whatever count asks for",
+    phase="request",
+)
+def _page_capped_at_2(x: Exchange) -> None:
+    # A server maximum below the profile's 100, made small enough for a run's few users.
+    if x.on("Users", "GET", item=False):
+        x.query = {k: v for k, v in x.query.items() if k.lower() != "count"} | {"count": "2"}

@@ -66,6 +66,8 @@ INTEROP_BITES: dict[str, Bite] = {
     "interop-unknown-filter-attribute-matches-nothing": bite(
         FILTERS, {"interop-filter-unknown-attribute"}
     ),
+    "interop-filter-and-refused": bite(FILTERS, {"interop-filter-eq-and"}),
+    "interop-page-capped-at-2": bite(FILTERS, {"interop-count-100"}),
     "interop-complex-replace-merges": bite(SEMANTICS, {"interop-patch-complex-replace"}),
     "interop-complex-add-replaces": bite(SEMANTICS, {"interop-patch-complex-add-merges"}),
     # Replaced, not appended to: the later replace of emails still leaves one entry.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -31,6 +32,13 @@ error_log = logging.getLogger("reference_server.errors")
 
 SCIM_PREFIX = "/t/{team}/scim/v2"
 APP_PREFIX = "/t/{team}/app/v1"
+_SCIM_PATH = re.compile(r"/t/[^/]+/scim/v2(?:/.*)?")
+
+
+def _scim_path(path: str) -> bool:
+    """Whether `path` is of the SCIM API: the interop profile's strict rules are SCIM's, and the
+    app probe (`role` on a new member) keeps the standard behaviour."""
+    return _SCIM_PATH.fullmatch(path) is not None
 
 
 def _both(path: str, endpoint: Any, methods: list[str]) -> list[Route]:
@@ -146,4 +154,5 @@ def create_app(
     app.state.limits = limits or Limits()
     app.state.token_lifetime_s = token_lifetime_s  # of the tokens `token_endpoint.py` issues
     # The layer's faults act from the server's own behaviour, so they are inside it.
-    return AccessLog(ServedAs(app if layer is None else layer.middleware(app), behaviour))
+    inner = app if layer is None else layer.middleware(app)
+    return AccessLog(ServedAs(inner, behaviour, _scim_path))

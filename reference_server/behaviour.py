@@ -151,15 +151,18 @@ def current() -> Behaviour:
 
 
 class ServedAs:
-    """ASGI middleware serving every request with the server's own behaviour (`--interop-profile`
-    chooses it); a layer inside may still act as another for one request, from this one."""
+    """ASGI middleware serving the requests `covers` picks with the server's own behaviour
+    (`--interop-profile` chooses it), the others with the standard one; a layer inside may still
+    act as another for one request, from this one."""
 
-    def __init__(self, app: ASGIApp, behaviour: Behaviour) -> None:
+    def __init__(self, app: ASGIApp, behaviour: Behaviour, covers: Callable[[str], bool]) -> None:
         self.app = app
         self.behaviour = behaviour
+        self.covers = covers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with acting_as(self.behaviour):
+        covered = scope["type"] == "http" and self.covers(scope["path"])
+        with acting_as(self.behaviour if covered else STANDARD):
             await self.app(scope, receive, send)
 
 

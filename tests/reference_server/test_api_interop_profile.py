@@ -88,3 +88,11 @@ def test_a_replace_of_name_drops_the_omitted_sub_attributes_only_when_strict(
         name = running.scim().get(f"{running.url}/Users/{uid}").json()["name"]
         families.append(name.get("familyName"))
     assert families == [None, "Lovelace"]
+
+
+def test_the_app_probe_keeps_the_standard_behaviour_when_strict(strict: RunningServer) -> None:
+    """The strict rules are the SCIM API's: the app probe still creates a member with a `role`,
+    which no SCIM schema defines."""
+    body = {"userName": f"ip{uuid.uuid4().hex[:10]}@example.com", "role": "owner"}
+    created = strict.app().post(f"{strict.app_url}/members", json=body)
+    assert created.status_code == 201, created.text

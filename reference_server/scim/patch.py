@@ -104,7 +104,9 @@ def _read_operation(index: int, raw: object) -> _Operation:
     if op.lower() != "remove" and not has_value:  # RFC 7644 3.5.2.1, 3.5.2.3: MUST
         raise _syntax(f"{where} ({op.lower()}) must carry a 'value'")
     path = path if path and path.strip() else None
-    if path is None and current().requires_patch_path():
+    # A path-less remove keeps RFC 7644 3.5.2.2's noTarget, which the profile's invalidSyntax
+    # (6.5.1.1) contradicts; both refuse it with 400.
+    if path is None and op.lower() != "remove" and current().requires_patch_path():
         raise _syntax(f"{where} has no 'path' (draft-zollner-scim-interop-profile-01 6.5.1.1)")
     return _Operation(op.lower(), path, fields.get("value"), has_value)
 

@@ -69,6 +69,14 @@ def test_a_pathless_patch_operation_is_invalid_syntax_only_when_strict(
     assert pathless(server, created(server)).status_code in (200, 204)
 
 
+def test_a_pathless_remove_keeps_the_rfc_no_target_when_strict(strict: RunningServer) -> None:
+    """RFC 7644 3.5.2.2 names noTarget for it; the profile's invalidSyntax would contradict it."""
+    uid = created(strict)
+    body = {"schemas": [PATCH_OP], "Operations": [{"op": "remove"}]}
+    refused = strict.scim().patch(f"{strict.url}/Users/{uid}", json=body)
+    assert (refused.status_code, refused.json()["scimType"]) == (400, "noTarget")
+
+
 def test_known_attributes_still_write_when_strict(strict: RunningServer) -> None:
     body = user(externalId="e-1", name={"givenName": "A"}, **{ENTERPRISE: {"department": "R"}})
     assert strict.scim().post(f"{strict.url}/Users", json=body).status_code == 201

@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
         help="how long access tokens from the OAuth token endpoint live "
         f"(default {DEFAULT_LIFETIME_MINUTES}; Microsoft's gallery asks for 60-360)",
     )
+    serve_cmd.add_argument(
+        "--interop-profile",
+        action="store_true",
+        help="claim draft-zollner-scim-interop-profile-01 and serve its strict rules: unknown "
+        "attributes and path-less PATCH operations refused with 400 (Okta and Entra send both; "
+        "docs/interop-profile.md)",
+    )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
@@ -106,6 +113,8 @@ def _serve(args: argparse.Namespace) -> None:
     on = _faults(args)
     sock = bind(args.host, args.port)
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
+    if args.interop_profile:
+        _say("Interop profile: draft-zollner-scim-interop-profile-01 claimed and enforced")
     if on:
         _say(f"Deliberate faults on for every team: {', '.join(sorted(on))}")
     elif on is not None:
@@ -120,6 +129,7 @@ def _serve(args: argparse.Namespace) -> None:
         on,
         cursor_timeout=args.cursor_timeout,
         token_lifetime=args.token_lifetime,
+        interop_profile=args.interop_profile,
     )
     serve(options, sock)
 

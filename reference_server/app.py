@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .behaviour import STANDARD, Behaviour, ServedAs
 from .limits import Limits
 from .probe.api import probe_routes
 from .scim import discovery
@@ -30,6 +32,13 @@ error_log = logging.getLogger("reference_server.errors")
 
 SCIM_PREFIX = "/t/{team}/scim/v2"
 APP_PREFIX = "/t/{team}/app/v1"
+_SCIM_PATH = re.compile(r"/t/[^/]+/scim/v2(?:/.*)?")
+
+
+def _scim_path(path: str) -> bool:
+    """Whether `path` is of the SCIM API: the interop profile's strict rules are SCIM's, and the
+    app probe (`role` on a new member) keeps the standard behaviour."""
+    return _SCIM_PATH.fullmatch(path) is not None
 
 
 def _both(path: str, endpoint: Any, methods: list[str]) -> list[Route]:
@@ -127,8 +136,10 @@ def create_app(
     limits: Limits | None = None,
     layer: Layer | None = None,
     token_lifetime_s: int = DEFAULT_LIFETIME_MINUTES * 60,
+    behaviour: Behaviour = STANDARD,
 ) -> ASGIApp:
-    """The application, with `layer` plugged into its seams when given."""
+    """The application, with `layer` plugged into its seams when given, serving every request
+    as `behaviour` decides (`STANDARD`, or `INTEROP_PROFILE` for `serve --interop-profile`)."""
     extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
         routes=[*scim_routes(), *probe_routes(APP_PREFIX), *token_routes(), *extra],
@@ -142,4 +153,6 @@ def create_app(
     app.state.engine = engine
     app.state.limits = limits or Limits()
     app.state.token_lifetime_s = token_lifetime_s  # of the tokens `token_endpoint.py` issues
-    return AccessLog(app if layer is None else layer.middleware(app))
+    # The layer's faults act from the server's own behaviour, so they are inside it.
+    inner = app if layer is None else layer.middleware(app)
+    return AccessLog(ServedAs(inner, behaviour, _scim_path))

@@ -1,9 +1,12 @@
 """The seams of the server's behaviour: decisions a layer built into the server may take instead.
 
 The server is the standard behaviour (`STANDARD`): every hook leaves the domain's or the RFC's
-answer as it is. A layer the server is built with (the deliberate faults of `faults/`, when
-`serve --fault` or `--fault-api` asks for them) may install another `Behaviour` for one request
-with `acting_as`; the SCIM layer reads it from its `Context`, or with `current()` below it.
+answer as it is. `scimcert serve --interop-profile` serves every request as `INTEROP_PROFILE`
+instead: the stricter answers of the SCIM interoperability profile draft (docs/interop-profile.md),
+which refuse what Okta and Entra send and so are never the default. A layer the server is built
+with (the deliberate faults of `faults/`, when `serve --fault` or `--fault-api` asks for them)
+may install another `Behaviour` for one request with `acting_as`, from the server's own; the SCIM
+layer reads it from its `Context`, or with `current()` below it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from contextvars import ContextVar
 from typing import Protocol
 
 from sqlalchemy import Connection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .domain.members import MemberState, Role
 
@@ -55,6 +59,23 @@ class Behaviour(Protocol):
         """Whether the app lets go of a deactivated member (their team seat and sign-in)."""
         ...
 
+    def claims_interop_profile(self) -> bool:
+        """Whether /ServiceProviderConfig claims the interop profile (interopProfileConformant)."""
+        ...
+
+    def refuses_unknown_attributes(self) -> bool:
+        """Whether a written attribute or schema URN the server does not define is a 400."""
+        ...
+
+    def requires_patch_path(self) -> bool:
+        """Whether a PATCH operation without a `path` is a 400."""
+        ...
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        """Whether a PATCH `replace` of a singular complex attribute drops the sub-attributes
+        its value leaves out (or keeps them)."""
+        ...
+
 
 class Standard:
     """The reference server's own behaviour: every decision is the domain's or the RFC's."""
@@ -86,8 +107,40 @@ class Standard:
     def deactivation_releases_access(self) -> bool:
         return True
 
+    def claims_interop_profile(self) -> bool:
+        return False
+
+    def refuses_unknown_attributes(self) -> bool:
+        # RFC 7644 3.3 lets a server ignore them, and Entra's suite writes a misspelled one.
+        return False
+
+    def requires_patch_path(self) -> bool:
+        # RFC 7644 3.5.2.1/3.5.2.3 allow a path-less add or replace; Okta and Entra send them.
+        return False
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        # RFC 7644 3.5.2.3: "Sub-attributes that are not specified ... are left unchanged."
+        return False
+
+
+class InteropProfile(Standard):
+    """The standard behaviour made as strict as draft-zollner-scim-interop-profile-01 asks."""
+
+    def claims_interop_profile(self) -> bool:
+        return True  # section 4
+
+    def refuses_unknown_attributes(self) -> bool:
+        return True  # section 5.3: 400 invalidSyntax
+
+    def requires_patch_path(self) -> bool:
+        return True  # section 6.5.1.1: 400 invalidSyntax
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        return True  # section 6.5.2.1: replace the entire complex attribute
+
 
 STANDARD: Behaviour = Standard()
+INTEROP_PROFILE: Behaviour = InteropProfile()
 
 _CURRENT: ContextVar[Behaviour] = ContextVar("reference_server_behaviour", default=STANDARD)
 
@@ -95,6 +148,22 @@ _CURRENT: ContextVar[Behaviour] = ContextVar("reference_server_behaviour", defau
 def current() -> Behaviour:
     """The behaviour of the request being served (the standard one outside a request)."""
     return _CURRENT.get()
+
+
+class ServedAs:
+    """ASGI middleware serving the requests `covers` picks with the server's own behaviour
+    (`--interop-profile` chooses it), the others with the standard one; a layer inside may still
+    act as another for one request, from this one."""
+
+    def __init__(self, app: ASGIApp, behaviour: Behaviour, covers: Callable[[str], bool]) -> None:
+        self.app = app
+        self.behaviour = behaviour
+        self.covers = covers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        covered = scope["type"] == "http" and self.covers(scope["path"])
+        with acting_as(self.behaviour if covered else STANDARD):
+            await self.app(scope, receive, send)
 
 
 @contextmanager

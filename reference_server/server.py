@@ -14,6 +14,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from .app import Layer, create_app
+from .behaviour import INTEROP_PROFILE, STANDARD
 from .http_protocol import ScimProtocol
 from .limits import Limits
 from .storage.engine import open_engine
@@ -23,6 +24,7 @@ DB_ENV = "SCIMCERT_SERVER_DB"
 FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with the fault layer
 CURSOR_TIMEOUT_ENV = "SCIMCERT_SERVER_CURSOR_TIMEOUT"
 LIFETIME_ENV = "SCIMCERT_SERVER_TOKEN_LIFETIME"  # minutes, for the worker processes
+INTEROP_ENV = "SCIMCERT_SERVER_INTEROP_PROFILE"  # "1" when serving the interop profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,9 @@ class ServeOptions:
     cursor_timeout: int | None = None
     # Minutes the token endpoint's access tokens live (docs/oauth.md).
     token_lifetime: int = DEFAULT_LIFETIME_MINUTES
+    # Serve the strict behaviour of the SCIM interoperability profile draft and claim it
+    # (docs/interop-profile.md); off by default, as it refuses what Okta and Entra send.
+    interop_profile: bool = False
 
 
 def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
@@ -54,11 +59,13 @@ def build_app(
     faults: Iterable[str] | None = None,
     cursor_timeout: int | None = None,
     token_lifetime: int = DEFAULT_LIFETIME_MINUTES,
+    interop_profile: bool = False,
 ) -> object:
     """The application on the database `db`, with the fault layer when `faults` is a set."""
     engine = open_engine(db)
     limits = Limits() if cursor_timeout is None else Limits(cursor_timeout=cursor_timeout)
-    return create_app(engine, limits, _layer(engine, faults), token_lifetime * 60)
+    behaviour = INTEROP_PROFILE if interop_profile else STANDARD
+    return create_app(engine, limits, _layer(engine, faults), token_lifetime * 60, behaviour)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -92,7 +99,9 @@ def app_from_env() -> object:
     names = None if faults is None else [name for name in faults.split(",") if name]
     timeout = os.environ.get(CURSOR_TIMEOUT_ENV)
     lifetime = int(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_MINUTES)
-    return build_app(os.environ[DB_ENV], names, None if timeout is None else int(timeout), lifetime)
+    timeout_s = None if timeout is None else int(timeout)
+    interop = os.environ.get(INTEROP_ENV) == "1"
+    return build_app(os.environ[DB_ENV], names, timeout_s, lifetime, interop)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -100,7 +109,13 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         _serve_workers(options, sock)
         return
     configure_logging(options.log_file)
-    app = build_app(options.db, options.faults, options.cursor_timeout, options.token_lifetime)
+    app = build_app(
+        options.db,
+        options.faults,
+        options.cursor_timeout,
+        options.token_lifetime,
+        options.interop_profile,
+    )
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
 
@@ -125,6 +140,7 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
 
     os.environ[DB_ENV] = options.db
     os.environ[LIFETIME_ENV] = str(options.token_lifetime)
+    os.environ[INTEROP_ENV] = "1" if options.interop_profile else "0"
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
     if options.faults is None:

@@ -3,8 +3,10 @@
 "Does the server conform to RFC 7643/7644?" and "Will Okta (Entra, OneLogin, Ping) provisioning
 work against it?" are different questions: refusing Entra's `"active": "False"` is RFC-correct
 and still breaks Entra. A check answers the question of the source it quotes, the first part of
-its reference: an RFC section, an IdP's page under docs/idp/, the app's own contract
-(docs/domain.md) or the robustness practice (docs/robustness.md).
+its reference: an RFC section, a section of the SCIM interoperability profile draft (a profile
+that tightens the RFCs: a server may conform to the RFCs and not to it, so it is asked apart), an
+IdP's page under docs/idp/, the app's own contract (docs/domain.md) or the robustness practice
+(docs/robustness.md).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from dataclasses import dataclass
 from .outcomes import LEVEL_EFFECT, Level, Outcome, combine
 
 RFC = "rfc"
+INTEROP = "interop-profile"
+INTEROP_DRAFT = "draft-zollner-scim-interop-profile-01"
 APP = "app"
 ROBUSTNESS = "robustness"
 IDPS = ("okta", "entra", "onelogin", "ping")
-QUESTIONS = (RFC, *IDPS, APP, ROBUSTNESS)
+QUESTIONS = (RFC, INTEROP, *IDPS, APP, ROBUSTNESS)
 ASKED = {
     RFC: "RFC 7643/7644 conformance",
+    INTEROP: "conformance to the SCIM interoperability profile draft (-01)",
     "okta": "compatibility with Okta",
     "entra": "compatibility with Microsoft Entra ID",
     "onelogin": "compatibility with OneLogin",
@@ -37,6 +42,8 @@ def question_of(ref: str) -> str:
     first = ref.split(";", 1)[0].strip()
     if first.startswith("RFC"):
         return RFC
+    if first.startswith(f"{INTEROP_DRAFT} "):
+        return INTEROP
     found = _IDP_DOC.match(first)
     if found and found.group(1) in IDPS:
         return found.group(1)

@@ -1,8 +1,10 @@
 """Check references: what a check's `ref` names, and the links a reader can open.
 
-A `ref` is one or more references joined by "; ", each of one of three forms:
+A `ref` is one or more references joined by "; ", each of one of four forms:
 
 - `RFC 7644 3.5.1`: a section of an RFC, linked to its text on rfc-editor.org;
+- `draft-zollner-scim-interop-profile-01 5.2`: a section of one revision of an Internet-Draft,
+  linked to that revision's text on datatracker.ietf.org;
 - `docs/idp/okta.md#spec-test-6`: a heading of a document shipped with the project (GitHub-style
   anchor), given as its path from the project root;
 - `https://...`: a public page.
@@ -23,6 +25,8 @@ import yaml
 SEPARATOR = "; "
 RFC_URL = "https://www.rfc-editor.org/rfc/rfc{number}#section-{section}"
 _RFC = re.compile(r"RFC (?P<number>\d{4}) (?P<section>\d+(?:\.\d+)*)")
+DRAFT_URL = "https://datatracker.ietf.org/doc/html/{name}#section-{section}"
+_DRAFT = re.compile(r"(?P<name>draft-[a-z0-9-]+-\d{2}) (?P<section>\d+(?:\.\d+)*)")
 _DOC = re.compile(r"(?P<path>docs/[\w./-]+\.md)#(?P<anchor>[\w-]+)")
 _WEB = re.compile(r"https://[^\s;]+")
 # Names of the developers' private research notes, which never ship: a reference or report naming
@@ -52,6 +56,8 @@ def link(part: str) -> Link:
     `problems` names."""
     if rfc := _RFC.fullmatch(part):
         return Link(part, RFC_URL.format(**rfc.groupdict()))
+    if draft := _DRAFT.fullmatch(part):
+        return Link(part, DRAFT_URL.format(**draft.groupdict()))
     if _DOC.fullmatch(part) or _WEB.fullmatch(part):
         return Link(part, part)
     return Link(part, "")
@@ -63,7 +69,8 @@ def links(ref: str) -> list[Link]:
 
 @cache
 def rfc_sections() -> dict[str, dict[str, str]]:
-    """RFC number -> section number -> title, from `rfc_sections.yaml`."""
+    """RFC number (or a draft's name with its revision) -> section number -> title, from
+    `rfc_sections.yaml`."""
     text = resources.files(__package__).joinpath("rfc_sections.yaml").read_text("utf-8")
     loaded = yaml.safe_load(text)
     return {
@@ -121,6 +128,11 @@ def _part_problems(part: str, root: Path) -> list[str]:
         if sections is None or rfc["section"] not in sections:
             return [f"{part}: no such section in rfc_sections.yaml"]
         return []
+    if draft := _DRAFT.fullmatch(part):
+        sections = rfc_sections().get(draft["name"])
+        if sections is None or draft["section"] not in sections:
+            return [f"{part}: no such draft section in rfc_sections.yaml"]
+        return []
     if doc := _DOC.fullmatch(part):
         path = root / doc["path"]
         if not path.is_file():
@@ -130,7 +142,10 @@ def _part_problems(part: str, root: Path) -> list[str]:
         return []
     if _WEB.fullmatch(part):
         return []
-    return [f"{part}: not a reference (want 'RFC NNNN S.S', 'docs/...md#anchor' or https)"]
+    return [
+        f"{part}: not a reference (want 'RFC NNNN S.S', 'draft-...-NN S.S', 'docs/...md#anchor' "
+        "or https)"
+    ]
 
 
 def private_mentions(text: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The server under test: its transports, and what it declares it can do.
 
-Capabilities come from `/ServiceProviderConfig` (RFC 7643 5; RFC 9865 4 for cursors), `/Groups`
+Capabilities come from `/ServiceProviderConfig` (RFC 7643 5; RFC 9865 4 for cursors; section 4
+of draft-zollner-scim-interop-profile-01 for `interopProfileConformant`), `/Groups`
 answering at all, and an app probe being configured; a scenario needing one the target lacks is
 SKIPped, never failed.
 """
@@ -19,6 +20,16 @@ from harness.transport.exchange import Exchange, json_answer
 # wait it out: an advertised `cursorTimeout` of at most this many seconds.
 CURSOR_WAIT_LIMIT = 5
 NO_CURSORS = "/ServiceProviderConfig does not advertise RFC 9865 cursor pagination"
+
+# The SCIM interoperability profile draft (docs/interop-profile.md): graded only on a server that
+# claims it. Any value but an absent or false one is a claim (the draft: a server that does not
+# conform "MUST either omit this attribute or set its value to false"); that it is the Boolean
+# true is then a check of the profile's own.
+INTEROP_CLAIM = "interopProfileConformant"
+NOT_INTEROP = (
+    "/ServiceProviderConfig does not claim the SCIM interoperability profile "
+    "(interopProfileConformant = true, draft-zollner-scim-interop-profile-01 4)"
+)
 
 SPC_FEATURES = {
     "patch": "patch",
@@ -78,6 +89,13 @@ def _cursor_features(spc: Any) -> tuple[set[str], dict[str, str]]:
     return {"cursor", "cursor-expiry"}, {}
 
 
+def _interop_features(spc: Any) -> tuple[set[str], dict[str, str]]:
+    claim = spc.get(INTEROP_CLAIM) if isinstance(spc, dict) else None
+    if claim is None or claim is False:
+        return set(), {"interop-profile": NOT_INTEROP}
+    return {"interop-profile"}, {}
+
+
 def discover(
     scim: Transport, app: Transport | None, token_client: TokenClient | None = None
 ) -> Target:
@@ -88,6 +106,9 @@ def discover(
     cursors, cursor_reasons = _cursor_features(spc)
     supported |= cursors
     reasons.update(cursor_reasons)
+    interop, interop_reasons = _interop_features(spc)
+    supported |= interop
+    reasons.update(interop_reasons)
     groups_exchange = scim.send("GET", "/Groups", params={"count": "1"})
     if groups_exchange.response is not None and groups_exchange.response.status == 200:
         supported.add("groups")

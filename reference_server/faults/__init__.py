@@ -18,7 +18,8 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 (what writes do, the team lifecycle), `filters.py` (how /Users reads a filter), `robust_input.py`
 and `robust_writes.py` (unusual input and writes), `cursors.py` (RFC 9865 cursor paging), one
 IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, what Microsoft's gallery validation
-sends: `gallery.py`, and the token endpoint's answers: `oauth.py`.
+sends: `gallery.py`, the token endpoint's answers: `oauth.py`, and the SCIM interoperability
+profile draft's rules: `interop.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -29,6 +30,7 @@ from . import (
     filters,
     gallery,
     idp,
+    interop,
     oauth,
     okta,
     protocol,
@@ -52,6 +54,7 @@ __all__ = [
     "gallery",
     "hook",
     "idp",
+    "interop",
     "oauth",
     "okta",
     "protocol",

@@ -1,7 +1,8 @@
 """The faults that change what the server decides, plugged into its seams (`..behaviour`).
 
 Each `hook` fault undoes one decision of the standard behaviour, and only that one; the domain's
-rules themselves are never touched.
+rules themselves are never touched. The decisions only the interop profile takes
+(`--interop-profile`) are asked of the server's own behaviour, `base`, and undone the same way.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
-from ..behaviour import Standard
+from ..behaviour import STANDARD, Behaviour, Standard
 from ..domain.members import MemberState, Role
+from .interop import COMPLEX_REPLACE_MERGES, PATHLESS_PATCH_ACCEPTED, UNKNOWN_ATTRIBUTE_IGNORED
 from .protocol import AUTH_NOT_ENFORCED
 from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
 from .variants import VALUE_PATH_REPLACE_NO_TARGET
@@ -30,8 +32,9 @@ from .writes import (
 class FaultBehaviour(Standard):
     """The standard behaviour with the decisions of the faults in `on` undone."""
 
-    def __init__(self, on: frozenset[str]) -> None:
+    def __init__(self, on: frozenset[str], base: Behaviour = STANDARD) -> None:
         self.on = on
+        self.base = base
 
     def provisioned_role(self, role: Role) -> Role:
         return Role.ADMIN if PROVISIONED_AS_ADMIN in self.on else role
@@ -63,3 +66,17 @@ class FaultBehaviour(Standard):
 
     def deactivation_releases_access(self) -> bool:
         return DEACTIVATION_IGNORED not in self.on
+
+    def claims_interop_profile(self) -> bool:
+        return self.base.claims_interop_profile()
+
+    def refuses_unknown_attributes(self) -> bool:
+        refuses = self.base.refuses_unknown_attributes()
+        return refuses and UNKNOWN_ATTRIBUTE_IGNORED not in self.on
+
+    def requires_patch_path(self) -> bool:
+        return self.base.requires_patch_path() and PATHLESS_PATCH_ACCEPTED not in self.on
+
+    def replace_drops_omitted_sub_attributes(self) -> bool:
+        drops = self.base.replace_drops_omitted_sub_attributes()
+        return drops and COMPLEX_REPLACE_MERGES not in self.on

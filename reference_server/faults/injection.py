@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..behaviour import acting_as
+from ..behaviour import acting_as, current
 from ..storage.engine import snapshot
 from .behaviour import FaultBehaviour
 from .exchange import Exchange
@@ -41,7 +41,7 @@ class FaultInjection:
         if match is None or not names:
             await self.app(scope, receive, send)
             return
-        with acting_as(FaultBehaviour(names)):
+        with acting_as(FaultBehaviour(names, current())):
             api = match["api"]
             rewritten = api != "app/v1" and scope["method"] != "HEAD"
             # Token faults rewrite only the token endpoint's answers, SCIM faults only SCIM's.

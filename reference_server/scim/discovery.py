@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..behaviour import current
 from ..limits import Limits
 from .attributes import ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, served_schemas
 from .context import find_team_or_401, scim_base_url
@@ -118,7 +119,11 @@ def _one(items: list[dict[str, Any]], wanted: str, what: str) -> Response:
 
 
 async def service_provider_config(request: Request) -> Response:
-    return ScimResponse(_service_provider_config(_base(request), request.app.state.limits))
+    config = _service_provider_config(_base(request), request.app.state.limits)
+    if current().claims_interop_profile():
+        # draft-zollner-scim-interop-profile-01 4: a top-level Boolean, left out when not claimed.
+        config["interopProfileConformant"] = True
+    return ScimResponse(config)
 
 
 async def resource_types(request: Request) -> Response:

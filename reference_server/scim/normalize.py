@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..behaviour import current
 from ..limits import MAX_STRING_LENGTH
 from .attributes import Attribute, ResourceDefinition, Schema
 from .errors import ScimType, bad_request
@@ -61,7 +62,17 @@ def _check_schemas(definition: ResourceDefinition, body: Mapping[str, Any]) -> b
         raise bad_request(
             f"Attribute 'schemas' must include {definition.core.id}", ScimType.INVALID_SYNTAX
         )
+    for urn in value:
+        if definition.schema_for_urn(urn) is None:
+            _unknown(f"schema {urn!r}")
     return False
+
+
+def _unknown(what: str) -> None:
+    """Tolerated by default; a 400 where the server serves the interop profile's strict model
+    (draft-zollner-scim-interop-profile-01 5.3)."""
+    if current().refuses_unknown_attributes():
+        raise bad_request(f"Unknown {what}: not defined in /Schemas", ScimType.INVALID_SYNTAX)
 
 
 def _place(
@@ -83,15 +94,21 @@ def _place(
             raise bad_request(f"'{schema.id}' must hold a JSON object", ScimType.INVALID_SYNTAX)
         target, lookup, prefix = _target(definition, schema, document, extensions)
         for name, item in value.items():
-            _put(target, lookup(name), item, prefix, lone)
+            _put(target, _known(lookup(name), prefix + name), item, prefix, lone)
         return
     urn, _, name = key.rpartition(":")  # "<schema URN>:<attr>" (RFC 7644 3.10 full path)
     schema = definition.schema_for_urn(urn) if urn else None
     if schema is None:
-        _put(document, definition.top_level(key), value, "", lone)
+        _put(document, _known(definition.top_level(key), key), value, "", lone)
         return
     target, lookup, prefix = _target(definition, schema, document, extensions)
-    _put(target, lookup(name), value, prefix, lone)
+    _put(target, _known(lookup(name), key), value, prefix, lone)
+
+
+def _known(attribute: Attribute | None, name: str) -> Attribute | None:
+    if attribute is None:
+        _unknown(f"attribute {name!r}")
+    return attribute
 
 
 def _target(

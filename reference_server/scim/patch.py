@@ -104,6 +104,10 @@ def _read_operation(index: int, raw: object) -> _Operation:
     if op.lower() != "remove" and not has_value:  # RFC 7644 3.5.2.1, 3.5.2.3: MUST
         raise _syntax(f"{where} ({op.lower()}) must carry a 'value'")
     path = path if path and path.strip() else None
+    # A path-less remove keeps RFC 7644 3.5.2.2's noTarget, which the profile's invalidSyntax
+    # (6.5.1.1) contradicts; both refuse it with 400.
+    if path is None and op.lower() != "remove" and current().requires_patch_path():
+        raise _syntax(f"{where} has no 'path' (draft-zollner-scim-interop-profile-01 6.5.1.1)")
     return _Operation(op.lower(), path, fields.get("value"), has_value)
 
 
@@ -173,7 +177,7 @@ def _apply_target(document: dict[str, Any], target: Target, operation: _Operatio
     elif target.sub is not None:
         _set_sub(holder, attribute, target.sub, _value_or_none(operation))
     else:
-        _set_single(holder, attribute, _value_or_none(operation))
+        _set_single(holder, attribute, _value_or_none(operation), operation.op)
     if target.container is not None and not holder:
         document.pop(target.container, None)  # no empty extension object is left behind
 
@@ -191,17 +195,19 @@ def _holder(document: dict[str, Any], container: str | None) -> dict[str, Any]:
     return holder
 
 
-def _set_single(holder: dict[str, Any], attribute: Attribute, value: Any) -> None:
+def _set_single(holder: dict[str, Any], attribute: Attribute, value: Any, op: str) -> None:
     if isinstance(value, list) and len(value) <= 1:
         # MS-SCIM doc Example 5 sends `manager` as a one-element list.
         value = value[0] if value else None
     if value is None:  # null is "unassigned" (RFC 7643 2.5); remove drops the attribute
         holder.pop(attribute.name, None)
     elif attribute.is_complex and isinstance(value, Mapping):
-        # RFC 7644 3.5.2.1, 3.5.2.3: sub-attributes given replace theirs, the others remain.
-        current = holder.get(attribute.name)
-        merged = _merge(attribute, current if isinstance(current, dict) else {}, value)
-        _put(holder, attribute.name, merged)
+        # RFC 7644 3.5.2.1, 3.5.2.3: sub-attributes given replace theirs, the others remain;
+        # the interop profile (6.5.2.1) has a `replace` drop the others.
+        before = holder.get(attribute.name)
+        whole = op == "replace" and current().replace_drops_omitted_sub_attributes()
+        kept = before if isinstance(before, dict) and not whole else {}
+        _put(holder, attribute.name, _merge(attribute, kept, value))
     else:
         holder[attribute.name] = value  # un-coerced: the normalizer judges it
 

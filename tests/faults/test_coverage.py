@@ -2,9 +2,10 @@
 
 The fault tables (`BITES` for the RFC profile, `OKTA_BITES` for Okta, `QUIRKS` for Entra ID,
 OneLogin and Ping, `GATES` for Microsoft's gallery validation, `CURSOR_BITES` for RFC 9865
-cursors) each say which checks a fault must trip and which others it may. A check counts as
-covered when it is in the `must` set of a row that names at most three checks in all: a fault
-that breaks everything at once proves nothing about any one check.
+cursors, `INTEROP_BITES` for the SCIM interoperability profile draft) each say which checks a
+fault must trip and which others it may. A check counts as covered when it is in the `must` set
+of a row that names at most three checks in all: a fault that breaks everything at once proves
+nothing about any one check.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from test_checks_bite import BITES
 from test_cursor_faults import CURSOR_BITES
 from test_entra_gallery_faults import GATES
 from test_entra_onelogin_faults import QUIRKS
+from test_interop_faults import INTEROP_BITES
 from test_oauth_faults import OAUTH_BITES
 from test_okta_faults import OKTA_BITES
 
@@ -34,6 +36,7 @@ def rows() -> list[tuple[str, Bite]]:
         *BITES.items(),
         *OKTA_BITES.items(),
         *CURSOR_BITES.items(),
+        *INTEROP_BITES.items(),
         *OAUTH_BITES.items(),  # the token endpoint's
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),

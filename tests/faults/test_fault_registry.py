@@ -18,7 +18,7 @@ from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from jsonschema import Draft202012Validator
 
 from reference_server import faults
-from reference_server.behaviour import STANDARD, Behaviour
+from reference_server.behaviour import INTEROP_PROFILE, STANDARD, Behaviour
 from reference_server.domain.members import MemberState, Role
 from reference_server.faults.behaviour import FaultBehaviour
 from reference_server.storage.engine import open_engine
@@ -106,6 +106,10 @@ def decisions(behaviour: Behaviour) -> tuple[Any, ...]:
         behaviour.enforces_scim_auth(),
         behaviour.replace_creates_unmatched(),
         behaviour.deactivation_releases_access(),
+        behaviour.claims_interop_profile(),
+        behaviour.refuses_unknown_attributes(),
+        behaviour.requires_patch_path(),
+        behaviour.replace_drops_omitted_sub_attributes(),
     )
 
 
@@ -113,11 +117,18 @@ def test_every_fault_rewrites_or_changes_a_decision_of_the_server() -> None:
     """A fault with no rewrite must change what the server decides at one of its seams."""
     hooks = {name for name, f in faults.FAULTS.items() if f.request is None and f.response is None}
     assert len(hooks) >= 8
-    standard = decisions(STANDARD)
-    assert {
-        name for name in hooks if decisions(FaultBehaviour(frozenset({name}))) == standard
-    } == set()
+    standard, strict = decisions(STANDARD), decisions(INTEROP_PROFILE)
+
+    def idle(name: str) -> bool:
+        # An interop fault undoes a decision of the profile's server (`--interop-profile`).
+        on = frozenset({name})
+        return decisions(FaultBehaviour(on)) == standard and (
+            decisions(FaultBehaviour(on, INTEROP_PROFILE)) == strict
+        )
+
+    assert {name for name in hooks if idle(name)} == set()
     assert decisions(FaultBehaviour(frozenset())) == standard  # and none on changes nothing
+    assert decisions(FaultBehaviour(frozenset(), INTEROP_PROFILE)) == strict
 
 
 def test_a_fault_registered_twice_or_badly_named_is_refused() -> None:

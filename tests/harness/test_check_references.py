@@ -107,6 +107,19 @@ def test_rfc_references_link_to_the_rfc_text() -> None:
     ]
 
 
+def test_draft_references_link_to_that_revision_and_name_a_listed_section(tmp_path: Path) -> None:
+    draft = "draft-zollner-scim-interop-profile-01"
+    assert [link.url for link in links(f"{draft} 6.5.1.1")] == [
+        f"https://datatracker.ietf.org/doc/html/{draft}#section-6.5.1.1"
+    ]
+    assert problems(f"{draft} 5.3", tmp_path) == []
+    assert "no such draft section" in problems(f"{draft} 5.9", tmp_path)[0]
+    assert (
+        "no such draft section"
+        in problems("draft-zollner-scim-interop-profile-00 5.3", tmp_path)[0]
+    )
+
+
 def test_anchors_are_github_slugs() -> None:
     markdown = "# Top\n## What a member's state means\n```\n# not a heading\n```\n## Top\n"
     assert github_anchors(markdown) == {"top", "what-a-members-state-means", "top-1"}

@@ -22,8 +22,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
-from fault_runs import (
+
+from reference_server import faults
+from tests.support.fault_runs import (
     ROOT,
     Bite,
     Run,
@@ -38,8 +39,7 @@ from fault_runs import (
     scenarios,
     urls,
 )
-
-from reference_server import faults
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
 CLEAN = "no-fault"

@@ -8,14 +8,13 @@ a fault that breaks everything at once proves nothing about any one check.
 
 from __future__ import annotations
 
-from fault_runs import Bite
-from test_checks_bite import BITES
-from test_entra_onelogin_faults import QUIRKS
-from test_okta_faults import OKTA_BITES
-
 from harness.checks import load_all
 from harness.checks.registry import registry
 from reference_server import faults
+from tests.faults.test_checks_bite import BITES
+from tests.faults.test_entra_onelogin_faults import QUIRKS
+from tests.faults.test_okta_faults import OKTA_BITES
+from tests.support.fault_runs import Bite
 
 MOST_CHECKS_PER_FAULT = 3
 

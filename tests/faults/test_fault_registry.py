@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
 from jsonschema import Draft202012Validator
 
 from reference_server import faults
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "reference_server" / "probe" / "schemas" / "faults"

@@ -8,7 +8,6 @@ import xml.dom.minidom
 from collections import Counter
 
 import pytest
-from conftest import SCIM_TOKEN
 
 from harness.cli import main as cli
 from harness.load.duplicates import NameCheck
@@ -27,6 +26,7 @@ from harness.load.tally import Tally
 from harness.load.verdicts import judge
 from reports.load import section
 from reports.load_chart import chart
+from tests.support.reference import SCIM_TOKEN
 from verdict.outcomes import Outcome, combine
 from verdict.status import ExitCode, RunVerdict, Status, exit_code
 

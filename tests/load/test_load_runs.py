@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCIM_TOKEN, RunningServer, start_server
 
 from harness.cli import main as cli
 from mock_idp.profile import all_profiles
+from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
 
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
 SLOW_GENERATOR = Path(__file__).with_name("slow_generator")  # its sitecustomize.py

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
-from conftest import SCIM_TOKEN
 
 from harness.cli import main as cli
 from harness.load.duplicates import NameCheck, check_names
@@ -22,6 +21,7 @@ from harness.load.traffic import FLOWS
 from harness.load.verdicts import judge
 from harness.transport.client import Transport
 from mock_idp.profile import all_profiles
+from tests.support.reference import SCIM_TOKEN
 from verdict.outcomes import Outcome
 
 

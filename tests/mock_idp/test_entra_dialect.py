@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from entra_onelogin_fakes import (
+
+from mock_idp.profile import all_profiles, select_profiles
+from tests.support.entra_onelogin_fakes import (
     ENTERPRISE,
     FakeWire,
     Reply,
@@ -19,8 +21,6 @@ from entra_onelogin_fakes import (
     server,
     verb,
 )
-
-from mock_idp.profile import all_profiles, select_profiles
 
 MANAGER = f"{ENTERPRISE}:manager"
 ENTRA = ("entra", "entra-2020", "entra-validator")

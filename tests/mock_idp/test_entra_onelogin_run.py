@@ -2,7 +2,7 @@
 
 One `scimcert run` (a child process, as a vendor runs it) with the app probe, over the Entra,
 OneLogin and Ping packs and the product lifecycle. The IdP-neutral packs (`core/`, `checks/`)
-run under these profiles in the project's full run (tests/harness/test_cli_run.py); they are
+run under these profiles in the project's full run (tests/harness/cli/test_run.py); they are
 left out here to keep this test short.
 """
 
@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = "entra,entra-2020,entra-validator,onelogin,ping"

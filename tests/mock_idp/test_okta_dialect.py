@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from okta_fakes import (
+
+from mock_idp.profile import select_profiles
+from tests.support.okta_fakes import (
     PATCH,
     FakeWire,
     Reply,
@@ -20,8 +22,6 @@ from okta_fakes import (
     user_doc,
     verb,
 )
-
-from mock_idp.profile import select_profiles
 
 # --- profiles (okta.md 1, 2) ----------------------------------------------------------------------
 

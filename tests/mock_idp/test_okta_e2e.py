@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from okta_fakes import FakeWire, Reply, Sent, directory, verb
 
 from mock_idp.dialects import okta_wire
 from mock_idp.dialects.okta_rate_limit import (
@@ -17,6 +16,7 @@ from mock_idp.dialects.okta_rate_limit import (
     okta_schedule,
     send_with_retries,
 )
+from tests.support.okta_fakes import FakeWire, Reply, Sent, directory, verb
 
 
 @dataclass

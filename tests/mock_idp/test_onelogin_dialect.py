@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from entra_onelogin_fakes import (
+
+from mock_idp.directory import Directory
+from mock_idp.profile import ProfileError, all_profiles
+from tests.support.entra_onelogin_fakes import (
     ENTERPRISE,
     FakeWire,
     Reply,
@@ -19,9 +22,6 @@ from entra_onelogin_fakes import (
     server,
     verb,
 )
-
-from mock_idp.directory import Directory
-from mock_idp.profile import ProfileError, all_profiles
 
 
 def test_onelogin_speaks_the_shared_verbs_but_never_deletes_groups() -> None:

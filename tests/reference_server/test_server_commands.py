@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 

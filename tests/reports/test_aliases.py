@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sample_records import check, one_item
-
 from harness.checks import load_all
 from harness.checks.registry import Check, Level, Registry
 from reports.aliases import resolve_records
 from reports.model import build
 from reports.summary import render
+from tests.support.sample_records import check, one_item
 
 
 def _old_run() -> list[dict[str, object]]:

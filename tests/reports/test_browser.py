@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RunningServer
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from report_runs import ReportRun, failing_run, scimcert
+
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run, scimcert
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

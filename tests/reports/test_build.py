@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sample_records import check, one_item
-
 from reports.build import summary_page
 from reports.load import attach
+from tests.support.sample_records import check, one_item
 
 LOAD = [
     {"event": "LoadStarted", "v": 1, "load_id": "a", "target": "http://127.0.0.1/scim/v2",

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import start_server
-from hostile_echo import COOKIE, HostileEcho
 
 from harness.cli import scan
 from harness.transport.redaction import REDACTED
+from tests.support.hostile_echo import COOKIE, HostileEcho
+from tests.support.reference import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-echoed'

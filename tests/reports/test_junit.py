@@ -5,13 +5,13 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
-from conftest import RunningServer
-from report_runs import ReportRun, failing_run
-from sample_records import check, one_item
-from xml_reading import parse_xml
 
 from reports.junit import render
 from reports.model import build
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run
+from tests.support.sample_records import check, one_item
+from tests.support.xml_reading import parse_xml
 
 # The order of a testcase's children that JUnit readers (Jenkins, GitLab, pytest) agree on.
 CASE_CHILDREN = ("properties", "skipped", "failure", "error", "system-out")

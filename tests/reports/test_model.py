@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sample_records import (
+from reports.model import INTERRUPTED, NOT_RUN, NOT_STARTED, build
+from tests.support.sample_records import (
     check,
     exchange,
     item_finished,
@@ -11,8 +12,6 @@ from sample_records import (
     run_finished,
     run_started,
 )
-
-from reports.model import INTERRUPTED, NOT_RUN, NOT_STARTED, build
 
 
 def test_an_item_that_never_finished_is_not_run_and_the_run_incomplete() -> None:

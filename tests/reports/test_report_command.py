@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer
-from report_runs import ReportRun, failing_run, scimcert
+
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run, scimcert
 
 GENERATED = re.compile(r'<time id="generated">[^<]*</time>')
 

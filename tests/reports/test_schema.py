@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer
 from jsonschema import Draft202012Validator
-from report_runs import ReportRun, failing_run
-from sample_records import check, one_item
 
 from reports.jsonl import read_records
 from reports.validate import problems, schema
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run
+from tests.support.sample_records import check, one_item
 from verdict.events import EVENT_TYPES
 
 EVERY_KIND = {

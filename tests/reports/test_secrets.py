@@ -25,12 +25,12 @@ from typing import ClassVar
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
-from report_runs import failing_run
 
 from harness.cli import main as cli
 from harness.cli import scan
 from harness.transport.redaction import REDACTED
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
+from tests.support.report_runs import failing_run
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-scim'

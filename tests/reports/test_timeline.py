@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sample_records import check, exchange, one_item
-
 from reports.model import build
 from reports.text import describe, expected_text
 from reports.timeline import rows, timeline, timeline_lines
 from reports.transcript import exchange_block
 from reports.validate import problems
+from tests.support.sample_records import check, exchange, one_item
 
 ITEM = "s/one[rfc]"
 

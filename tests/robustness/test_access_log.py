@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SCIM_TOKEN, RunningServer
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PLANTED_TOKEN = "planted-token-7f3a9c"

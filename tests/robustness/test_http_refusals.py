@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import RunningServer
 
 from reference_server.http_protocol import ScimH11Protocol, ScimProtocol
+from tests.support.reference import RunningServer
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 

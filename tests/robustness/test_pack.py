@@ -1,5 +1,5 @@
 """The robustness pack bites a server that breaks it. (That it passes against the reference
-server is part of `tests/harness/test_cli_run.py`'s full run, which includes every pack.)"""
+server is part of `tests/harness/cli/test_run.py`'s full run, which includes every pack.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SCIM_TOKEN, RunningServer
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 import requests
-from conftest import SCIM_TOKEN, RunningServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import SCIM_TOKEN
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks
+
+from tests.support.reference import SCIM_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.yaml").include(tag="SCIM")

@@ -48,8 +48,11 @@ Handler = Callable[[RawServer, socket.socket], None]
 
 
 def head(length: int, *extra: str) -> bytes:
+    # Every handler closes the connection after its one answer, so it says so (RFC 9112 9.6):
+    # without `close`, under load the run could send its next request on this socket before the
+    # FIN arrives and see a reset, a transport failure that would mask the one the mode is about.
     lines = ["HTTP/1.1 200 OK", "Content-Type: application/scim+json",
-             f"Content-Length: {length}", *extra]  # fmt: skip
+             f"Content-Length: {length}", "Connection: close", *extra]  # fmt: skip
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import machine, venvs
 from .processes import clean_env
@@ -63,7 +64,7 @@ class Verdicts:
     generator: str
 
 
-def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, object], Path]:
+def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, Any], Path]:
     """Run one load; its LoadFinished record and its Locust folder."""
     report = folder / f"report-{secrets.token_hex(4)}"
     command = [SCIMCERT, "load", "--url", url, "--report-dir", str(report), "--seed", "1", *argv]
@@ -71,7 +72,7 @@ def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, obj
     records = [json.loads(line) for line in (report / "results.jsonl").read_text().splitlines()]
     finished = next(r for r in records if r["event"] == "LoadFinished")
     return {**finished, "verdicts": [r for r in records if r["event"] == "LoadVerdict"]}, (
-        report / str(finished["files"]["folder"])  # type: ignore[index]
+        report / str(finished["files"]["folder"])
     )
 
 
@@ -96,7 +97,7 @@ def capacity(mix: str, client: str, folder: Path) -> Capacity:
     started = int(sum(row[3] for row in rows))
     return Capacity(
         mix=mix, client=client, requests=started,
-        rate=float(finished["total"]["requests"]) / DURATION,  # type: ignore[index]
+        rate=float(finished["total"]["requests"]) / DURATION,
         cpu_s=sum(row[0] for row in rows) / 100, wait_pct=sum(row[1] for row in rows) / len(rows),
         load_avg=max(row[5] for row in rows),
     )  # fmt: skip
@@ -115,11 +116,11 @@ def asked(processes: int, folder: Path) -> Verdicts:
     generator = next(str(v["measured"]) for v in verdicts if v["check"] == "load-generator")
     return Verdicts(
         processes,
-        float(finished["total"]["requests"]) / ASKED_DURATION,  # type: ignore[index]
+        float(finished["total"]["requests"]) / ASKED_DURATION,
         outcomes,
         int(finished["exit_code"]),
         generator,
-    )  # type: ignore[call-overload]
+    )
 
 
 def _capacity_table(rows: Sequence[Capacity]) -> str:

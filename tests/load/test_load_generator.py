@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import xml.dom.minidom
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -45,8 +46,8 @@ def _log(*samples: Sample) -> GeneratorLog:
     return log
 
 
-def _busy(seconds: int = 10, **kwargs: float) -> GeneratorLog:
-    return _log(*(_second(n, 100.0, **kwargs) for n in range(seconds)))  # type: ignore[arg-type]
+def _busy(seconds: int = 10, **kwargs: Any) -> GeneratorLog:
+    return _log(*(_second(n, 100.0, **kwargs) for n in range(seconds)))
 
 
 def _idle(seconds: int = 10) -> GeneratorLog:
@@ -178,7 +179,7 @@ def test_the_chart_is_inline_svg_without_script() -> None:
     assert svg.count("<polyline") == 4 and "<script" not in svg
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched
     assert chart(rows[:1], 100.0) == ""  # one point is no line
-    records = [
+    records: list[dict[str, Any]] = [
         {"event": "LoadStarted", "load_id": "a", "rate": 100, "client": "fast", "processes": 2},
         {"event": "LoadVerdict", "load_id": "a", "check": "load-generator",
          "outcome": "INCONCLUSIVE", "measured": "", "threshold": "", "detail": "generator-bound"},

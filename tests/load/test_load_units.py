@@ -189,7 +189,7 @@ class _Answers:
         name = params["filter"].split('"')[1]
         total = self.found[name]
         status = 500 if total is None else 200
-        body = {"totalResults": total, "Resources": []}
+        body: dict[str, Any] = {"totalResults": total, "Resources": []}
         return SimpleNamespace(response=SimpleNamespace(status=status, json=lambda: body))
 
 

@@ -63,6 +63,6 @@ def test_both_parsers_refuse_the_same_way() -> None:
         transport=SimpleNamespace(write=written.append, close=lambda: None),
         server_state=SimpleNamespace(default_headers=[]),
     )
-    ScimH11Protocol.send_400_response(fake, "Invalid HTTP request received.")  # type: ignore[arg-type]
+    ScimH11Protocol.send_400_response(fake, "Invalid HTTP request received.")
     assert_scim_refusal(b"".join(written))
     assert ScimProtocol.send_400_response is ScimH11Protocol.send_400_response  # type: ignore[attr-defined]

@@ -159,7 +159,8 @@ class HostileEcho:
     def __init__(self, upstream_url: str) -> None:
         parts = urlsplit(upstream_url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
-        fresh = {"seen": set(), "stored": {}, "echoed": Counter(), "last": []}
+        # Each proxy its own class state, so two echoes in one process never share what they saw.
+        fresh: dict[str, object] = {"seen": set(), "stored": {}, "echoed": Counter(), "last": []}
         handler = type("Echo", (_Echo,), {"upstream": self.upstream, **fresh})
         self.handler: type[_Echo] = handler
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

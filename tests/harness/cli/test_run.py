@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def scimcert(
     )
 
 
-def records(report_dir: Path) -> list[dict[str, object]]:
+def records(report_dir: Path) -> list[dict[str, Any]]:
     lines = (report_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]
 

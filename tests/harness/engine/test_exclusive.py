@@ -28,7 +28,8 @@ def _item(lock: ServerLock, name: str, exclusive: bool, leave: threading.Event,
 
 
 def test_ordinary_items_share_the_server(tmp_path: Path) -> None:
-    lock, leave, log = ServerLock(tmp_path), threading.Event(), []
+    log: list[str] = []
+    lock, leave = ServerLock(tmp_path), threading.Event()
     threads = [_item(lock, name, False, leave, log) for name in ("a", "b")]
     assert log == ["a in", "b in"]
     leave.set()
@@ -38,7 +39,8 @@ def test_ordinary_items_share_the_server(tmp_path: Path) -> None:
 
 def test_an_exclusive_item_waits_for_the_others_then_runs_alone(tmp_path: Path) -> None:
     # Each thread opens the lock files itself, as each xdist worker does.
-    lock, log = ServerLock(tmp_path), []
+    log: list[str] = []
+    lock = ServerLock(tmp_path)
     leave = {name: threading.Event() for name in ("ordinary", "exclusive", "later")}
     threads = [_item(lock, "ordinary", False, leave["ordinary"], log)]
     threads.append(_item(lock, "exclusive", True, leave["exclusive"], log))

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.engine import runner
 from harness.engine.runner import ItemRun, RunContext
 from harness.engine.target import Capabilities, Target
 from harness.scenario.model import load_scenario
@@ -23,7 +22,7 @@ def run_pauses(tmp_path: Path, *, pauses: bool, monkeypatch: pytest.MonkeyPatch)
         encoding="utf-8",
     )
     slept: list[float] = []
-    monkeypatch.setattr(runner.time, "sleep", slept.append)
+    monkeypatch.setattr("harness.engine.runner.time.sleep", slept.append)
     unreachable = Transport("http://127.0.0.1:9/scim/v2", no_auth())
     target = Target(scim=unreachable, app=None, capabilities=Capabilities(frozenset()))
     events: list[object] = []

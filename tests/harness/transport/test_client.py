@@ -21,7 +21,8 @@ import pytest
 
 from harness.transport.auth import bearer
 from harness.transport.client import Transport, TransportOptions, join_url
-from harness.transport.exchange import REDACTED, Exchange, curl_command
+from harness.transport.exchange import Exchange, curl_command
+from harness.transport.redaction import REDACTED
 from tests.support.raw_server import RawServer
 from tests.support.tls_server import self_signed
 

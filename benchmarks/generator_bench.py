@@ -85,8 +85,9 @@ def _samples(locust_folder: Path) -> tuple[list[list[float]], float]:
 
 def capacity(mix: str, client: str, folder: Path) -> Capacity:
     token = secrets.token_urlsafe(24)
-    with reference(folder, 0, token, secrets.token_urlsafe(24),
-                   db_name=f"gen-{mix}-{client}") as target:  # fmt: skip
+    with reference(
+        folder, 0, token, secrets.token_urlsafe(24), db_name=f"gen-{mix}-{client}"
+    ) as target:
         argv = (
             f"--idp {mix} --client {client} --rate {RATE} --duration {DURATION} "
             "--p50-ms 5000 --p95-ms 9000 --p99-ms 9999"
@@ -96,20 +97,34 @@ def capacity(mix: str, client: str, folder: Path) -> Capacity:
     # Sample rows: cpu %, wait %, lag ms, started, late, load average; about one a second.
     started = int(sum(row[3] for row in rows))
     return Capacity(
-        mix=mix, client=client, requests=started,
+        mix=mix,
+        client=client,
+        requests=started,
         rate=float(finished["total"]["requests"]) / DURATION,
-        cpu_s=sum(row[0] for row in rows) / 100, wait_pct=sum(row[1] for row in rows) / len(rows),
+        cpu_s=sum(row[0] for row in rows) / 100,
+        wait_pct=sum(row[1] for row in rows) / len(rows),
         load_avg=max(row[5] for row in rows),
-    )  # fmt: skip
+    )
 
 
 def asked(processes: int, folder: Path) -> Verdicts:
     token = secrets.token_urlsafe(24)
-    with reference(folder, 0, token, secrets.token_urlsafe(24),
-                   db_name=f"gen-asked-{processes}") as target:  # fmt: skip
+    with reference(
+        folder, 0, token, secrets.token_urlsafe(24), db_name=f"gen-asked-{processes}"
+    ) as target:
         extra = ["--processes", str(processes)] if processes else []
-        finished, _ = _load(target.base_url, token, folder, "--idp", "entra", "--rate",
-                            str(ASKED_RATE), "--duration", str(ASKED_DURATION), *extra)  # fmt: skip
+        finished, _ = _load(
+            target.base_url,
+            token,
+            folder,
+            "--idp",
+            "entra",
+            "--rate",
+            str(ASKED_RATE),
+            "--duration",
+            str(ASKED_DURATION),
+            *extra,
+        )
     verdicts = finished["verdicts"]
     assert isinstance(verdicts, list)
     outcomes = {str(v["check"]): str(v["outcome"]) for v in verdicts}
@@ -124,8 +139,10 @@ def asked(processes: int, folder: Path) -> Verdicts:
 
 
 def _capacity_table(rows: Sequence[Capacity]) -> str:
-    head = ("| `--idp` | client | requests | req/s | generator CPU-s | wait for a core | "
-            "**req/s per core** | fast ÷ requests | load avg |")  # fmt: skip
+    head = (
+        "| `--idp` | client | requests | req/s | generator CPU-s | wait for a core | "
+        "**req/s per core** | fast ÷ requests | load avg |"
+    )
     lines = [head, "|---" * 9 + "|"]
     by = {(r.mix, r.client): r for r in rows}
     for r in rows:
@@ -152,13 +169,15 @@ def _asked_table(rows: Sequence[Verdicts]) -> str:
     lines = [head, "|---" * 7 + "|"]
     for r in rows:
         cells = " | ".join(r.outcomes.get(c, "") for c in checks)
-        lines.append(f"| {r.processes or 1} | {r.rate:.1f} | {cells} | {r.exit_code} | "
-                     f"{r.generator} |")  # fmt: skip
+        lines.append(
+            f"| {r.processes or 1} | {r.rate:.1f} | {cells} | {r.exit_code} | {r.generator} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def section(capacities: Sequence[Capacity], verdicts: Sequence[Verdicts], when: str,
-            seconds: float) -> str:  # fmt: skip
+def section(
+    capacities: Sequence[Capacity], verdicts: Sequence[Verdicts], when: str, seconds: float
+) -> str:
     return f"""{BEGIN}
 ## 4. Load generator capacity (`benchmarks/generator_bench.py`)
 

@@ -167,8 +167,9 @@ def test_an_unreachable_target_exits_3(
     with socket.socket() as probe:  # a port nobody listens on: bound, never listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-        code = cli.main(["load", "--url", f"http://127.0.0.1:{port}/scim/v2",
-                         "--report-dir", str(tmp_path)])  # fmt: skip
+        code = cli.main(
+            ["load", "--url", f"http://127.0.0.1:{port}/scim/v2", "--report-dir", str(tmp_path)]
+        )
     assert code == 3
     assert "cannot reach" in capsys.readouterr().err
 

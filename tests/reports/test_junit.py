@@ -40,9 +40,16 @@ def test_one_testcase_per_item_in_a_suite_per_profile(run: ReportRun) -> None:
     names = sorted(attr(case, "name") for case in suite.iter("testcase"))
     assert names == sorted(
         f"report/{name}[rfc]"
-        for name in ("cascade", "harness-error", "known-gap", "needs-change-password", "passes",
-                     "warns", "wrong-display-name")
-    )  # fmt: skip
+        for name in (
+            "cascade",
+            "harness-error",
+            "known-gap",
+            "needs-change-password",
+            "passes",
+            "warns",
+            "wrong-display-name",
+        )
+    )
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "2", "1")
     assert suite.get("skipped") == "2"  # the SKIP and the expected failure
     for case in suite.iter("testcase"):

@@ -53,6 +53,8 @@ def test_profiles_keep_the_order_they_were_selected_in() -> None:
     records = [run_started(("zeta", "alpha"))]
     for profile in ("alpha", "zeta", "extra"):
         name = f"s/one[{profile}]"
-        records += [item_started(name, "s/one", profile),
-                    item_finished(name, "s/one", profile, "PASS")]  # fmt: skip
+        records += [
+            item_started(name, "s/one", profile),
+            item_finished(name, "s/one", profile, "PASS"),
+        ]
     assert build([*records, run_finished(0)]).profiles == ["zeta", "alpha", "extra"]

@@ -14,9 +14,16 @@ ITEM = "s/one[rfc]"
 
 def step(index: int, **fields: object) -> dict[str, object]:
     record = {
-        "event": "StepFinished", "v": 1, "item": ITEM, "step": index, "line": 4 + 3 * index,
-        "action": f"action {index + 1}", "blocked_by": -1, "reason": "", "not_evaluated": [],
-    }  # fmt: skip
+        "event": "StepFinished",
+        "v": 1,
+        "item": ITEM,
+        "step": index,
+        "line": 4 + 3 * index,
+        "action": f"action {index + 1}",
+        "blocked_by": -1,
+        "reason": "",
+        "not_evaluated": [],
+    }
     return {**record, **fields}
 
 

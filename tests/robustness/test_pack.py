@@ -18,11 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_pack(url: str, report_dir: Path, scenarios: Path) -> tuple[int, list[dict[str, object]]]:
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--tags", "robustness",
-         "--scenarios", str(scenarios), "--report-dir", str(report_dir)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "run",
+            "--url",
+            url,
+            "--tags",
+            "robustness",
+            "--scenarios",
+            str(scenarios),
+            "--report-dir",
+            str(report_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
         env={**os.environ, "SCIM_TOKEN": SCIM_TOKEN},
-    )  # fmt: skip
+    )
     lines = (report_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
     return result.returncode, [json.loads(line) for line in lines]
 

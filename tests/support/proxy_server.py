@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import requests
 
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the proxy's own client recomputes.
-NOT_FORWARDED = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
-                           "host", "content-encoding"})  # fmt: skip
+NOT_FORWARDED = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"}
+)
 
 Hang = Callable[[str, str], bool]  # (method, path with query) -> hold the request forever
 
@@ -40,8 +41,14 @@ def proxying(upstream: str, hang: Hang) -> Iterator[tuple[str, list[str]]]:
                 self.close_connection = True
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in NOT_FORWARDED}
-            answer = session.request(self.command, origin + self.path, headers=headers,
-                                     data=body, allow_redirects=False, timeout=30)  # fmt: skip
+            answer = session.request(
+                self.command,
+                origin + self.path,
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+                timeout=30,
+            )
             self.send_response(answer.status_code)
             for name, value in answer.headers.items():
                 if name.lower() not in NOT_FORWARDED:

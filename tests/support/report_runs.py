@@ -37,8 +37,12 @@ def scimcert(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
         [sys.executable, "-m", "harness.cli.main", *args],
-        capture_output=True, text=True, env={**environment, **(env or {})}, timeout=300, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**environment, **(env or {})},
+        timeout=300,
+        cwd=ROOT,
+    )
 
 
 def failing_run(server: RunningServer, factory: pytest.TempPathFactory) -> ReportRun:
@@ -46,9 +50,19 @@ def failing_run(server: RunningServer, factory: pytest.TempPathFactory) -> Repor
     if "failing" not in _RUNS:
         report_dir = factory.mktemp("failing-run")
         done = scimcert(
-            "run", "--url", server.url, "--app-url", server.app_url, "--idp", "rfc",
-            "--scenarios", str(SCENARIOS), "--baseline", str(BASELINE),
-            "--report-dir", str(report_dir),
-        )  # fmt: skip
+            "run",
+            "--url",
+            server.url,
+            "--app-url",
+            server.app_url,
+            "--idp",
+            "rfc",
+            "--scenarios",
+            str(SCENARIOS),
+            "--baseline",
+            str(BASELINE),
+            "--report-dir",
+            str(report_dir),
+        )
         _RUNS["failing"] = ReportRun(report_dir, done.returncode, done.stdout, done.stderr)
     return _RUNS["failing"]

@@ -167,13 +167,18 @@ def _acme_schema(**employee_id: Any) -> dict[str, Any]:
         "name": "AcmeUser",
         "attributes": [
             {"name": "employeeId", "type": "integer", "multiValued": False, **employee_id},
-            {"name": "badges", "type": "complex", "multiValued": True, "subAttributes": [
-                {"name": "badgeCode", "type": "string"},
-                {"name": "issued", "type": "dateTime"},
-            ]},
+            {
+                "name": "badges",
+                "type": "complex",
+                "multiValued": True,
+                "subAttributes": [
+                    {"name": "badgeCode", "type": "string"},
+                    {"name": "issued", "type": "dateTime"},
+                ],
+            },
             {"name": "pinCode", "type": "string", "returned": "never"},
         ],
-    }  # fmt: skip
+    }
 
 
 def test_canonicalise_uses_the_targets_declared_names() -> None:

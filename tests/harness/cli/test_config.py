@@ -43,8 +43,12 @@ def test_flags_override_settings_and_bad_settings_exit_2(tmp_path: Path) -> None
     assert from_file.returncode == 2 and "ftp://from-pyproject" in from_file.stderr
     overridden = subprocess.run(
         [*command, "--url", "http://127.0.0.1:9/scim"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert overridden.returncode == 0, overridden.stderr
     write_pyproject(tmp_path, "nonsense = 1\n")
     broken = subprocess.run(

@@ -51,8 +51,13 @@ def head(length: int, *extra: str) -> bytes:
     # Every handler closes the connection after its one answer, so it says so (RFC 9112 9.6):
     # without `close`, under load the run could send its next request on this socket before the
     # FIN arrives and see a reset, a transport failure that would mask the one the mode is about.
-    lines = ["HTTP/1.1 200 OK", "Content-Type: application/scim+json",
-             f"Content-Length: {length}", "Connection: close", *extra]  # fmt: skip
+    lines = [
+        "HTTP/1.1 200 OK",
+        "Content-Type: application/scim+json",
+        f"Content-Length: {length}",
+        "Connection: close",
+        *extra,
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
@@ -158,9 +163,23 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[tuple[Mode, RawServer]]:
 def run_against(url: str, report: Path) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env["SCIM_TOKEN"] = TOKEN
-    argv = [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "rfc",
-            "--timeout", str(TIMEOUT_S), "--tags", "core-discovery",
-            "--report-dir", str(report), "--json"]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "run",
+        "--url",
+        url,
+        "--idp",
+        "rfc",
+        "--timeout",
+        str(TIMEOUT_S),
+        "--tags",
+        "core-discovery",
+        "--report-dir",
+        str(report),
+        "--json",
+    ]
     started = time.monotonic()
     result = subprocess.run(
         argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=WALL_CLOCK_S * 2

@@ -25,10 +25,23 @@ def test_a_misspelt_verb_is_exit_2_with_file_line_and_the_verbs(tmp_path: Path) 
     (tmp_path / "typo").mkdir()
     (tmp_path / "typo" / "verb.yaml").write_text(TYPO, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", "run", "--url", "http://127.0.0.1:9/scim/v2",
-         "--scenarios", str(tmp_path), "--list"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "run",
+            "--url",
+            "http://127.0.0.1:9/scim/v2",
+            "--scenarios",
+            str(tmp_path),
+            "--list",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert f"{tmp_path / 'typo' / 'verb.yaml'}:5: unknown verb 'deactivte'" in done.stderr
     assert "deactivate" in done.stderr and done.stdout == ""
@@ -41,9 +54,14 @@ def test_every_profile_verb_has_a_strategy() -> None:
 def test_a_profile_verb_without_a_strategy_is_named() -> None:
     profile = next(iter(all_profiles().values()))
     broken = type(profile)(
-        profile.id, profile.family, profile.title, profile.ref, profile.headers,
-        {"deactivate": {"strategy": "patch-activ"}}, profile.options,
-    )  # fmt: skip
+        profile.id,
+        profile.family,
+        profile.title,
+        profile.ref,
+        profile.headers,
+        {"deactivate": {"strategy": "patch-activ"}},
+        profile.options,
+    )
     assert strategies.unknown_strategies([broken]) == [f"{profile.id}/deactivate: 'patch-activ'"]
 
 

@@ -51,19 +51,35 @@ def test_reports_carry_no_path_of_this_machine(tmp_path: Path) -> None:
     # Given relative to where it runs, as a user would: the invocation records paths as given
     # (a rerun needs them), and the reports name scenario files relative to their root.
     ran = subprocess.run(
-        [str(scimcert), "demo", "--scenarios", scenarios.name, "--idp", "rfc",
-         "--report-dir", "report"],
-        capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path,
-    )  # fmt: skip
+        [
+            str(scimcert),
+            "demo",
+            "--scenarios",
+            scenarios.name,
+            "--idp",
+            "rfc",
+            "--report-dir",
+            "report",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert sorted(p.name for p in report.iterdir()) == [
-        "index.html", "junit.xml", "report.html", "results.jsonl",
-    ]  # fmt: skip
+        "index.html",
+        "junit.xml",
+        "report.html",
+        "results.jsonl",
+    ]
     assert local_paths(report, _machine(tmp_path)) == {}
     started = [
-        json.loads(line) for line in (report / "results.jsonl").read_text().splitlines()
+        json.loads(line)
+        for line in (report / "results.jsonl").read_text().splitlines()
         if '"ItemStarted"' in line
-    ]  # fmt: skip
+    ]
     # Relative to where the run started, as the user named the folder.
     assert [event["source"] for event in started] == ["scenarios-elsewhere/mine/wrong.yaml"]
     page = (report / "index.html").read_text()

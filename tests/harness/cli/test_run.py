@@ -59,8 +59,19 @@ def test_a_full_run_against_the_reference_server_passes(
     # on the shared server must not be there.
     server = server_factory(name="full-run.db")
     report = tmp_path / "report"
-    result = scimcert("run", "--url", server.url, "--app-url", server.app_url, "--workers", "2",
-                      "--report-dir", str(report), "--json", timeout=900)  # fmt: skip
+    result = scimcert(
+        "run",
+        "--url",
+        server.url,
+        "--app-url",
+        server.app_url,
+        "--workers",
+        "2",
+        "--report-dir",
+        str(report),
+        "--json",
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["exit_code"] == 0 and summary["counts"].get("PASS", 0) > 0
@@ -103,8 +114,12 @@ def test_missing_token_is_a_usage_error() -> None:
     env = {key: value for key, value in os.environ.items() if key != "SCIM_TOKEN"}
     result = subprocess.run(
         [sys.executable, "-m", "harness.cli.main", "run", "--url", "http://127.0.0.1:9"],
-        capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert "SCIM_TOKEN" in result.stderr
 
@@ -174,9 +189,19 @@ def only_discovery(tmp_path: Path) -> Path:
 
 def test_a_hanging_server_fails_within_the_timeout(hanging_server: str, tmp_path: Path) -> None:
     started = time.monotonic()
-    result = scimcert("run", "--url", hanging_server, "--idp", "rfc", "--timeout", "1",
-                      "--scenarios", str(only_discovery(tmp_path)),
-                      "--report-dir", str(tmp_path / "report"))  # fmt: skip
+    result = scimcert(
+        "run",
+        "--url",
+        hanging_server,
+        "--idp",
+        "rfc",
+        "--timeout",
+        "1",
+        "--scenarios",
+        str(only_discovery(tmp_path)),
+        "--report-dir",
+        str(tmp_path / "report"),
+    )
     elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stdout + result.stderr
     assert "transport-complete" in failed_checks(tmp_path / "report")
@@ -241,9 +266,19 @@ def test_a_redirect_to_another_host_never_carries_the_token(
     redirect_to_other_host: tuple[str, list[bytes]], tmp_path: Path
 ) -> None:
     url, received = redirect_to_other_host
-    result = scimcert("run", "--url", url, "--idp", "rfc", "--timeout", "2",
-                      "--scenarios", str(only_discovery(tmp_path)),
-                      "--report-dir", str(tmp_path / "report"))  # fmt: skip
+    result = scimcert(
+        "run",
+        "--url",
+        url,
+        "--idp",
+        "rfc",
+        "--timeout",
+        "2",
+        "--scenarios",
+        str(only_discovery(tmp_path)),
+        "--report-dir",
+        str(tmp_path / "report"),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "transport-complete" in failed_checks(tmp_path / "report")
     assert received == []
@@ -268,9 +303,21 @@ def test_verdicts_do_not_depend_on_order_or_workers(server: RunningServer, tmp_p
     seen = {}
     for name, extra in variants.items():
         report = tmp_path / name
-        result = scimcert("run", "--url", server.url, "--app-url", server.app_url, "--seed", "7",
-                          "--idp", "rfc", "--report-dir", str(report), *extra,
-                          timeout=300)  # fmt: skip
+        result = scimcert(
+            "run",
+            "--url",
+            server.url,
+            "--app-url",
+            server.app_url,
+            "--seed",
+            "7",
+            "--idp",
+            "rfc",
+            "--report-dir",
+            str(report),
+            *extra,
+            timeout=300,
+        )
         assert result.returncode in (0, 1), result.stdout + result.stderr
         seen[name] = _verdicts(report)
     assert seen["serial"], "no items ran"
@@ -286,11 +333,23 @@ def test_an_exclusive_scenario_keeps_the_workers(server: RunningServer, tmp_path
         (folder / f"{name}.yaml").write_text(
             text.replace("id: core/discovery", f"id: core/discovery-{name}"), encoding="utf-8"
         )
-    (folder / "discovery.yaml").write_text(text.replace("steps:", "exclusive: true\nsteps:"),
-                                           encoding="utf-8")  # fmt: skip
+    (folder / "discovery.yaml").write_text(
+        text.replace("steps:", "exclusive: true\nsteps:"), encoding="utf-8"
+    )
     report = tmp_path / "report"
-    result = scimcert("run", "--url", server.url, "--idp", "rfc", "--workers", "2",
-                      "--scenarios", str(folder), "--report-dir", str(report))  # fmt: skip
+    result = scimcert(
+        "run",
+        "--url",
+        server.url,
+        "--idp",
+        "rfc",
+        "--workers",
+        "2",
+        "--scenarios",
+        str(folder),
+        "--report-dir",
+        str(report),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bringing up nodes" in result.stdout and "without workers" not in result.stdout
     assert len(_verdicts(report)) == 3

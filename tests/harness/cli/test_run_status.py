@@ -31,13 +31,31 @@ def _env() -> dict[str, str]:
 
 
 def _command(server: RunningServer, report: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "harness.cli.main", "run", "--url", server.url,
-            "--app-url", server.app_url, "--report-dir", str(report), "--json", *args]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "run",
+        "--url",
+        server.url,
+        "--app-url",
+        server.app_url,
+        "--report-dir",
+        str(report),
+        "--json",
+        *args,
+    ]
 
 
 def _run(server: RunningServer, report: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_command(server, report, *args), capture_output=True, text=True,
-                          env=_env(), cwd=ROOT, timeout=300)  # fmt: skip
+    return subprocess.run(
+        _command(server, report, *args),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def _finished_items(report: Path) -> int:
@@ -50,9 +68,13 @@ def _finished_items(report: Path) -> int:
 def _stopped_by(signum: int, server: RunningServer, report: Path) -> tuple[int, str]:
     """A full run, sent `signum` once a few items have finished."""
     process = subprocess.Popen(
-        _command(server, report), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=_env(), cwd=ROOT,
-    )  # fmt: skip
+        _command(server, report),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+    )
     deadline = time.monotonic() + 60
     while _finished_items(report) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -111,8 +133,13 @@ def test_a_killed_run_rebuilt_from_its_results_is_incomplete(
     cut = tmp_path / "killed"
     cut.mkdir()
     (cut / "results.jsonl").write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
-    rebuilt = subprocess.run([sys.executable, "-m", "harness.cli.main", "report", str(cut)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "harness.cli.main", "report", str(cut)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert rebuilt.returncode == 0, rebuilt.stderr
     page = (cut / "index.html").read_text(encoding="utf-8")
     assert '<span class="badge INCOMPLETE">INCOMPLETE</span>' in page
@@ -151,12 +178,26 @@ def test_the_run_budget_ends_a_hanging_run_incomplete(
     with proxying(server.url, holds_user_list) as (origin, _):
         url = origin + urlsplit(server.url).path
         command = [
-            sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "all",
-            "--timeout", "30", "--budget", "6", "--report-dir", str(tmp_path), "--json",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "run",
+            "--url",
+            url,
+            "--idp",
+            "all",
+            "--timeout",
+            "30",
+            "--budget",
+            "6",
+            "--report-dir",
+            str(tmp_path),
+            "--json",
+        ]
         started = time.monotonic()
-        done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=ROOT,
-                              timeout=300)  # fmt: skip
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=300
+        )
         elapsed = time.monotonic() - started
     assert done.returncode == 4, done.stdout + done.stderr
     assert elapsed < 60, f"took {elapsed:.0f} s"
@@ -192,8 +233,14 @@ def test_the_recorded_command_reruns_the_run_exactly(server: RunningServer, tmp_
     header = json.loads((tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()[0])
     invocation = header["invocation"]
     command = invocation["command"]
-    for part in ("--idp rfc", "--tags users", "--timeout 12.0", f"--app-url {server.app_url}",
-                 f"--seed {header['seed']}", f"--run-id {header['run_id']}"):  # fmt: skip
+    for part in (
+        "--idp rfc",
+        "--tags users",
+        "--timeout 12.0",
+        f"--app-url {server.app_url}",
+        f"--seed {header['seed']}",
+        f"--run-id {header['run_id']}",
+    ):
         assert part in command, command
     assert done.returncode == 0
     assert set(invocation["scenarios"]) == set(header["scenarios"])

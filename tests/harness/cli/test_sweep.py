@@ -29,11 +29,22 @@ def test_sweep_deletes_the_runs_resources_and_nothing_else(server: RunningServer
         f"{server.url}/Users", json={"schemas": [USER], "userName": "scimcert-sweep02-keep@x.test"}
     ).json()["id"]
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", "sweep", "--url", server.url,
-         "--run-id", "sweep01"],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "sweep",
+            "--url",
+            server.url,
+            "--run-id",
+            "sweep01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
         env={**os.environ, "SCIM_TOKEN": SCIM_TOKEN},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Users: 3 found" in result.stdout and "Groups: 1 found" in result.stdout
     for user_id in mine:

@@ -11,8 +11,9 @@ from harness.engine.exclusive import ServerLock, new_lock_dir, remove_lock_dir
 WAIT_S = 0.3  # long enough for a thread that could enter to have entered
 
 
-def _item(lock: ServerLock, name: str, exclusive: bool, leave: threading.Event,
-          log: list[str]) -> threading.Thread:  # fmt: skip
+def _item(
+    lock: ServerLock, name: str, exclusive: bool, leave: threading.Event, log: list[str]
+) -> threading.Thread:
     """A thread that runs one item: it enters, waits for `leave`, and says so in `log`."""
 
     def run() -> None:

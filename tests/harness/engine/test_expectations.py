@@ -29,12 +29,15 @@ def findings(status: int, body: dict[str, Any]) -> list[str]:
     load_all()
     scenario = load_scenario(ROOT / "scenarios" / "robustness" / "filters.yaml")
     step = next(
-        s for s in scenario.steps
-        if s.request and "noSuchAttribute" in json.dumps(s.request.params)
-    )  # fmt: skip
+        s for s in scenario.steps if s.request and "noSuchAttribute" in json.dumps(s.request.params)
+    )
     request = RecordedRequest(method="GET", url="http://127.0.0.1:9/Users", headers={}, body=None)
-    response = RecordedResponse(status=status, headers={"content-type": "application/scim+json"},
-                                body=json.dumps(body), truncated=False)  # fmt: skip
+    response = RecordedResponse(
+        status=status,
+        headers={"content-type": "application/scim+json"},
+        body=json.dumps(body),
+        truncated=False,
+    )
     ctx = CheckContext(Exchange(request=request, response=response, elapsed_ms=1.0, error=None))
     return [
         f"{g.check.id}: {f.message}"

@@ -44,19 +44,36 @@ def scim_body(document: object) -> bytes:
 
 
 def error(status: int, detail: str) -> Answer:
-    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
-            "status": str(status), "detail": detail}  # fmt: skip
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": str(status),
+        "detail": detail,
+    }
     return status, SCIM, scim_body(body)
 
 
-SPC_OK: Answer = (200, SCIM, scim_body({
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-    "patch": {"supported": True}, "filter": {"supported": True, "maxResults": 100},
-}))  # fmt: skip
-LIST_OK: Answer = (200, SCIM, scim_body({
-    "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-    "totalResults": 0, "Resources": [],
-}))  # fmt: skip
+SPC_OK: Answer = (
+    200,
+    SCIM,
+    scim_body(
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+            "patch": {"supported": True},
+            "filter": {"supported": True, "maxResults": 100},
+        }
+    ),
+)
+LIST_OK: Answer = (
+    200,
+    SCIM,
+    scim_body(
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 0,
+            "Resources": [],
+        }
+    ),
+)
 NOT_FOUND: Answer = (404, "text/plain", b"Not Found")
 
 
@@ -112,39 +129,56 @@ def assert_stops(problem: Problem | None, code: int, *phrases: str) -> None:
 
 STOPS = {
     "401 on the list": (
-        {SPC: SPC_OK, USERS: error(401, "Authentication failed")}, 2,
-        ["the server refused the credentials: GET /Users answered 401",
-         '("Authentication failed")', "check the token in SCIM_TOKEN"],
+        {SPC: SPC_OK, USERS: error(401, "Authentication failed")},
+        2,
+        [
+            "the server refused the credentials: GET /Users answered 401",
+            '("Authentication failed")',
+            "check the token in SCIM_TOKEN",
+        ],
     ),
     "403 on the configuration": (
-        {SPC: error(403, "no")}, 2, ["GET /ServiceProviderConfig answered 403"],
+        {SPC: error(403, "no")},
+        2,
+        ["GET /ServiceProviderConfig answered 403"],
     ),
     "a server echoing the token": (
-        {SPC: SPC_OK, USERS: error(401, f"token {SCIM_TOKEN} is unknown")}, 2,
+        {SPC: SPC_OK, USERS: error(401, f"token {SCIM_TOKEN} is unknown")},
+        2,
         ["[REDACTED] is unknown"],
     ),
     "404 on the base path": (
-        {}, 2,
-        ["no SCIM API at", "GET /Users answered 404 (GET /ServiceProviderConfig 404)",
-         "the SCIM base URL", "e.g. https://example.com/scim/v2"],
+        {},
+        2,
+        [
+            "no SCIM API at",
+            "GET /Users answered 404 (GET /ServiceProviderConfig 404)",
+            "the SCIM base URL",
+            "e.g. https://example.com/scim/v2",
+        ],
     ),
     "404 on the list only": ({SPC: SPC_OK}, 2, ["GET /ServiceProviderConfig 200"]),
     "an HTML page": (
-        {SPC: (200, "text/html; charset=utf-8", b"<html><body>Sign in</body></html>")}, 3,
+        {SPC: (200, "text/html; charset=utf-8", b"<html><body>Sign in</body></html>")},
+        3,
         ["not a SCIM API at", "GET /ServiceProviderConfig answered 200 with text/html, not JSON"],
     ),
     "JSON that is no SCIM object": (
-        {SPC: (200, "application/json", b'{"status": "ok"}')}, 3, ["no SCIM object"],
+        {SPC: (200, "application/json", b'{"status": "ok"}')},
+        3,
+        ["no SCIM object"],
     ),
     "a list that is no SCIM list": (
-        {SPC: SPC_OK, USERS: (200, "application/json", b"[]")}, 3,
+        {SPC: SPC_OK, USERS: (200, "application/json", b"[]")},
+        3,
         ["GET /Users answered 200 with JSON that is no SCIM object"],
     ),
     "a 5xx on the list": (
-        {SPC: SPC_OK, USERS: (503, "text/plain", b"down")}, 3,
+        {SPC: SPC_OK, USERS: (503, "text/plain", b"down")},
+        3,
         ["failed a plain read: GET /Users answered 503"],
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(STOPS))
@@ -158,11 +192,12 @@ PROCEEDS = {
     "a SCIM API": {SPC: SPC_OK, USERS: LIST_OK},
     "no ServiceProviderConfig": {USERS: LIST_OK},  # the checks grade the missing endpoint
     "a SCIM object without schemas": {  # `schemas-present` grades that
-        SPC: (200, SCIM, b'{"patch": {"supported": true}}'), USERS: LIST_OK,
+        SPC: (200, SCIM, b'{"patch": {"supported": true}}'),
+        USERS: LIST_OK,
     },
     "invalid JSON labelled as SCIM": {SPC: (200, SCIM, b'{"schemas": ['), USERS: LIST_OK},
     "a 400 with a SCIM Error": {SPC: SPC_OK, USERS: error(400, "count is not supported")},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(PROCEEDS))
@@ -177,8 +212,9 @@ def test_a_token_endpoint_that_refuses_the_client_is_one_line(
     monkeypatch.setenv("SCIM_CLIENT_SECRET", "client-secret-for-preflight")
     refused: Answer = (401, "application/json", b'{"error": "invalid_client"}')
     with serving({SPC: SPC_OK, USERS: LIST_OK, "/token": refused}) as origin:
-        problem = check(origin + BASE, auth_mode="oauth", token_url=origin + "/token",
-                        client_id="scimcert")  # fmt: skip
+        problem = check(
+            origin + BASE, auth_mode="oauth", token_url=origin + "/token", client_id="scimcert"
+        )
     assert_stops(problem, 2, "refused the client credentials with 401 (invalid_client)")
     assert problem is not None and "client-secret-for-preflight" not in problem.line
 
@@ -201,8 +237,11 @@ def answer(status: Answer) -> Handler:
 
     def handler(server: RawServer, conn: socket.socket) -> None:
         server.read_request(conn)
-        conn.sendall(f"HTTP/1.1 {code} X\r\nContent-Type: {media}\r\nContent-Length: {len(body)}"
-                     "\r\nConnection: close\r\n\r\n".encode() + body)  # fmt: skip
+        conn.sendall(
+            f"HTTP/1.1 {code} X\r\nContent-Type: {media}\r\nContent-Length: {len(body)}"
+            "\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
 
     return handler
 
@@ -250,18 +289,22 @@ def test_a_server_that_times_out_is_left_to_the_run() -> None:
 
 APP_STOPS = {
     "a refused app token": (
-        {NO_MEMBER: error(401, "Authentication failed")}, 2,
+        {NO_MEMBER: error(401, "Authentication failed")},
+        2,
         ["the app probe at", "answered 401", "check the token in SCIM_APP_TOKEN"],
     ),
     "no app probe at that path": (
-        {NO_MEMBER: error(404, "No such endpoint"), MEMBERS: error(404, "No such endpoint")}, 2,
+        {NO_MEMBER: error(404, "No such endpoint"), MEMBERS: error(404, "No such endpoint")},
+        2,
         ["no app probe at", "GET /members answered 404", "--app-url must be the App probe URL"],
     ),
     "a web page": (
-        {NO_MEMBER: (200, "text/html", b"<html></html>")}, 3, ["not an app probe", "text/html"],
+        {NO_MEMBER: (200, "text/html", b"<html></html>")},
+        3,
+        ["not an app probe", "text/html"],
     ),
     "a failing probe": ({NO_MEMBER: error(500, "boom")}, 3, ["answered 500"]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(APP_STOPS))
@@ -272,8 +315,12 @@ def test_an_unusable_app_probe_stops_the_run(case: str) -> None:
 
 
 def test_an_app_probe_that_knows_no_such_member_goes_on() -> None:
-    routes = {SPC: SPC_OK, USERS: LIST_OK, NO_MEMBER: error(404, "User not found"),
-              MEMBERS: error(405, "Method not allowed")}  # fmt: skip
+    routes = {
+        SPC: SPC_OK,
+        USERS: LIST_OK,
+        NO_MEMBER: error(404, "User not found"),
+        MEMBERS: error(405, "Method not allowed"),
+    }
     with serving(routes) as origin:
         assert check(origin + BASE, app_url=origin + APP) is None
 
@@ -286,8 +333,12 @@ def scimcert(*args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], 
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "harness.cli.main", "run", *args],
-        capture_output=True, text=True, env={**clean, **env}, cwd=ROOT, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        cwd=ROOT,
+        timeout=120,
+    )
     return result, time.monotonic() - started
 
 
@@ -295,8 +346,9 @@ def test_a_wrong_token_ends_the_run_at_once_in_one_line(
     server: RunningServer, tmp_path: Path
 ) -> None:
     report = tmp_path / "report"
-    result, elapsed = scimcert("--url", server.url, "--idp", "all", "--report-dir", str(report),
-                               SCIM_TOKEN="not-the-token")  # fmt: skip
+    result, elapsed = scimcert(
+        "--url", server.url, "--idp", "all", "--report-dir", str(report), SCIM_TOKEN="not-the-token"
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert elapsed < 10, f"took {elapsed:.1f} s"  # about a second: start-up and two reads
     lines = result.stderr.strip().splitlines()
@@ -307,7 +359,14 @@ def test_a_wrong_token_ends_the_run_at_once_in_one_line(
 
 
 def test_list_needs_no_token() -> None:
-    result, _ = scimcert("--url", "http://127.0.0.1:9/scim/v2", "--app-url",
-                         "http://127.0.0.1:9/app/v1", "--list", "--tags", "users")  # fmt: skip
+    result, _ = scimcert(
+        "--url",
+        "http://127.0.0.1:9/scim/v2",
+        "--app-url",
+        "http://127.0.0.1:9/app/v1",
+        "--list",
+        "--tags",
+        "users",
+    )
     assert result.returncode == 0, result.stderr
     assert "core/user-lifecycle [rfc]" in result.stdout and "nothing was sent" in result.stdout

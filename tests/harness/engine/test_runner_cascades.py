@@ -90,9 +90,12 @@ def test_the_body_checks_of_the_wrong_status_are_not_evaluated(
     assert (first.step, first.blocked_by) == (0, -1)
     assert first.reason == f"status {status}, expected 201"
     assert set(first.not_evaluated) == {
-        "username-case-preserved", "schema-valid", "location-matches-meta",
-        "etag-matches-version", "password-never-returned",
-    }  # fmt: skip
+        "username-case-preserved",
+        "schema-valid",
+        "location-matches-meta",
+        "etag-matches-version",
+        "password-never-returned",
+    }
     graded = {e.check for e in run(load_scenario(LIFECYCLE), url) if isinstance(e, CheckEvaluated)}
     assert not graded & set(first.not_evaluated)
 

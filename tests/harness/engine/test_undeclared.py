@@ -32,11 +32,14 @@ WITH_TITLE = ({"id": USER, "attributes": [{"name": "userName"}, {"name": "title"
         ("/title", (), False),  # no /Schemas published: everything is graded
         ("/id", WITHOUT_TITLE, False),  # common attributes and message fields are not core
         ("/Resources/0/title", WITHOUT_TITLE, False),
-        ("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department",
-         WITHOUT_TITLE, False),
+        (
+            "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department",
+            WITHOUT_TITLE,
+            False,
+        ),
         ("/emails/0/value", WITHOUT_TITLE, True),
     ],
-)  # fmt: skip
+)
 def test_only_rfc_core_attributes_left_out_of_the_schema_are_undeclared(
     pointer: str, schemas: Any, skipped: bool
 ) -> None:
@@ -57,10 +60,17 @@ def graded(body: dict[str, Any], schemas: Any) -> list[str]:
     exchange = Exchange(request=request, response=response, elapsed_ms=1.0, error=None)
     ctx = CheckContext(exchange, target_schemas=schemas)
     expectation = Expectation(
-        check="patch-applies", level=Level.MUST, ref=None, status=(200,), schema=None,
-        json=(("/title", "Staff Designer"), ("/userName", "alice")), headers=(), idp=(),
-        checks=(), max_ms=None,
-    )  # fmt: skip
+        check="patch-applies",
+        level=Level.MUST,
+        ref=None,
+        status=(200,),
+        schema=None,
+        json=(("/title", "Staff Designer"), ("/userName", "alice")),
+        headers=(),
+        idp=(),
+        checks=(),
+        max_ms=None,
+    )
     return [f.message for g in grade(expectation, ctx) for f in g.findings]
 
 

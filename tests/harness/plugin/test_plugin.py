@@ -16,19 +16,36 @@ def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        capture_output=True, text=True, env=env, timeout=180, cwd=cwd,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        cwd=cwd,
+    )
 
 
 def test_plain_pytest_gives_the_same_items_and_junit(server: RunningServer, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     result = pytest_run(
-        str(ROOT / "scenarios"), "--scim-url", server.url, "--scim-app-url", server.app_url,
-        "-k", "user and rfc", "-n", "2", "--junitxml", str(junit),
-        "--scim-report-dir", str(tmp_path),
-        "-c", str(ROOT / "harness" / "pytest-run.ini"), "--rootdir", str(ROOT / "scenarios"),
+        str(ROOT / "scenarios"),
+        "--scim-url",
+        server.url,
+        "--scim-app-url",
+        server.app_url,
+        "-k",
+        "user and rfc",
+        "-n",
+        "2",
+        "--junitxml",
+        str(junit),
+        "--scim-report-dir",
+        str(tmp_path),
+        "-c",
+        str(ROOT / "harness" / "pytest-run.ini"),
+        "--rootdir",
+        str(ROOT / "scenarios"),
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     cases = ElementTree.parse(junit).getroot().iter("testcase")  # noqa: S314 - our own file
     names = {case.get("name") for case in cases}

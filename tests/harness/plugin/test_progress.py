@@ -11,9 +11,14 @@ from harness.plugin.progress import ProgressBar
 
 def _teardown(nodeid: str, outcome: str) -> pytest.TestReport:
     return pytest.TestReport(
-        nodeid, ("x", 0, ""), {}, "passed", None, "teardown",
+        nodeid,
+        ("x", 0, ""),
+        {},
+        "passed",
+        None,
+        "teardown",
         user_properties=[("scimcert.outcome", outcome)],
-    )  # fmt: skip
+    )
 
 
 def test_the_bar_counts_outcomes_as_items_end(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ PASSES = [
     ({"length": 1}, {"a": 1}),
     ({"value": "x"}, {"value": "x"}),  # not a comparator name: a literal for equals
     ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
-]  # fmt: skip
+]
 
 # (comparator spec, actual value, the exact message)
 FAILURES = [
@@ -95,19 +95,31 @@ FAILURES = [
     ({"contains": "x"}, 5, 'expected a value containing "x", got 5'),
     ({"contains": 1}, [True], "expected a value containing 1, got [true]"),
     ({"matches": "^a"}, "ba", 'expected a string matching ^a, got "ba"'),
-    ({"not_contains": {"v": "a"}}, [{"v": "a"}],
-     'expected a value without {"v": "a"}, got [{"v": "a"}]'),
-    ({"contains_matching": {"e": "^U"}}, [{"e": "G"}],
-     'expected an element matching {"e": "^U"}, got [{"e": "G"}]'),
-    ({"contains_matching": {"e": "^U"}}, [{"e": 1}],
-     'expected an element matching {"e": "^U"}, got [{"e": 1}]'),
+    (
+        {"not_contains": {"v": "a"}},
+        [{"v": "a"}],
+        'expected a value without {"v": "a"}, got [{"v": "a"}]',
+    ),
+    (
+        {"contains_matching": {"e": "^U"}},
+        [{"e": "G"}],
+        'expected an element matching {"e": "^U"}, got [{"e": "G"}]',
+    ),
+    (
+        {"contains_matching": {"e": "^U"}},
+        [{"e": 1}],
+        'expected an element matching {"e": "^U"}, got [{"e": 1}]',
+    ),
     ({"matches": "1"}, 1, "expected a string matching 1, got 1"),
-    ({"if_present": "invalidFilter"}, "invalidSyntax",
-     'expected "invalidFilter", got "invalidSyntax"'),
+    (
+        {"if_present": "invalidFilter"},
+        "invalidSyntax",
+        'expected "invalidFilter", got "invalidSyntax"',
+    ),
     ({"one_of": [200, 204]}, 404, "expected one of 200, 204, got 404"),
     ({"length": 1}, [1, 2], "expected a value of length 1, got [1, 2] (length 2)"),
     ({"length": 1}, 5, "expected a value of length 1, got 5"),
-]  # fmt: skip
+]
 
 
 def _run(spec: Any, actual: Any) -> str | None:
@@ -155,7 +167,7 @@ WORDS = [
     ({"matches": "^x"}, "a string matching ^x"),
     ({"one_of": [200, 204]}, "one of 200, 204"),
     ({"length": 2}, "a value of length 2"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("spec", "words"), WORDS)

@@ -284,7 +284,7 @@ CASES = {
         "/requires/1",
         "expected one of groups, patch",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -81,8 +81,10 @@ def hang_the_list(server: RawServer, conn: socket.socket) -> None:
     if method == "GET" and urlsplit(target).path.rstrip("/").endswith("/Users"):
         server.stop.wait()
         return
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/scim+json\r\n"
-                 b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(OK), OK))  # fmt: skip
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/scim+json\r\n"
+        b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(OK), OK)
+    )
 
 
 @pytest.fixture
@@ -148,10 +150,26 @@ def test_a_run_against_a_hanging_list_ends_with_the_reason(
         url = origin + urlsplit(upstream.url).path
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--idp", "all",
-             "--timeout", "1", "--report-dir", str(report)],
-            capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "harness.cli.main",
+                "run",
+                "--url",
+                url,
+                "--idp",
+                "all",
+                "--timeout",
+                "1",
+                "--report-dir",
+                str(report),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=600,
+        )
         elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

@@ -177,9 +177,16 @@ def test_events_quote_no_secret_but_still_say_what_came_back() -> None:
         "actual": [f"Bearer {TOKEN}"],
     }
     checked = CheckEvaluated(
-        item="i", step=0, sequence=1, check="password-never-returned", level="MUST", ref="r",
-        title="t", passed=False, findings=(finding,),
-    )  # fmt: skip
+        item="i",
+        step=0,
+        sequence=1,
+        check="password-never-returned",
+        level="MUST",
+        ref="r",
+        title="t",
+        passed=False,
+        findings=(finding,),
+    )
     clean = redactor.event(checked).findings[0]
     assert clean == {
         "message": "/password: the answer contains `password`",
@@ -187,9 +194,13 @@ def test_events_quote_no_secret_but_still_say_what_came_back() -> None:
         "actual": [f"Bearer {REDACTED}"],
     }
     finished = ItemFinished(
-        item="i", scenario="s", profile="p", outcome=Outcome.ERROR,
-        reason="harness error: KeyError: 'Sent-Passw0rd'", not_verified=(TOKEN,),
-    )  # fmt: skip
+        item="i",
+        scenario="s",
+        profile="p",
+        outcome=Outcome.ERROR,
+        reason="harness error: KeyError: 'Sent-Passw0rd'",
+        not_verified=(TOKEN,),
+    )
     assert redactor.event(finished).reason == f"harness error: KeyError: '{REDACTED}'"
     assert redactor.event(finished).not_verified == (REDACTED,)
     recorded = ExchangeRecorded(item="i", step=0, sequence=1, exchange={}, curl="")

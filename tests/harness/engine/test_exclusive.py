@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from harness.engine.exclusive import ServerLock, new_lock_dir, remove_lock_dir
+from harness.engine.exclusive import GATE, ServerLock, new_lock_dir, remove_lock_dir
 
-WAIT_S = 0.3  # long enough for a thread that could enter to have entered
+# What must NOT happen is given this long to happen; what must happen is waited for (up to
+# DEADLINE_S), so a loaded machine slows the tests down but never fails them.
+WAIT_S = 0.3
+DEADLINE_S = 10.0
 
 
 def _item(
@@ -19,23 +25,43 @@ def _item(
     def run() -> None:
         with lock.hold(exclusive):
             log.append(f"{name} in")
-            leave.wait(10)
+            leave.wait(DEADLINE_S)
             log.append(f"{name} out")
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    time.sleep(WAIT_S)
     return thread
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {DEADLINE_S} s: {what}"
+        time.sleep(0.01)
+
+
+def _gate_taken(directory: Path) -> bool:
+    """Whether someone holds the gate: an exclusive item does while it waits for the room."""
+    descriptor = os.open(directory / GATE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
 
 
 def test_ordinary_items_share_the_server(tmp_path: Path) -> None:
     log: list[str] = []
     lock, leave = ServerLock(tmp_path), threading.Event()
-    threads = [_item(lock, name, False, leave, log) for name in ("a", "b")]
-    assert log == ["a in", "b in"]
+    threads = [_item(lock, "a", False, leave, log)]
+    _until(lambda: log == ["a in"], "a enters")
+    threads.append(_item(lock, "b", False, leave, log))
+    _until(lambda: log == ["a in", "b in"], "b enters beside a")
     leave.set()
     for thread in threads:
-        thread.join(10)
+        thread.join(DEADLINE_S)
 
 
 def test_an_exclusive_item_waits_for_the_others_then_runs_alone(tmp_path: Path) -> None:
@@ -44,19 +70,23 @@ def test_an_exclusive_item_waits_for_the_others_then_runs_alone(tmp_path: Path) 
     lock = ServerLock(tmp_path)
     leave = {name: threading.Event() for name in ("ordinary", "exclusive", "later")}
     threads = [_item(lock, "ordinary", False, leave["ordinary"], log)]
+    _until(lambda: log == ["ordinary in"], "the ordinary item enters")
     threads.append(_item(lock, "exclusive", True, leave["exclusive"], log))
+    _until(lambda: _gate_taken(tmp_path), "the exclusive item waits at the gate")
     # An ordinary item arriving while the exclusive one waits queues behind it: the gate.
     threads.append(_item(lock, "later", False, leave["later"], log))
+    time.sleep(WAIT_S)
     assert log == ["ordinary in"]
     leave["ordinary"].set()
+    _until(lambda: len(log) >= 3, "the exclusive item enters once the room is empty")
     time.sleep(WAIT_S)
     assert log == ["ordinary in", "ordinary out", "exclusive in"]
     leave["exclusive"].set()
-    time.sleep(WAIT_S)
+    _until(lambda: len(log) >= 5, "the later item enters after the exclusive one")
     assert log[3:] == ["exclusive out", "later in"]
     leave["later"].set()
     for thread in threads:
-        thread.join(10)
+        thread.join(DEADLINE_S)
 
 
 def test_the_lock_directory_is_private_and_removed() -> None:

@@ -41,7 +41,7 @@ def test_plain_pytest_gives_the_same_items_and_junit(server: RunningServer, tmp_
         "--scim-report-dir",
         str(tmp_path),
         "-c",
-        str(ROOT / "harness" / "pytest-run.ini"),
+        str(ROOT / "harness" / "plugin" / "pytest-run.ini"),
         "--rootdir",
         str(ROOT / "scenarios"),
         cwd=tmp_path,

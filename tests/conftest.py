@@ -1,8 +1,8 @@
 """Shared fixtures: real reference servers on loopback ports, each with its own SQLite file.
 
-Under xdist (`make unit` runs `--dist loadgroup`) a module whose tests share a module-scoped
-fixture (a fault server and every fault's run, say) goes to one worker as a whole, so the
-fixture is made once, not once per worker; every other test is handed out one by one.
+Under xdist with `--dist loadgroup` (`make unit`) a module that defines a module-scoped fixture
+(a fault server and every fault's run, say) goes to one worker whole, so the fixture is made
+once, not once per worker; every other test is handed out one by one (tests/support/scheduling).
 """
 
 from __future__ import annotations
@@ -11,20 +11,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from xdist.remote import Producer
+from xdist.scheduler.protocol import Scheduling
 
 from tests.support.reference import RunningServer, start_server
+from tests.support.scheduling import ModuleFixtureScheduling
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if isinstance(item, pytest.Function) and _shares_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
-def _shares_a_module_fixture(item: pytest.Function) -> bool:
-    # pytest has no public way to ask a test for its fixtures' scopes; this attribute is stable.
-    definitions = item._fixtureinfo.name2fixturedefs.values()
-    return any(d.scope == "module" for defs in definitions for d in defs)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ModuleFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

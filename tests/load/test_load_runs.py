@@ -61,7 +61,9 @@ def test_a_short_load_passes_and_extends_the_run_report(
     page = "<!doctype html><html><body><h1>SCIM certification: PASS</h1></body></html>"
     (tmp_path / "index.html").write_text(page, encoding="utf-8")
 
-    code = _load(load_server.url, tmp_path, "--idp", "entra", "--rate", "10", "--duration", "5")
+    code = _load(
+        load_server.url, tmp_path, "--idp", "entra", "--rate", "10", "--duration", "5", *LOOSE
+    )
 
     verdicts = _verdicts(tmp_path)
     assert code == 0, verdicts

@@ -11,17 +11,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from xdist.remote import Producer
-from xdist.scheduler.protocol import Scheduling
 
+from tests.support import scheduling
 from tests.support.reference import RunningServer, start_server
-from tests.support.scheduling import ModuleFixtureScheduling
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    return ModuleFixtureScheduling(config, log)
+def pytest_configure(config: pytest.Config) -> None:
+    # Only where xdist is loaded: a `scimcert run` child whose scenarios lie under tests/ loads
+    # this conftest too, without xdist, and pytest refuses a hook no plugin declares.
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(scheduling, "tests.support.scheduling")
 
 
 @pytest.fixture(scope="session")

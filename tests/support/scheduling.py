@@ -15,6 +15,14 @@ from pathlib import Path
 import pytest
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
+from xdist.scheduler.protocol import Scheduling
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    """The hook (this module is a plugin, registered by tests/conftest.py under xdist)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ModuleFixtureScheduling(config, log)
 
 
 class ModuleFixtureScheduling(LoadScopeScheduling):

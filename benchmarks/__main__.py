@@ -46,14 +46,21 @@ class Bench:
         diagnosis: list[Row] = []
         profiles: list[Profile] = []
         with hello(self.folder) as target:
-            rows += measure(target, self.folder, users=PEER_MAX_USERS, only=HELLO_LOADS,
-                            timing=self.timing)  # fmt: skip
+            rows += measure(
+                target, self.folder, users=PEER_MAX_USERS, only=HELLO_LOADS, timing=self.timing
+            )
         for users in self.sizes:
             with reference(self.folder, users, self.token, self.app_token) as target:
                 rows += measure(target, self.folder, users=users, timing=self.timing)
                 if diagnose and users == DIAGNOSIS_USERS:
-                    diagnosis += measure(target, self.folder, users=users, connections=1,
-                                         only=[DIAGNOSIS_LOAD], timing=self.timing)  # fmt: skip
+                    diagnosis += measure(
+                        target,
+                        self.folder,
+                        users=users,
+                        connections=1,
+                        only=[DIAGNOSIS_LOAD],
+                        timing=self.timing,
+                    )
                 if profiling and users in (PEER_MAX_USERS, self.sizes[-1]):
                     load = "get-by-id" if users == PEER_MAX_USERS else "page-100"
                     profiles.append(self._profile(target, users, load))
@@ -73,25 +80,34 @@ class Bench:
         with reference(self.folder, users, self.token, self.app_token, nodelay=True) as target:
             for connections in DIAGNOSIS_CONNECTIONS:
                 rows += measure(
-                    target, self.folder, users=users, label="reference, TCP_NODELAY",
-                    only=[DIAGNOSIS_LOAD], timing=self.timing, connections=connections,
-                )  # fmt: skip
+                    target,
+                    self.folder,
+                    users=users,
+                    label="reference, TCP_NODELAY",
+                    only=[DIAGNOSIS_LOAD],
+                    timing=self.timing,
+                    connections=connections,
+                )
         return rows
 
     def conformance(self, profiling: bool) -> tuple[list[Conformance], list[Profile]]:
         runs: list[Conformance] = []
         profiles: list[Profile] = []
-        for name, label, workers in (("serial", "scimcert run", 0),
-                                     ("w2", "scimcert run --workers 2", 2)):  # fmt: skip
-            with reference(self.folder, 0, self.token, self.app_token,
-                           db_name=f"harness-{name}") as target:  # fmt: skip
+        for name, label, workers in (
+            ("serial", "scimcert run", 0),
+            ("w2", "scimcert run --workers 2", 2),
+        ):
+            with reference(
+                self.folder, 0, self.token, self.app_token, db_name=f"harness-{name}"
+            ) as target:
                 runs.append(scimcert(target, self.app_token, workers, label))
                 _say_conformance(runs[-1])
         if profiling:
             profiles += self._harness_profile()
         for name, tool in (("scim2", scim2_test), ("sanity", scim_sanity)):
-            with reference(self.folder, 0, self.token, self.app_token,
-                           db_name=f"harness-{name}") as target:  # fmt: skip
+            with reference(
+                self.folder, 0, self.token, self.app_token, db_name=f"harness-{name}"
+            ) as target:
                 runs.append(tool(target))
                 _say_conformance(runs[-1])
         return runs, profiles
@@ -100,8 +116,9 @@ class Bench:
         """A serial run of its own under py-spy: the timed runs are never sampled, since a
         profiler between the bench and the run hides the run's CPU from it."""
         raw = self.folder / "profile-scimcert-serial.txt"
-        with reference(self.folder, 0, self.token, self.app_token,
-                       db_name="harness-profile") as target:  # fmt: skip
+        with reference(
+            self.folder, 0, self.token, self.app_token, db_name="harness-profile"
+        ) as target:
             scimcert(target, self.app_token, 0, "scimcert run (profiled)", raw)
         if not raw.exists():
             return []
@@ -160,14 +177,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         index = probe(Path(tmp) / f"reference-{sizes[-1]}.db", sizes[-1], Path(tmp))
     command = "make bench" if os.environ.get("MAKELEVEL") else "python -m benchmarks"
     run = Run(
-        when=when, command=command, seconds=time.monotonic() - started,
+        when=when,
+        command=command,
+        seconds=time.monotonic() - started,
         revision=machine.git_revision(venvs.ROOT),
         machine=described | {"load_end": machine.load_average()},
-        versions=versions, timing=timing, sizes=sizes,
-        figures=Figures(rows, conformance, imports), diagnosis=diagnosis, profiles=profiles,
-        index_probe=index, nodelay_missing=diagnose,
+        versions=versions,
+        timing=timing,
+        sizes=sizes,
+        figures=Figures(rows, conformance, imports),
+        diagnosis=diagnosis,
+        profiles=profiles,
+        index_probe=index,
+        nodelay_missing=diagnose,
         live_index_missing=live_index_missing(),
-    )  # fmt: skip
+    )
     # The generator's section is measured on demand (`make bench-generator`): carried over.
     earlier = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     kept = generator_bench.kept(earlier)

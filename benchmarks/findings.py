@@ -13,10 +13,13 @@ from .server_bench import Row
 
 def _find(rows: list[Row], server: str, users: int | None, load: str) -> Row | None:
     return next(
-        (r for r in rows
-         if r.server == server and r.load == load and (users is None or r.users == users)),
+        (
+            r
+            for r in rows
+            if r.server == server and r.load == load and (users is None or r.users == users)
+        ),
         None,
-    )  # fmt: skip
+    )
 
 
 def _cpu_ms(row: Row) -> float:
@@ -27,11 +30,16 @@ def _cpu_ms(row: Row) -> float:
 def _twin(run: Run, row: Row, server: str) -> Row | None:
     """The measurement by `server` of the same users, load and connections as `row`."""
     return next(
-        (r for r in [*run.figures.rows, *run.diagnosis]
-         if r.server == server and r.users == row.users and r.load == row.load
-         and r.connections == row.connections),
+        (
+            r
+            for r in [*run.figures.rows, *run.diagnosis]
+            if r.server == server
+            and r.users == row.users
+            and r.load == row.load
+            and r.connections == row.connections
+        ),
         None,
-    )  # fmt: skip
+    )
 
 
 def _pair_line(what: str, fast: Row, slow: Row) -> str:
@@ -210,6 +218,10 @@ def _harness_profile(run: Run) -> str:
 
 def notes(run: Run) -> list[str]:
     return [
-        *nagle(run), *live_index(run), *per_request_cost(run), *lookups(run), *harness(run),
+        *nagle(run),
+        *live_index(run),
+        *per_request_cost(run),
+        *lookups(run),
+        *harness(run),
         *peers(run),
-    ]  # fmt: skip
+    ]

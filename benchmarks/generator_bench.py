@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import machine, venvs
 from .processes import clean_env
@@ -63,7 +64,7 @@ class Verdicts:
     generator: str
 
 
-def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, object], Path]:
+def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, Any], Path]:
     """Run one load; its LoadFinished record and its Locust folder."""
     report = folder / f"report-{secrets.token_hex(4)}"
     command = [SCIMCERT, "load", "--url", url, "--report-dir", str(report), "--seed", "1", *argv]
@@ -71,7 +72,7 @@ def _load(url: str, token: str, folder: Path, *argv: str) -> tuple[dict[str, obj
     records = [json.loads(line) for line in (report / "results.jsonl").read_text().splitlines()]
     finished = next(r for r in records if r["event"] == "LoadFinished")
     return {**finished, "verdicts": [r for r in records if r["event"] == "LoadVerdict"]}, (
-        report / str(finished["files"]["folder"])  # type: ignore[index]
+        report / str(finished["files"]["folder"])
     )
 
 
@@ -84,8 +85,9 @@ def _samples(locust_folder: Path) -> tuple[list[list[float]], float]:
 
 def capacity(mix: str, client: str, folder: Path) -> Capacity:
     token = secrets.token_urlsafe(24)
-    with reference(folder, 0, token, secrets.token_urlsafe(24),
-                   db_name=f"gen-{mix}-{client}") as target:  # fmt: skip
+    with reference(
+        folder, 0, token, secrets.token_urlsafe(24), db_name=f"gen-{mix}-{client}"
+    ) as target:
         argv = (
             f"--idp {mix} --client {client} --rate {RATE} --duration {DURATION} "
             "--p50-ms 5000 --p95-ms 9000 --p99-ms 9999"
@@ -95,36 +97,52 @@ def capacity(mix: str, client: str, folder: Path) -> Capacity:
     # Sample rows: cpu %, wait %, lag ms, started, late, load average; about one a second.
     started = int(sum(row[3] for row in rows))
     return Capacity(
-        mix=mix, client=client, requests=started,
-        rate=float(finished["total"]["requests"]) / DURATION,  # type: ignore[index]
-        cpu_s=sum(row[0] for row in rows) / 100, wait_pct=sum(row[1] for row in rows) / len(rows),
+        mix=mix,
+        client=client,
+        requests=started,
+        rate=float(finished["total"]["requests"]) / DURATION,
+        cpu_s=sum(row[0] for row in rows) / 100,
+        wait_pct=sum(row[1] for row in rows) / len(rows),
         load_avg=max(row[5] for row in rows),
-    )  # fmt: skip
+    )
 
 
 def asked(processes: int, folder: Path) -> Verdicts:
     token = secrets.token_urlsafe(24)
-    with reference(folder, 0, token, secrets.token_urlsafe(24),
-                   db_name=f"gen-asked-{processes}") as target:  # fmt: skip
+    with reference(
+        folder, 0, token, secrets.token_urlsafe(24), db_name=f"gen-asked-{processes}"
+    ) as target:
         extra = ["--processes", str(processes)] if processes else []
-        finished, _ = _load(target.base_url, token, folder, "--idp", "entra", "--rate",
-                            str(ASKED_RATE), "--duration", str(ASKED_DURATION), *extra)  # fmt: skip
+        finished, _ = _load(
+            target.base_url,
+            token,
+            folder,
+            "--idp",
+            "entra",
+            "--rate",
+            str(ASKED_RATE),
+            "--duration",
+            str(ASKED_DURATION),
+            *extra,
+        )
     verdicts = finished["verdicts"]
     assert isinstance(verdicts, list)
     outcomes = {str(v["check"]): str(v["outcome"]) for v in verdicts}
     generator = next(str(v["measured"]) for v in verdicts if v["check"] == "load-generator")
     return Verdicts(
         processes,
-        float(finished["total"]["requests"]) / ASKED_DURATION,  # type: ignore[index]
+        float(finished["total"]["requests"]) / ASKED_DURATION,
         outcomes,
         int(finished["exit_code"]),
         generator,
-    )  # type: ignore[call-overload]
+    )
 
 
 def _capacity_table(rows: Sequence[Capacity]) -> str:
-    head = ("| `--idp` | client | requests | req/s | generator CPU-s | wait for a core | "
-            "**req/s per core** | fast ÷ requests | load avg |")  # fmt: skip
+    head = (
+        "| `--idp` | client | requests | req/s | generator CPU-s | wait for a core | "
+        "**req/s per core** | fast ÷ requests | load avg |"
+    )
     lines = [head, "|---" * 9 + "|"]
     by = {(r.mix, r.client): r for r in rows}
     for r in rows:
@@ -151,13 +169,15 @@ def _asked_table(rows: Sequence[Verdicts]) -> str:
     lines = [head, "|---" * 7 + "|"]
     for r in rows:
         cells = " | ".join(r.outcomes.get(c, "") for c in checks)
-        lines.append(f"| {r.processes or 1} | {r.rate:.1f} | {cells} | {r.exit_code} | "
-                     f"{r.generator} |")  # fmt: skip
+        lines.append(
+            f"| {r.processes or 1} | {r.rate:.1f} | {cells} | {r.exit_code} | {r.generator} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def section(capacities: Sequence[Capacity], verdicts: Sequence[Verdicts], when: str,
-            seconds: float) -> str:  # fmt: skip
+def section(
+    capacities: Sequence[Capacity], verdicts: Sequence[Verdicts], when: str, seconds: float
+) -> str:
     return f"""{BEGIN}
 ## 4. Load generator capacity (`benchmarks/generator_bench.py`)
 

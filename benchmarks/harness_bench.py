@@ -78,13 +78,23 @@ def _timed(argv: list[str], env: dict[str, str], cwd: Path, target: Target) -> T
     client, server = _children_cpu(), target.service.cpu_seconds()
     started = time.monotonic()
     proc = subprocess.run(
-        argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=RUN_TIMEOUT_S, check=False,
-    )  # fmt: skip
+        argv,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
     return Timed(
-        time.monotonic() - started, proc.returncode, proc.stdout,
-        _children_cpu() - client, target.service.cpu_seconds() - server,
-    )  # fmt: skip
+        time.monotonic() - started,
+        proc.returncode,
+        proc.stdout,
+        _children_cpu() - client,
+        target.service.cpu_seconds() - server,
+    )
 
 
 def last_words(output: str, secret: str, lines: int = 5) -> str:
@@ -106,9 +116,17 @@ def scimcert(
     with tempfile.TemporaryDirectory(prefix="scimcert-bench-") as tmp:
         report = Path(tmp) / "report"
         argv = [
-            str(scimcert_bin), "run", "--url", target.base_url, "--idp", "all",
-            "--report-dir", str(report), "--workers", str(workers),
-        ]  # fmt: skip
+            str(scimcert_bin),
+            "run",
+            "--url",
+            target.base_url,
+            "--idp",
+            "all",
+            "--report-dir",
+            str(report),
+            "--workers",
+            str(workers),
+        ]
         if target.app_url:
             argv += ["--app-url", target.app_url]
         env = clean_env(SCIM_TOKEN=target.token, SCIM_APP_TOKEN=app_token)
@@ -133,9 +151,16 @@ def _peer(
     checks = count(run.output)
     note = "" if checks else last_words(run.output, target.token)
     return Conformance(
-        tool, shown, run.seconds, checks, None, run.exit_code,
-        run.client_cpu_s, run.server_cpu_s, note,
-    )  # fmt: skip
+        tool,
+        shown,
+        run.seconds,
+        checks,
+        None,
+        run.exit_code,
+        run.client_cpu_s,
+        run.server_cpu_s,
+        note,
+    )
 
 
 def scim2_test(target: Target) -> Conformance:
@@ -146,7 +171,11 @@ def scim2_test(target: Target) -> Conformance:
 
 def scim_sanity(target: Target) -> Conformance:
     argv = [
-        str(venvs.SCIM_SANITY.bin()), "probe", target.base_url, "--token", target.token,
+        str(venvs.SCIM_SANITY.bin()),
+        "probe",
+        target.base_url,
+        "--token",
+        target.token,
         "--i-accept-side-effects",
-    ]  # fmt: skip
+    ]
     return _peer("scim-sanity probe", target, argv, {}, lambda out: count_lines(SANITY_LINE, out))

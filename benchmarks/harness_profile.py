@@ -22,10 +22,12 @@ ACTIVITIES = (
     ("reading scenario files (YAML, schema check)", ("load_scenario", "yaml/")),
     ("HTTP exchanges (requests, waiting included)", ("requests/sessions.py",)),
     ("JSON Schema validation", ("jsonschema/",)),
-    ("writing events and reports", ("harness/plugin/results.py", "harness/events.py", "reports/",
-                                    "pytest_html/", "junitxml")),
+    (
+        "writing events and reports",
+        ("harness/plugin/results.py", "harness/events.py", "reports/", "pytest_html/", "junitxml"),
+    ),
     ("Faker", ("faker/",)),
-)  # fmt: skip
+)
 OWN = ("harness/", "mock_idp/")
 WRAPPERS = ("harness/cli/main.py", "harness/cli/run.py")
 
@@ -33,9 +35,18 @@ WRAPPERS = ("harness/cli/main.py", "harness/cli/run.py")
 def wrap(argv: list[str], raw: Path) -> list[str]:
     """`argv` run under py-spy, writing raw folded stacks to `raw`."""
     return [
-        str(venvs.PROFILERS.bin("py-spy")), "record", "--nonblocking", "-r", str(SAMPLE_RATE),
-        "-f", "raw", "-o", str(raw), "--", *argv,
-    ]  # fmt: skip
+        str(venvs.PROFILERS.bin("py-spy")),
+        "record",
+        "--nonblocking",
+        "-r",
+        str(SAMPLE_RATE),
+        "-f",
+        "raw",
+        "-o",
+        str(raw),
+        "--",
+        *argv,
+    ]
 
 
 def summarize(stacks: list[tuple[list[str], int]], label: str, top: int = 10) -> Profile:
@@ -49,12 +60,15 @@ def summarize(stacks: list[tuple[list[str], int]], label: str, top: int = 10) ->
         for function in {function_of(f) for f in frames if _own(f)}:
             own[function] += count
     return Profile(
-        server=label, users=0, load="full run", samples=total,
+        server=label,
+        users=0,
+        load="full run",
+        samples=total,
         categories=[(name, activities[name] / total) for name, _ in ACTIVITIES],
         hottest=[(f, count / total) for f, count in own.most_common(top)],
         category_heading="activity (inclusive, may overlap)",
         own_heading="harness or mock IdP function (inclusive)",
-    )  # fmt: skip
+    )
 
 
 def _own(frame: str) -> bool:

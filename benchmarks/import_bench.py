@@ -34,8 +34,15 @@ class ImportRun:
 
 
 def run_import(target: Target, budget_s: float = IMPORT_BUDGET_S) -> ImportRun:
-    argv = [sys.executable, "-m", "benchmarks.import_run", "--url", target.base_url,
-            "--budget", str(budget_s)]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "benchmarks.import_run",
+        "--url",
+        target.base_url,
+        "--budget",
+        str(budget_s),
+    ]
     env = clean_env(SCIM_TOKEN=target.token)
     proc = subprocess.run(
         argv, env=env, capture_output=True, text=True, timeout=budget_s + 120, check=False

@@ -71,9 +71,13 @@ class CountingWire:
         if time.monotonic() > self.deadline:
             raise BudgetSpentError
         reply = self.session.request(
-            method, self.base_url + path, headers=dict(headers or {}), json=json_body,
-            params=dict(params or {}), timeout=60,
-        )  # fmt: skip
+            method,
+            self.base_url + path,
+            headers=dict(headers or {}),
+            json=json_body,
+            params=dict(params or {}),
+            timeout=60,
+        )
         self.requests += 1
         self.bytes += len(reply.content)
         return Sent(Reply(reply.status_code, reply.content))

@@ -10,8 +10,15 @@ import subprocess
 from pathlib import Path
 
 PRODUCT_DISTS = (
-    "scimcert", "starlette", "uvicorn", "httptools", "uvloop", "SQLAlchemy", "requests", "pytest",
-)  # fmt: skip
+    "scimcert",
+    "starlette",
+    "uvicorn",
+    "httptools",
+    "uvloop",
+    "SQLAlchemy",
+    "requests",
+    "pytest",
+)
 
 
 def _cpu_model() -> str:
@@ -74,11 +81,15 @@ def git_revision(root: Path) -> str:
     git = shutil.which("git") or "git"
     proc = subprocess.run(
         [git, "-C", str(root), "rev-parse", "--short", "HEAD"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     dirty = subprocess.run(
         [git, "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True, text=True, check=False,
-    ).stdout.strip()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     revision = proc.stdout.strip() or "unknown"
     return f"{revision} (with uncommitted changes)" if dirty else revision

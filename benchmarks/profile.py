@@ -92,8 +92,9 @@ def _own(frame: str) -> bool:
 
 def profile_load(target: Target, folder: Path, *, users: int, load: str, seconds: int) -> Profile:
     """Sample the server with py-spy for `seconds` while wrk sends `load` a little longer."""
-    chosen = next(x for x in build_loads(target.base_url, target.token, target.ids, users)
-                  if x.name == load)  # fmt: skip
+    chosen = next(
+        x for x in build_loads(target.base_url, target.token, target.ids, users) if x.name == load
+    )
     origin, _ = origin_and_prefix(target.base_url)
     script = write_script(folder / "lua", f"profile-{target.label}-{users}-{load}", chosen)
     raw = folder / f"profile-{target.label}-{users}-{load}.txt"
@@ -104,11 +105,26 @@ def profile_load(target: Target, folder: Path, *, users: int, load: str, seconds
     )
     try:
         subprocess.run(
-            [str(venvs.PROFILERS.bin("py-spy")), "record", "-p", str(target.service.proc.pid),
-             "-d", str(seconds), "-r", str(SAMPLE_RATE), "-f", "raw", "-o", str(raw),
-             "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=seconds + 30,
-        )  # fmt: skip
+            [
+                str(venvs.PROFILERS.bin("py-spy")),
+                "record",
+                "-p",
+                str(target.service.proc.pid),
+                "-d",
+                str(seconds),
+                "-r",
+                str(SAMPLE_RATE),
+                "-f",
+                "raw",
+                "-o",
+                str(raw),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            timeout=seconds + 30,
+        )
     finally:
         driver.wait(timeout=seconds + 30)
     samples, categories, hottest = summarize(parse_raw(raw.read_text()))

@@ -27,16 +27,37 @@ def _ms(value: float, row: Row) -> str:
 
 
 def server_table(rows: Sequence[Row]) -> str:
-    header = ["users", "load", "server", "conns", "req/s", "p50 ms", "p99 ms", "errors",
-              "server CPU ms/req", "server CPU", "wrk CPU", "other CPU"]  # fmt: skip
+    header = [
+        "users",
+        "load",
+        "server",
+        "conns",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "server CPU ms/req",
+        "server CPU",
+        "wrk CPU",
+        "other CPU",
+    ]
     body = [
-        (f"{r.users:,}" if r.server != "hello-world" else "-", r.load, r.server, r.connections,
-         f"{r.result.rps:,.1f}" if r.result.rps < 10 else f"{r.result.rps:,.0f}",
-         _ms(r.result.p50_ms, r), _ms(r.result.p99_ms, r),
-         r.result.errors, _cpu_ms(r), f"{r.result.server_cpu:.0%}", f"{r.result.client_cpu:.0%}",
-         f"{r.result.other_cpu:.0%}")
+        (
+            f"{r.users:,}" if r.server != "hello-world" else "-",
+            r.load,
+            r.server,
+            r.connections,
+            f"{r.result.rps:,.1f}" if r.result.rps < 10 else f"{r.result.rps:,.0f}",
+            _ms(r.result.p50_ms, r),
+            _ms(r.result.p99_ms, r),
+            r.result.errors,
+            _cpu_ms(r),
+            f"{r.result.server_cpu:.0%}",
+            f"{r.result.client_cpu:.0%}",
+            f"{r.result.other_cpu:.0%}",
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     return table(header, body)
 
 
@@ -49,8 +70,9 @@ def ratio_table(figures: Figures, sizes: Sequence[int]) -> str:
         for n in sizes:
             ours, theirs = figures.row("reference", n, load), figures.row("scim2-server", n, load)
             cells.append(_ratio(ours, theirs))
-        cells.append(_ratio(figures.row("reference", 10_000, load),
-                            figures.row("hello-world", None, load)))  # fmt: skip
+        cells.append(
+            _ratio(figures.row("reference", 10_000, load), figures.row("hello-world", None, load))
+        )
         body.append(cells)
     return table(header, body)
 
@@ -62,8 +84,12 @@ def _ratio(ours: Row | None, theirs: Row | None) -> str:
 
 
 def scaling_table(figures: Figures, sizes: Sequence[int]) -> str:
-    header = ["load", *(f"p50 @ {n:,}" for n in sizes), "p50 largest ÷ smallest",
-              *(f"req/s @ {n:,}" for n in sizes)]  # fmt: skip
+    header = [
+        "load",
+        *(f"p50 @ {n:,}" for n in sizes),
+        "p50 largest ÷ smallest",
+        *(f"req/s @ {n:,}" for n in sizes),
+    ]
     body = []
     for load in LOAD_NAMES:
         rows = [figures.row("reference", n, load) for n in sizes]
@@ -78,14 +104,35 @@ def scaling_table(figures: Figures, sizes: Sequence[int]) -> str:
 def harness_table(figures: Figures) -> str:
     found = figures.tool("scim2 test")
     baseline = found.checks_per_s if found is not None else 0.0
-    header = ["tool", "command", "wall s", "checks", "checks/s", "vs scim2 test",
-              "items", "exit code", "tool CPU s", "server CPU s"]  # fmt: skip
+    header = [
+        "tool",
+        "command",
+        "wall s",
+        "checks",
+        "checks/s",
+        "vs scim2 test",
+        "items",
+        "exit code",
+        "tool CPU s",
+        "server CPU s",
+    ]
     body = []
     for c in figures.conformance:
         ratio = f"{c.checks_per_s / baseline:.2f}x" if baseline else "-"
-        body.append([c.tool, f"`{c.command}`", f"{c.seconds:.1f}", c.checks,
-                     f"{c.checks_per_s:.1f}", ratio, c.items if c.items is not None else "-",
-                     c.exit_code, f"{c.client_cpu_s:.1f}", f"{c.server_cpu_s:.1f}"])  # fmt: skip
+        body.append(
+            [
+                c.tool,
+                f"`{c.command}`",
+                f"{c.seconds:.1f}",
+                c.checks,
+                f"{c.checks_per_s:.1f}",
+                ratio,
+                c.items if c.items is not None else "-",
+                c.exit_code,
+                f"{c.client_cpu_s:.1f}",
+                f"{c.server_cpu_s:.1f}",
+            ]
+        )
     text = table(header, body)
     for c in figures.conformance:
         if c.note:
@@ -96,15 +143,32 @@ def harness_table(figures: Figures) -> str:
 
 
 def import_table(imports: Sequence[ImportRun]) -> str:
-    header = ["users", "pages", "wall s", "ms per page", "IdP CPU ms per page",
-              "peak traced KiB", "peak RSS growth KiB", "KiB of JSON per page"]  # fmt: skip
+    header = [
+        "users",
+        "pages",
+        "wall s",
+        "ms per page",
+        "IdP CPU ms per page",
+        "peak traced KiB",
+        "peak RSS growth KiB",
+        "KiB of JSON per page",
+    ]
     body = []
     for i in sorted(imports, key=lambda run: run.users):
         pages = f"{i.pages:,}" if i.complete else f"{i.pages:,} (stopped by its time budget)"
         per_page = 1000 / i.pages if i.pages else 0.0
-        body.append([f"{i.users:,}", pages, f"{i.seconds:.1f}", f"{i.seconds * per_page:.1f}",
-                     f"{i.cpu_seconds * per_page:.1f}", f"{i.peak_traced_bytes / 1024:,.0f}",
-                     f"{i.rss_growth_kib:,}", f"{i.bytes_per_page / 1024:.0f}"])  # fmt: skip
+        body.append(
+            [
+                f"{i.users:,}",
+                pages,
+                f"{i.seconds:.1f}",
+                f"{i.seconds * per_page:.1f}",
+                f"{i.cpu_seconds * per_page:.1f}",
+                f"{i.peak_traced_bytes / 1024:,.0f}",
+                f"{i.rss_growth_kib:,}",
+                f"{i.bytes_per_page / 1024:.0f}",
+            ]
+        )
     return table(header, body)
 
 
@@ -113,8 +177,12 @@ def profile_section(profiles: Sequence[Profile]) -> str:
     for p in profiles:
         users = f", {p.users:,} users" if p.users else ""
         parts.append(f"**{p.server}{users}, `{p.load}`** ({p.samples} samples)\n\n")
-        parts.append(table([p.category_heading, "share"],
-                           [(name, f"{share:.0%}") for name, share in p.categories]))  # fmt: skip
+        parts.append(
+            table(
+                [p.category_heading, "share"],
+                [(name, f"{share:.0%}") for name, share in p.categories],
+            )
+        )
         parts.append("\n")
         hottest = [(f"`{name}`", f"{share:.0%}") for name, share in p.hottest]
         parts.append(table([p.own_heading, "share"], hottest))
@@ -124,5 +192,6 @@ def profile_section(profiles: Sequence[Profile]) -> str:
 
 def goals_table(goals: Sequence[Goal]) -> str:
     status = {True: "met", False: "**missed**", None: "not measured"}
-    return table(["target", "measured", "status"],
-                 [(g.goal, g.measured, status[g.met]) for g in goals])  # fmt: skip
+    return table(
+        ["target", "measured", "status"], [(g.goal, g.measured, status[g.met]) for g in goals]
+    )

@@ -25,10 +25,13 @@ class Figures:
 
     def row(self, server: str, users: int | None, load: str) -> Row | None:
         return next(
-            (r for r in self.rows
-             if r.server == server and r.load == load and (users is None or r.users == users)),
+            (
+                r
+                for r in self.rows
+                if r.server == server and r.load == load and (users is None or r.users == users)
+            ),
             None,
-        )  # fmt: skip
+        )
 
     def tool(self, name: str) -> Conformance | None:
         return next((c for c in self.conformance if c.tool == name), None)
@@ -95,16 +98,40 @@ def _import_target(imports: Sequence[ImportRun]) -> Goal:
 
 def judge(figures: Figures) -> list[Goal]:
     return [
-        _ratio_target(figures, "get-by-id", "scim2-server", 10_000, 3.0,
-                      "at least 3x `scim2-server` on GET by id at 10,000 users"),
-        _ratio_target(figures, "eq-hit", "scim2-server", 10_000, 3.0,
-                      "at least 3x `scim2-server` on `userName eq` (hit) at 10,000 users"),
-        _ratio_target(figures, "eq-miss", "scim2-server", 10_000, 3.0,
-                      "at least 3x `scim2-server` on `userName eq` (miss) at 10,000 users"),
-        _ratio_target(figures, "get-by-id", "hello-world", None, 0.5,
-                      "at least half the hello-world ceiling on GET by id (10,000 users)"),
+        _ratio_target(
+            figures,
+            "get-by-id",
+            "scim2-server",
+            10_000,
+            3.0,
+            "at least 3x `scim2-server` on GET by id at 10,000 users",
+        ),
+        _ratio_target(
+            figures,
+            "eq-hit",
+            "scim2-server",
+            10_000,
+            3.0,
+            "at least 3x `scim2-server` on `userName eq` (hit) at 10,000 users",
+        ),
+        _ratio_target(
+            figures,
+            "eq-miss",
+            "scim2-server",
+            10_000,
+            3.0,
+            "at least 3x `scim2-server` on `userName eq` (miss) at 10,000 users",
+        ),
+        _ratio_target(
+            figures,
+            "get-by-id",
+            "hello-world",
+            None,
+            0.5,
+            "at least half the hello-world ceiling on GET by id (10,000 users)",
+        ),
         _p50_scaling(figures, "eq-hit"),
         _p50_scaling(figures, "eq-miss"),
         *_harness_targets(figures),
         _import_target(figures.imports),
-    ]  # fmt: skip
+    ]

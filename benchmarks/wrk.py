@@ -97,9 +97,16 @@ def lua_script(load: Load) -> str:
 
 def wrk_argv(url: str, script: Path, duration_s: int, connections: int = CONNECTIONS) -> list[str]:
     return [
-        "wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration_s}s", f"--timeout={TIMEOUT_S}s",
-        "--latency", "-s", str(script), url,
-    ]  # fmt: skip
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{connections}",
+        f"-d{duration_s}s",
+        f"--timeout={TIMEOUT_S}s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+    ]
 
 
 def ensure_wrk() -> str:

@@ -127,9 +127,18 @@ def test_the_check_catches_what_a_reader_cannot_open(tmp_path: Path) -> None:
     )
     found = findings(tmp_path, "bad.py")
     assert [f.split(": ", 1)[0] for f in found] == [
-        "bad.py:1", "bad.py:2", "bad.py:2", "bad.py:2", "bad.py:3", "bad.py:3", "bad.py:4",
-        "bad.py:5", "bad.py:6", "bad.py:7", "bad.py:7",
-    ]  # fmt: skip
+        "bad.py:1",
+        "bad.py:2",
+        "bad.py:2",
+        "bad.py:2",
+        "bad.py:3",
+        "bad.py:3",
+        "bad.py:4",
+        "bad.py:5",
+        "bad.py:6",
+        "bad.py:7",
+        "bad.py:7",
+    ]
     assert "bad.py:4: cites '/work/'" in found
     assert "bad.py:7: cites '3.1 test 11'" in found
     assert any("no heading with anchor #group-pushes" in f for f in found)

@@ -29,9 +29,18 @@ FAULTS = "reference_server.faults"
 FORBIDDEN = {
     "reference_server": {"harness", "mock_idp", "reports", "scenarios", "suites"},
     "reference_server/domain": {
-        "harness", "mock_idp", "reports", "scenarios",
-        "reference_server.scim", "reference_server.storage", "reference_server.probe",
-        "starlette", "sqlalchemy", "uvicorn", "scim2_models", FAULTS,
+        "harness",
+        "mock_idp",
+        "reports",
+        "scenarios",
+        "reference_server.scim",
+        "reference_server.storage",
+        "reference_server.probe",
+        "starlette",
+        "sqlalchemy",
+        "uvicorn",
+        "scim2_models",
+        FAULTS,
     },
     "reference_server/scim": {FAULTS},
     "reference_server/storage": {FAULTS},
@@ -40,15 +49,28 @@ FORBIDDEN = {
     # The harness's rooms, in the order a step travels back up through them (docs/architecture.md):
     # transport <- checks <- scenario <- engine <- suites <- plugin <- cli; load beside the plugin.
     "harness/transport": {
-        "harness.checks", "harness.scenario", "harness.engine", "harness.suites",
-        "harness.plugin", "harness.cli", "harness.load",
+        "harness.checks",
+        "harness.scenario",
+        "harness.engine",
+        "harness.suites",
+        "harness.plugin",
+        "harness.cli",
+        "harness.load",
     },
     "harness/checks": {
-        "harness.scenario", "harness.engine", "harness.suites", "harness.plugin", "harness.cli",
+        "harness.scenario",
+        "harness.engine",
+        "harness.suites",
+        "harness.plugin",
+        "harness.cli",
         "harness.load",
     },
     "harness/scenario": {
-        "harness.engine", "harness.suites", "harness.plugin", "harness.cli", "harness.load",
+        "harness.engine",
+        "harness.suites",
+        "harness.plugin",
+        "harness.cli",
+        "harness.load",
     },
     "harness/engine": {"harness.suites", "harness.plugin", "harness.cli", "harness.load"},
     "harness/suites": {"harness.engine", "harness.plugin", "harness.cli", "harness.load"},
@@ -58,17 +80,35 @@ FORBIDDEN = {
     "reports": {"harness", "mock_idp", "reference_server", "suites"},
     # Data, like scenarios/: the vendor suites' files and their schema; they import nothing.
     "suites": {
-        "harness", "mock_idp", "reference_server", "registry", "reports", "scenarios", "verdict",
+        "harness",
+        "mock_idp",
+        "reference_server",
+        "registry",
+        "reports",
+        "scenarios",
+        "verdict",
     },
     # The run's vocabulary is a leaf: the harness writes it, the reports read it.
     "verdict": {
-        "harness", "mock_idp", "reference_server", "registry", "reports", "scenarios", "suites",
+        "harness",
+        "mock_idp",
+        "reference_server",
+        "registry",
+        "reports",
+        "scenarios",
+        "suites",
     },
     # One registry helper serves every package, so it may import none of them.
     "registry": {
-        "harness", "mock_idp", "reference_server", "reports", "scenarios", "suites", "verdict",
+        "harness",
+        "mock_idp",
+        "reference_server",
+        "reports",
+        "scenarios",
+        "suites",
+        "verdict",
     },
-}  # fmt: skip
+}
 
 
 def _imported(root: Path, path: Path) -> Iterator[tuple[str, list[str]]]:

@@ -10,7 +10,7 @@ from registry import Registry, UnknownNameError
 
 
 def test_entries_are_found_by_name_in_registration_order() -> None:
-    colours: Registry[int] = Registry("colour")
+    colours: Registry[object] = Registry("colour")
     colours.add("red", 1)
 
     @colours.register("green")

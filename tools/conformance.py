@@ -239,9 +239,16 @@ def run_tool(tool: Tool, versions: dict[str, str], url: str, token: str, out: Pa
     with tempfile.TemporaryDirectory() as cwd:
         try:
             proc = subprocess.run(
-                argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, text=True, timeout=CHECKER_TIMEOUT, check=False,
-            )  # fmt: skip
+                argv,
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=CHECKER_TIMEOUT,
+                check=False,
+            )
             text, rc = proc.stdout, proc.returncode
         except subprocess.TimeoutExpired as exc:
             partial = exc.output or ""

@@ -63,9 +63,15 @@ def explain(
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}")
     return Explanation(
-        cause, basis, ref, " ".join(why.split()), frozenset(checks), frozenset(scenarios),
-        re.compile(did), frozenset(profiles),
-    )  # fmt: skip
+        cause,
+        basis,
+        ref,
+        " ".join(why.split()),
+        frozenset(checks),
+        frozenset(scenarios),
+        re.compile(did),
+        frozenset(profiles),
+    )
 
 
 RFC_REF = re.compile(r"RFC (\d{4}) (\d+(?:\.\d+)*)")

@@ -427,12 +427,25 @@ def _scimmy() -> tuple[Explanation, ...]:
 
 
 ENTRA_SETUP_SCENARIOS = (
-    "checks/deactivated-user", "checks/idp-user-filter", "core/groups", "core/user-filter",
-    "core/user-paging", "core/user-put", "core/user-uniqueness", "entra/attribute-update",
-    "entra/groups", "entra/hard-delete-recreate", "entra/manager", "entra/roles",
-    "entra/soft-delete", "entra/validator/groups-create", "entra/validator/groups-filter",
-    "entra/validator/groups-patch", "entra/validator/users-delete", "entra/validator/users-patch",
-)  # fmt: skip
+    "checks/deactivated-user",
+    "checks/idp-user-filter",
+    "core/groups",
+    "core/user-filter",
+    "core/user-paging",
+    "core/user-put",
+    "core/user-uniqueness",
+    "entra/attribute-update",
+    "entra/groups",
+    "entra/hard-delete-recreate",
+    "entra/manager",
+    "entra/roles",
+    "entra/soft-delete",
+    "entra/validator/groups-create",
+    "entra/validator/groups-filter",
+    "entra/validator/groups-patch",
+    "entra/validator/users-delete",
+    "entra/validator/users-patch",
+)
 
 
 def _django_scim2_server() -> tuple[Explanation, ...]:

@@ -28,18 +28,33 @@ from harness.cli.demo import _read_urls  # noqa: E402  (the banner reader `scimc
 
 CHROMIUM = Path(shutil.which("chromium") or "chromium")  # Debian's package
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FAULTS = ("put-ignores-active", "items-per-page-wrong", "unknown-id-400")
 WIDTH, SHOWN_HEIGHT = 1400, 2200
 
 
 @contextmanager
 def server(folder: Path, env: dict[str, str], faults: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    command = [sys.executable, "-m", "reference_server", "serve", "--host", "127.0.0.1",
-               "--port", "0", "--db", f"sqlite:///{folder / 'scim.db'}",
-               *(part for name in faults for part in ("--fault", name))]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "reference_server",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--db",
+        f"sqlite:///{folder / 'scim.db'}",
+        *(part for name in faults for part in ("--fault", name)),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
         yield _read_urls(process)
@@ -51,15 +66,35 @@ def server(folder: Path, env: dict[str, str], faults: tuple[str, ...]) -> Iterat
 
 
 def certify(folder: Path, faults: tuple[str, ...]) -> Path:
-    env = {**os.environ, "SCIM_TOKEN": secrets.token_urlsafe(24),
-           "SCIM_APP_TOKEN": secrets.token_urlsafe(24)}  # fmt: skip
+    env = {
+        **os.environ,
+        "SCIM_TOKEN": secrets.token_urlsafe(24),
+        "SCIM_APP_TOKEN": secrets.token_urlsafe(24),
+    }
     report = folder / "report"
     with server(folder, env, faults) as (url, app_url):
         subprocess.run(
-            [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--app-url", app_url,
-             "--idp", "all", "--seed", "1", "--report-dir", str(report)],
-            env=env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "harness.cli.main",
+                "run",
+                "--url",
+                url,
+                "--app-url",
+                app_url,
+                "--idp",
+                "all",
+                "--seed",
+                "1",
+                "--report-dir",
+                str(report),
+            ],
+            env=env,
+            cwd=ROOT,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
     return report / "index.html"
 
 

@@ -13,11 +13,30 @@ from benchmarks import harness_bench, loads, profile, wrk
 from benchmarks.population import user_name
 
 MODULES = (
-    "__main__", "findings", "harness_bench", "harness_profile", "hello_app", "import_bench",
-    "import_run", "index_probe", "loads", "machine", "nodelay_server", "population", "processes",
-    "profile", "report", "results", "seed_reference", "server_bench", "servers", "tables",
-    "targets", "venvs", "wrk",
-)  # fmt: skip
+    "__main__",
+    "findings",
+    "harness_bench",
+    "harness_profile",
+    "hello_app",
+    "import_bench",
+    "import_run",
+    "index_probe",
+    "loads",
+    "machine",
+    "nodelay_server",
+    "population",
+    "processes",
+    "profile",
+    "report",
+    "results",
+    "seed_reference",
+    "server_bench",
+    "servers",
+    "tables",
+    "targets",
+    "venvs",
+    "wrk",
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -61,16 +61,22 @@ def workspace(tmp_path: Path) -> Iterator[Path]:
 def _run_steps(steps: list[str], workspace: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCIM_", "SCIMCERT_"))}
     env.update(
-        SCIM_TOKEN="ci-recipe-token", SCIM_APP_TOKEN="ci-recipe-app-token",
-        SCIM_PORT=str(_free_port()), PATH=f"{Path(sys.executable).parent}:{env['PATH']}",
-    )  # fmt: skip
+        SCIM_TOKEN="ci-recipe-token",
+        SCIM_APP_TOKEN="ci-recipe-app-token",
+        SCIM_PORT=str(_free_port()),
+        PATH=f"{Path(sys.executable).parent}:{env['PATH']}",
+    )
     done = subprocess.CompletedProcess[str]([], 0, "", "")
     for step in steps:
         script = step.replace(INSTALL, "true  # scimcert is installed already")
         done = subprocess.run(
-            ["/bin/bash", "-eo", "pipefail", "-c", script], cwd=workspace, env=env,
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+            ["/bin/bash", "-eo", "pipefail", "-c", script],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, f"{script}\n{done.stdout}\n{done.stderr}"
     return done
 

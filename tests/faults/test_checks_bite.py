@@ -22,8 +22,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
-from fault_runs import (
+
+from reference_server import faults
+from tests.support.fault_runs import (
     ROOT,
     Bite,
     Run,
@@ -38,8 +39,7 @@ from fault_runs import (
     scenarios,
     urls,
 )
-
-from reference_server import faults
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
 CLEAN = "no-fault"
@@ -218,11 +218,28 @@ def run_harness(server: RunningServer, team: str, row: Bite, out: Path) -> Run:
         "NO_PROXY": "127.0.0.1,localhost",
     }
     command = [
-        SCIMCERT, "run", "--url", scim_url, "--app-url", app_url, "--scenario", row.scenario_ids,
-        "--scenarios", str(scenarios_named(row.scenario_ids, out / team / "scenarios")),
-        "--report-dir", str(report_dir), "--timeout", str(row.timeout), "--fail-on", "warn",
-        "--idp", row.idp, "--seed", "7", "--json",
-    ]  # fmt: skip
+        SCIMCERT,
+        "run",
+        "--url",
+        scim_url,
+        "--app-url",
+        app_url,
+        "--scenario",
+        row.scenario_ids,
+        "--scenarios",
+        str(scenarios_named(row.scenario_ids, out / team / "scenarios")),
+        "--report-dir",
+        str(report_dir),
+        "--timeout",
+        str(row.timeout),
+        "--fail-on",
+        "warn",
+        "--idp",
+        row.idp,
+        "--seed",
+        "7",
+        "--json",
+    ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     output = f"$ {' '.join(command)}\n{done.stdout}\n{done.stderr}"
     return Run(done.returncode, tripped_checks(report_dir), output=output)

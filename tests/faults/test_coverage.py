@@ -10,18 +10,17 @@ nothing about any one check.
 
 from __future__ import annotations
 
-from fault_runs import Bite
-from test_checks_bite import BITES
-from test_cursor_faults import CURSOR_BITES
-from test_entra_gallery_faults import GATES
-from test_entra_onelogin_faults import QUIRKS
-from test_interop_faults import INTEROP_BITES
-from test_oauth_faults import OAUTH_BITES
-from test_okta_faults import OKTA_BITES
-
 from harness.checks import load_all
 from harness.checks.registry import registry
 from reference_server import faults
+from tests.faults.test_checks_bite import BITES
+from tests.faults.test_cursor_faults import CURSOR_BITES
+from tests.faults.test_entra_gallery_faults import GATES
+from tests.faults.test_entra_onelogin_faults import QUIRKS
+from tests.faults.test_interop_faults import INTEROP_BITES
+from tests.faults.test_oauth_faults import OAUTH_BITES
+from tests.faults.test_okta_faults import OKTA_BITES
+from tests.support.fault_runs import Bite
 
 MOST_CHECKS_PER_FAULT = 3
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from functools import partial
 
 import pytest
-from fault_runs import (
+
+from reference_server import faults
+from tests.support.fault_runs import (
     Bite,
     Run,
     assert_bites,
@@ -27,8 +29,6 @@ from fault_runs import (
     run_items,
     run_row,
 )
-
-from reference_server import faults
 
 PROFILES = "entra,onelogin,ping"  # the entra family is entra, entra-2020 and entra-validator
 CLEAN = "no-dialect-fault"

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from jsonschema import Draft202012Validator
 
 from reference_server import faults
@@ -23,6 +22,7 @@ from reference_server.domain.members import MemberState, Role
 from reference_server.faults.behaviour import FaultBehaviour
 from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "reference_server" / "faults" / "schemas"
@@ -153,10 +153,24 @@ def test_unknown_names_are_refused_with_the_valid_ones() -> None:
 
 def test_serve_with_an_unknown_fault_exits_2_listing_the_valid_ones(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "reference_server", "serve", "--port", "0",
-         "--db", f"sqlite:///{tmp_path / 's.db'}", "--fault", "no-schemas", "--fault", "nope"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "reference_server",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            f"sqlite:///{tmp_path / 's.db'}",
+            "--fault",
+            "no-schemas",
+            "--fault",
+            "nope",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "unknown fault 'nope'" in done.stderr
     assert all(name in done.stderr for name in faults.FAULTS)
@@ -259,7 +273,9 @@ def test_a_request_rewrite_reaches_the_server_and_a_hook_the_domain(
     app = server.app()
     app.put(f"{app_url}/members/{user_id}/role", json={"role": "admin"}, timeout=10)
     for active in (False, True):
-        body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                "Operations": [{"op": "replace", "path": "active", "value": active}]}  # fmt: skip
+        body = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active", "value": active}],
+        }
         assert scim.patch(f"{scim_url}/Users/{user_id}", json=body, timeout=10).status_code == 200
     assert app.get(f"{app_url}/members/{user_id}", timeout=10).json()["role"] == "admin"

@@ -17,7 +17,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from fault_runs import (
+
+from reference_server import faults
+from tests.support.fault_runs import (
     Bite,
     Run,
     assert_bites,
@@ -27,8 +29,6 @@ from fault_runs import (
     run_all,
     run_row,
 )
-
-from reference_server import faults
 from verdict.events import ItemFinished
 from verdict.outcomes import Outcome
 from verdict.questions import INTEROP, Graded, answers, question_of

@@ -14,10 +14,18 @@ from collections.abc import Iterator
 from functools import partial
 
 import pytest
-from fault_runs import Bite, Run, assert_bites, assert_well_formed, bite, fault_server, run_all
-from fault_runs import run_row as run_bite
 
 from reference_server import faults
+from tests.support.fault_runs import (
+    Bite,
+    Run,
+    assert_bites,
+    assert_well_formed,
+    bite,
+    fault_server,
+    run_all,
+)
+from tests.support.fault_runs import run_row as run_bite
 
 GALLERY = "entra/gallery/validate-credentials"
 RFC = "core/oauth-token"

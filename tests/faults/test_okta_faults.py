@@ -15,7 +15,9 @@ from functools import partial
 from typing import Any
 
 import pytest
-from fault_runs import (
+
+from reference_server import faults
+from tests.support.fault_runs import (
     Bite,
     Run,
     assert_bites,
@@ -25,8 +27,6 @@ from fault_runs import (
     run_all,
     run_row,
 )
-
-from reference_server import faults
 from verdict.events import ExchangeRecorded
 
 OKTA = "okta-oin"

@@ -17,13 +17,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from fault_runs import Run, fault_server, run_all, run_items, scenarios
 
 from harness.engine.session import RunSettings
 from harness.suites.loading import load_suite
 from harness.suites.results import Judged, TestResult, judge
 from harness.suites.rules import RULES, Overall
 from reference_server import faults
+from tests.support.fault_runs import Run, fault_server, run_all, run_items, scenarios
 from verdict.events import to_record
 
 ENTRA, OKTA = "entra-gallery", "okta-oin"

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import partial
 
 import pytest
-from fault_runs import Run, fault_server, items, run_all, run_items
 
 from harness.checks import load_all
 from harness.checks.registry import Level, registry
 from reference_server import faults
 from reference_server.faults.registry import variants
+from tests.support.fault_runs import Run, fault_server, items, run_all, run_items
 from verdict.events import CheckEvaluated
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import xml.dom.minidom
 from collections import Counter
+from typing import Any
 
 import pytest
-from conftest import SCIM_TOKEN
 
 from harness.cli import main as cli
 from harness.load.duplicates import NameCheck
@@ -27,14 +27,24 @@ from harness.load.tally import Tally
 from harness.load.verdicts import judge
 from reports.load import section
 from reports.load_chart import chart
+from tests.support.reference import SCIM_TOKEN
 from verdict.outcomes import Outcome, combine
 from verdict.status import ExitCode, RunVerdict, Status, exit_code
 
 T0 = 1_000_000.0
 
 
-def _second(n: int, cpu: float, *, wait: float = 0.0, lag: float = 5.0, process: str = "local",
-            started: int = 40, late: int = 0, load: float = 1.0) -> Sample:  # fmt: skip
+def _second(
+    n: int,
+    cpu: float,
+    *,
+    wait: float = 0.0,
+    lag: float = 5.0,
+    process: str = "local",
+    started: int = 40,
+    late: int = 0,
+    load: float = 1.0,
+) -> Sample:
     return Sample(process, T0 + n + 1, cpu, wait, lag, started, late, load)
 
 
@@ -45,8 +55,8 @@ def _log(*samples: Sample) -> GeneratorLog:
     return log
 
 
-def _busy(seconds: int = 10, **kwargs: float) -> GeneratorLog:
-    return _log(*(_second(n, 100.0, **kwargs) for n in range(seconds)))  # type: ignore[arg-type]
+def _busy(seconds: int = 10, **kwargs: Any) -> GeneratorLog:
+    return _log(*(_second(n, 100.0, **kwargs) for n in range(seconds)))
 
 
 def _idle(seconds: int = 10) -> GeneratorLog:
@@ -67,8 +77,10 @@ def test_a_process_is_saturated_by_its_cpu_its_wait_for_one_its_loop_or_late_sta
 
 
 def test_the_master_is_left_out_and_samples_before_the_start_do_not_count() -> None:
-    log = _log(*(_second(n, 100.0, process="master") for n in range(10)),
-               *(_second(n, 10.0, process=f"w{w}") for n in range(10) for w in (0, 1)))  # fmt: skip
+    log = _log(
+        *(_second(n, 100.0, process="master") for n in range(10)),
+        *(_second(n, 10.0, process=f"w{w}") for n in range(10) for w in (0, 1)),
+    )
     assert [p.process for p in assess(log).processes] == ["w0", "w1"]
     assert not assess(log).saturated
     early = _log(*(_second(n, 100.0) for n in range(5)), *(_second(n, 10.0) for n in range(5, 15)))
@@ -86,8 +98,9 @@ def test_a_log_survives_the_trip_from_worker_to_master() -> None:
 
 
 def test_the_series_sums_processes_per_second_and_is_kept_short() -> None:
-    log = _log(*(_second(n, 50.0 + w, process=f"w{w}", started=10) for n in range(4)
-                 for w in (0, 1)))  # fmt: skip
+    log = _log(
+        *(_second(n, 50.0 + w, process=f"w{w}", started=10) for n in range(4) for w in (0, 1))
+    )
     assert series(log.samples, T0) == [[float(n + 1), 20.0, 51.0, 51.0] for n in range(4)]
     long = _log(*(_second(n, 10.0) for n in range(3 * MAX_POINTS)))
     assert len(series(long.samples, T0)) == MAX_POINTS
@@ -101,8 +114,9 @@ def _settings(monkeypatch: pytest.MonkeyPatch, *argv: str) -> LoadSettings:
     return settings_from(args)
 
 
-def _measured(requests: int, log: GeneratorLog, statuses: dict[str, int] | None = None,
-              p95: float = 90.0) -> Measured:  # fmt: skip
+def _measured(
+    requests: int, log: GeneratorLog, statuses: dict[str, int] | None = None, p95: float = 90.0
+) -> Measured:
     total = Row("Aggregated", "", requests, 0, requests / 10, 40, p95, 120, 300)
     tally = Tally(statuses=Counter(statuses or {"200": requests}))
     return Measured(total, (), tally, 10.0, "duration", 0, log, T0)
@@ -178,13 +192,24 @@ def test_the_chart_is_inline_svg_without_script() -> None:
     assert svg.count("<polyline") == 4 and "<script" not in svg
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched
     assert chart(rows[:1], 100.0) == ""  # one point is no line
-    records = [
+    records: list[dict[str, Any]] = [
         {"event": "LoadStarted", "load_id": "a", "rate": 100, "client": "fast", "processes": 2},
-        {"event": "LoadVerdict", "load_id": "a", "check": "load-generator",
-         "outcome": "INCONCLUSIVE", "measured": "", "threshold": "", "detail": "generator-bound"},
-        {"event": "LoadFinished", "load_id": "a", "exit_code": 4,
-         "generator": {"series": rows, "processes": ["w0: ..."], "saturated": ["w0"]}},
-    ]  # fmt: skip
+        {
+            "event": "LoadVerdict",
+            "load_id": "a",
+            "check": "load-generator",
+            "outcome": "INCONCLUSIVE",
+            "measured": "",
+            "threshold": "",
+            "detail": "generator-bound",
+        },
+        {
+            "event": "LoadFinished",
+            "load_id": "a",
+            "exit_code": 4,
+            "generator": {"series": rows, "processes": ["w0: ..."], "saturated": ["w0"]},
+        },
+    ]
     html = section(records)
     assert "Load a: INCONCLUSIVE" in html and 'class="INCONCLUSIVE"' in html
     assert "<svg" in html and "2 worker processes; saturated: w0" in html

@@ -9,19 +9,60 @@ from reports.load import BEGIN, END, attach, section
 
 def _load(load_id: str, outcome: str, target: str = "http://127.0.0.1/scim/v2") -> list[Any]:
     return [
-        {"event": "LoadStarted", "load_id": load_id, "target": target, "profiles": ["entra"],
-         "rate": 25, "duration_s": 5, "users": 13, "mix": "assign=1", "max_requests": 350,
-         "seed": 1, "locust": "2.47.0", "not_sent": {"onelogin": ["group"]}},
-        {"event": "LoadVerdict", "load_id": load_id, "check": "load-latency-p95",
-         "outcome": outcome, "measured": "320 ms", "threshold": "<= 500 ms", "detail": ""},
-        {"event": "LoadFinished", "load_id": load_id, "exit_code": 0, "seconds": 5.0,
-         "stopped_by": "duration", "workers": 0, "statuses": {"201": 3},
-         "total": {"name": "Aggregated", "requests": 3, "failures": 0, "rps": 0.6,
-                   "p50_ms": 1, "p95_ms": 2, "p99_ms": 3},
-         "rows": [{"name": "entra assign POST /Users", "requests": 3, "failures": 0, "rps": 0.6,
-                   "p50_ms": 1, "p95_ms": 2, "p99_ms": 3}],
-         "files": {"html": "load-a/locust.html"}},
-    ]  # fmt: skip
+        {
+            "event": "LoadStarted",
+            "load_id": load_id,
+            "target": target,
+            "profiles": ["entra"],
+            "rate": 25,
+            "duration_s": 5,
+            "users": 13,
+            "mix": "assign=1",
+            "max_requests": 350,
+            "seed": 1,
+            "locust": "2.47.0",
+            "not_sent": {"onelogin": ["group"]},
+        },
+        {
+            "event": "LoadVerdict",
+            "load_id": load_id,
+            "check": "load-latency-p95",
+            "outcome": outcome,
+            "measured": "320 ms",
+            "threshold": "<= 500 ms",
+            "detail": "",
+        },
+        {
+            "event": "LoadFinished",
+            "load_id": load_id,
+            "exit_code": 0,
+            "seconds": 5.0,
+            "stopped_by": "duration",
+            "workers": 0,
+            "statuses": {"201": 3},
+            "total": {
+                "name": "Aggregated",
+                "requests": 3,
+                "failures": 0,
+                "rps": 0.6,
+                "p50_ms": 1,
+                "p95_ms": 2,
+                "p99_ms": 3,
+            },
+            "rows": [
+                {
+                    "name": "entra assign POST /Users",
+                    "requests": 3,
+                    "failures": 0,
+                    "rps": 0.6,
+                    "p50_ms": 1,
+                    "p95_ms": 2,
+                    "p99_ms": 3,
+                }
+            ],
+            "files": {"html": "load-a/locust.html"},
+        },
+    ]
 
 
 def test_a_run_page_keeps_its_content_and_gains_the_section() -> None:

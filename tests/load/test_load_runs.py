@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCIM_TOKEN, RunningServer, start_server
 
 from harness.cli import main as cli
 from mock_idp.profile import all_profiles
+from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
 
 SCIMCERT = str(Path(sys.executable).with_name("scimcert"))
 SLOW_GENERATOR = Path(__file__).with_name("slow_generator")  # its sitecustomize.py
@@ -61,7 +61,9 @@ def test_a_short_load_passes_and_extends_the_run_report(
     page = "<!doctype html><html><body><h1>SCIM certification: PASS</h1></body></html>"
     (tmp_path / "index.html").write_text(page, encoding="utf-8")
 
-    code = _load(load_server.url, tmp_path, "--idp", "entra", "--rate", "10", "--duration", "5")
+    code = _load(
+        load_server.url, tmp_path, "--idp", "entra", "--rate", "10", "--duration", "5", *LOOSE
+    )
 
     verdicts = _verdicts(tmp_path)
     assert code == 0, verdicts
@@ -83,8 +85,20 @@ def test_a_server_answering_300_ms_late_fails_the_p95_verdict(tmp_path: Path) ->
     try:
         # The threshold sits between the server's own p95 (about 100 ms, docs/load.md) and the
         # fault's 300 ms. Imports only: no user is created, so no slow lookups follow the load.
-        code = _load(slow.url, tmp_path, "--idp", "rfc", "--rate", "10", "--duration", "4",
-                     "--mix", "import=1", "--p95-ms", "250")  # fmt: skip
+        code = _load(
+            slow.url,
+            tmp_path,
+            "--idp",
+            "rfc",
+            "--rate",
+            "10",
+            "--duration",
+            "4",
+            "--mix",
+            "import=1",
+            "--p95-ms",
+            "250",
+        )
     finally:
         slow.stop()
     verdicts = _verdicts(tmp_path)
@@ -103,15 +117,38 @@ def test_a_master_and_a_worker_give_one_combined_verdict(
 ) -> None:
     port = str(_free_port())
     worker = subprocess.Popen(
-        [SCIMCERT, "load", "--worker", "--master-host", "127.0.0.1", "--master-port", port,
-         "--duration", "4"],
-        env={**os.environ, "SCIM_TOKEN": SCIM_TOKEN}, stdout=subprocess.DEVNULL,
+        [
+            SCIMCERT,
+            "load",
+            "--worker",
+            "--master-host",
+            "127.0.0.1",
+            "--master-port",
+            port,
+            "--duration",
+            "4",
+        ],
+        env={**os.environ, "SCIM_TOKEN": SCIM_TOKEN},
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     try:
-        code = _load(load_server.url, tmp_path, "--idp", "rfc", "--rate", "10", "--duration",
-                     "4", "--master", "--expect-workers", "1", "--master-port", port,
-                     *LOOSE)  # fmt: skip
+        code = _load(
+            load_server.url,
+            tmp_path,
+            "--idp",
+            "rfc",
+            "--rate",
+            "10",
+            "--duration",
+            "4",
+            "--master",
+            "--expect-workers",
+            "1",
+            "--master-port",
+            port,
+            *LOOSE,
+        )
         assert worker.wait(timeout=60) == 0
     finally:
         worker.kill()
@@ -126,8 +163,9 @@ def test_the_reference_server_sustains_25_requests_a_second_with_every_profile(
     load_server: RunningServer, tmp_path: Path
 ) -> None:
     """The requirement is throughput, Entra's 25/s; docs/load.md has the latency figures."""
-    code = _load(load_server.url, tmp_path, "--idp", "all", "--rate", "25", "--duration", "8",
-                 *LOOSE)  # fmt: skip
+    code = _load(
+        load_server.url, tmp_path, "--idp", "all", "--rate", "25", "--duration", "8", *LOOSE
+    )
     verdicts = _verdicts(tmp_path)
     assert code == 0, verdicts
     assert verdicts["load-rate-sustained"] == "PASS"
@@ -142,8 +180,10 @@ def test_a_generator_too_slow_for_the_rate_is_inconclusive_never_a_fail(
 ) -> None:
     """Each request costs the generator 20 ms of CPU (`slow_generator/`): one process starts at
     most 50 a second, so 100/s falls short however fast the target; the verdict must say so."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(SLOW_GENERATOR), *filter(None, [os.environ.get("PYTHONPATH")])]))  # fmt: skip
+    monkeypatch.setenv(
+        "PYTHONPATH",
+        os.pathsep.join([str(SLOW_GENERATOR), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
     monkeypatch.setenv("SCIMCERT_TEST_SLOW_GENERATOR_MS", "20")
     code = _load(load_server.url, tmp_path, "--idp", "rfc", "--rate", "100", "--duration", "4")
     verdicts = _verdicts(tmp_path)
@@ -159,8 +199,19 @@ def test_a_generator_too_slow_for_the_rate_is_inconclusive_never_a_fail(
 
 
 def test_two_processes_give_one_merged_verdict(load_server: RunningServer, tmp_path: Path) -> None:
-    code = _load(load_server.url, tmp_path, "--idp", "all", "--rate", "20", "--duration", "4",
-                 "--processes", "2", *LOOSE)  # fmt: skip
+    code = _load(
+        load_server.url,
+        tmp_path,
+        "--idp",
+        "all",
+        "--rate",
+        "20",
+        "--duration",
+        "4",
+        "--processes",
+        "2",
+        *LOOSE,
+    )
     verdicts = _verdicts(tmp_path)
     assert code == 0, verdicts
     assert verdicts["load-rate-sustained"] == "PASS"

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import SCIM_TOKEN, RunningServer
 
 from harness.load.mix import Mix
 from harness.load.traffic import FLOWS, Connection, sequential
@@ -18,6 +17,7 @@ from harness.transport.client import Transport
 from mock_idp.directory import Directory
 from mock_idp.profile import Profile, all_profiles
 from mock_idp.wire import Sent, Wire
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 
 class Recording:

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
-from conftest import SCIM_TOKEN
 
 from harness.cli import main as cli
 from harness.load.duplicates import NameCheck, check_names
@@ -22,6 +21,7 @@ from harness.load.traffic import FLOWS
 from harness.load.verdicts import judge
 from harness.transport.client import Transport
 from mock_idp.profile import all_profiles
+from tests.support.reference import SCIM_TOKEN
 from verdict.outcomes import Outcome
 
 
@@ -167,8 +167,9 @@ def test_an_unreachable_target_exits_3(
     with socket.socket() as probe:  # a port nobody listens on: bound, never listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-        code = cli.main(["load", "--url", f"http://127.0.0.1:{port}/scim/v2",
-                         "--report-dir", str(tmp_path)])  # fmt: skip
+        code = cli.main(
+            ["load", "--url", f"http://127.0.0.1:{port}/scim/v2", "--report-dir", str(tmp_path)]
+        )
     assert code == 3
     assert "cannot reach" in capsys.readouterr().err
 
@@ -189,7 +190,7 @@ class _Answers:
         name = params["filter"].split('"')[1]
         total = self.found[name]
         status = 500 if total is None else 200
-        body = {"totalResults": total, "Resources": []}
+        body: dict[str, Any] = {"totalResults": total, "Resources": []}
         return SimpleNamespace(response=SimpleNamespace(status=status, json=lambda: body))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from entra_onelogin_fakes import (
+
+from mock_idp.profile import all_profiles, select_profiles
+from tests.support.entra_onelogin_fakes import (
     ENTERPRISE,
     FakeWire,
     Reply,
@@ -19,8 +21,6 @@ from entra_onelogin_fakes import (
     server,
     verb,
 )
-
-from mock_idp.profile import all_profiles, select_profiles
 
 MANAGER = f"{ENTERPRISE}:manager"
 ENTRA = ("entra", "entra-2020", "entra-validator")
@@ -102,8 +102,14 @@ CHANGES: dict[str, Any] = {
 
 def test_the_default_job_sends_one_capitalised_op_per_attribute() -> None:
     wire = FakeWire()
-    sent = verb(wire, directory(alice="u1"), "entra", "update", user="alice", **{
-        "with": CHANGES, "add": {"nickName": "Babs"}})  # fmt: skip
+    sent = verb(
+        wire,
+        directory(alice="u1"),
+        "entra",
+        "update",
+        user="alice",
+        **{"with": CHANGES, "add": {"nickName": "Babs"}},
+    )
     assert operations(sent) == [
         {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "new@example.test"},
         {"op": "Replace", "path": "name.familyName", "value": "Jensen"},
@@ -115,8 +121,14 @@ def test_the_default_job_sends_one_capitalised_op_per_attribute() -> None:
 
 def test_the_flag_collapses_simple_attributes_into_one_pathless_replace() -> None:
     wire = FakeWire()
-    sent = verb(wire, directory(alice="u1"), "entra-2020", "update", user="alice", **{
-        "with": CHANGES, "add": {"nickName": "Babs"}})  # fmt: skip
+    sent = verb(
+        wire,
+        directory(alice="u1"),
+        "entra-2020",
+        "update",
+        user="alice",
+        **{"with": CHANGES, "add": {"nickName": "Babs"}},
+    )
     assert operations(sent) == [
         {"op": "replace", "path": 'emails[type eq "work"].value', "value": "new@example.test"},
         {
@@ -129,8 +141,14 @@ def test_the_flag_collapses_simple_attributes_into_one_pathless_replace() -> Non
 
 def test_the_validator_renames_with_a_pathless_replace() -> None:
     wire = FakeWire()
-    sent = verb(wire, directory(alice="u1"), "entra-validator", "rename_user", user="alice",
-                **{"with": {"userName": "b@example.test"}})  # fmt: skip
+    sent = verb(
+        wire,
+        directory(alice="u1"),
+        "entra-validator",
+        "rename_user",
+        user="alice",
+        **{"with": {"userName": "b@example.test"}},
+    )
     assert operations(sent) == [{"op": "replace", "value": {"userName": "b@example.test"}}]
 
 
@@ -152,12 +170,18 @@ def test_disable_and_re_enable(profile: str, disabled: dict[str, Any], enabled: 
 def test_every_request_of_the_flagged_job_carries_the_flag() -> None:
     wire, people = FakeWire(), directory(alice="u1", bob="u2")
     for name, args in [
-        ("probe_connection", {}), ("assign", {"user": "carol"}), ("get_user", {"user": "alice"}),
-        ("update", {"user": "alice", "with": {"title": "x"}}), ("deactivate", {"user": "alice"}),
-        ("set_manager", {"user": "alice", "manager": "bob"}), ("unassign", {"user": "alice"}),
-        ("push_group", {"group": "g", "members": ["alice"]}), ("import", {}),
-        ("remove_members", {"group": "g", "members": ["alice"]}), ("delete_group", {"group": "g"}),
-    ]:  # fmt: skip
+        ("probe_connection", {}),
+        ("assign", {"user": "carol"}),
+        ("get_user", {"user": "alice"}),
+        ("update", {"user": "alice", "with": {"title": "x"}}),
+        ("deactivate", {"user": "alice"}),
+        ("set_manager", {"user": "alice", "manager": "bob"}),
+        ("unassign", {"user": "alice"}),
+        ("push_group", {"group": "g", "members": ["alice"]}),
+        ("import", {}),
+        ("remove_members", {"group": "g", "members": ["alice"]}),
+        ("delete_group", {"group": "g"}),
+    ]:
         verb(wire, people, "entra-2020", name, **args)
     assert len(wire.sent) >= 12
     assert all(sent.query.split("&")[0] == "aadOptscim062020" for sent in wire.sent)
@@ -209,9 +233,12 @@ def test_a_group_is_looked_up_without_members_created_empty_then_filled_in_one_p
     assert wire.sent[0].query_params()["excludedAttributes"] == "members"
     assert sent.method == "POST" and "members" not in sent.body
     assert operations(wire.sent[2]) == [
-        {"op": "Add", "path": "members", "value": [
-            {"$ref": None, "value": "u1"}, {"$ref": None, "value": "u2"}]},
-    ]  # fmt: skip
+        {
+            "op": "Add",
+            "path": "members",
+            "value": [{"$ref": None, "value": "u1"}, {"$ref": None, "value": "u2"}],
+        },
+    ]
 
 
 def test_a_group_found_by_the_lookup_is_linked() -> None:
@@ -232,8 +259,13 @@ def test_member_removal_by_value_list_without_the_flag_and_by_filter_with_it() -
     people.group_ids["g"] = "g1"
     legacy = verb(wire, people, "entra", "remove_members", group="g", members=["alice", "bob"])
     flagged = verb(wire, people, "entra-2020", "remove_members", group="g", members=["alice"])
-    assert operations(legacy) == [{"op": "Remove", "path": "members", "value": [
-        {"$ref": None, "value": "u1"}, {"$ref": None, "value": "u2"}]}]  # fmt: skip
+    assert operations(legacy) == [
+        {
+            "op": "Remove",
+            "path": "members",
+            "value": [{"$ref": None, "value": "u1"}, {"$ref": None, "value": "u2"}],
+        }
+    ]
     assert operations(flagged) == [{"op": "remove", "path": 'members[value eq "u1"]'}]
 
 
@@ -241,8 +273,14 @@ def test_the_validator_adds_a_member_with_a_replace_and_renames_pathless() -> No
     wire, people = FakeWire(), directory(alice="u1")
     people.group_ids["g"] = "g1"
     added = verb(wire, people, "entra-validator", "replace_members", group="g", members=["alice"])
-    renamed = verb(wire, people, "entra-validator", "update_group", group="g",
-                   **{"with": {"displayName": "G2"}})  # fmt: skip
+    renamed = verb(
+        wire,
+        people,
+        "entra-validator",
+        "update_group",
+        group="g",
+        **{"with": {"displayName": "G2"}},
+    )
     assert operations(added) == [{"op": "replace", "path": "members", "value": [{"value": "u1"}]}]
     assert operations(renamed) == [{"op": "replace", "value": {"displayName": "G2"}}]
 

@@ -2,7 +2,7 @@
 
 One `scimcert run` (a child process, as a vendor runs it) with the app probe, over the Entra,
 OneLogin and Ping packs and the product lifecycle. The IdP-neutral packs (`core/`, `checks/`)
-run under these profiles in the project's full run (tests/harness/test_cli_run.py); they are
+run under these profiles in the project's full run (tests/harness/cli/test_run.py); they are
 left out here to keep this test short.
 """
 
@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = "entra,entra-2020,entra-validator,onelogin,ping"
@@ -36,11 +37,22 @@ def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
 ) -> None:
     environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     command = [
-        sys.executable, "-m", "harness.cli.main", "run", "--url", server.url,
-        "--app-url", server.app_url, "--idp", PROFILES,
-        "--scenarios", str(_scenarios(tmp_path / "scenarios")),
-        "--report-dir", str(tmp_path / "report"), "--json",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "run",
+        "--url",
+        server.url,
+        "--app-url",
+        server.app_url,
+        "--idp",
+        PROFILES,
+        "--scenarios",
+        str(_scenarios(tmp_path / "scenarios")),
+        "--report-dir",
+        str(tmp_path / "report"),
+        "--json",
+    ]
     done = subprocess.run(
         command, capture_output=True, text=True, env=environment, cwd=ROOT, timeout=300
     )

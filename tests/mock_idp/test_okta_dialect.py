@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from okta_fakes import (
+
+from mock_idp.profile import select_profiles
+from tests.support.okta_fakes import (
     PATCH,
     FakeWire,
     Reply,
@@ -20,8 +22,6 @@ from okta_fakes import (
     user_doc,
     verb,
 )
-
-from mock_idp.profile import select_profiles
 
 # --- profiles (okta.md 1, 2) ----------------------------------------------------------------------
 
@@ -64,9 +64,17 @@ def test_assign_checks_existence_then_posts_oktas_body(profile: str) -> None:
     assert "Content-Type" not in lookup.headers  # only "on bodies" (okta.md 1)
     assert post.headers["Content-Type"] == "application/scim+json; charset=utf-8"
     assert list(post.body) == [
-        "schemas", "userName", "name", "emails", "displayName", "locale", "externalId",
-        "groups", "password", "active",
-    ]  # fmt: skip
+        "schemas",
+        "userName",
+        "name",
+        "emails",
+        "displayName",
+        "locale",
+        "externalId",
+        "groups",
+        "password",
+        "active",
+    ]
     assert post.body["externalId"] == person.idp_id and person.idp_id.startswith("00u")
     assert post.body["emails"] == [{"primary": True, "value": person.email, "type": "work"}]
     assert post.body["groups"] == [] and post.body["locale"] == "en-US"

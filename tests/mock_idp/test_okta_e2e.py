@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer
+
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,10 +29,24 @@ def test_the_okta_scenarios_pass_under_both_dialects(
     server = server_factory(name="okta-e2e.db")
     env = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     command = [
-        sys.executable, "-m", "harness.cli.main", "run", "--idp", "okta", "--tags", "okta,app",
-        "--url", server.url, "--app-url", server.app_url, "--report-dir", str(tmp_path),
-        "--fail-on", "warn", "--json",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "run",
+        "--idp",
+        "okta",
+        "--tags",
+        "okta,app",
+        "--url",
+        server.url,
+        "--app-url",
+        server.app_url,
+        "--report-dir",
+        str(tmp_path),
+        "--fail-on",
+        "warn",
+        "--json",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from okta_fakes import PATCH, FakeWire, Reply, directory, listing, verb
 
 from mock_idp.directory import Directory
+from tests.support.okta_fakes import PATCH, FakeWire, Reply, directory, listing, verb
 
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from okta_fakes import FakeWire, Reply, directory, listing, verb
-
 from mock_idp.directory import Directory
+from tests.support.okta_fakes import FakeWire, Reply, directory, listing, verb
 
 
 def seeded(count: int, inactive: int) -> tuple[Directory, list[dict[str, Any]]]:

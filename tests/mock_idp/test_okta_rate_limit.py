@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from okta_fakes import FakeWire, Reply, Sent, directory, verb
 
 from mock_idp.dialects import okta_wire
 from mock_idp.dialects.okta_rate_limit import (
@@ -19,6 +18,7 @@ from mock_idp.dialects.okta_rate_limit import (
 )
 from mock_idp.profile import all_profiles
 from mock_idp.strategies import run_verb
+from tests.support.okta_fakes import FakeWire, Reply, Sent, directory, verb
 
 
 @dataclass

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from entra_onelogin_fakes import (
+
+from mock_idp.directory import Directory
+from mock_idp.profile import ProfileError, all_profiles
+from tests.support.entra_onelogin_fakes import (
     ENTERPRISE,
     FakeWire,
     Reply,
@@ -19,9 +22,6 @@ from entra_onelogin_fakes import (
     server,
     verb,
 )
-
-from mock_idp.directory import Directory
-from mock_idp.profile import ProfileError, all_profiles
 
 
 def test_onelogin_speaks_the_shared_verbs_but_never_deletes_groups() -> None:
@@ -93,8 +93,14 @@ def test_the_enterprise_template_sends_id_null_meta_and_active_as_a_string() -> 
 
 def test_an_update_is_a_put_of_the_whole_template_with_the_change_and_no_active() -> None:
     wire, people, _ = _assigned()
-    sent = verb(wire, people, "onelogin", "update", user="alice",
-                **{"with": {"title": "Lead", "name.givenName": "Babs"}})  # fmt: skip
+    sent = verb(
+        wire,
+        people,
+        "onelogin",
+        "update",
+        user="alice",
+        **{"with": {"title": "Lead", "name.givenName": "Babs"}},
+    )
     assert sent.method == "PUT" and sent.route == "/Users/new-id"
     assert sent.body["title"] == "Lead" and sent.body["name"]["givenName"] == "Babs"
     assert sent.body["userName"] == people.person("alice").user_name
@@ -121,9 +127,12 @@ def test_a_template_without_active_gets_a_boolean_only_to_suspend_or_restore() -
 
 @pytest.mark.parametrize(
     ("action", "line", "active"),
-    [("delete", "DELETE /Users/u1", None), ("suspend", "PUT /Users/u1", False),
-     ("nothing", "GET /Users/u1", None)],
-)  # fmt: skip
+    [
+        ("delete", "DELETE /Users/u1", None),
+        ("suspend", "PUT /Users/u1", False),
+        ("nothing", "GET /Users/u1", None),
+    ],
+)
 def test_deprovisioning_does_what_the_admin_chose(action: str, line: str, active: Any) -> None:
     wire, people = FakeWire(), directory(alice="u1")
     sent = verb(wire, people, "onelogin", "unassign", user="alice", action=action)

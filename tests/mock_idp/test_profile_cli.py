@@ -52,18 +52,30 @@ def test_the_copied_profiles_list(profiles: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("name", "old", "new", "said"),
     [
-        ("entra.yaml", "ops: capitalised", "ops: capitalized",
-         "profile entra.yaml:17: /options/ops: 'capitalized' is not one of "
-         "['lowercase', 'capitalised']"),
-        ("rfc.yaml", "    value: false", "    valu: false",
-         "profile rfc.yaml:22: /verbs/deactivate/valu: unknown option 'valu' of strategy "
-         "'patch-active'; "
-         "it reads: booleans, op, ops, path, ref, strategy, value"),
-        ("ping.yaml", "strategy: ping-remove-user", "strategy: ping-remove-usr",
-         "profile ping.yaml:40: /verbs/unassign/strategy: unknown strategy 'ping-remove-usr'; "
-         "strategies: "),
+        (
+            "entra.yaml",
+            "ops: capitalised",
+            "ops: capitalized",
+            "profile entra.yaml:17: /options/ops: 'capitalized' is not one of "
+            "['lowercase', 'capitalised']",
+        ),
+        (
+            "rfc.yaml",
+            "    value: false",
+            "    valu: false",
+            "profile rfc.yaml:22: /verbs/deactivate/valu: unknown option 'valu' of strategy "
+            "'patch-active'; "
+            "it reads: booleans, op, ops, path, ref, strategy, value",
+        ),
+        (
+            "ping.yaml",
+            "strategy: ping-remove-user",
+            "strategy: ping-remove-usr",
+            "profile ping.yaml:40: /verbs/unassign/strategy: unknown strategy 'ping-remove-usr'; "
+            "strategies: ",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_broken_profile_is_exit_2_with_file_line_and_choices(
     profiles: Path, capsys: pytest.CaptureFixture[str], name: str, old: str, new: str, said: str
 ) -> None:

@@ -20,12 +20,15 @@ def test_every_shipped_profile_loads() -> None:
 @pytest.mark.parametrize(
     ("replace", "by", "said"),
     [
-        ("ops: capitalised", "ops: capitalized",
-         "entra.yaml:17: /options/ops: 'capitalized' is not one of ['lowercase', 'capitalised']"),
+        (
+            "ops: capitalised",
+            "ops: capitalized",
+            "entra.yaml:17: /options/ops: 'capitalized' is not one of ['lowercase', 'capitalised']",
+        ),
         ("ops: capitalised", "opz: capitalised", "entra.yaml:"),
         ("booleans: string", "booleans: strings", "/options/booleans: 'strings' is not one of"),
     ],
-)  # fmt: skip
+)
 def test_an_option_typo_is_refused_with_file_line_and_choices(
     replace: str, by: str, said: str
 ) -> None:
@@ -45,16 +48,28 @@ def test_a_verb_option_typo_is_refused() -> None:
 @pytest.mark.parametrize(
     ("name", "replace", "by", "said"),
     [
-        ("okta-oin.yaml", "spec_headers:", "spec_header:",
-         "okta-oin.yaml:18: /options/spec_header: unknown option 'spec_header'; "
-         "this profile's strategies read: booleans, locale, op, ops, path, put, spec_headers, "
-         "value"),
-        ("rfc.yaml", "    value: false\n", "",
-         "rfc.yaml:19: /verbs/deactivate: strategy 'patch-active' needs option 'value'"),
-        ("rfc.yaml", "    value: false", "    value: no-thanks",
-         "rfc.yaml:22: /verbs/deactivate/value: 'no-thanks' is not of type 'boolean'"),
+        (
+            "okta-oin.yaml",
+            "spec_headers:",
+            "spec_header:",
+            "okta-oin.yaml:18: /options/spec_header: unknown option 'spec_header'; "
+            "this profile's strategies read: booleans, locale, op, ops, path, put, spec_headers, "
+            "value",
+        ),
+        (
+            "rfc.yaml",
+            "    value: false\n",
+            "",
+            "rfc.yaml:19: /verbs/deactivate: strategy 'patch-active' needs option 'value'",
+        ),
+        (
+            "rfc.yaml",
+            "    value: false",
+            "    value: no-thanks",
+            "rfc.yaml:22: /verbs/deactivate/value: 'no-thanks' is not of type 'boolean'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_options_are_those_the_verbs_strategies_declare(
     name: str, replace: str, by: str, said: str
 ) -> None:

@@ -21,11 +21,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from fake_wire import Reply, Sent, listing
 
 from mock_idp.directory import Directory
 from mock_idp.profile import all_profiles
 from mock_idp.strategies import run_verb
+from tests.support.fake_wire import Reply, Sent, listing
 
 RECORD = Path(__file__).with_name("wire_record.json")
 MOODS = ("miss", "hit", "refused", "ok-200", "paged")
@@ -66,10 +66,15 @@ class World:
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
     ) -> Sent:
-        self.sent.append({
-            "method": method, "path": path, "params": dict(params or {}),
-            "headers": dict(headers or {}), "body": json_body,
-        })  # fmt: skip
+        self.sent.append(
+            {
+                "method": method,
+                "path": path,
+                "params": dict(params or {}),
+                "headers": dict(headers or {}),
+                "body": json_body,
+            }
+        )
         reply = self._answer(method, urlsplit(path).path, path, json_body, dict(params or {}))
         return Sent(method, path, dict(headers or {}), json_body, dict(params or {}), reply)
 
@@ -106,9 +111,12 @@ def _document(route: str) -> dict[str, Any]:
     if kind == "Groups":
         return {"id": scim_id, "displayName": f"{PREFIX}-team", "members": []}
     return {
-        "id": scim_id, "userName": f"{PREFIX}-alice@example.com", "active": True,
-        "name": {"givenName": "Alice", "familyName": "Doe"}, "meta": {"resourceType": "User"},
-    }  # fmt: skip
+        "id": scim_id,
+        "userName": f"{PREFIX}-alice@example.com",
+        "active": True,
+        "name": {"givenName": "Alice", "familyName": "Doe"},
+        "meta": {"resourceType": "User"},
+    }
 
 
 def _directory() -> Directory:

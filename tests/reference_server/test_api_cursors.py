@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"

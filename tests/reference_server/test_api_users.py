@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 import requests
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

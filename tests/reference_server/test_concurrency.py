@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ATTEMPTS = 20

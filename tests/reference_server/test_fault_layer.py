@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 # Builds the application as a worker process does (`app_from_env`) and lists the fault modules
 # loaded; the environment says whether the fault layer is wanted.

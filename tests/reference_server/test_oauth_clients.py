@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable
 
 import requests
-from conftest import CLIENT_ID, CLIENT_SECRET, RunningServer
+
+from tests.support.reference import CLIENT_ID, CLIENT_SECRET, RunningServer
 
 GRANT = {"grant_type": "client_credentials"}
 
@@ -20,8 +21,11 @@ def command(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
     return subprocess.run(
         [sys.executable, "-m", "reference_server", *args, "--db", db],
-        capture_output=True, text=True, env=env, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def printed(output: str, label: str) -> str:

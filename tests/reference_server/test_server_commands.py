@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from conftest import RunningServer
+
+from tests.support.reference import RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -20,8 +21,11 @@ def server_command(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SCIM_TOKEN", "SCIM_APP_TOKEN")}
     return subprocess.run(
         [sys.executable, "-m", "reference_server", *args, "--db", db],
-        capture_output=True, text=True, env=env, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def printed_token(output: str, label: str = "Authentication token") -> str:

@@ -11,7 +11,8 @@ from urllib.parse import quote_plus
 
 import pytest
 import requests
-from conftest import CLIENT_ID, CLIENT_SECRET, RunningServer
+
+from tests.support.reference import CLIENT_ID, CLIENT_SECRET, RunningServer
 
 GRANT = {"grant_type": "client_credentials"}
 BODY_CLIENT = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from sample_records import check, one_item
-
 from harness.checks import load_all
 from harness.checks.registry import Check, Level, Registry
 from reports.aliases import resolve_records
 from reports.model import build
 from reports.summary import render
+from tests.support.sample_records import check, one_item
 
 
 def _old_run() -> list[dict[str, object]]:
     """A run recorded before `user-created` was called that: it names `create-user`."""
     records = one_item("FAIL", [{**check("s/one[rfc]", "create-user"), "title": "POST creates"}])
-    baseline = {"event": "BaselineApplied", "v": 1, "expected": [],
-                "rules": [{"check": "create-user", "scenario": "*", "profile": "*"}]}  # fmt: skip
+    baseline = {
+        "event": "BaselineApplied",
+        "v": 1,
+        "expected": [],
+        "rules": [{"check": "create-user", "scenario": "*", "profile": "*"}],
+    }
     return [*records[:-1], baseline, records[-1]]
 
 
@@ -29,10 +32,20 @@ def test_old_ids_are_read_as_their_current_ids() -> None:
 
 
 def test_a_results_file_carries_its_own_alias_map() -> None:
-    catalogue = {"event": "ChecksRegistered", "v": 1, "checks": [
-        {"id": "user-created", "level": "MUST", "ref": "RFC 7644 3.3", "title": "t",
-         "aliases": ["create-user"], "always_on": False},
-    ]}  # fmt: skip
+    catalogue = {
+        "event": "ChecksRegistered",
+        "v": 1,
+        "checks": [
+            {
+                "id": "user-created",
+                "level": "MUST",
+                "ref": "RFC 7644 3.3",
+                "title": "t",
+                "aliases": ["create-user"],
+                "always_on": False,
+            },
+        ],
+    }
     records = _old_run()
     records.insert(1, catalogue)
     (item,) = build(records).items

@@ -12,15 +12,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RunningServer
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from report_runs import ReportRun, failing_run, scimcert
+
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run, scimcert
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 A4 = {"width": 794, "height": 1123}  # A4 at 96 dpi, the width a browser lays out print at
 FAILURE = "article[id$='report-wrong-display-name-rfc']"
@@ -159,11 +165,24 @@ def test_a_faulty_server_gives_one_card_per_cause(
     where it struck, and stays short."""
     faulty = server_factory("--fault", "put-ignores-active", "--fault", "unknown-id-400")
     report = tmp_path / "report"
-    done = scimcert("run", "--url", faulty.url, "--app-url", faulty.app_url, "--idp", "okta",
-                    "--report-dir", str(report))  # fmt: skip
+    done = scimcert(
+        "run",
+        "--url",
+        faulty.url,
+        "--app-url",
+        faulty.app_url,
+        "--idp",
+        "okta",
+        "--report-dir",
+        str(report),
+    )
     assert done.returncode == 1, done.stdout
-    page, _ = _open(browser, (report / "index.html").read_text(encoding="utf-8"),
-                    {"width": 1400, "height": 900}, "screen")  # fmt: skip
+    page, _ = _open(
+        browser,
+        (report / "index.html").read_text(encoding="utf-8"),
+        {"width": 1400, "height": 900},
+        "screen",
+    )
     causes = page.locator("#failures details.cause")
     items = page.locator("#failures details.item")
     assert 0 < causes.count() < items.count()

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import RunningServer
-from report_runs import ReportRun, failing_run
-from sample_records import check, item_finished, item_started, run_finished, run_started
 
 from reports.console import lines
 from reports.model import build
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run
+from tests.support.sample_records import (
+    check,
+    item_finished,
+    item_started,
+    run_finished,
+    run_started,
+)
 
 
 @pytest.fixture(scope="session")

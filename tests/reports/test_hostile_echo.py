@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import start_server
-from hostile_echo import COOKIE, HostileEcho
 
 from harness.cli import scan
 from harness.transport.redaction import REDACTED
+from tests.support.hostile_echo import COOKIE, HostileEcho
+from tests.support.reference import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-echoed'
@@ -46,8 +46,12 @@ def _scimcert(*args: str) -> subprocess.CompletedProcess[str]:
     env |= {"SCIM_TOKEN": TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
         [sys.executable, "-m", "harness.cli.main", *args],
-        capture_output=True, text=True, env=env, timeout=600, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +63,32 @@ def echoed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Echoed]:
     proxy = HostileEcho(server.url)
     try:
         url, app_url = proxy.front(server.url), proxy.front(server.app_url)
-        run = _scimcert("run", "--url", url, "--app-url", app_url, "--idp", "all",
-                        "--report-dir", str(report), "--json")  # fmt: skip
-        load = _scimcert("load", "--url", url, "--idp", "all", "--rate", "10", "--duration", "4",
-                         "--report-dir", str(report), "--json")  # fmt: skip
+        run = _scimcert(
+            "run",
+            "--url",
+            url,
+            "--app-url",
+            app_url,
+            "--idp",
+            "all",
+            "--report-dir",
+            str(report),
+            "--json",
+        )
+        load = _scimcert(
+            "load",
+            "--url",
+            url,
+            "--idp",
+            "all",
+            "--rate",
+            "10",
+            "--duration",
+            "4",
+            "--report-dir",
+            str(report),
+            "--json",
+        )
     finally:
         proxy.stop()
         server.stop()
@@ -78,13 +104,18 @@ def test_the_server_echoed_every_secret_through_every_channel(echoed: Echoed) ->
     assert echoed.codes["run"] == 1, echoed.texts["run stdout"][-3000:]
     assert echoed.codes["load"] in (0, 1), echoed.texts["load stderr"][-3000:]
     assert len(echoed.passwords) >= MIN_PASSWORDS
-    assert all(echoed.channels.get(c, 0) > 0 for c in ("detail", "attribute", "password",
-                                                        "location")), echoed.channels  # fmt: skip
+    assert all(
+        echoed.channels.get(c, 0) > 0 for c in ("detail", "attribute", "password", "location")
+    ), echoed.channels
     summary = json.loads(echoed.texts["run stdout"].strip().splitlines()[-1].split("  ")[0])
     assert summary["exit_code"] == 1
     names = set(echoed.texts)
-    assert {"report/results.jsonl", "report/index.html", "report/report.html",
-            "report/junit.xml"} <= names  # fmt: skip
+    assert {
+        "report/results.jsonl",
+        "report/index.html",
+        "report/report.html",
+        "report/junit.xml",
+    } <= names
     assert any(n.startswith("report/load-") and n.endswith("locust.html") for n in names), names
     records = [json.loads(line) for line in echoed.texts["report/results.jsonl"].splitlines()]
     finished = [r for r in records if r["event"] == "LoadFinished"]

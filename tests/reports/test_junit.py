@@ -5,13 +5,13 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
-from conftest import RunningServer
-from report_runs import ReportRun, failing_run
-from sample_records import check, one_item
-from xml_reading import parse_xml
 
 from reports.junit import render
 from reports.model import build
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run
+from tests.support.sample_records import check, one_item
+from tests.support.xml_reading import attr, child, parse_xml, text_of
 
 # The order of a testcase's children that JUnit readers (Jenkins, GitLab, pytest) agree on.
 CASE_CHILDREN = ("properties", "skipped", "failure", "error", "system-out")
@@ -37,12 +37,19 @@ def test_one_testcase_per_item_in_a_suite_per_profile(run: ReportRun) -> None:
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "scimcert[rfc]"
-    names = sorted(case.get("name") for case in suite.iter("testcase"))
+    names = sorted(attr(case, "name") for case in suite.iter("testcase"))
     assert names == sorted(
         f"report/{name}[rfc]"
-        for name in ("cascade", "harness-error", "known-gap", "needs-change-password", "passes",
-                     "warns", "wrong-display-name")
-    )  # fmt: skip
+        for name in (
+            "cascade",
+            "harness-error",
+            "known-gap",
+            "needs-change-password",
+            "passes",
+            "warns",
+            "wrong-display-name",
+        )
+    )
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "2", "1")
     assert suite.get("skipped") == "2"  # the SKIP and the expected failure
     for case in suite.iter("testcase"):
@@ -55,18 +62,18 @@ def test_one_testcase_per_item_in_a_suite_per_profile(run: ReportRun) -> None:
 def test_outcomes_and_their_reasons(run: ReportRun) -> None:
     cases = _cases((run.report_dir / "junit.xml").read_bytes())
     failed = cases["report/wrong-display-name[rfc]"]
-    failure = failed.find("failure")
-    assert failure.get("message").startswith('/displayName: expected "Somebody Else", got ')
-    assert "[MUST user-created, rfc]" in failure.get("message")
+    failure = child(failed, "failure")
+    assert attr(failure, "message").startswith('/displayName: expected "Somebody Else", got ')
+    assert "[MUST user-created, rfc]" in attr(failure, "message")
     assert failed.find("system-out") is None  # the failure element holds the text, once
     assert failed.get("classname") == "scimcert.rfc.report.wrong-display-name"
-    assert "Somebody Else" in failure.text and "$SCIM_TOKEN" in failure.text
-    skipped = cases["report/needs-change-password[rfc]"].find("skipped")
-    assert "changePassword" in skipped.get("message")
-    error = cases["report/harness-error[rfc]"].find("error")
-    assert "step 1 (line 7)" in error.get("message")
-    expected = cases["report/known-gap[rfc]"].find("skipped")
-    assert expected.get("type") == "expected-failure"
+    assert "Somebody Else" in text_of(failure) and "$SCIM_TOKEN" in text_of(failure)
+    skipped = child(cases["report/needs-change-password[rfc]"], "skipped")
+    assert "changePassword" in attr(skipped, "message")
+    error = child(cases["report/harness-error[rfc]"], "error")
+    assert "step 1 (line 7)" in attr(error, "message")
+    expected = child(cases["report/known-gap[rfc]"], "skipped")
+    assert attr(expected, "type") == "expected-failure"
 
 
 @pytest.mark.slow
@@ -74,8 +81,9 @@ def test_a_warning_passes_but_keeps_its_reason(run: ReportRun) -> None:
     warned = _cases((run.report_dir / "junit.xml").read_bytes())["report/warns[rfc]"]
     assert warned.find("failure") is None and warned.find("skipped") is None
     assert _properties(warned)["scimcert.outcome"] == "WARN"
-    assert "SHOULD scenario-expectation" in warned.find("system-out").text
-    assert "[SHOULD scenario-expectation, robustness]" in _properties(warned)["scimcert.warning"]
+    assert "SHOULD scenario-expectation" in text_of(child(warned, "system-out"))
+    warning = str(_properties(warned)["scimcert.warning"])
+    assert "[SHOULD scenario-expectation, robustness]" in warning
 
 
 @pytest.mark.slow
@@ -93,7 +101,7 @@ def test_characters_xml_cannot_hold_are_removed() -> None:
     text = xml.decode("utf-8")
     assert not any(ch in text for ch in "\x00\x1b\x07\x0c")
     case = _cases(xml)["s/one[rfc]"]
-    assert "nul  esc  lone  end" in case.find("failure").text
+    assert "nul  esc  lone  end" in text_of(child(case, "failure"))
 
 
 @pytest.mark.slow
@@ -111,6 +119,6 @@ def test_a_junit_consumer_reads_classnames_differences_and_warnings(run: ReportR
     assert failure.message.startswith('/displayName: expected "Somebody Else", got ')
     warned = cases["report/warns[rfc]"]
     assert warned.is_passed and "SHOULD scenario-expectation" in (warned.system_out or "")
-    properties = {p.name: p.value for p in suite.properties()}
+    properties = {p.name: p.value for p in suite.properties()}  # type: ignore[no-untyped-call]
     assert properties["scimcert.run-status"] in ("COMPLETE", "PARTIAL", "WAIVED")
     assert properties["scimcert.run-verdict"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sample_records import (
+from reports.model import INTERRUPTED, NOT_RUN, NOT_STARTED, build
+from tests.support.sample_records import (
     check,
     exchange,
     item_finished,
@@ -11,8 +12,6 @@ from sample_records import (
     run_finished,
     run_started,
 )
-
-from reports.model import INTERRUPTED, NOT_RUN, NOT_STARTED, build
 
 
 def test_an_item_that_never_finished_is_not_run_and_the_run_incomplete() -> None:
@@ -54,8 +53,10 @@ def test_profiles_keep_the_order_they_were_selected_in() -> None:
     records = [run_started(("zeta", "alpha"))]
     for profile in ("alpha", "zeta", "extra"):
         name = f"s/one[{profile}]"
-        records += [item_started(name, "s/one", profile),
-                    item_finished(name, "s/one", profile, "PASS")]  # fmt: skip
+        records += [
+            item_started(name, "s/one", profile),
+            item_finished(name, "s/one", profile, "PASS"),
+        ]
     assert build([*records, run_finished(0)]).profiles == ["zeta", "alpha", "extra"]
 
 

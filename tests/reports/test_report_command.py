@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer
-from report_runs import ReportRun, failing_run, scimcert
+
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run, scimcert
 
 GENERATED = re.compile(r'<time id="generated">[^<]*</time>')
 
@@ -47,8 +48,11 @@ def test_the_rebuilt_summary_and_junit_equal_the_originals(run: ReportRun, tmp_p
     assert (folder / "junit.xml").read_bytes() == (run.report_dir / "junit.xml").read_bytes()
     assert (folder / "report.html").is_file()
     assert sorted(path.name for path in folder.iterdir()) == [
-        "index.html", "junit.xml", "report.html", "results.jsonl"
-    ]  # fmt: skip
+        "index.html",
+        "junit.xml",
+        "report.html",
+        "results.jsonl",
+    ]
 
 
 @pytest.mark.slow
@@ -64,8 +68,9 @@ def test_the_rebuilt_pytest_report_has_the_same_outcomes(run: ReportRun, tmp_pat
     assert set(original) == set(rebuilt)
     for name, row in original.items():
         assert (rebuilt[name]["result"], rebuilt[name]["scimcert"]) == (
-            row["result"], row["scimcert"]
-        ), name  # fmt: skip
+            row["result"],
+            row["scimcert"],
+        ), name
 
 
 @pytest.mark.slow

@@ -7,19 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer
 from jsonschema import Draft202012Validator
-from report_runs import ReportRun, failing_run
-from sample_records import check, one_item
 
 from reports.jsonl import read_records
 from reports.validate import problems, schema
+from tests.support.reference import RunningServer
+from tests.support.report_runs import ReportRun, failing_run
+from tests.support.sample_records import check, one_item
 from verdict.events import EVENT_TYPES
 
 EVERY_KIND = {
-    "RunStarted", "ChecksRegistered", "ItemStarted", "ExchangeRecorded",
-    "CheckEvaluated", "StepFinished", "ItemFinished", "BaselineApplied", "RunFinished",
-}  # fmt: skip
+    "RunStarted",
+    "ChecksRegistered",
+    "ItemStarted",
+    "ExchangeRecorded",
+    "CheckEvaluated",
+    "StepFinished",
+    "ItemFinished",
+    "BaselineApplied",
+    "RunFinished",
+}
 
 
 @pytest.fixture(scope="session")
@@ -59,11 +66,13 @@ def test_check_outcomes_and_exchanges_are_each_a_record(run: ReportRun) -> None:
     broken = [r for r in records if r["event"] == "CheckEvaluated" and not r["passed"]]
     assert {"user-created", "unknown-id-404"} <= {r["check"] for r in broken}
     posts = [
-        r for r in records
+        r
+        for r in records
         if r["event"] == "ExchangeRecorded" and r["exchange"]["request"]["method"] == "POST"
-    ]  # fmt: skip
-    assert posts and all(r["exchange"]["request"]["headers"]["Authorization"] == "[REDACTED]"
-                         for r in posts)  # fmt: skip
+    ]
+    assert posts and all(
+        r["exchange"]["request"]["headers"]["Authorization"] == "[REDACTED]" for r in posts
+    )
     applied = next(r for r in records if r["event"] == "BaselineApplied")
     assert applied["expected"] == ["report/known-gap[rfc]"]
 

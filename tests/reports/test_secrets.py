@@ -25,12 +25,12 @@ from typing import ClassVar
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
-from report_runs import failing_run
 
 from harness.cli import main as cli
 from harness.cli import scan
 from harness.transport.redaction import REDACTED
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
+from tests.support.report_runs import failing_run
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 'tok-a+b/c"d<e%-scim'
@@ -100,11 +100,32 @@ def _run(server: RunningServer, token_url: str, folder: Path) -> subprocess.Comp
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
     env |= {"SCIM_CLIENT_SECRET": CLIENT_SECRET, "SCIM_APP_TOKEN": APP_TOKEN}
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", "run", "--url", server.url, "--idp", "rfc",
-         "--auth", "oauth", "--token-url", token_url, "--client-id", CLIENT_ID,
-         "--scenarios", str(scenarios), "--report-dir", str(folder / "report")],
-        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "run",
+            "--url",
+            server.url,
+            "--idp",
+            "rfc",
+            "--auth",
+            "oauth",
+            "--token-url",
+            token_url,
+            "--client-id",
+            CLIENT_ID,
+            "--scenarios",
+            str(scenarios),
+            "--report-dir",
+            str(folder / "report"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +155,12 @@ def test_the_run_really_used_every_secret(planted: Planted) -> None:
     results = planted.texts["report/results.jsonl"]
     assert '\\"password\\":' in results and "POST" in results
     assert set(planted.texts) >= {
-        "report/index.html", "report/junit.xml", "report/report.html", "report/results.jsonl",
+        "report/index.html",
+        "report/junit.xml",
+        "report/report.html",
+        "report/results.jsonl",
         "server log",
-    }  # fmt: skip
+    }
     assert "/Users" in planted.texts["server log"]
 
 
@@ -179,12 +203,20 @@ def test_the_report_suite_run_holds_no_secret(
 
 def _exchange_line(request_headers: dict[str, str], answer: str) -> str:
     exchange = {
-        "request": {"method": "GET", "url": "http://h/Users", "headers": request_headers,
-                    "body": None},
+        "request": {
+            "method": "GET",
+            "url": "http://h/Users",
+            "headers": request_headers,
+            "body": None,
+        },
         "response": {"status": 200, "headers": {}, "body": answer, "truncated": False},
-    }  # fmt: skip
-    return json.dumps({"event": "ExchangeRecorded", "item": "x[rfc]", "sequence": 3,
-                       "exchange": exchange}) + "\n"  # fmt: skip
+    }
+    return (
+        json.dumps(
+            {"event": "ExchangeRecorded", "item": "x[rfc]", "sequence": 3, "exchange": exchange}
+        )
+        + "\n"
+    )
 
 
 def test_scimcert_scan_names_each_leak_and_never_the_secret(
@@ -219,8 +251,12 @@ def test_the_demo_holds_no_secret(tmp_path: Path) -> None:
     env.update(SCIM_CLIENT_SECRET="demo-scan-client-" + "z" * 20)
     done = subprocess.run(
         [sys.executable, "-m", "harness.cli.main", "demo", "--report-dir", str(tmp_path / "demo")],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     texts = scan.folder_texts(tmp_path / "demo") | {"stdout": done.stdout, "stderr": done.stderr}
     secrets = {name: env[name] for name in ("SCIM_TOKEN", "SCIM_APP_TOKEN", "SCIM_CLIENT_SECRET")}

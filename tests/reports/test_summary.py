@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunningServer
-from page import Node, parse
-from report_runs import SCENARIOS, ReportRun, failing_run
-from sample_records import check, one_item
 
 from harness.scenario.model import shown_path
 from reports.model import build
 from reports.summary import render
 from reports.transcript import BODY_LIMIT
+from tests.support.page import Node, parse
+from tests.support.reference import RunningServer
+from tests.support.report_runs import SCENARIOS, ReportRun, failing_run
+from tests.support.sample_records import check, one_item
 
 FAILING = SCENARIOS / "report" / "wrong-display-name.yaml"
 

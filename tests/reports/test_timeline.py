@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from sample_records import check, exchange, one_item
-
 from reports.model import build
 from reports.text import describe, expected_text
 from reports.timeline import rows, timeline, timeline_lines
 from reports.transcript import exchange_block
 from reports.validate import problems
+from tests.support.sample_records import check, exchange, one_item
 
 ITEM = "s/one[rfc]"
 
 
 def step(index: int, **fields: object) -> dict[str, object]:
     record = {
-        "event": "StepFinished", "v": 1, "item": ITEM, "step": index, "line": 4 + 3 * index,
-        "action": f"action {index + 1}", "blocked_by": -1, "reason": "", "not_evaluated": [],
-    }  # fmt: skip
+        "event": "StepFinished",
+        "v": 1,
+        "item": ITEM,
+        "step": index,
+        "line": 4 + 3 * index,
+        "action": f"action {index + 1}",
+        "blocked_by": -1,
+        "reason": "",
+        "not_evaluated": [],
+    }
     return {**record, **fields}
 
 

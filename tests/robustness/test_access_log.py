@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from conftest import CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
+
+from tests.support.reference import CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PLANTED_TOKEN = "planted-token-7f3a9c"

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from conftest import RunningServer, start_server
+
+from tests.support.reference import RunningServer, start_server
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 WRITERS = 4

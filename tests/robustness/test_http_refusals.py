@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import RunningServer
 
 from reference_server.http_protocol import ScimH11Protocol, ScimProtocol
+from tests.support.reference import RunningServer
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -63,6 +63,6 @@ def test_both_parsers_refuse_the_same_way() -> None:
         transport=SimpleNamespace(write=written.append, close=lambda: None),
         server_state=SimpleNamespace(default_headers=[]),
     )
-    ScimH11Protocol.send_400_response(fake, "Invalid HTTP request received.")  # type: ignore[arg-type]
+    ScimH11Protocol.send_400_response(fake, "Invalid HTTP request received.")
     assert_scim_refusal(b"".join(written))
     assert ScimProtocol.send_400_response is ScimH11Protocol.send_400_response  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 """The robustness pack bites a server that breaks it. (That it passes against the reference
-server is part of `tests/harness/test_cli_run.py`'s full run, which includes every pack.)"""
+server is part of `tests/harness/cli/test_run.py`'s full run, which includes every pack.)"""
 
 from __future__ import annotations
 
@@ -11,18 +11,33 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SCIM_TOKEN, RunningServer
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_pack(url: str, report_dir: Path, scenarios: Path) -> tuple[int, list[dict[str, object]]]:
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", "run", "--url", url, "--tags", "robustness",
-         "--scenarios", str(scenarios), "--report-dir", str(report_dir)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "run",
+            "--url",
+            url,
+            "--tags",
+            "robustness",
+            "--scenarios",
+            str(scenarios),
+            "--report-dir",
+            str(report_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
         env={**os.environ, "SCIM_TOKEN": SCIM_TOKEN},
-    )  # fmt: skip
+    )
     lines = (report_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
     return result.returncode, [json.loads(line) for line in lines]
 

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 import requests
-from conftest import SCIM_TOKEN, RunningServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -22,10 +23,27 @@ SETTINGS = settings(
 )
 
 ATTRIBUTES = [
-    "userName", "USERNAME", "displayName", "active", "emails", "emails.value", "emails.type",
-    "name.givenName", "meta.created", "meta.lastModified", "id", "externalId", "password",
-    "roles", "groups", "title", "nope", "name", "meta", "x.y.z",
-]  # fmt: skip
+    "userName",
+    "USERNAME",
+    "displayName",
+    "active",
+    "emails",
+    "emails.value",
+    "emails.type",
+    "name.givenName",
+    "meta.created",
+    "meta.lastModified",
+    "id",
+    "externalId",
+    "password",
+    "roles",
+    "groups",
+    "title",
+    "nope",
+    "name",
+    "meta",
+    "x.y.z",
+]
 OPERATORS = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "EQ", "xx"]
 VALUES = st.one_of(
     st.text(max_size=12).map(json.dumps),
@@ -79,14 +97,28 @@ PATCH_BODIES = st.one_of(
 USER_BODIES = st.one_of(
     st.dictionaries(
         st.sampled_from(
-            ["schemas", "userName", "UserName", "name", "emails", "active", "password", "id",
-             "meta", "groups", "roles", "externalId", "urn:ietf:params:scim:schemas:extension:"
-             "enterprise:2.0:User", "displayName", "x"]
+            [
+                "schemas",
+                "userName",
+                "UserName",
+                "name",
+                "emails",
+                "active",
+                "password",
+                "id",
+                "meta",
+                "groups",
+                "roles",
+                "externalId",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+                "displayName",
+                "x",
+            ]
         ),
         JSON_VALUES,
     ).map(lambda body: {"schemas": [USER], **body}),
     JSON_VALUES,
-)  # fmt: skip
+)
 
 
 def _session() -> requests.Session:

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SCIM_TOKEN, RunningServer
+from tests.support.reference import SCIM_TOKEN, RunningServer
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 SCENARIOS = ROOT / "scenarios"
 README = ROOT / "README.md"
 HEADING = "### Scenario tags"

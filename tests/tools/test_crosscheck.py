@@ -35,10 +35,18 @@ def exchange(method: str, path: str, status: int, body: Any = None) -> dict[str,
 
 def check(item: str, sequence: int, check_id: str, level: str = "MUST") -> dict[str, Any]:
     return {
-        "event": "CheckEvaluated", "item": item, "step": 1, "sequence": sequence,
-        "check": check_id, "level": level, "ref": "x", "title": "x", "passed": False,
-        "findings": [{"message": f"{check_id} broke"}], "line": 12,
-    }  # fmt: skip
+        "event": "CheckEvaluated",
+        "item": item,
+        "step": 1,
+        "sequence": sequence,
+        "check": check_id,
+        "level": level,
+        "ref": "x",
+        "title": "x",
+        "passed": False,
+        "findings": [{"message": f"{check_id} broke"}],
+        "line": 12,
+    }
 
 
 def started(item: str) -> dict[str, Any]:
@@ -48,39 +56,75 @@ def started(item: str) -> dict[str, Any]:
 
 def finished(item: str, outcome: str, reason: str = "") -> dict[str, Any]:
     scenario, _, profile = item.partition("[")
-    return {"event": "ItemFinished", "item": item, "scenario": scenario,
-            "profile": profile[:-1], "outcome": outcome, "reason": reason}  # fmt: skip
+    return {
+        "event": "ItemFinished",
+        "item": item,
+        "scenario": scenario,
+        "profile": profile[:-1],
+        "outcome": outcome,
+        "reason": reason,
+    }
 
 
-NO_TARGET = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "400",
-             "scimType": "noTarget", "detail": "no value matches the path filter"}  # fmt: skip
+NO_TARGET = {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+    "status": "400",
+    "scimType": "noTarget",
+    "detail": "no value matches the path filter",
+}
 ENTRA, FLAG = "entra/attribute-update[entra]", "entra/attribute-update[entra-2020]"
 RECORDS: list[dict[str, Any]] = [
     {"event": "RunStarted", "target": TARGET, "versions": {"scimcert": "0.1.0"}},
     started(ENTRA),
-    {"event": "ExchangeRecorded", "item": ENTRA, "step": 1, "sequence": 3,
-     "exchange": exchange("PATCH", "/Users/abc123?aadOptscim062020", 400, NO_TARGET)},
+    {
+        "event": "ExchangeRecorded",
+        "item": ENTRA,
+        "step": 1,
+        "sequence": 3,
+        "exchange": exchange("PATCH", "/Users/abc123?aadOptscim062020", 400, NO_TARGET),
+    },
     check(ENTRA, 3, "entra-attribute-update"),
     check(ENTRA, 3, "no-such-explanation", "SHOULD"),
-    {"event": "CheckEvaluated", "item": ENTRA, "step": 1, "sequence": 3, "check": "passing",
-     "level": "MUST", "ref": "x", "title": "x", "passed": True, "findings": [], "line": 3},
+    {
+        "event": "CheckEvaluated",
+        "item": ENTRA,
+        "step": 1,
+        "sequence": 3,
+        "check": "passing",
+        "level": "MUST",
+        "ref": "x",
+        "title": "x",
+        "passed": True,
+        "findings": [],
+        "line": 3,
+    },
     finished(ENTRA, "FAIL"),
     started(FLAG),
-    {"event": "ExchangeRecorded", "item": FLAG, "step": 1, "sequence": 4,
-     "exchange": exchange("PATCH", "/Users/def456", 400, NO_TARGET)},
+    {
+        "event": "ExchangeRecorded",
+        "item": FLAG,
+        "step": 1,
+        "sequence": 4,
+        "exchange": exchange("PATCH", "/Users/def456", 400, NO_TARGET),
+    },
     check(FLAG, 4, "entra-attribute-update"),
     finished(FLAG, "FAIL"),
     started("core/groups[rfc]"),
     check("core/groups[rfc]", 5, "entra-attribute-update"),  # explained, but not for this scenario
     finished("core/groups[rfc]", "FAIL"),
     started("core/user-put[ping]"),
-    {"event": "ExchangeRecorded", "item": "core/user-put[ping]", "step": 1, "sequence": 1,
-     "exchange": exchange("POST", "/Users", 400, {"status": "400", "detail": "bad email"})},
+    {
+        "event": "ExchangeRecorded",
+        "item": "core/user-put[ping]",
+        "step": 1,
+        "sequence": 1,
+        "exchange": exchange("POST", "/Users", 400, {"status": "400", "detail": "bad email"}),
+    },
     finished("core/user-put[ping]", "ERROR", "setup step 1 (line 5) failed: 400"),
     started("lifecycle/member-lifecycle[rfc]"),
     finished("lifecycle/member-lifecycle[rfc]", "SKIP", "not verified: no app probe"),
     {"event": "RunFinished", "counts": {"FAIL": 3, "SKIP": 1, "ERROR": 1}, "exit_code": 3},
-]  # fmt: skip
+]
 
 
 NO_TARGET_EXPLAINED = explain.explain(
@@ -156,9 +200,14 @@ def test_a_failure_is_explained_only_in_its_scenarios_and_by_its_exchange(summar
 
 def test_an_explanation_for_some_profiles_covers_no_other(summary: Any) -> None:
     narrow = explain.explain(
-        "IdP", "y", cause="narrow", checks=["entra-attribute-update"],
-        scenarios=["entra/attribute-update"], did="noTarget", profiles=["entra"],
-    )  # fmt: skip
+        "IdP",
+        "y",
+        cause="narrow",
+        checks=["entra-attribute-update"],
+        scenarios=["entra/attribute-update"],
+        did="noTarget",
+        profiles=["entra"],
+    )
     update = next(f for f in summary.failures if f.scenario == "entra/attribute-update")
     assert crosscheck.unexplained([update], [narrow]) == [update]  # entra-2020 too
 
@@ -176,10 +225,12 @@ def test_the_document_has_the_matrix_a_section_per_server_and_the_unexplained(
     summary: Any,
 ) -> None:
     doc = crosscheck.render_doc(
-        [server_run(summary)], run_command="scimcert run ...", scimcert="0.1.0",
+        [server_run(summary)],
+        run_command="scimcert run ...",
+        scimcert="0.1.0",
         report_dirs={"scim2-server": "out/crosscheck/scim2-server/report"},
         when="2026-01-01T00:00:00+00:00",
-    )  # fmt: skip
+    )
     assert "PASS 0, WARN 0, FAIL 3, SKIP 1, ERROR 1" in doc and "1 passed, 4 failed" in doc
     assert "make crosscheck" in doc and "pip install scim2-server==0.8.3" in doc
     assert "| `entra-attribute-update` | MUST | 2 |" in doc  # two scenarios, in the matrix
@@ -202,9 +253,13 @@ def test_the_console_exit_code_flags_unexplained_failures(
 
 def test_explanations_that_explain_nothing_are_reported_stale(summary: Any) -> None:
     unused = explain.explain(
-        "RFC", "y", cause="gone", checks=["put-replaces"], scenarios=["core/user-put"],
+        "RFC",
+        "y",
+        cause="gone",
+        checks=["put-replaces"],
+        scenarios=["core/user-put"],
         did=".",
-    )  # fmt: skip
+    )
     assert crosscheck.stale(summary.failures, (*KNOWN, unused)) == ["gone"]
 
 
@@ -236,10 +291,16 @@ SETUP_ROW = explain.SETUP
 
 def test_a_row_cites_the_explanation_ref_or_else_the_check_own() -> None:
     assert crosscheck.check_ref("robustness-delete-twice").startswith("RFC 7644")
-    row = crosscheck.Failure("robustness-delete-twice", "MUST", "robustness/ids-and-methods", 5,
-                             "DELETE /Users/{id} -> 204")  # fmt: skip
-    own = explain.explain("RFC", "y", cause="c", checks=[row.check], scenarios=[row.scenario],
-                          did="204")  # fmt: skip
+    row = crosscheck.Failure(
+        "robustness-delete-twice",
+        "MUST",
+        "robustness/ids-and-methods",
+        5,
+        "DELETE /Users/{id} -> 204",
+    )
+    own = explain.explain(
+        "RFC", "y", cause="c", checks=[row.check], scenarios=[row.scenario], did="204"
+    )
     assert "rfc7644#section-3.6" in crosscheck.render_table([row], [own])
     assert "[docs/idp/entra.md](idp/entra.md)" in explain.linked("docs/idp/entra.md")
 
@@ -264,8 +325,11 @@ def test_every_explanation_names_a_server_known_checks_and_known_scenarios() -> 
 
 
 def _slugs(path: Path) -> set[str]:
-    headings = [line.lstrip("#").strip() for line in path.read_text("utf-8").splitlines()
-                if line.startswith("#")]  # fmt: skip
+    headings = [
+        line.lstrip("#").strip()
+        for line in path.read_text("utf-8").splitlines()
+        if line.startswith("#")
+    ]
     return {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
 
 
@@ -308,14 +372,24 @@ def test_a_missing_tool_is_a_run_that_could_not_be_carried_out(
 
 def test_an_open_harness_bug_is_shown_apart_never_as_the_servers(summary: Any) -> None:
     ours = explain.explain(
-        explain.OPEN, "scimcert blames the wrong check.", cause="ours",
-        checks=["no-such-explanation"], scenarios=["entra/attribute-update"], did=".",
-    )  # fmt: skip
+        explain.OPEN,
+        "scimcert blames the wrong check.",
+        cause="ours",
+        checks=["no-such-explanation"],
+        scenarios=["entra/attribute-update"],
+        did=".",
+    )
     run = server_run(summary, (*KNOWN, ours))
-    assert [f.check for f, _ in crosscheck.open_harness_bugs(summary.failures, run.explanations)] \
-        == ["no-such-explanation"]  # fmt: skip
-    doc = crosscheck.render_doc([run], run_command="x", scimcert="0", report_dirs={
-        "scim2-server": "out"}, when="2026-01-01T00:00:00+00:00")  # fmt: skip
+    assert [
+        f.check for f, _ in crosscheck.open_harness_bugs(summary.failures, run.explanations)
+    ] == ["no-such-explanation"]
+    doc = crosscheck.render_doc(
+        [run],
+        run_command="x",
+        scimcert="0",
+        report_dirs={"scim2-server": "out"},
+        when="2026-01-01T00:00:00+00:00",
+    )
     assert "| 4 | 1 | 1 |" in doc  # four rows: one unexplained, one open harness bug
     opened = doc.split("## Harness mistakes this cross-check found")[1]
     assert "**ours** (`no-such-explanation` on scim2-server): scimcert blames" in opened

@@ -22,8 +22,10 @@ ALL_PASS = _done(
 def test_a_finished_full_run_is_a_certification() -> None:
     judged = assess(ALL_PASS, Scope(PLAN))
     assert (judged.run.verdict, judged.run.status, judged.exit_code) == (
-        Outcome.PASS, Status.COMPLETE, ExitCode.OK,
-    )  # fmt: skip
+        Outcome.PASS,
+        Status.COMPLETE,
+        ExitCode.OK,
+    )
     assert judged.run.word == "PASS" and judged.run.headline() == "PASS"
     assert [p.status for p in judged.profiles] == [Status.COMPLETE, Status.COMPLETE]
 
@@ -35,8 +37,9 @@ def test_an_interrupted_run_is_incomplete_and_never_pass() -> None:
     assert judged.run.headline().startswith("INCOMPLETE (PASS so far): stopped by SIGTERM; 2 of 3")
     assert judged.not_run == ("b[rfc]", "a[okta-oin]")
     assert {p.profile: p.status for p in judged.profiles} == {
-        "rfc": Status.INCOMPLETE, "okta-oin": Status.INCOMPLETE,
-    }  # fmt: skip
+        "rfc": Status.INCOMPLETE,
+        "okta-oin": Status.INCOMPLETE,
+    }
 
 
 def test_a_profile_that_finished_before_the_interruption_is_complete() -> None:
@@ -58,8 +61,12 @@ def test_a_subset_is_partial_and_names_its_filter() -> None:
 
 
 def test_a_waived_must_failure_is_not_a_clean_pass() -> None:
-    done = _done(("a[rfc]", "rfc", "FAIL"), ("b[rfc]", "rfc", "PASS"),
-                 ("a[okta-oin]", "okta-oin", "PASS"), waived=("a[rfc]",))  # fmt: skip
+    done = _done(
+        ("a[rfc]", "rfc", "FAIL"),
+        ("b[rfc]", "rfc", "PASS"),
+        ("a[okta-oin]", "okta-oin", "PASS"),
+        waived=("a[rfc]",),
+    )
     judged = assess(done, Scope(PLAN))
     assert (judged.run.verdict, judged.run.status) == (Outcome.PASS, Status.WAIVED)
     assert judged.run.word == "WAIVED" and "a[rfc]" in judged.run.reasons[0]
@@ -100,8 +107,12 @@ def test_outcomes_have_one_order_and_error_leads() -> None:
     assert combine(["PASS", "SKIP"]) is Outcome.PASS
     assert combine([]) is Outcome.SKIP
     assert sorted(["PASS", "FAIL", "SKIP", "ERROR", "WARN"], key=rank) == [
-        "ERROR", "FAIL", "WARN", "SKIP", "PASS",
-    ]  # fmt: skip
+        "ERROR",
+        "FAIL",
+        "WARN",
+        "SKIP",
+        "PASS",
+    ]
 
 
 def test_an_assessment_survives_its_record() -> None:
@@ -123,8 +134,11 @@ def test_each_question_gets_its_verdict_and_the_gate_reads_one() -> None:
     plan = Scope({"a[rfc]": "rfc"})
     judged = assess(done, plan, graded=graded)
     assert {q: v.value for q, v in judged.questions.items()} == {
-        "rfc": "PASS", "okta": "PASS", "entra": "FAIL", "robustness": "WARN",
-    }  # fmt: skip
+        "rfc": "PASS",
+        "okta": "PASS",
+        "entra": "FAIL",
+        "robustness": "WARN",
+    }
     assert judged.exit_code is ExitCode.FAIL
     # RFC-correct, yet it breaks Entra: gated on the RFC question, the run passes.
     assert assess(done, plan, graded=graded, gate="rfc").exit_code is ExitCode.OK

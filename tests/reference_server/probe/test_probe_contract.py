@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import RunningServer
 from jsonschema import Draft202012Validator
 from starlette.routing import Route
 
 from reference_server.probe.api import probe_routes
+from tests.support.reference import RunningServer
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMAS = ROOT / "reference_server" / "probe" / "schemas"

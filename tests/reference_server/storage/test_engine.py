@@ -12,8 +12,13 @@ from reference_server.storage.tables import teams
 
 
 def _team(slug: str) -> dict[str, str]:
-    return {"id": slug, "slug": slug, "scim_token_hash": "h", "app_token_hash": "h",
-            "created": "2020-01-01T00:00:00Z"}  # fmt: skip
+    return {
+        "id": slug,
+        "slug": slug,
+        "scim_token_hash": "h",
+        "app_token_hash": "h",
+        "created": "2020-01-01T00:00:00Z",
+    }
 
 
 def test_a_snapshot_reads_one_state_while_a_writer_commits(tmp_path: Path) -> None:

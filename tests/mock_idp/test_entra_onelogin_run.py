@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
+from tests.support.reference import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = "entra,entra-2020,entra-validator,onelogin,ping"
@@ -35,7 +35,13 @@ def _scenarios(into: Path) -> Path:
 def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
     server: RunningServer, tmp_path: Path
 ) -> None:
-    environment = {**os.environ, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
+    # The token endpoint too: Microsoft's gallery validation tests it (entra/gallery).
+    environment = {
+        **os.environ,
+        "SCIM_TOKEN": SCIM_TOKEN,
+        "SCIM_APP_TOKEN": APP_TOKEN,
+        "SCIM_CLIENT_SECRET": CLIENT_SECRET,
+    }
     command = [
         sys.executable,
         "-m",
@@ -45,6 +51,10 @@ def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
         server.url,
         "--app-url",
         server.app_url,
+        "--token-url",
+        server.token_url,
+        "--client-id",
+        CLIENT_ID,
         "--idp",
         PROFILES,
         "--scenarios",

@@ -79,7 +79,10 @@ def test_installed_wheel_serves(tmp_path: Path) -> None:
     )
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().removeprefix("SCIM API URL: ").strip()
+        # The banner names the OAuth client first, then the SCIM API URL.
+        lines = iter(process.stdout.readline, "")
+        banner = next(line for line in lines if line.startswith("SCIM API URL: "))
+        url = banner.removeprefix("SCIM API URL: ").strip()
         assert url.startswith("http://127.0.0.1:"), url
         schemas = requests.get(f"{url}/Schemas", timeout=10).json()
         assert schemas["totalResults"] == 3

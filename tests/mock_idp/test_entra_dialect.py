@@ -169,7 +169,7 @@ def test_disable_and_re_enable(profile: str, disabled: dict[str, Any], enabled: 
 
 def test_every_request_of_the_flagged_job_carries_the_flag() -> None:
     wire, people = FakeWire(), directory(alice="u1", bob="u2")
-    for name, args in [
+    steps: list[tuple[str, dict[str, Any]]] = [
         ("probe_connection", {}),
         ("assign", {"user": "carol"}),
         ("get_user", {"user": "alice"}),
@@ -181,7 +181,8 @@ def test_every_request_of_the_flagged_job_carries_the_flag() -> None:
         ("import", {}),
         ("remove_members", {"group": "g", "members": ["alice"]}),
         ("delete_group", {"group": "g"}),
-    ]:
+    ]
+    for name, args in steps:
         verb(wire, people, "entra-2020", name, **args)
     assert len(wire.sent) >= 12
     assert all(sent.query.split("&")[0] == "aadOptscim062020" for sent in wire.sent)

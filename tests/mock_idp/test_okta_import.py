@@ -6,13 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_idp.directory import Directory
-from tests.support.okta_fakes import FakeWire, Reply, directory, listing, verb
+from tests.support.okta_fakes import FakeWire, Reply, directory, fact, listing, verb
 
 
 def seeded(count: int, inactive: int) -> tuple[Directory, list[dict[str, Any]]]:
     """`count` members of this item (one inactive) behind 30 users of other runs."""
     people = directory()
-    users = [{"id": f"x{i}", "userName": f"someone-else-{i}@x.test"} for i in range(30)]
+    users: list[dict[str, Any]] = [
+        {"id": f"x{i}", "userName": f"someone-else-{i}@x.test"} for i in range(30)
+    ]
     for i in range(count):
         person = people.person(f"m{i:03d}")
         people.scim_ids[person.alias] = f"u{i}"
@@ -36,7 +38,7 @@ def test_import_pages_by_100_until_total_results_and_matches_each_member_once() 
     assert [s.params for s in wire.sent] == [
         {"startIndex": str(start), "count": "100"} for start in (1, 101, 201)
     ]
-    assert people.facts["import"] == {
+    assert fact(people, "import") == {
         "scanned": 250,
         "matched": 249,
         "duplicates": 0,
@@ -51,7 +53,7 @@ def test_import_pages_by_100_until_total_results_and_matches_each_member_once() 
 def test_a_server_ignoring_start_index_shows_as_duplicates_and_unmatched() -> None:
     people, users = seeded(250, inactive=137)
     verb(server(users, honour_start=False), people, "okta-oin", "import")
-    report = people.facts["import"]
+    report = fact(people, "import")
     assert report["duplicates"] > 0 and report["unmatched"] > 0
 
 
@@ -64,7 +66,7 @@ def test_users_are_matched_by_email_when_the_user_name_differs() -> None:
         "emails": [{"value": alice.email.upper()}],
     }
     verb(server([listed]), people, "okta-oin", "import")
-    assert people.facts["import"]["matched"] == 1
+    assert fact(people, "import")["matched"] == 1
     assert people.scim_ids["alice"] == "u1"
 
 
@@ -76,7 +78,7 @@ def test_unknown_users_of_the_item_are_new() -> None:
         "okta-oin",
         "import",
     )
-    assert people.facts["import"]["new"] == 1
+    assert fact(people, "import")["new"] == 1
 
 
 def test_group_import_pages_groups_and_matches_pushed_names() -> None:
@@ -88,7 +90,7 @@ def test_group_import_pages_groups_and_matches_pushed_names() -> None:
     wire = server(groups)
     verb(wire, people, "okta-oin", "import_groups")
     assert wire.lines() == ["GET /Groups"]
-    assert people.facts["import_groups"] == {
+    assert fact(people, "import_groups") == {
         "scanned": 1,
         "matched": 1,
         "new": 0,

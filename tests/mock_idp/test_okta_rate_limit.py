@@ -18,7 +18,7 @@ from mock_idp.dialects.okta_rate_limit import (
 )
 from mock_idp.profile import all_profiles
 from mock_idp.strategies import run_verb
-from tests.support.okta_fakes import FakeWire, Reply, Sent, directory, verb
+from tests.support.okta_fakes import FakeWire, Reply, Sent, directory, fact, verb
 
 
 @dataclass
@@ -93,7 +93,8 @@ def test_a_step_retries_only_when_it_asks_to(monkeypatch: pytest.MonkeyPatch) ->
     clock = FakeClock()
     monkeypatch.setattr(okta_wire, "CLOCK", clock)
     wire = throttled(1)
-    assert verb(wire, directory(), "okta-oin", "assign", user="a").response.status == 429
+    sent = verb(wire, directory(), "okta-oin", "assign", user="a")
+    assert sent.response is not None and sent.response.status == 429
     assert clock.slept == []
 
 
@@ -103,7 +104,7 @@ def test_a_retrying_step_reports_its_429s(monkeypatch: pytest.MonkeyPatch) -> No
     people = directory()
     sent = verb(throttled(2, "1"), people, "okta-oin", "assign", user="a", retry_429=True)
     assert sent.response is not None and sent.response.status == 201
-    report = people.facts["rate_limit"]
+    report = fact(people, "rate_limit")
     assert report["throttled"] == 2 and report["gave_up"] is False
     assert report["unusable_retry_after"] == 0
     assert [r["statuses"] for r in report["requests"]] == [[429, 429, 200], [201]]
@@ -119,4 +120,4 @@ def test_the_budget_is_the_runs_timeout(monkeypatch: pytest.MonkeyPatch) -> None
     args = {"user": "a", "retry_429": True}
     run_verb(wire, people, all_profiles()["okta-oin"], "get_user", args, timeout=4.0)
     assert clock.slept == [3.0, 1.0]
-    assert people.facts["rate_limit"]["gave_up"] is True
+    assert fact(people, "rate_limit")["gave_up"] is True

@@ -32,7 +32,7 @@ def test_wrong_token_is_401(server: RunningServer) -> None:
 
 def test_token_without_bearer_prefix_is_accepted(server: RunningServer) -> None:
     session = server.scim()
-    session.headers["Authorization"] = session.headers["Authorization"].removeprefix("Bearer ")
+    session.headers["Authorization"] = str(session.headers["Authorization"]).removeprefix("Bearer ")
     assert session.get(f"{server.url}/Users").status_code == 200
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_idp.directory import Directory
 from tests.support.fake_wire import PATCH, Reply, Sent, directory, listing, verb
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -76,3 +77,10 @@ def stored(user_id: str) -> Answer:
         return Reply(200, user_doc(user_id))
 
     return answer
+
+
+def fact(people: Directory, name: str) -> dict[str, Any]:
+    """What an IdP verb reported (`Directory.facts`, typed `object` there), as the dict it is."""
+    found = people.facts[name]
+    assert isinstance(found, dict), found
+    return found

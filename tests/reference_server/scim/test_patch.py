@@ -37,7 +37,7 @@ def group() -> dict[str, Any]:
     }
 
 
-def body(*operations: dict[str, Any]) -> dict[str, Any]:
+def body(*operations: Any) -> dict[str, Any]:
     return {"schemas": [PATCH_OP_SCHEMA], "Operations": list(operations)}
 
 

@@ -17,8 +17,8 @@ from tests.support.reference import RunningServer, start_server
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Only where xdist is loaded: a `scimcert run` child whose scenarios lie under tests/ loads
-    # this conftest too, without xdist, and pytest refuses a hook no plugin declares.
+    # Only where xdist is loaded: pytest refuses a hook no plugin declares, and a plain `pytest`
+    # over a folder under tests/ may run without xdist.
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(scheduling, "tests.support.scheduling")
 

@@ -193,6 +193,8 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
         str(ini),
         "--rootdir",
         str(chosen.scenarios_dir),
+        # Scenario folders hold YAML; a conftest.py above one (a project's own tests) is not ours.
+        "--noconftest",
         *plugin_args(args.workers),
         "-p",
         "no:cacheprovider",

@@ -371,3 +371,25 @@ def test_an_unknown_check_id_is_a_usage_error(tmp_path: Path) -> None:
     result = scimcert("run", "--url", "http://127.0.0.1:9", "--scenarios", str(tmp_path))
     assert result.returncode == 2
     assert "s.yaml:4" in result.stderr and "no-such-check" in result.stderr
+
+
+def test_a_conftest_beside_the_scenarios_is_not_loaded(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    """Scenario folders hold YAML: a project's own conftest.py above them stays out of the run."""
+    (tmp_path / "project").mkdir()
+    folder = only_discovery(tmp_path / "project")
+    (tmp_path / "project" / "conftest.py").write_text("raise SystemExit('loaded')\n", "utf-8")
+    result = scimcert(
+        "run",
+        "--url",
+        server.url,
+        "--idp",
+        "rfc",
+        "--scenarios",
+        str(folder),
+        "--report-dir",
+        str(tmp_path / "report"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "loaded" not in result.stdout + result.stderr

@@ -41,7 +41,7 @@ _KEYED_VALUE = re.compile(
     re.IGNORECASE,
 )
 # Without one of these a body cannot hold a secret attribute (`\u`: an escaped key spelling).
-_MAYBE_KEYED = re.compile(r"password|secret|token|\\u", re.IGNORECASE)
+_MAYBE_KEYED = ("password", "secret", "token", "\\u")
 _COOKIE_ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority"}
 )
@@ -214,9 +214,17 @@ def parse_json(text: str | None) -> Any:
         return None
 
 
+def _may_hold_secret(body: str) -> bool:
+    """Whether a body could hold a secret attribute at all. Case-folded text searched for plain
+    substrings: a 10 MiB body takes milliseconds, where one case-blind regex took half a second
+    (and every exchange asks twice). Folding matches at least what the regex did."""
+    folded = body.casefold()
+    return any(word in folded for word in _MAYBE_KEYED)
+
+
 def body_secrets(body: str | None) -> tuple[str, ...]:
     """The strings a body holds as secrets by meaning (Okta sends a password on every create)."""
-    if not body or not _MAYBE_KEYED.search(body):
+    if not body or not _may_hold_secret(body):
         return ()
     return tuple(leaf for leaf in secret_leaves(parse_json(body)) if isinstance(leaf, str))
 
@@ -229,7 +237,7 @@ def redact_body(body: str, secrets: Sequence[str] | frozenset[str]) -> str:
     out again from its parsed, redacted document.
     """
     scrubbed = redact_text(body, secrets)
-    if not _MAYBE_KEYED.search(body):
+    if not _may_hold_secret(body):
         return scrubbed
     scrubbed = _KEYED_VALUE.sub(lambda match: f'{match[1]}"{REDACTED}"', scrubbed)
     document = parse_json(body)

@@ -219,3 +219,13 @@ def test_the_check_still_says_a_password_came_back_and_where() -> None:
         f"/Resources/0/{EXT}/PASSWORD: the answer contains `password`"
     ]
     assert "Sent-Passw0rd" not in json.dumps(recorded.to_dict())
+
+
+@pytest.mark.parametrize(
+    "key", ["password", "PassWord", "client_SECRET", "access_to\u212aen", "pa\\u0073sword"]
+)
+def test_a_secret_key_in_any_case_is_scrubbed(key: str) -> None:
+    """The quick test for a body that may hold a secret folds case as the regex after it does:
+    upper case, the Kelvin sign that folds to k, and an escaped key spelling all get through."""
+    body = f'{{"userName": "a", "{key}": "s3cr3t-value"}}'
+    assert "s3cr3t-value" not in redact_body(body, frozenset())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .strategies import PATCH_SCHEMA, VerbCall
+from .strategies import PATCH_SCHEMA, VerbCall, user_body
 from .wire import Sent, body_of, status_of
 
 
@@ -57,6 +57,19 @@ def find_or_create(
     created = create()
     remember_created(created, ids, alias)
     return Outcome(created, linked=False)
+
+
+def link_or_create_user(call: VerbCall, lookup: Sent) -> Sent:
+    """Link the user `lookup` found, else POST the user as the RFC writes one (with the step's
+    `with`): what an IdP does on assignment once its own lookup is sent."""
+    person = call.person()
+    return find_or_create(
+        call.directory.scim_ids,
+        person.alias,
+        lookup,
+        first_id(lookup),
+        lambda: call.send("POST", "/Users", json_body=user_body(person, call.args.get("with"))),
+    ).answer
 
 
 def active_operation(call: VerbCall, value: bool) -> dict[str, Any]:

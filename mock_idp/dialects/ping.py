@@ -8,9 +8,9 @@ profile is the RFC strategies: Ping's update and group wire shapes are not docum
 
 from __future__ import annotations
 
-from ..moves import find_or_create, first_id, patch
+from ..moves import link_or_create_user, patch
 from ..options import choice, text
-from ..strategies import VerbCall, strategy, user_body
+from ..strategies import VerbCall, strategy
 from ..wire import Sent
 
 
@@ -33,14 +33,7 @@ def filter_then_create(call: VerbCall) -> Sent:
     lookup = call.send(
         "GET", "/Users", params={"filter": expression.replace("%s", _identifier(call))}
     )
-    person = call.person()
-    return find_or_create(
-        call.directory.scim_ids,
-        person.alias,
-        lookup,
-        first_id(lookup),
-        lambda: call.send("POST", "/Users", json_body=user_body(person, call.args.get("with"))),
-    ).answer
+    return link_or_create_user(call, lookup)
 
 
 @strategy("ping-remove-user", choice("remove_action", "disable", "delete"))

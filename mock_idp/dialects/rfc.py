@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..moves import active_operation, find_or_create, first_id, patch, remember_created
+from ..moves import (
+    active_operation,
+    link_or_create_user,
+    patch,
+    remember_created,
+)
 from ..options import ACTIVE_PATH, ACTIVE_VALUE, BOOLEANS, OP, OPS, count, table
-from ..strategies import GROUP_SCHEMA, VerbCall, strategy, user_body
+from ..strategies import GROUP_SCHEMA, VerbCall, strategy
 from ..wire import Sent, body_of
 
 
@@ -17,14 +22,7 @@ def lookup_then_create(call: VerbCall) -> Sent:
     """Look the user up by userName; link when found, else create (RFC 7644 3.4.2.2, 3.3)."""
     person = call.person()
     params = {"filter": f'userName eq "{person.user_name}"', **call.options.get("params", {})}
-    lookup = call.send("GET", "/Users", params=params)
-    return find_or_create(
-        call.directory.scim_ids,
-        person.alias,
-        lookup,
-        first_id(lookup),
-        lambda: call.send("POST", "/Users", json_body=user_body(person, call.args.get("with"))),
-    ).answer
+    return link_or_create_user(call, call.send("GET", "/Users", params=params))
 
 
 @strategy("get-user")

@@ -7,7 +7,7 @@ from typing import Any
 
 from .exchange import Exchange
 from .registry import fault
-from .writes import drop_operations
+from .writes import drop_operations, elsewhere_than
 
 
 def _replace_with_nothing(operation: Any) -> bool:
@@ -26,19 +26,10 @@ def _empty_replace_ignored(x: Exchange) -> None:
     drop_operations(x, "Users", _replace_with_nothing)
 
 
-def _not_members(operation: Any) -> bool:
-    if not isinstance(operation, dict):
-        return True
-    path, value = str(operation.get("path") or ""), operation.get("value")
-    if path:
-        return not path.lower().startswith("members")
-    return not (isinstance(value, dict) and {key.lower() for key in value} == {"members"})
-
-
 @fault(
     "group-replace-ignored",
     "PATCH of a group applies member changes and ignores every other attribute",
     phase="request",
 )
 def _group_replace_ignored(x: Exchange) -> None:
-    drop_operations(x, "Groups", _not_members)
+    drop_operations(x, "Groups", elsewhere_than("members", filtered=True))

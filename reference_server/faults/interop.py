@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .exchange import Exchange
+from .idp import patch_operations
 from .registry import fault, hook
 
 CLAIM = "interopProfileConformant"
@@ -143,14 +144,10 @@ def _delete_deactivates_answer(x: Exchange) -> None:
         x.answer(204)
 
 
-def _operations(x: Exchange) -> list[dict[str, object]]:
-    body = x.body if x.on("Users", "PATCH", item=True) else None
-    found = body.get("Operations") if isinstance(body, dict) else None
-    return [op for op in found if isinstance(op, dict)] if isinstance(found, list) else []
-
-
 def _swap_op(x: Exchange, path: str, was: str, now: str) -> None:
-    for operation in _operations(x):
+    for operation in patch_operations(x, "Users"):
+        if not isinstance(operation, dict):
+            continue
         given, op = operation.get("path"), operation.get("op")
         if isinstance(given, str) and given.lower() == path and str(op).lower() == was:
             operation["op"] = now

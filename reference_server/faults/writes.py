@@ -61,13 +61,19 @@ def _group_removes_ignored(x: Exchange) -> None:
     drop_operations(x, "Groups", lambda operation: _members_op(operation, "remove"))
 
 
-def _not_active(operation: Any) -> bool:
-    if not isinstance(operation, dict):
-        return True
-    path, value = str(operation.get("path") or ""), operation.get("value")
-    if path:
-        return path.lower() != "active"
-    return not (isinstance(value, dict) and {key.lower() for key in value} == {"active"})
+def elsewhere_than(attribute: str, *, filtered: bool = False) -> Callable[[Any], bool]:
+    """Whether a PATCH operation touches anything but `attribute` (by its path, or, path-less,
+    by the keys of its value); `filtered`: a path such as `members[value eq "x"]` counts too."""
+
+    def elsewhere(operation: Any) -> bool:
+        if not isinstance(operation, dict):
+            return True
+        path, value = str(operation.get("path") or "").lower(), operation.get("value")
+        if path:
+            return not (path.startswith(attribute) if filtered else path == attribute)
+        return not (isinstance(value, dict) and {key.lower() for key in value} == {attribute})
+
+    return elsewhere
 
 
 @fault(
@@ -76,7 +82,7 @@ def _not_active(operation: Any) -> bool:
     phase="request",
 )
 def _patch_only_active(x: Exchange) -> None:
-    drop_operations(x, "Users", _not_active)
+    drop_operations(x, "Users", elsewhere_than("active"))
 
 
 @fault("delete-not-deleting", "DELETE answers 204 but removes nothing", phase="request")

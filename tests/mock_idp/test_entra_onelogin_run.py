@@ -12,12 +12,18 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.reference import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
+from tests.support.reference import (
+    APP_TOKEN,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SCIM_TOKEN,
+    RunningServer,
+    run_argv,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = "entra,entra-2020,entra-validator,onelogin,ping"
@@ -42,15 +48,9 @@ def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
         "SCIM_APP_TOKEN": APP_TOKEN,
         "SCIM_CLIENT_SECRET": CLIENT_SECRET,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "harness.cli.main",
-        "run",
-        "--url",
-        server.url,
-        "--app-url",
-        server.app_url,
+    command = run_argv(
+        server,
+        tmp_path / "report",
         "--token-url",
         server.token_url,
         "--client-id",
@@ -59,10 +59,7 @@ def test_the_entra_onelogin_and_ping_profiles_pass_on_the_reference_server(
         PROFILES,
         "--scenarios",
         str(_scenarios(tmp_path / "scenarios")),
-        "--report-dir",
-        str(tmp_path / "report"),
-        "--json",
-    ]
+    )
     done = subprocess.run(
         command, capture_output=True, text=True, env=environment, cwd=ROOT, timeout=300
     )

@@ -75,6 +75,25 @@ def _read_banner(process: subprocess.Popen[str]) -> list[str]:
     raise RuntimeError(f"server did not start: {lines}")
 
 
+def run_argv(server: RunningServer, report: Path, *args: str) -> list[str]:
+    """`scimcert run` against `server` and its app probe, writing into `report`, ending with the
+    one-line `--json` summary; `args` add to it."""
+    return [
+        sys.executable,
+        "-m",
+        "harness.cli.main",
+        "run",
+        "--url",
+        server.url,
+        "--app-url",
+        server.app_url,
+        "--report-dir",
+        str(report),
+        "--json",
+        *args,
+    ]
+
+
 def start_server(db_path: Path, *args: str, env: dict[str, str] | None = None) -> RunningServer:
     environment = {
         **os.environ,

@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.paths import ROOT
 from tests.support.proxy_server import holds_user_list, proxying
-from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer
+from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, run_argv
 
 REPORTS = ("index.html", "junit.xml", "report.html", "results.jsonl")
 pytestmark = pytest.mark.slow
@@ -30,26 +30,9 @@ def _env() -> dict[str, str]:
     return {**env, "SCIM_TOKEN": SCIM_TOKEN, "SCIM_APP_TOKEN": APP_TOKEN}
 
 
-def _command(server: RunningServer, report: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "harness.cli.main",
-        "run",
-        "--url",
-        server.url,
-        "--app-url",
-        server.app_url,
-        "--report-dir",
-        str(report),
-        "--json",
-        *args,
-    ]
-
-
 def _run(server: RunningServer, report: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        _command(server, report, *args),
+        run_argv(server, report, *args),
         capture_output=True,
         text=True,
         env=_env(),
@@ -68,7 +51,7 @@ def _finished_items(report: Path) -> int:
 def _stopped_by(signum: int, server: RunningServer, report: Path) -> tuple[int, str]:
     """A full run, sent `signum` once a few items have finished."""
     process = subprocess.Popen(
-        _command(server, report),
+        run_argv(server, report),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

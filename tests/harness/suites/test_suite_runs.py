@@ -18,7 +18,14 @@ import pytest
 from reports.jsonl import read_records
 from reports.validate import problems
 from tests.support.paths import ROOT
-from tests.support.reference import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
+from tests.support.reference import (
+    APP_TOKEN,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SCIM_TOKEN,
+    RunningServer,
+    run_argv,
+)
 
 ENTRA_CLOUD = (
     "3 test(s) need Microsoft's cloud: Federated_Identity_Test, POD_User_Test, POD_Group_Test"
@@ -37,20 +44,7 @@ def scimcert_run(server: RunningServer, report: Path, *args: str) -> Done:
         "SCIM_APP_TOKEN": APP_TOKEN,
         "SCIM_CLIENT_SECRET": CLIENT_SECRET,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "harness.cli.main",
-        "run",
-        "--url",
-        server.url,
-        "--app-url",
-        server.app_url,
-        "--report-dir",
-        str(report),
-        "--json",
-        *args,
-    ]
+    command = run_argv(server, report, *args)
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     return done, json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -47,7 +47,8 @@ FORBIDDEN = {
     "reference_server/probe": {FAULTS},
     "harness": {"reference_server"},
     # The harness's rooms, in the order a step travels back up through them (docs/architecture.md):
-    # transport <- checks <- scenario <- engine <- suites <- plugin <- cli; load beside the plugin.
+    # transport <- checks <- scenario <- engine <- suites <- plugin <- cli; load and capture beside
+    # the plugin.
     "harness/transport": {
         "harness.checks",
         "harness.scenario",
@@ -56,6 +57,7 @@ FORBIDDEN = {
         "harness.plugin",
         "harness.cli",
         "harness.load",
+        "harness.capture",
     },
     "harness/checks": {
         "harness.scenario",
@@ -64,6 +66,7 @@ FORBIDDEN = {
         "harness.plugin",
         "harness.cli",
         "harness.load",
+        "harness.capture",
     },
     "harness/scenario": {
         "harness.engine",
@@ -71,11 +74,32 @@ FORBIDDEN = {
         "harness.plugin",
         "harness.cli",
         "harness.load",
+        "harness.capture",
     },
-    "harness/engine": {"harness.suites", "harness.plugin", "harness.cli", "harness.load"},
-    "harness/suites": {"harness.engine", "harness.plugin", "harness.cli", "harness.load"},
-    "harness/plugin": {"harness.cli", "harness.load"},
-    "harness/load": {"harness.plugin", "harness.cli", "harness.scenario", "harness.suites"},
+    "harness/engine": {
+        "harness.suites",
+        "harness.plugin",
+        "harness.cli",
+        "harness.load",
+        "harness.capture",
+    },
+    "harness/suites": {
+        "harness.engine",
+        "harness.plugin",
+        "harness.cli",
+        "harness.load",
+        "harness.capture",
+    },
+    "harness/plugin": {"harness.cli", "harness.load", "harness.capture"},
+    "harness/load": {
+        "harness.plugin",
+        "harness.cli",
+        "harness.scenario",
+        "harness.suites",
+        "harness.capture",
+    },
+    # Recordings are read, scrubbed, replayed and compared beside the run: never inside it.
+    "harness/capture": {"harness.plugin", "harness.cli", "harness.load"},
     "mock_idp": {"harness", "reports", "reference_server", "suites"},
     "reports": {"harness", "mock_idp", "reference_server", "suites"},
     # Data, like scenarios/: the vendor suites' files and their schema; they import nothing.

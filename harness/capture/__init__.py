@@ -1,0 +1,1 @@
+"""Capture: real IdP traffic as recordings (proxy, HAR, vendor examples), scrubbed and replayed."""

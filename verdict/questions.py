@@ -60,15 +60,24 @@ class Graded:
     level: str
     passed: bool
     waived: bool = False  # in an item the baseline waived: not counted, as by the gate
+    family: str = ""  # the IdP family of the profile whose traffic the check graded
 
 
 def answers(graded: Iterable[Graded]) -> dict[str, Outcome]:
     """Each question that some check answered, with its verdict: the worst effect of a broken
-    check of that question (MUST fails, SHOULD warns, MAY is a note), else PASS."""
+    check of that question (MUST fails, SHOULD warns, MAY is a note), else PASS.
+
+    An IdP's question is answered only on that IdP's traffic: a check quoting Okta's document,
+    graded on what Entra sent, says nothing of whether Okta's provisioning works, so a run of
+    Entra's profiles alone leaves "compatibility with Okta" unanswered (and `--gate okta` with
+    no verdict) rather than passed."""
     found: dict[str, list[str]] = {}
     for one in graded:
+        question = question_of(one.ref)
+        if question in IDPS and one.family != question:
+            continue
         effect = Outcome.PASS
         if not one.passed and not one.waived:
             effect = LEVEL_EFFECT[Level(one.level)]
-        found.setdefault(question_of(one.ref), []).append(effect.value)
+        found.setdefault(question, []).append(effect.value)
     return {q: combine(found[q]) for q in QUESTIONS if q in found}

@@ -132,8 +132,15 @@ class ResultsSink:
             for item in self.finished
         ]
         waived = {one.item for one in finished if one.waived}
+        families = {profile.id: profile.family for profile in self.settings.profiles()}
         graded = [
-            Graded(str(r["ref"]), str(r["level"]), bool(r["passed"]), r["item"] in waived)
+            Graded(
+                str(r["ref"]),
+                str(r["level"]),
+                bool(r["passed"]),
+                r["item"] in waived,
+                families.get(self.planned.get(str(r["item"]), ""), ""),
+            )
             for r in self.records
             if r.get("event") == "CheckEvaluated"
         ]

@@ -125,9 +125,9 @@ def test_each_question_gets_its_verdict_and_the_gate_reads_one() -> None:
 
     graded = [
         Graded("RFC 7644 3.3", "MUST", True),
-        Graded("docs/idp/entra.md#create; RFC 7644 3.3", "MUST", False),  # breaks Entra only
+        Graded("docs/idp/entra.md#create; RFC 7644 3.3", "MUST", False, family="entra"),
         Graded("docs/robustness.md#refusals", "SHOULD", False),
-        Graded("docs/idp/okta.md#import", "MUST", False, waived=True),
+        Graded("docs/idp/okta.md#import", "MUST", False, waived=True, family="okta"),
     ]
     assert [question_of(one.ref) for one in graded] == ["rfc", "entra", "robustness", "okta"]
     done = [Finished("a[rfc]", "rfc", Outcome.FAIL)]
@@ -143,5 +143,23 @@ def test_each_question_gets_its_verdict_and_the_gate_reads_one() -> None:
     # RFC-correct, yet it breaks Entra: gated on the RFC question, the run passes.
     assert assess(done, plan, graded=graded, gate="rfc").exit_code is ExitCode.OK
     assert assess(done, plan, graded=graded, gate="entra").exit_code is ExitCode.FAIL
+
+
+def test_an_idp_question_is_answered_only_on_that_idps_traffic() -> None:
+    """A check quoting Okta's document, graded on Entra's requests, is no Okta verdict: gated on
+    Okta, a run of Entra's profiles alone has no verdict rather than a PASS."""
+    from verdict.questions import Graded
+
+    graded = [
+        Graded("RFC 7644 3.3", "MUST", True, family="entra"),
+        Graded("docs/idp/okta.md#import", "MUST", True, family="entra"),
+        Graded("docs/idp/entra.md#create", "MUST", True, family="entra"),
+    ]
+    done = [Finished("a[entra]", "entra", Outcome.PASS)]
+    plan = Scope({"a[entra]": "entra"})
+    judged = assess(done, plan, graded=graded, gate="okta")
+    assert set(judged.questions) == {"rfc", "entra"}
+    assert judged.exit_code is ExitCode.NO_VERDICT
+    assert assess(done, plan, graded=graded, gate="entra").exit_code is ExitCode.OK
     # A question no check answered gives no verdict, not a pass.
     assert assess(done, plan, graded=graded, gate="ping").exit_code is ExitCode.NO_VERDICT

@@ -60,7 +60,8 @@ IPSIE_BITES: dict[str, Bite] = {
     "ipsie-external-id-filter-refused": bite(FILTERS, {"ipsie-user-filter-external-id"}),
     "ipsie-email-value-filter-refused": bite(FILTERS, {"ipsie-user-filter-email"}),
     "patch-only-active": bite(LIFECYCLE, {"ipsie-user-patch"}),
-    "reactivation-ignored": bite(LIFECYCLE, {"ipsie-reactivation"}),
+    # Reactivation answered 200 and not done: inactive over SCIM, and still no sign-in.
+    "reactivation-ignored": bite(f"{LIFECYCLE},{ACCESS}", {"ipsie-reactivation"}),
     "recreate-after-delete-refused": bite(LIFECYCLE, {"ipsie-recreate-after-delete"}),
     "deactivation-ignored": bite(ACCESS, {"ipsie-deactivation-revokes-access"}),
     "group-adds-ignored": bite(

@@ -4,9 +4,10 @@
 work against it?" are different questions: refusing Entra's `"active": "False"` is RFC-correct
 and still breaks Entra. A check answers the question of the source it quotes, the first part of
 its reference: an RFC section, a section of the SCIM interoperability profile draft (a profile
-that tightens the RFCs: a server may conform to the RFCs and not to it, so it is asked apart), an
-IdP's page under docs/idp/, the app's own contract (docs/domain.md) or the robustness practice
-(docs/robustness.md).
+that tightens the RFCs: a server may conform to the RFCs and not to it, so it is asked apart), a
+section of the OpenID IPSIE AL1 SCIM profile (the same; by its published URL,
+docs/ipsie-profile.md), an IdP's page under docs/idp/, the app's own contract (docs/domain.md) or
+the robustness practice (docs/robustness.md).
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ from .outcomes import LEVEL_EFFECT, Level, Outcome, combine
 RFC = "rfc"
 INTEROP = "interop-profile"
 INTEROP_DRAFT = "draft-zollner-scim-interop-profile-01"
+IPSIE = "ipsie-scim"
+# The IPSIE draft has no numbered revision: its editor's copy is published at one URL, and the
+# revision graded is named here and in docs/ipsie-profile.md.
+IPSIE_DRAFT_URL = "https://openid.github.io/ipsie-scim-al1/draft-ipsie-scim-al1-profile.html"
+IPSIE_REVISION = "editor's copy of 12 December 2025"
 APP = "app"
 ROBUSTNESS = "robustness"
 IDPS = ("okta", "entra", "onelogin", "ping")
-QUESTIONS = (RFC, INTEROP, *IDPS, APP, ROBUSTNESS)
+QUESTIONS = (RFC, INTEROP, IPSIE, *IDPS, APP, ROBUSTNESS)
 ASKED = {
     RFC: "RFC 7643/7644 conformance",
     INTEROP: "conformance to the SCIM interoperability profile draft (-01)",
+    IPSIE: f"conformance to the OpenID IPSIE AL1 SCIM 2.0 Profile ({IPSIE_REVISION})",
     "okta": "compatibility with Okta",
     "entra": "compatibility with Microsoft Entra ID",
     "onelogin": "compatibility with OneLogin",
@@ -44,6 +51,8 @@ def question_of(ref: str) -> str:
         return RFC
     if first.startswith(f"{INTEROP_DRAFT} "):
         return INTEROP
+    if first.startswith(f"{IPSIE_DRAFT_URL}#"):
+        return IPSIE
     found = _IDP_DOC.match(first)
     if found and found.group(1) in IDPS:
         return found.group(1)

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from importlib import import_module
 
-CHECK_MODULES = ("always_on", "resources", "cursor", "interop", "declared", "gallery", "oauth")
+CHECK_MODULES = (
+    "always_on",
+    "resources",
+    "cursor",
+    "interop",
+    "ipsie",
+    "declared",
+    "gallery",
+    "oauth",
+)
 
 
 def load_all() -> None:

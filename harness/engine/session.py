@@ -12,7 +12,7 @@ from pathlib import Path
 from harness.checks.baseline import Baseline
 from harness.engine.exclusive import ServerLock
 from harness.engine.runner import ItemRun, RunContext
-from harness.engine.target import Target, discover
+from harness.engine.target import IPSIE, Target, discover
 from harness.engine.token_step import TokenClient, token_client
 from harness.scenario.model import Scenario
 from harness.transport.auth import Auth, auth_from_env
@@ -65,6 +65,12 @@ class RunSettings:
             return False
         return applies(scenario, profile, self.tags)
 
+    def asked(self) -> frozenset[str]:
+        """The opt-in profiles the run asks to grade: IPSIE's by its tag or one of its scenarios
+        (docs/ipsie-profile.md)."""
+        chosen = "ipsie" in self.tags or any(s.startswith("ipsie/") for s in self.scenario_ids)
+        return frozenset({IPSIE}) if chosen else frozenset()
+
     def auth(self) -> Auth:
         options = {"token_url": self.token_url, "client_id": self.client_id}
         return auth_from_env(
@@ -112,7 +118,8 @@ class RunState:
             app = None
             if self.settings.app_url:
                 app = Transport(self.settings.app_url, self.settings.app_auth(), options, redactor)
-            self._target = discover(scim, app, self.settings.token_client())
+            token = self.settings.token_client()
+            self._target = discover(scim, app, token, self.settings.asked())
         return self._target
 
     def run_item(

@@ -31,6 +31,15 @@ NOT_INTEROP = (
     "(interopProfileConformant = true, draft-zollner-scim-interop-profile-01 4)"
 )
 
+# The OpenID IPSIE AL1 SCIM profile (docs/ipsie-profile.md) defines no claim a server could make in
+# /ServiceProviderConfig, and tightens MAYs of the RFCs into MUSTs: graded only when the run asks
+# for it (`--tags ipsie`, or an `ipsie/...` scenario by `--scenario`), else SKIPped.
+IPSIE = "ipsie-profile"
+NOT_ASKED_IPSIE = (
+    "the IPSIE AL1 SCIM profile is graded only when asked (--tags ipsie); "
+    "a server cannot claim it in /ServiceProviderConfig"
+)
+
 SPC_FEATURES = {
     "patch": "patch",
     "bulk": "bulk",
@@ -97,9 +106,13 @@ def _interop_features(spc: Any) -> tuple[set[str], dict[str, str]]:
 
 
 def discover(
-    scim: Transport, app: Transport | None, token_client: TokenClient | None = None
+    scim: Transport,
+    app: Transport | None,
+    token_client: TokenClient | None = None,
+    asked: frozenset[str] = frozenset(),
 ) -> Target:
-    """Read what the target declares; every exchange is kept for the record."""
+    """Read what the target declares; every exchange is kept for the record. `asked` holds the
+    opt-in profiles the run asked to grade (IPSIE), which no answer of the server can claim."""
     spc_exchange = scim.send("GET", "/ServiceProviderConfig")
     spc = json_answer(spc_exchange)
     supported, reasons = _spc_features(spc)
@@ -123,6 +136,10 @@ def discover(
         scim.redactor.trust(token_client)
     else:
         reasons["oauth"] = NOT_KNOWN
+    if IPSIE in asked:
+        supported.add(IPSIE)
+    else:
+        reasons[IPSIE] = NOT_ASKED_IPSIE
     schemas_exchange = scim.send("GET", "/Schemas")
     listed = json_answer(schemas_exchange)
     resources = listed.get("Resources") if isinstance(listed, dict) else None

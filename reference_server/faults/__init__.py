@@ -19,7 +19,7 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 and `robust_writes.py` (unusual input and writes), `cursors.py` (RFC 9865 cursor paging), one
 IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, what Microsoft's gallery validation
 sends: `gallery.py`, the token endpoint's answers: `oauth.py`, and the SCIM interoperability
-profile draft's rules: `interop.py`.
+profile draft's rules: `interop.py`; the OpenID IPSIE AL1 SCIM profile's: `ipsie.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -31,6 +31,7 @@ from . import (
     gallery,
     idp,
     interop,
+    ipsie,
     oauth,
     okta,
     protocol,
@@ -55,6 +56,7 @@ __all__ = [
     "hook",
     "idp",
     "interop",
+    "ipsie",
     "oauth",
     "okta",
     "protocol",

@@ -74,6 +74,17 @@ def _issued_token_unknown(x: Exchange) -> None:
         x.json["access_token"] = secrets.token_urlsafe(32)
 
 
+@fault(
+    "token-scope-without-scim",
+    'The token endpoint grants the scope "directory.read directory.write", not "scim"',
+)
+def _token_scope_without_scim(x: Exchange) -> None:
+    # The IPSIE AL1 SCIM profile's section 3.1 (docs/ipsie-profile.md): the token carries "scim".
+    if _issued(x):
+        assert isinstance(x.json, dict)
+        x.json["scope"] = "directory.read directory.write"
+
+
 TOKEN_FAULTS = frozenset(
     {
         "token-lifetime-out-of-range",
@@ -81,5 +92,6 @@ TOKEN_FAULTS = frozenset(
         "wrong-client-secret-accepted",
         "token-type-missing",
         "issued-token-unknown",
+        "token-scope-without-scim",
     }
 )

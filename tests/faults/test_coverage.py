@@ -2,7 +2,8 @@
 
 The fault tables (`BITES` for the RFC profile, `OKTA_BITES` for Okta, `QUIRKS` for Entra ID,
 OneLogin and Ping, `GATES` for Microsoft's gallery validation, `CURSOR_BITES` for RFC 9865
-cursors, `INTEROP_BITES` for the SCIM interoperability profile draft) each say which checks a
+cursors, `INTEROP_BITES` for the SCIM interoperability profile draft, `IPSIE_BITES` for the
+OpenID IPSIE AL1 SCIM profile) each say which checks a
 fault must trip and which others it may. A check counts as covered when it is in the `must` set
 of a row that names at most three checks in all: a fault that breaks everything at once proves
 nothing about any one check.
@@ -18,6 +19,7 @@ from tests.faults.test_cursor_faults import CURSOR_BITES
 from tests.faults.test_entra_gallery_faults import GATES
 from tests.faults.test_entra_onelogin_faults import QUIRKS
 from tests.faults.test_interop_faults import INTEROP_BITES
+from tests.faults.test_ipsie_faults import IPSIE_BITES
 from tests.faults.test_oauth_faults import OAUTH_BITES
 from tests.faults.test_okta_faults import OKTA_BITES
 from tests.support.fault_runs import Bite
@@ -36,6 +38,7 @@ def rows() -> list[tuple[str, Bite]]:
         *OKTA_BITES.items(),
         *CURSOR_BITES.items(),
         *INTEROP_BITES.items(),
+        *IPSIE_BITES.items(),
         *OAUTH_BITES.items(),  # the token endpoint's
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),

@@ -140,9 +140,18 @@ def findings(events: list[Event]) -> str:
     )
 
 
-def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: float) -> Run:
-    """The items run in-process against the team, judged as `--fail-on warn` judges them."""
+def run_items(
+    server: RunningServer,
+    team: str,
+    chosen: list[Item],
+    timeout: float,
+    scenario_ids: tuple[str, ...] | None = None,
+) -> Run:
+    """The items run in-process against the team, judged as `--fail-on warn` judges them; the
+    run names `scenario_ids` as `--scenario` does (by default the chosen scenarios, which is how
+    a run asks for an opt-in profile such as IPSIE's)."""
     scim_url, app_url = urls(server, team)
+    named = tuple(sorted({s.id for s, _ in chosen})) if scenario_ids is None else scenario_ids
     # The token endpoint is named beside the bearer token, as Microsoft's validation has both:
     # the token scenarios run, and a token fault cannot lock the other steps out.
     token_url = server.token_url.replace("/t/acme/", f"/t/{team}/")
@@ -153,6 +162,7 @@ def run_items(server: RunningServer, team: str, chosen: list[Item], timeout: flo
         seed=7,
         token_url=token_url,
         client_id=client_id(team),
+        scenario_ids=named,
     )
     state = RunState(settings)
     events: list[Event] = []

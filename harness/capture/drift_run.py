@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 from harness.capture.drift import Drift, Explanation, compare
 from harness.capture.drift_emission import Emission, emit
@@ -11,6 +13,14 @@ from harness.capture.recording import Recording
 from harness.capture.shapes import Shape, shape_of, shapes_of
 from harness.transport.auth import Auth
 from mock_idp.profile_model import Profile
+
+
+def documented(name: str) -> Path | None:
+    """A vendor-documented recording shipped with scimcert (`mock_idp/documented/`), by its file
+    name, so an installed scimcert can diff them without a source checkout."""
+    folder = resources.files("mock_idp").joinpath("documented")
+    found = folder.joinpath(name)
+    return Path(str(found)) if name.endswith(".jsonl") and found.is_file() else None
 
 
 @dataclass(frozen=True, slots=True)

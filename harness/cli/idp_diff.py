@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.capture.drift_report import render, to_json
-from harness.capture.drift_run import diff
+from harness.capture.drift_run import diff, documented
 from harness.capture.recording import RecordingError, read_recording
 from harness.transport.auth import bearer
 from mock_idp.profile import ProfileError, all_profiles
@@ -34,7 +34,12 @@ def add_parser(actions: Any) -> None:
         description="List every way the requests of RECORDING differ from those the profile "
         "sends for the same kinds of request, with an example of each side.",
     )
-    command.add_argument("recording", type=Path, metavar="RECORDING", help="a recording file")
+    command.add_argument(
+        "recording",
+        type=Path,
+        metavar="RECORDING",
+        help="a recording file, or the name of a shipped documented one (okta-scim20.jsonl)",
+    )
     command.add_argument("--idp", required=True, help="one profile id (okta-oin, entra-2020...)")
     command.add_argument("--json", action="store_true", help="one JSON document instead of text")
     command.set_defaults(handler=main)
@@ -48,8 +53,9 @@ def main(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitCode.USAGE
+    shipped = None if args.recording.exists() else documented(args.recording.name)
     try:
-        recording = read_recording(args.recording)
+        recording = read_recording(shipped or args.recording)
     except RecordingError as error:
         print(f"scimcert idp diff: {error}", file=sys.stderr)
         return ExitCode.USAGE

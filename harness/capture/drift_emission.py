@@ -1,8 +1,9 @@
 """What a profile sends: its real strategies driven through one provisioning lifecycle against a
 live SCIM server, every request kept in wire order.
 
-The lifecycle covers the verbs a recording can hold (connect, assign, read, update, deactivate and
-reactivate, import, push a group and change its members, rename and delete it, unassign); a verb
+The lifecycle covers the verbs a recording can hold (connect, assign, read, update, set and remove
+a manager, assign a role, deactivate and reactivate, import, push a group and change its members,
+rename and delete it, unassign); a verb
 the profile does not speak is skipped, since that absence is itself what a diff shows. The server
 only has to answer as a SCIM server does: the IdP reads its answers to choose the next request
 (link or create, the ids it uses), so a fresh reference server on loopback serves best.
@@ -49,6 +50,10 @@ def _steps(profile: Profile) -> list[tuple[str, dict[str, Any]]]:
         ("assign", {"user": "bob"}),
         ("get_user", {"user": "alice"}),
         ("update", {"user": "alice", **update}),
+        ("set_manager", {"user": "alice", "manager": "bob"}),
+        ("change_manager", {"user": "alice", "manager": "bob"}),
+        ("remove_manager", {"user": "alice"}),
+        ("assign_role", {"user": "alice", "role": "Designer"}),
         ("deactivate", {"user": "alice"}),
         ("reactivate", {"user": "alice"}),
         ("import", {}),

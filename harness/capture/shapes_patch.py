@@ -65,13 +65,22 @@ def value_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def attribute(path: str) -> str:
+    """The attribute a path or a path-less value's key names, lower-cased: `name` for
+    `name.familyName`, `emails` for `emails[type eq "work"].value`, `manager` for the enterprise
+    extension's full URN."""
+    if path.lower().startswith("urn:"):
+        path = path.rsplit(":", 1)[-1]
+    return path.split("[")[0].split(".")[0].lower()
+
+
 def targets(operation: Mapping[str, Any]) -> list[str]:
-    """The attributes an operation touches: its path's first name, or a path-less value's keys."""
+    """The attributes an operation touches: its path's, or a path-less value's keys'."""
     path = op_path(operation)
     if path is not None:
-        return [path.split("[")[0].split(".")[0].lower()]
+        return [attribute(path)]
     value = _field(operation, "value")
-    return [str(key).lower() for key in value] if isinstance(value, dict) else []
+    return [attribute(str(key)) for key in value] if isinstance(value, dict) else []
 
 
 def is_member_op(operation: Mapping[str, Any]) -> bool:
@@ -149,10 +158,16 @@ def _active(ops: Sequence[Mapping[str, Any]]) -> bool | None:
 
 
 def user_patch_kind(document: Any) -> str:
-    active = _active(operations(document))
-    if active is None:
-        return "patch user"
-    return "reactivate user" if active else "deactivate user"
+    ops = operations(document)
+    active = _active(ops)
+    if active is not None:
+        return "reactivate user" if active else "deactivate user"
+    touched = {name for op in ops for name in targets(op)}
+    # A second pass of its own for Entra (docs/idp/entra.md#manager, #roles), kept apart so that
+    # its shapes are compared with the profile's manager and role writes, not its updates.
+    if touched == {"manager"}:
+        return "patch manager"
+    return "patch roles" if touched == {"roles"} else "patch user"
 
 
 def group_patch_kind(document: Any) -> str:

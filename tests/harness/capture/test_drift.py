@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.capture.drift_run import DiffResult, diff
+from harness.capture.drift_emission import emit
+from harness.capture.drift_run import DiffResult, diff, profile_shapes
 from harness.capture.recording import read_recording
 from harness.transport.auth import bearer
 from mock_idp.profile import Profile, all_profiles
@@ -139,3 +140,13 @@ def test_the_command_exits_by_what_it_found(tmp_path: Path) -> None:
     )
     (tmp_path / "bad.jsonl").write_text("not json\n")
     assert _cli(str(tmp_path / "bad.jsonl"), "--idp", "entra").returncode == 2
+
+
+def test_every_profile_can_be_diffed(server: RunningServer) -> None:
+    """Each profile goes through the lifecycle without a verb it speaks failing to send, so no
+    kind is missing from its side for want of an id."""
+    for profile in all_profiles().values():
+        emission = emit(profile, server.url, bearer(SCIM_TOKEN))
+        kinds = {shape.kind for shape in profile_shapes(emission)}
+        assert emission.failed == (), profile.id
+        assert {"create user", "create group"} <= kinds, profile.id

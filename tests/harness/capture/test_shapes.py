@@ -68,6 +68,21 @@ def _patch(path: str, *operations: dict[str, Any]) -> RecordedRequest:
             _patch("/Groups/7", {"op": "replace", "value": {"id": "7", "displayName": "n"}}),
             "rename group",
         ),
+        (
+            _patch(
+                "/Users/42",
+                {
+                    "op": "Add",
+                    "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+                    "value": "7",
+                },
+            ),
+            "patch manager",
+        ),
+        (
+            _patch("/Users/42", {"op": "Add", "path": "roles", "value": [{"value": "r"}]}),
+            "patch roles",
+        ),
         (_request("GET", "/Schemas"), "read /Schemas"),
         (_request("GET", "/Me"), "other: GET /Me"),
     ],

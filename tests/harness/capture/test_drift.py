@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.capture.drift import compare
 from harness.capture.drift_emission import emit
 from harness.capture.drift_run import DiffResult, diff, profile_shapes
-from harness.capture.recording import read_recording
+from harness.capture.recording import Recording, RecordingHeader, Take, read_recording
+from harness.capture.shapes import Shape, shapes_of
 from harness.transport.auth import bearer
 from mock_idp.profile import Profile, all_profiles
 from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
@@ -150,3 +152,26 @@ def test_every_profile_can_be_diffed(server: RunningServer) -> None:
         kinds = {shape.kind for shape in profile_shapes(emission)}
         assert emission.failed == (), profile.id
         assert {"create user", "create group"} <= kinds, profile.id
+
+
+def _captured(server: RunningServer, profile: str) -> Recording:
+    """What a recording proxy would have kept of the profile's traffic: every header included."""
+    emission = emit(all_profiles()[profile], server.url, bearer(SCIM_TOKEN))
+    takes = tuple(Take(exchange=exchange, label=verb) for verb, exchange in emission.exchanges)
+    return Recording(header=RecordingHeader(source="proxy", origin=server.url), takes=takes)
+
+
+def test_a_capture_of_a_profile_matches_it_and_not_another(server: RunningServer) -> None:
+    capture = _captured(server, "okta-oin")
+    same = compare(shapes_of(capture), _captured_shapes(server, "okta-oin"))
+    assert same.undocumented == ()
+    other = compare(shapes_of(capture), _captured_shapes(server, "entra"))
+    found = {(d.kind, d.feature) for d in other.undocumented}
+    assert {("filter users", "query encoding"), ("deactivate user", "op case")} <= found
+    # Headers are facts in a capture: Okta's charset on Content-Type shows.
+    assert ("create user", "content type") in found
+    assert any(d.feature == "user agent" and d.informational for d in other.differences)
+
+
+def _captured_shapes(server: RunningServer, profile: str) -> list[Shape]:
+    return profile_shapes(emit(all_profiles()[profile], server.url, bearer(SCIM_TOKEN)))

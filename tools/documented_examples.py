@@ -23,6 +23,7 @@ import yaml
 
 from harness.capture.recording import Recording, RecordingHeader, Take, write_recording
 from harness.transport.exchange import Exchange, RecordedRequest, RecordedResponse
+from harness.transport.redactor import Redactor
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "tools" / "documented"
@@ -49,7 +50,9 @@ def _take(base: str, example: Mapping[str, Any]) -> Take:
     exchange = Exchange(
         request=request, response=_response(example.get("response")), elapsed_ms=0.0, error=None
     )
-    return Take(exchange=exchange, label=str(example["title"]))
+    # The same redaction as every recording (docs/secrets.md): a page's placeholder password is
+    # still a password field, and a shipped file must pass `scimcert scan`.
+    return Take(exchange=Redactor().exchange(exchange), label=str(example["title"]))
 
 
 def recording(source: Mapping[str, Any]) -> Recording:

@@ -44,3 +44,5 @@ def test_each_recording_reads_and_names_its_public_source(path: Path) -> None:
         # Secrets never reach a shipped file, even a placeholder the page prints.
         auth = take.exchange.request.headers.get("Authorization")
         assert auth in (None, "[REDACTED]")
+        body = take.exchange.request.body or ""
+        assert '"password"' not in body or '"password": "[REDACTED]"' in body

@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.capture.recording import Recording
 from harness.capture.shapes_patch import group_patch_kind, patch_features, user_patch_kind
-from harness.capture.shapes_url import endpoint, parameters, query_features
+from harness.capture.shapes_url import endpoint, flags, parameters, query_features
 from harness.transport.exchange import RecordedRequest
 
 HEADERS = {"content-type": "content type", "accept": "accept", "user-agent": "user agent"}
@@ -63,6 +63,8 @@ def kind_of(request: RecordedRequest) -> str:
     noun = {"Users": "user", "Groups": "group"}.get(target.resource)
     if noun is None:
         return f"other: {method} {target.form}"
+    if target.form.endswith("/.search"):
+        return f"search {noun}s"
     if method == "GET" and not target.has_id:
         has_filter = any(name == "filter" for name, _ in parameters(request.url))
         return f"{'filter' if has_filter else 'list'} {noun}s"
@@ -110,6 +112,8 @@ def shape_of(request: RecordedRequest, label: str = "", *, printed: bool = False
     features = _header_features(request, printed)
     if request.method.upper() == "GET":
         features.update(query_features(request.url))
+    elif flags(request.url):  # a Tenant URL's flag rides on every request, not only on reads
+        features["tenant URL flags"] = (",".join(flags(request.url)),)
     if kind.startswith("create "):
         features.update(_create_features(_json(request.body)))
     if request.method.upper() == "PATCH":

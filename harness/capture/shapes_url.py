@@ -33,6 +33,8 @@ def endpoint(url: str) -> Endpoint:
         if named is None:
             continue
         rest = segments[index + 1 :]
+        if rest and rest[0].startswith("."):  # `/Users/.search` (RFC 7644 3.4.3): no id
+            return Endpoint(named, False, "/" + "/".join([named, *rest]))
         form = "/" + "/".join([named, *(["{id}"] if rest else []), *rest[1:]])
         return Endpoint(named, bool(rest), form)
     return Endpoint("", False, urlsplit(url).path or "/")

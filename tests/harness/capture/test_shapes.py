@@ -83,6 +83,7 @@ def _patch(path: str, *operations: dict[str, Any]) -> RecordedRequest:
             _patch("/Users/42", {"op": "Add", "path": "roles", "value": [{"value": "r"}]}),
             "patch roles",
         ),
+        (_request("POST", "/Users/.search", {"filter": 'userName eq "a"'}), "search users"),
         (_request("GET", "/Schemas"), "read /Schemas"),
         (_request("GET", "/Me"), "other: GET /Me"),
     ],
@@ -110,6 +111,9 @@ def test_a_tenant_url_flag_is_not_a_parameter() -> None:
     shape = shape_of(_request("GET", "/Users?aadOptscim062020&startIndex=1&count=100"))
     assert shape.features["query parameters"] == ("count&startIndex",)
     assert shape.features["tenant URL flags"] == ("aadOptscim062020",)
+    patch = _patch("/Users/1?aadOptscim062020", {"op": "replace", "path": "active", "value": False})
+    assert shape_of(patch).features["tenant URL flags"] == ("aadOptscim062020",)
+    assert kind_of(patch) == "deactivate user"
 
 
 def test_patch_features_tell_the_dialects_apart() -> None:

@@ -65,12 +65,22 @@ def _describe(difference: Difference) -> str:
 
 def _difference(difference: Difference) -> Iterator[str]:
     yield f"  {_status(difference)} {_describe(difference)}"
+    if difference.informational:
+        return  # one line is enough for what never counts; --json has the examples
     yield from _example("recording", difference.recording_example)
     if difference.feature != WHOLE_KIND:
         yield from _example("profile  ", difference.profile_example)
     if difference.explanation is not None:
         yield f"    why: {difference.explanation.why}"
         yield f"    ref: {difference.explanation.ref}"
+
+
+def _summary(found: list[Difference]) -> str:
+    undocumented = sum(1 for d in found if d.undocumented)
+    explained = sum(1 for d in found if d.explanation is not None)
+    parts = [f"{undocumented} difference(s)"] if undocumented else []
+    parts += [f"{explained} explained"] if explained else []
+    return ", ".join(parts) or "same shapes"
 
 
 def render(subject: Subject, drift: Drift) -> str:
@@ -83,10 +93,7 @@ def render(subject: Subject, drift: Drift) -> str:
         grouped.setdefault(difference.kind, []).append(difference)
     for kind in drift.recording_kinds:
         found = grouped.get(kind, [])
-        counted = [d for d in found if not d.informational]
-        lines.append(
-            f"\n{kind}: {'same shapes' if not counted else f'{len(counted)} difference(s)'}"
-        )
+        lines.append(f"\n{kind}: {_summary(found)}")
         for difference in found:
             lines += _difference(difference)
     if drift.profile_only_kinds:

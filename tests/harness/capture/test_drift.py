@@ -22,6 +22,7 @@ from harness.transport.auth import bearer
 from mock_idp.profile import Profile, all_profiles
 from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
 
+pytestmark = pytest.mark.slow  # a reference server, and two more for the command's own runs
 ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTED = ROOT / "mock_idp" / "documented"
 # Each documented recording and the profiles of its family it describes (docs/idp-diff.md).

@@ -14,7 +14,7 @@ import yaml
 
 from . import dialects
 from .options import Option
-from .profile_model import Profile, ProfileError
+from .profile_model import DocumentedDifference, Profile, ProfileError
 from .strategies import STRATEGIES
 
 __all__ = ["Profile", "ProfileError", "all_profiles", "select_profiles"]
@@ -116,6 +116,9 @@ def _load(name: str, text: str) -> Profile:
         headers=data["headers"],
         verbs=data["verbs"],
         options=data.get("options", {}),
+        documented_differences=tuple(
+            DocumentedDifference(**entry) for entry in data.get("documented_differences", [])
+        ),
     )
 
 

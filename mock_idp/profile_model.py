@@ -13,6 +13,16 @@ class ProfileError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentedDifference:
+    """A way the profile differs from a recording of its IdP on purpose (`scimcert idp diff`)."""
+
+    kind: str
+    feature: str
+    why: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     family: str
@@ -21,6 +31,7 @@ class Profile:
     headers: Mapping[str, str]
     verbs: Mapping[str, Mapping[str, Any]]
     options: Mapping[str, Any]
+    documented_differences: tuple[DocumentedDifference, ...] = ()
 
     def verb(self, name: str) -> Mapping[str, Any]:
         if name not in self.verbs:

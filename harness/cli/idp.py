@@ -4,6 +4,7 @@ For a vendor debugging their server without pytest or reports: every exchange is
 URL, body, the answer's status) the moment it happens. It runs the very runner `scimcert run`
 uses, so the traffic is the same byte for byte (same `--seed`, same `--run-id`, same bytes); the
 transport has already replaced credentials with `[REDACTED]` before anything is printed.
+`scimcert idp diff` (idp_diff.py) compares a recording's request shapes with a profile's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from mock_idp.profile import Profile, ProfileError, select_profiles
 from verdict.events import CheckEvaluated, Event, ExchangeRecorded, ItemFinished
 from verdict.outcomes import Outcome
 from verdict.status import ExitCode
+
+from . import idp_diff
 
 EXIT_BY_OUTCOME = {Outcome.FAIL: ExitCode.FAIL, Outcome.ERROR: ExitCode.ERROR}
 BODY_LIMIT = 2000  # characters of an answer's body shown with --verbose
@@ -50,6 +53,7 @@ def add_parser(commands: Any) -> None:
     add_argument(replay, "timeout")
     replay.add_argument("--verbose", action="store_true", help="also headers and answer bodies")
     replay.set_defaults(handler=main)
+    idp_diff.add_parser(actions)
 
 
 def _plan(args: argparse.Namespace) -> tuple[RunSettings, Scenario, list[Profile]]:

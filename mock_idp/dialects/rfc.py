@@ -89,6 +89,12 @@ def patch_members_remove(call: VerbCall) -> Sent:
     return patch(call, f"/Groups/{call.group_id()}", operations)
 
 
+@strategy("get-group")
+def get_group(call: VerbCall) -> Sent:
+    """A pushed group read by its id (RFC 7644 3.4.1), as Okta does to see it still exists."""
+    return call.send("GET", f"/Groups/{call.group_id()}")
+
+
 @strategy("delete-group")
 def delete_group(call: VerbCall) -> Sent:
     return call.send("DELETE", f"/Groups/{call.group_id()}")

@@ -78,3 +78,14 @@ def test_options_are_those_the_verbs_strategies_declare(
     with pytest.raises(ProfileError) as refused:
         _load(name, text.replace(replace, by, 1))
     assert said in str(refused.value)
+
+
+def test_a_documented_difference_loads_and_needs_its_source() -> None:
+    entra = all_profiles()["entra"]
+    kinds = {(d.kind, d.feature) for d in entra.documented_differences}
+    assert ("deactivate user", "value types") in kinds
+    assert all(d.ref and d.why for d in entra.documented_differences)
+    text = (PROFILES / "entra.yaml").read_text(encoding="utf-8")
+    unsourced = text.replace('    ref: "https://learn.microsoft.com', '    rf: "https://', 1)
+    with pytest.raises(ProfileError, match="/documented_differences/0"):
+        _load("entra.yaml", unsourced)

@@ -147,9 +147,13 @@ def in_filter(text: str, user: bool) -> Iterator[Found]:
         value = _unescaped(match[2])
         before = text[: match.start()].rstrip().lower()
         last = attribute.rsplit(".", 1)[-1]
-        if "email" in attribute or before.endswith("emails["):
+        if attribute in ("emails", "emails.value") or (
+            attribute == "value" and before.endswith("emails[")
+        ):
             yield Found("email", value)
-        elif "phone" in attribute or before.endswith("phonenumbers["):
+        elif attribute in ("phonenumbers", "phonenumbers.value") or (
+            attribute == "value" and before.endswith("phonenumbers[")
+        ):
             yield Found("phone", value)
         elif last in _PARTS:
             yield Found("part", value, _PARTS[last])

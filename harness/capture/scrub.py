@@ -12,6 +12,7 @@ replaced and what is not.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -141,9 +142,10 @@ class Scrubber:
         pseudonyms = self._pseudonyms
         if pseudonyms.found_in(text, names=names):
             text = pseudonyms.replace(text, names=names)
-        decoded = unquote_plus(text)
-        if decoded != text and pseudonyms.found_in(decoded, names=names):
-            text = pseudonyms.replace(decoded, names=names)
+        for decode in (unquote_plus, html.unescape):
+            decoded = decode(text)
+            if decoded != text and pseudonyms.found_in(decoded, names=names):
+                text = pseudonyms.replace(decoded, names=names)
         return text
 
 

@@ -169,7 +169,7 @@ def _recording() -> Recording:
             "DELETE",
             f"{BASE}/Users/x",
             status=500,
-            raw_answer="<html>Marek Wiśniewski: marek.wisniewski%40contoso.example.com</html>",
+            raw_answer="<html>Marek Wi&#347;niewski: marek.wisniewski%40contoso.example.com</html>",
         ),
     ]
     return Recording(header=RecordingHeader(source="proxy", origin=BASE), takes=tuple(takes))
@@ -192,6 +192,7 @@ def test_no_original_survives_anywhere_in_the_file(tmp_path: Path) -> None:
         for original in originals:
             left = [spelling for spelling in _spellings(original) if spelling in text]
             assert not left, f"{original} survives as {left}"
+    assert "wi&#347;niewski" not in text  # an HTML page's escaped spelling
     # Some original must have been there, or the test proves nothing.
     unscrubbed = tmp_path / "raw.jsonl"
     write_recording(unscrubbed, _recording())

@@ -21,8 +21,10 @@ EMAIL_SHAPE = re.compile(
 PHONE_IN_TEXT = re.compile(r"(?:tel:)?\+\d[\d ().-]{5,}\d")
 # A whole value shaped like a national number: (201) 555-0123, 201.555.0123, 201-555-0123.
 PHONE_VALUE = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
+# The look-behind makes a long run of letters one attempt, not one per letter.
 _FILTER = re.compile(
-    r"""([\w.:$-]+)\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le)\s+"((?:[^"\\]|\\.)*)\"""", re.IGNORECASE
+    r"""(?<![\w.:$-])([\w.:$-]+)\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le)\s+"((?:[^"\\]|\\.)*)\"""",
+    re.IGNORECASE,
 )
 _PARTS = {"givenname": "Given", "familyname": "Family", "middlename": "Middle"}
 _WHOLES = frozenset({"formatted", "displayname", "nickname"})

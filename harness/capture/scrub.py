@@ -125,8 +125,10 @@ class Scrubber:
         return self._pseudonyms.replace(value, names=False)
 
     def _body(self, body: str) -> str:
-        if body.lstrip()[:1] in ("{", "["):
-            # Names only where the string rewrite put them: a key or an id keeps its word.
+        if body.lstrip()[:1] in ("{", "[") and parse_json(body) is not None:
+            # Names only where the string rewrite put them: a key or an id keeps its word. Only
+            # a whole document is walked string by string: in one cut short (or hostile), every
+            # escaped quote after the cut would start a scan to its end.
             return self._last_resort(_json_strings(body, self._pseudonyms), names=False)
         if "=" in body and " " not in body.strip():  # a URL-encoded form
             form = "&".join(self._pair(pair) for pair in body.split("&"))

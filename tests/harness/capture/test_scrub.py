@@ -311,3 +311,14 @@ def test_a_scrubbed_create_is_accepted_by_a_scim_server(server: RunningServer) -
     assert created.status_code == 201, created.text
     assert created.json()["emails"][0]["value"] == "person-0001@example.invalid"
     server.scim().delete(f"{server.url}/Users/{created.json()['id']}", timeout=10)
+
+
+def test_a_body_cut_short_or_hostile_is_still_scrubbed_in_one_pass() -> None:
+    """A truncated answer is no JSON document: it is scrubbed as text, and a tail of escaped
+    quotes (each would start a scan to the end in a string-by-string walk) costs one pass."""
+    cut = '{"Resources": [{"userName": "zob@private.example.org", "title": "' + '\\"' * 300_000
+    take = _take("GET", f"{BASE}/Users", raw_answer=cut)
+    scrubbed = Scrubber().take(take).exchange.response
+    assert scrubbed is not None
+    assert "zob@private.example.org" not in scrubbed.body
+    assert scrubbed.body.startswith('{"Resources": [{"userName": "person-0001@example.invalid"')

@@ -72,8 +72,12 @@ def _document(path: Path) -> Any:
             f"{path.name}: {size} bytes, more than the {MAX_HAR_BYTES} a HAR may have here"
         )
     try:
-        text = path.read_bytes().decode("utf-8-sig")  # the HAR spec lets a file open with a BOM
-    except (OSError, UnicodeDecodeError) as error:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise RecordingError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # the HAR spec lets a file open with a byte order mark
+    except UnicodeDecodeError as error:
         raise RecordingError(f"{path.name}: not UTF-8 text, as a HAR must be ({error})") from None
     try:
         return json.loads(text)

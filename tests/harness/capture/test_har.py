@@ -343,6 +343,8 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_read(
         read_har(path)
 
 
-def test_a_missing_file_is_one_sentence(tmp_path: Path) -> None:
+def test_a_missing_file_or_a_folder_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="no such file"):
         read_har(tmp_path / "absent.har")
+    with pytest.raises(RecordingError, match="cannot be read"):
+        read_har(tmp_path)

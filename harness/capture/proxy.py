@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,12 +62,13 @@ class ProxySettings:
     port: int = 0
     options: TransportOptions = DEFAULT_OPTIONS  # timeout, body limit, TLS
     # Applied to each take (already free of secrets) before it is written: the scrubber's hook.
+    # Called on a worker thread, one take at a time, in the file's order.
     transform: Transform | None = None
-    # Told of each take as written (the command prints a line); runs on a worker thread.
+    # Told of each take as written (the command prints a line); likewise one at a time.
     listener: Listener | None = None
     # What the transform replaced, kind -> count, read once when the recording is finished.
     scrubbed: Callable[[], Mapping[str, int]] | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # what the header says from the start
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,7 @@ class RecordingProxy:
         self._count = 0
         self._late = 0  # exchanges that ended after the file was finished
         self._closed = False
+        self._summary: Summary | None = None
         config = uvicorn.Config(
             self._app,
             access_log=False,  # a path's query holds personal data (filters); the command prints
@@ -167,18 +169,21 @@ class RecordingProxy:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                self._finish_file()
+                self.stop()
                 raise ProxyError(f"the proxy did not start on {self.url}")
             time.sleep(0.01)
 
     def stop(self) -> Summary:
-        """Stop serving (in-flight exchanges get GRACE_SECONDS), finish the file, recognise."""
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join()
-        self._socket.close()
-        self._forwarder.close()
-        return self._finish_file()
+        """Stop serving (in-flight exchanges get GRACE_SECONDS), finish the file, recognise.
+        Once: a second call returns the same summary."""
+        if self._summary is None:
+            self._server.should_exit = True
+            if self._thread.is_alive():
+                self._thread.join()
+            self._socket.close()
+            self._forwarder.close()
+            self._summary = self._finish_file()
+        return self._summary
 
     # --- The ASGI application -------------------------------------------------------------
 
@@ -212,17 +217,18 @@ class RecordingProxy:
         # The IdP's own credentials: the proxy never held them, so it learns them as they pass.
         self._redactor.learn(credential_values(exchange.request.headers))
         take = Take(exchange=self._redactor.exchange(exchange))
-        if self.settings.transform is not None:
-            take = self.settings.transform(take)
+        # One at a time: a scrubber keeping pseudonyms consistent needs no lock of its own.
         with self._lock:
             if self._closed:
                 self._late += 1
                 return
+            if self.settings.transform is not None:
+                take = self.settings.transform(take)
             self._writer.add(take)
             self._count += 1
             self._recogniser.see(take)
-        if self.settings.listener is not None:
-            self.settings.listener(take)
+            if self.settings.listener is not None:
+                self.settings.listener(take)
 
     def _finish_file(self) -> Summary:
         with self._lock:

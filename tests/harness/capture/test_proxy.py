@@ -22,6 +22,7 @@ from harness.transport.redaction import REDACTED, secret_forms
 from tests.support.echo_upstream import ACCESS_TOKEN, REFRESH_TOKEN, SESSION, echo_upstream
 from tests.support.raw_server import RawServer
 from tests.support.recorder import running_proxy
+from tests.support.tls_server import over_tls, self_signed
 
 TOKEN = "idp-token-a+b/c-0123456789"
 CLIENT_SECRET = "client-secret+/=-0123456789"
@@ -291,3 +292,31 @@ def test_a_port_in_use_is_refused_before_the_file_is_written(tmp_path: Path) -> 
 def test_an_unusable_upstream_is_refused(url: str, tmp_path: Path) -> None:
     with pytest.raises(ProxyError, match="--upstream"):
         RecordingProxy(ProxySettings(upstream=url, out=tmp_path / "r"))
+
+
+@pytest.mark.parametrize("trust", ["default", "ca_bundle", "insecure"])
+def test_an_https_upstream_is_verified_unless_told_otherwise(trust: str, tmp_path: Path) -> None:
+    certificate = self_signed(tmp_path)
+
+    def answer(server: RawServer, conn: socket.socket) -> None:
+        server.read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+
+    upstream = RawServer(over_tls(certificate, answer), "127.0.0.1")
+    options = TransportOptions(
+        ca_bundle=certificate[0] if trust == "ca_bundle" else None, insecure=trust == "insecure"
+    )
+    out = tmp_path / "r.jsonl"
+    https = upstream.url.replace("http://", "https://")
+    try:
+        with running_proxy(ProxySettings(upstream=https, out=out, options=options)) as proxy:
+            status = _call("GET", proxy.url + "/Users").status_code
+    finally:
+        upstream.close()
+    [take] = read_recording(out).takes
+    if trust == "default":
+        assert status == 502
+        assert take.exchange.error is not None and take.exchange.error.kind == "tls"
+    else:
+        assert status == 200
+        assert take.exchange.error is None

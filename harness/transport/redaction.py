@@ -8,13 +8,14 @@ header). This module is pure text; `redactor.Redactor` holds what one run knows.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote_plus
 
 REDACTED = "[REDACTED]"
 # X-API-Key: the credential header of servers that take an API key instead of Authorization.
@@ -31,17 +32,38 @@ MIN_LEARNT_PASSWORD = 6
 MIN_SESSION_COOKIE = 16
 # Attribute names whose values are secrets wherever they appear in a body (RFC 7643 4.1.1, 7),
 # compared without case and without a schema URN prefix (`urn:...:User:password`).
+# An OAuth client's signed assertion and an issued ID token are credentials too (RFC 7523,
+# OpenID Connect): a recording of a token endpoint carries them.
 SECRET_ATTRIBUTES = frozenset(
-    {"password", "client_secret", "secret", "access_token", "refresh_token"}
+    {
+        "password",
+        "client_secret",
+        "client_assertion",
+        "secret",
+        "access_token",
+        "refresh_token",
+        "id_token",
+    }
 )
-_SECRET_KEY = r'"(?:[^"\\]*:)?(?:password|client_secret|secret|access_token|refresh_token)"'
+_SECRET_KEY = (
+    r'"(?:[^"\\]*:)?'
+    r'(?:password|client_secret|client_assertion|secret|access_token|refresh_token|id_token)"'
+)
 # A secret attribute's scalar value in JSON text, found even in a body cut short or not JSON.
 _KEYED_VALUE = re.compile(
     "(" + _SECRET_KEY + r'\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\Z)|-?\d[\d.eE+-]*|true|false)',
     re.IGNORECASE,
 )
 # Without one of these a body cannot hold a secret attribute (`\u`: an escaped key spelling).
-_MAYBE_KEYED = ("password", "secret", "token", "\\u")
+_MAYBE_KEYED = ("password", "secret", "token", "assertion", "\\u")
+# The fields of an OAuth token request (RFC 6749 4.1.3, 4.3.2, 6; RFC 7523 2.1, 2.2) whose
+# values are credentials, in an `application/x-www-form-urlencoded` body.
+FORM_SECRET_FIELDS = SECRET_ATTRIBUTES | {"assertion", "code", "code_verifier"}
+# A whole body of `name=value` pairs joined by `&`: a form, not JSON or prose.
+_FORM_BODY = re.compile(r"[\w.~%+-]+=[^&\s]*(?:&[\w.~%+-]+=[^&\s]*)*")
+_FORM_VALUE = re.compile(
+    r"(?:(?<=&)|^)(?P<name>[\w.~%+-]+)=(?P<value>[^&]*)",
+)
 _COOKIE_ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority"}
 )
@@ -130,6 +152,71 @@ def cookie_values(headers: Mapping[str, str]) -> Iterator[str]:
             cookie = cookie.strip().strip('"')
             if equals and cookie and key.strip().lower() not in _COOKIE_ATTRIBUTES:
                 yield cookie
+
+
+def credential_values(headers: Mapping[str, str]) -> Iterator[str]:
+    """What a credential header carries, for scrubbing wherever it comes back: the whole value,
+    the token after its scheme, and for Basic the decoded `user:password` and the password.
+    The recording proxy learns these from the IdP's requests, whose credentials it never held."""
+    for name, value in headers.items():
+        if name.lower() not in SENSITIVE_HEADERS - COOKIE_HEADERS:
+            continue
+        yield value
+        scheme, _, token = value.strip().partition(" ")
+        token = token.strip()
+        if not token:
+            continue
+        yield token
+        if scheme.lower() == "basic":
+            yield from _basic_parts(token)
+
+
+def _basic_parts(token: str) -> Iterator[str]:
+    try:
+        pair = base64.b64decode(token, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return
+    yield pair
+    _, colon, password = pair.partition(":")
+    if colon and password:
+        yield password
+
+
+# --- secrets by meaning in a form body ----------------------------------------------------------
+
+
+def _is_form(body: str) -> bool:
+    """A body of `name=value&...` pairs (an OAuth token request), told apart cheaply from JSON."""
+    text = body.strip()
+    return bool(text) and text[0] not in "{[" and "=" in text and bool(_FORM_BODY.fullmatch(text))
+
+
+def _form_field(name: str) -> str:
+    return unquote_plus(name).lower()
+
+
+def form_secrets(body: str | None) -> tuple[str, ...]:
+    """The values a form body holds in credential fields (`client_secret=...`), decoded."""
+    if not body or not _is_form(body):
+        return ()
+    return tuple(
+        unquote_plus(match["value"])
+        for match in _FORM_VALUE.finditer(body.strip())
+        if _form_field(match["name"]) in FORM_SECRET_FIELDS and match["value"]
+    )
+
+
+def redact_form(body: str) -> str:
+    """A form body with the value of every credential field replaced, the rest as it was."""
+    if not _is_form(body):
+        return body
+
+    def blank(match: re.Match[str]) -> str:
+        if _form_field(match["name"]) not in FORM_SECRET_FIELDS or not match["value"]:
+            return match[0]
+        return f"{match['name']}={REDACTED}"
+
+    return _FORM_VALUE.sub(blank, body)
 
 
 # --- secrets by meaning in a JSON document ------------------------------------------------------
@@ -223,8 +310,13 @@ def _may_hold_secret(body: str) -> bool:
 
 
 def body_secrets(body: str | None) -> tuple[str, ...]:
-    """The strings a body holds as secrets by meaning (Okta sends a password on every create)."""
-    if not body or not _may_hold_secret(body):
+    """The strings a body holds as secrets by meaning (Okta sends a password on every create;
+    a token request's form carries the client's secret)."""
+    if not body:
+        return ()
+    if _is_form(body):
+        return form_secrets(body)
+    if not _may_hold_secret(body):
         return ()
     return tuple(leaf for leaf in secret_leaves(parse_json(body)) if isinstance(leaf, str))
 
@@ -236,6 +328,8 @@ def redact_body(body: str, secrets: Sequence[str] | frozenset[str]) -> str:
     meaning could not be found as text (a one-letter password, a number) is a JSON body written
     out again from its parsed, redacted document.
     """
+    if _is_form(body):
+        return redact_text(redact_form(body), secrets)
     scrubbed = redact_text(body, secrets)
     if not _may_hold_secret(body):
         return scrubbed

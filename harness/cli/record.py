@@ -28,6 +28,7 @@ from harness.capture.proxy import (
     check_upstream,
 )
 from harness.capture.recording import Take
+from harness.capture.scrub import Scrubber, scrub_note
 from harness.plugin.options import add_argument
 from harness.transport.client import TransportOptions
 from verdict.status import ExitCode
@@ -46,6 +47,11 @@ def add_parser(commands: Any) -> None:
     record.add_argument("--host", default=LOOPBACK, help=f"address to listen on ({LOOPBACK} only)")
     record.add_argument("--out", type=Path, help="recording file (recording-<UTC time>.jsonl)")
     record.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    record.add_argument(
+        "--scrub",
+        action="store_true",
+        help="pseudonymise names, e-mails and phone numbers as they pass (docs/recordings.md)",
+    )
     add_argument(record, "insecure")
     add_argument(record, "ca_bundle")
     add_argument(record, "timeout", default=DEFAULT_TIMEOUT, help="seconds to wait for the server")
@@ -79,6 +85,8 @@ def main(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     _print_summary(summary)
+    if args.scrubber is not None:
+        print(scrub_note(args.scrubber.replaced), flush=True)
     return ExitCode.OK
 
 
@@ -93,6 +101,8 @@ def _settings(args: argparse.Namespace) -> ProxySettings:
         raise ProxyError(f"--out {args.out} is a folder; name a file")
     if args.out.exists() and not args.force:
         raise ProxyError(f"--out {args.out} exists; --force overwrites it")
+    # Scrubbed as each exchange passes, before it is written: a killed proxy leaves no original.
+    args.scrubber = Scrubber() if args.scrub else None
     return ProxySettings(
         upstream=args.upstream,
         out=args.out,
@@ -102,6 +112,8 @@ def _settings(args: argparse.Namespace) -> ProxySettings:
             timeout=args.timeout, ca_bundle=args.ca_bundle, insecure=bool(args.insecure)
         ),
         listener=_print_take,
+        transform=None if args.scrubber is None else args.scrubber.take,
+        scrubbed=None if args.scrubber is None else (lambda: args.scrubber.replaced),
     )
 
 

@@ -157,6 +157,40 @@ def test_ctrl_c_stops_the_recorder_cleanly(upstream: Upstream, tmp_path: Path) -
     assert read_recording(out).complete
 
 
+def test_scrub_pseudonymises_people_as_they_pass_and_says_how_many(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    """With --scrub no name, e-mail or phone number reaches the file, even from a recorder killed
+    before its clean stop; the header counts what was replaced."""
+    people = {"userName": "ann.lee@corp.example", "given": "Annabel", "family": "Leeward"}
+    user = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": people["userName"],
+        "name": {"givenName": people["given"], "familyName": people["family"]},
+        "emails": [{"value": people["userName"], "primary": True}],
+        "phoneNumbers": [{"value": "+44 20 7946 0958"}],
+    }
+    out = tmp_path / "recording.jsonl"
+    recorder = start_recorder(upstream.url, out, "--scrub")
+    headers = {"Authorization": f"Bearer {SCIM_TOKEN}", "User-Agent": "Okta SCIM Client 1.0.0"}
+    with requests.Session() as session:
+        session.trust_env = False
+        created = session.post(f"{recorder.url}/scim/v2/Users", json=user, headers=headers)
+        assert created.status_code == 201, created.text
+        query = {"filter": f'userName eq "{people["userName"]}"'}
+        session.get(f"{recorder.url}/scim/v2/Users", params=query, headers=headers)
+    code, printed = recorder.stop(signal.SIGTERM)
+    assert code == 0, printed
+    text = out.read_text(encoding="utf-8")
+    originals = [*people.values(), "ann.lee%40corp.example", "7946 0958", "Annabel"]
+    assert [value for value in originals if value in text] == []
+    assert "scrubbed: " in printed
+    header = read_recording(out).header
+    assert header.scrubbed["email"] == 1
+    assert header.scrubbed["name"] >= 2
+    assert header.scrubbed["phone"] == 1
+
+
 def _json(text: str | None) -> object:
     try:
         return json.loads(text) if text else None

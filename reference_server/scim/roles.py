@@ -6,7 +6,7 @@ Entitlement schema; a role is `id`, `displayName` (and here a `description`) und
 `urn:okta:scim:schemas:core:1.0:Role`. The roles are the app's own (`domain/members.py`): the
 `id` is the value a member's `roles` carries (`docs/domain.md#roles`), so an IdP can tell which
 role a user holds. Roles are set in the app, never over SCIM: the endpoint only reads, and any
-other method is 405 with `Allow` (RFC 9110 15.5.5), as Starlette's router answers it (`app.py`).
+other method is 405 with `Allow` (RFC 9110 15.5.6), as Starlette's router answers it (`app.py`).
 """
 
 from __future__ import annotations

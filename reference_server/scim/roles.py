@@ -41,7 +41,7 @@ def role_definition() -> ResourceDefinition:
 
 
 def render(role: Role, base_url: str) -> dict[str, Any]:
-    """One role; `displayName` is its value capitalised, as the app shows it."""
+    """One role; its `displayName` is its value capitalised, a name for people to read."""
     return {
         "schemas": [ROLE_SCHEMA],
         "id": role.value,
@@ -73,14 +73,9 @@ async def collection(request: Request) -> Response:
     roles = list(Role)
     first = query.start_index - 1
     page = roles[first : first + query.count]
-    shown = [
-        project(role_definition(), render(role, ctx.base_url), *_projection(query)) for role in page
-    ]
+    wanted = (query.attributes, query.excluded_attributes)
+    shown = [project(role_definition(), render(role, ctx.base_url), *wanted) for role in page]
     return list_response(query, len(roles), shown)
-
-
-def _projection(query: ListQuery) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return query.attributes, query.excluded_attributes
 
 
 async def item(request: Request) -> Response:

@@ -58,9 +58,9 @@ def scim_routes() -> list[BaseRoute]:
         routes += _both(f"{p}/{name}", collection(kind), ["GET", "POST"])
         routes += _both(f"{p}/{name}/.search", search(kind), ["POST"])
         routes += _both(f"{p}/{name}/{{id}}", item(kind), ["GET", "PUT", "PATCH", "DELETE"])
-    # The team's roles, read-only: any other method is a 405 SCIM Error with Allow.
-    routes += _both(f"{p}/Roles", roles.collection, ["GET"])
-    routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET"])
+    # The team's roles, read-only: a write is a 405 SCIM Error saying so, with Allow.
+    routes += _both(f"{p}/Roles", roles.collection, ["GET", "POST"])
+    routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET", "PUT", "PATCH", "DELETE"])
     routes += _both(f"{p}/.search", search_all, ["POST"])
     return routes
 

@@ -6,7 +6,8 @@ Entitlement schema; a role is `id`, `displayName` (and here a `description`) und
 `urn:okta:scim:schemas:core:1.0:Role`. The roles are the app's own (`domain/members.py`): the
 `id` is the value a member's `roles` carries (`docs/domain.md#roles`), so an IdP can tell which
 role a user holds. Roles are set in the app, never over SCIM: the endpoint only reads, and any
-other method is 405 with `Allow` (RFC 9110 15.5.6), as Starlette's router answers it (`app.py`).
+write is 405 with `Allow` (RFC 9110 15.5.6) and a detail that says why, so a client (or a tester
+that writes to every resource type it finds) can tell a read-only type from a broken one.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from starlette.responses import Response
 from ..domain.members import ROLE_DESCRIPTIONS, Role
 from .attributes import ResourceDefinition, load_schema
 from .endpoints import context, list_response
-from .errors import ScimType, bad_request, not_found
+from .errors import ScimError, ScimType, bad_request, not_found
 from .http import ScimResponse
 from .projection import project
 from .query import ListQuery, projection_from_params, query_from_params
 
 ROLE_SCHEMA = "urn:okta:scim:schemas:core:1.0:Role"
 ENDPOINT = "/Roles"
+READ_ONLY = "Roles are read-only: a member's role is given in the app, never over SCIM"
 
 
 @cache
@@ -64,9 +66,15 @@ def _index_only(query: ListQuery) -> None:
         raise bad_request("/Roles pages by startIndex and count only", ScimType.INVALID_VALUE)
 
 
+def _refuse_writes(request: Request) -> None:
+    if request.method not in ("GET", "HEAD"):
+        raise ScimError(405, READ_ONLY, headers={"Allow": "GET, HEAD"})
+
+
 async def collection(request: Request) -> Response:
     """GET /Roles, paged by index (RFC 7644 3.4.2.4): `count` honoured exactly, at most the
     server's maximum."""
+    _refuse_writes(request)
     ctx = context(request)
     query = query_from_params(request.query_params, max_results=ctx.limits.max_results)
     _index_only(query)
@@ -80,6 +88,7 @@ async def collection(request: Request) -> Response:
 
 async def item(request: Request) -> Response:
     """GET /Roles/{id}: ids compare exactly, as every `id` does (RFC 7643 3.1)."""
+    _refuse_writes(request)
     ctx = context(request)
     wanted = request.path_params["id"]
     role = next((role for role in Role if role.value == wanted), None)

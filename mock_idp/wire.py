@@ -7,6 +7,7 @@ which page next), and never judges them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -32,6 +33,20 @@ class Wire(Protocol):
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
     ) -> Sent: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Several:
+    """What a verb sent one request per thing the server listed (Okta's Entitlements test: one
+    page per entitlement endpoint), each answer to be judged alike; with nothing listed, `none`
+    says why nothing was sent. The last request stands for the verb where one answer is read."""
+
+    sent: tuple[Sent, ...]
+    none: str = ""
+
+    @property
+    def response(self) -> Reply | None:
+        return self.sent[-1].response if self.sent else None
 
 
 def body_of(sent: Sent) -> Any:

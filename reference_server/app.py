@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .behaviour import STANDARD, Behaviour, ServedAs
 from .limits import Limits
 from .probe.api import probe_routes
-from .scim import discovery
+from .scim import discovery, roles
 from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
@@ -58,6 +58,9 @@ def scim_routes() -> list[BaseRoute]:
         routes += _both(f"{p}/{name}", collection(kind), ["GET", "POST"])
         routes += _both(f"{p}/{name}/.search", search(kind), ["POST"])
         routes += _both(f"{p}/{name}/{{id}}", item(kind), ["GET", "PUT", "PATCH", "DELETE"])
+    # The team's roles, read-only: a write is a 405 SCIM Error saying so, with Allow.
+    routes += _both(f"{p}/Roles", roles.collection, ["GET", "POST"])
+    routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET", "PUT", "PATCH", "DELETE"])
     routes += _both(f"{p}/.search", search_all, ["POST"])
     return routes
 

@@ -31,6 +31,7 @@ from harness.transport.recording import RecordingTransport
 from mock_idp.directory import Directory, item_seed
 from mock_idp.profile import Profile, ProfileError
 from mock_idp.strategies import run_verb
+from mock_idp.wire import Several
 from verdict.events import (
     CheckEvaluated,
     Event,
@@ -193,6 +194,9 @@ class ItemRun:
             self.cascade.blocked(step, blocked.culprit)
             self._finished(step, blocked_by=blocked.culprit, reason=blocked.reason)
             return
+        if isinstance(judged, Several):
+            self._each(step, judged)
+            return
         if judged.error is not None and not judged.reachable:
             raise ItemAbortError(Outcome.ERROR, f"target unreachable: {judged.error.detail}")
         if step.setup:
@@ -203,6 +207,28 @@ class ItemRun:
             skipped, why = self._grade(step, judged)
             self._save(step, judged)
             self._finished(step, not_evaluated=skipped, reason=why)
+
+    def _each(self, step: Step, several: Several) -> None:
+        """A verb that sent one request per thing the server listed: every answer is graded by
+        the step's expectations alike; having nothing to send, the item is SKIPped with the
+        verb's reason, since there was nothing of the kind to judge."""
+        if not several.sent:
+            raise ItemAbortError(Outcome.SKIP, f"not verified: {several.none}")
+        if step.setup:
+            raise ItemAbortError(Outcome.ERROR, f"step {step.index + 1}: {step.verb} is no setup")
+        skipped: list[str] = []
+        why = ""
+        for sent in several.sent:
+            assert isinstance(sent, Exchange)
+            if sent.error is not None and not sent.reachable:
+                raise ItemAbortError(Outcome.ERROR, f"target unreachable: {sent.error.detail}")
+            missed, reason = self._grade(step, sent)
+            skipped += [check for check in missed if check not in skipped]
+            why = why or reason
+        last = several.sent[-1]
+        assert isinstance(last, Exchange)
+        self._save(step, last)
+        self._finished(step, not_evaluated=skipped, reason=why)
 
     def _grade(self, step: Step, judged: Exchange) -> tuple[list[str], str]:
         """Grade the step's expectations; after a wrong status, only the status.
@@ -315,7 +341,7 @@ class ItemRun:
         except InterpolationError as error:
             raise ItemAbortError(Outcome.ERROR, f"step {step.index + 1}: {error}") from error
 
-    def _send(self, step: Step) -> Exchange:
+    def _send(self, step: Step) -> Exchange | Several:
         try:
             args = interpolate(dict(step.args), self._variables())
             if step.request is not None:
@@ -347,7 +373,7 @@ class ItemRun:
             sent = run_verb(
                 self.scim, self.directory, self.profile, step.verb, args, timeout=timeout
             )
-            assert isinstance(sent, Exchange)
+            assert isinstance(sent, Exchange | Several)
             return sent
         except KeyError as error:
             # An id the IdP never learned, after a step failed, is that step's doing (a user

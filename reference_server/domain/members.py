@@ -17,6 +17,15 @@ class Role(StrEnum):
     MEMBER = "member"
 
 
+# What each role is in the team (docs/domain.md#roles), in the order the roles are listed: the
+# team's roles as an IdP discovers them (Okta's entitlement discovery reads them as `/Roles`).
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.OWNER: "Owns the team; the role is given in the app, never by provisioning",
+    Role.ADMIN: "Administers the team; the role is given in the app, never by provisioning",
+    Role.MEMBER: "A member of the team; every provisioned or reactivated member has this role",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class MemberState:
     """What the app knows of a member beyond their profile."""

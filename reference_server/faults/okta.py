@@ -67,6 +67,21 @@ def _slow_group_list(x: Exchange) -> None:
         x.delay = max(x.delay, 0.7)
 
 
+# --- the Entitlements test (docs/idp/okta.md#entitlements-test) --------------------------------
+
+
+@fault(
+    "entitlement-count-ignored",
+    "GET /Roles ignores `count`: every role comes back, whatever page size was asked for",
+    phase="request",
+)
+def _entitlement_count_ignored(x: Exchange) -> None:
+    # Okta's Entitlements test pages each entitlement endpoint with count=1 and asserts
+    # itemsPerPage is 1; /Users and /Groups keep their paging, so only that test notices.
+    if x.on("Roles", "GET", item=False):
+        x.query = {k: v for k, v in x.query.items() if k.lower() != "count"}
+
+
 # --- assignment, profile pushes, (de)activation (docs/idp/okta.md) --------------------------------
 
 

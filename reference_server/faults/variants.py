@@ -87,9 +87,28 @@ def _resource_type_endpoint_without_slash(x: Exchange) -> None:
     allowed=True,
 )
 def _resource_type_endpoint_absolute(x: Exchange) -> None:
+    # `x.path` is below the SCIM base URL: the full URL puts the team's base path back before it,
+    # or a client following it (Okta's Entitlements test does) would leave the SCIM API.
     base = x.request_headers.get("host", "127.0.0.1")
-    prefix = x.path[: x.path.lower().rfind("/resourcetypes")]
+    prefix = f"/t/{x.team}/{x.api}"
     _endpoints(x, lambda endpoint: f"http://{base}{prefix}/{endpoint.lstrip('/')}")
+
+
+CORE_RESOURCE_TYPES = ("User", "Group")
+
+
+@fault(
+    "no-entitlement-resource-types",
+    "/ResourceTypes lists User and Group only, as a server with no roles to discover does",
+    allowed=True,
+)
+def _no_entitlement_resource_types(x: Exchange) -> None:
+    # RFC 7644 4: a server lists the resource types it has; an app without roles or entitlements
+    # (https://developer.okta.com/docs/guides/scim-with-entitlements/main/) has only these two.
+    if x.on("ResourceTypes", "GET", item=False) and x.listed() is not None:
+        x.answer_list([r for r in x.resources() if r.get("name") in CORE_RESOURCE_TYPES])
+    elif x.on("ResourceTypes", "GET", item=True) and x.item_id not in CORE_RESOURCE_TYPES:
+        x.answer_error(404, f"ResourceType {x.item_id!r} not found")
 
 
 @fault(

@@ -152,4 +152,9 @@ def group_definition() -> ResourceDefinition:
 
 def served_schemas() -> list[Schema]:
     """The schemas `/Schemas` publishes (RFC 7644 4), in a stable order."""
-    return [load_schema("User.json"), load_schema("EnterpriseUser.json"), load_schema("Group.json")]
+    return [
+        load_schema("User.json"),
+        load_schema("EnterpriseUser.json"),
+        load_schema("Group.json"),
+        load_schema("Role.json"),
+    ]

@@ -19,6 +19,8 @@ from .endpoints import list_response
 from .errors import not_found
 from .http import ScimResponse
 from .query import ListQuery
+from .roles import ENDPOINT as ROLES_ENDPOINT
+from .roles import ROLE_SCHEMA
 
 SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
@@ -94,7 +96,22 @@ def _resource_types(base: str) -> list[dict[str, Any]]:
         "schemaExtensions": [],
         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/Group"},
     }
-    return [user, group]
+    return [user, group, _role(base)]
+
+
+def _role(base: str) -> dict[str, Any]:
+    """The team's roles under Okta's Role schema, which its entitlement discovery pages
+    (https://developer.okta.com/docs/guides/scim-with-entitlements/main/)."""
+    return {
+        "schemas": [RESOURCE_TYPE_SCHEMA],
+        "id": "Role",
+        "name": "Role",
+        "endpoint": ROLES_ENDPOINT,
+        "description": "A role a member of the team holds (owner, admin, member)",
+        "schema": ROLE_SCHEMA,
+        "schemaExtensions": [],
+        "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/Role"},
+    }
 
 
 def _schemas(base: str) -> list[dict[str, Any]]:

@@ -77,6 +77,8 @@ OKTA_BITES: dict[str, Bite] = {
     ),
     "group-list-needs-paging": oin("okta/spec-test", {"okta-spec-groups-endpoint"}),
     "slow-group-list": oin("okta/spec-test", {"okta-spec-response-time"}),
+    # Okta's Entitlements test (okta.md, entitlements test): each endpoint paged with count=1.
+    "entitlement-count-ignored": oin("okta/entitlements-test", {"okta-entitlements-endpoint"}),
     # Assignment: Okta's externalId on create and on a link (okta.md 2.3).
     "external-id-dropped": oin(
         "okta/assign,okta/assign-links-existing",

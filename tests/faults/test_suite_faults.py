@@ -28,6 +28,11 @@ from verdict.events import to_record
 
 ENTRA, OKTA = "entra-gallery", "okta-oin"
 CLEAN = "no-suite-fault"
+# An allowed variant: a server with no roles to discover; its Entitlements step has nothing to page.
+WITHOUT_ENTITLEMENTS = "no-entitlement-resource-types"
+ENTITLEMENTS = (
+    "SCIM 2.0 Entitlements Test: Duplicate the request for multiple Entitlement Endpoints"
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ SUITE_BITES = [
         "SCIM 2.0 CRUD Test: Removes an assignment for a user in Okta",
         "user-patch-answers-202",
     ),
+    Breaks(OKTA, ENTITLEMENTS, "entitlement-count-ignored"),
 ]
 
 
@@ -151,7 +157,8 @@ def _team(fault: str) -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], Run]]:
-    wanted = {(row.suite, row.fault) for row in SUITE_BITES} | {(ENTRA, CLEAN), (OKTA, CLEAN)}
+    wanted = {(row.suite, row.fault) for row in SUITE_BITES}
+    wanted |= {(ENTRA, CLEAN), (OKTA, CLEAN), (OKTA, WITHOUT_ENTITLEMENTS)}
     teams = {_team(fault): [] if fault == CLEAN else [fault] for _, fault in wanted}
     with fault_server(tmp_path_factory.mktemp("suite-faults"), teams) as server:
         jobs = {
@@ -179,6 +186,18 @@ def test_without_a_fault_each_suite_passes(runs: dict[tuple[str, str], Run]) -> 
         tests, overall = judged(name, runs[(name, CLEAN)])
         assert overall.passed, (overall, runs[(name, CLEAN)].output)
         assert {t.result for t in tests.values()} == {TestResult.PASSED, TestResult.SKIPPED}
+    okta, _ = judged(OKTA, runs[(OKTA, CLEAN)])
+    assert okta[ENTITLEMENTS].result is TestResult.PASSED, okta[ENTITLEMENTS]
+
+
+def test_a_server_listing_no_entitlement_type_skips_the_entitlements_step_with_why(
+    runs: dict[tuple[str, str], Run],
+) -> None:
+    tests, overall = judged(OKTA, runs[(OKTA, WITHOUT_ENTITLEMENTS)])
+    step = tests[ENTITLEMENTS]
+    assert step.result is TestResult.SKIPPED, step
+    assert "lists no resource type beyond User and Group" in step.detail, step
+    assert overall.passed, overall
 
 
 @pytest.mark.parametrize("row", SUITE_BITES, ids=lambda row: f"{row.suite}:{row.test}:{row.fault}")

@@ -61,6 +61,9 @@ SCIM_TYPE_SCENARIOS = ",".join(
     ]
 )
 
+DISCOVERY = "core/discovery,okta/entitlements-test"
+RFC_AND_OKTA = "rfc,okta-oin"
+
 VARIANTS: dict[str, Variant] = {
     # RFC 7644 3.5.1: omitted readWrite attributes may be cleared or defaulted.
     "put-defaults-omitted": variant("core/user-put", {"put-replaces", "put-keeps-active"}),
@@ -77,8 +80,18 @@ VARIANTS: dict[str, Variant] = {
         },
     ),
     # RFC 7643 6: the endpoint is relative to the base URL; its example writes "Users".
-    "resource-type-endpoint-without-slash": variant("core/discovery", {"discovery-resource-types"}),
-    "resource-type-endpoint-absolute": variant("core/discovery", {"discovery-resource-types"}),
+    # The same endpoints are the ones Okta's Entitlements test pages (`/Roles` here).
+    "resource-type-endpoint-without-slash": variant(
+        DISCOVERY, {"discovery-resource-types", "okta-entitlements-endpoint"}, idp=RFC_AND_OKTA
+    ),
+    "resource-type-endpoint-absolute": variant(
+        DISCOVERY, {"discovery-resource-types", "okta-entitlements-endpoint"}, idp=RFC_AND_OKTA
+    ),
+    # RFC 7644 4: a server with no roles to discover lists User and Group only; Okta's
+    # Entitlements test is then skipped (tests/faults/test_suite_faults.py), never failed.
+    "no-entitlement-resource-types": variant(
+        DISCOVERY, {"discovery-resource-types"}, idp=RFC_AND_OKTA
+    ),
     # RFC 7644 3.12: 501 is "operation not supported", not a server fault.
     "unsupported-operation-501": variant(
         "robustness/ids-and-methods", {"no-server-error", "robustness-method-not-allowed"}

@@ -55,6 +55,7 @@ def test_the_okta_scenarios_pass_under_both_dialects(
     for scenario in ("okta/spec-test", "okta/crud-test", "okta/group-push", "okta/rate-limit"):
         assert {f"{scenario}[okta-oin]", f"{scenario}[okta-aiw]"} <= items
     assert "okta/import[okta-oin]" in items
+    assert "okta/entitlements-test[okta-oin]" in items  # /Roles, paged as Okta's test pages it
     assert "lifecycle/member-lifecycle[okta-aiw]" in items
     outcomes = {r["outcome"] for r in records if r["event"] == "ItemFinished"}
     assert outcomes == {"PASS"}

@@ -95,6 +95,7 @@ WORDS: dict[str, Callable[[Any], str]] = {
     "matches": lambda expected: f"a string matching {expected}",
     "one_of": lambda expected: f"one of {_listed(expected)}",
     "length": lambda expected: f"a value of length {expected}",
+    "same_items": lambda expected: f"these items in any order: {show(expected)}",
 }
 
 
@@ -199,6 +200,43 @@ def not_contains(actual: Any, present: bool, expected: Any) -> str | None:
     return _wanted("not_contains", expected, actual, present)
 
 
+def _like(expected: Any, actual: Any) -> bool:
+    """`expected` found in `actual`: mappings by subset, arrays as `same_items` (order free),
+    anything else by equality."""
+    if isinstance(expected, Mapping) and isinstance(actual, Mapping):
+        return all(k in actual and _like(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        return _paired(expected, actual)
+    return json_equal(expected, actual)
+
+
+def _paired(expected: list[Any], actual: list[Any]) -> bool:
+    """As many items, each expected one matched by its own actual one, in any order."""
+    if len(expected) != len(actual):
+        return False
+    unused = list(actual)
+    for part in expected:
+        match = next((i for i, item in enumerate(unused) if _like(part, item)), None)
+        if match is None:
+            return False
+        unused.pop(match)
+    return True
+
+
+def same_items(actual: Any, present: bool, expected: Any) -> str | None:
+    """An array of as many items as expected, each found once, in any order (a mapping as a
+    subset of an item): the values of a multi-valued attribute have no order a client may rely
+    on, so a replay compares them as a collection (docs/replay.md)."""
+    if present and isinstance(actual, list) and _paired(list(expected), actual):
+        return None
+    message = _wanted("same_items", expected, actual, present)
+    if not isinstance(actual, list):
+        return message
+    if len(actual) != len(expected):
+        return f"{message} ({len(actual)} items, not {len(expected)})"
+    return f"{message} (an expected item is missing or differs)"
+
+
 def if_present(actual: Any, present: bool, expected: Any) -> str | None:
     """Nothing is fine; a value must satisfy the inner spec: an OPTIONAL member such as
     `scimType` (RFC 7644 3.12) may be left out, but when given must be the right one."""
@@ -256,6 +294,7 @@ COMPARATORS: dict[str, Comparator] = {
     "matches": matches,
     "one_of": one_of,
     "length": length,
+    "same_items": same_items,
 }
 
 
@@ -309,6 +348,7 @@ _ARGUMENTS: dict[str, Callable[[Any], str | None]] = {
     "if_present": _inner,
     "one_of": _typed(lambda e: isinstance(e, list) and bool(e), "a non-empty list"),
     "length": _typed(lambda e: _is_number(e) and isinstance(e, int) and e >= 0, "a count"),
+    "same_items": _typed(lambda e: isinstance(e, list), "a list"),
 }
 
 

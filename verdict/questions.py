@@ -22,8 +22,10 @@ INTEROP = "interop-profile"
 INTEROP_DRAFT = "draft-zollner-scim-interop-profile-01"
 APP = "app"
 ROBUSTNESS = "robustness"
+# A server's own earlier answers, recorded (docs/replay.md): neither an RFC nor an IdP.
+REPLAY = "replay"
 IDPS = ("okta", "entra", "onelogin", "ping")
-QUESTIONS = (RFC, INTEROP, *IDPS, APP, ROBUSTNESS)
+QUESTIONS = (RFC, INTEROP, *IDPS, APP, ROBUSTNESS, REPLAY)
 ASKED = {
     RFC: "RFC 7643/7644 conformance",
     INTEROP: "conformance to the SCIM interoperability profile draft (-01)",
@@ -33,6 +35,7 @@ ASKED = {
     "ping": "compatibility with Ping Identity",
     APP: "the app's own contract (docs/domain.md)",
     ROBUSTNESS: "robustness against what IdPs send (docs/robustness.md)",
+    REPLAY: "agreement with a recording of the server's own answers (docs/replay.md)",
 }
 _IDP_DOC = re.compile(r"docs/idp/([a-z]+)\.md")
 
@@ -49,6 +52,8 @@ def question_of(ref: str) -> str:
         return found.group(1)
     if first.startswith("docs/domain.md"):
         return APP
+    if first.startswith("docs/replay.md"):
+        return REPLAY
     return ROBUSTNESS
 
 

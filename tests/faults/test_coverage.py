@@ -26,7 +26,7 @@ MOST_CHECKS_PER_FAULT = 3
 
 # Expectation checks that no fault trips yet: the gap, kept visible. A new check lands here (or
 # gets a fault) or the test below fails.
-NOT_YET_COVERED: frozenset[str] = frozenset()
+NOT_YET_COVERED: frozenset[str] = frozenset({"replay-body-matches", "replay-status-matches"})
 
 
 def rows() -> list[tuple[str, Bite]]:

@@ -18,7 +18,7 @@ from harness.cli.config import ConfigError, defaults
 from harness.load import command as load_command
 from verdict.status import ExitCode
 
-from . import checks, demo, idp, report, run, scan, sweep
+from . import checks, demo, idp, replay, report, run, scan, sweep
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
 
@@ -37,6 +37,7 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
     load_command.add_parser(commands).set_defaults(**settings)
     sweep.add_parser(commands)
     idp.add_parser(commands)
+    replay.add_parser(commands)
     report.add_parser(commands)
     scan.add_parser(commands)
     checks.add_parser(commands)

@@ -24,6 +24,7 @@ from verdict.outcomes import Outcome
 from verdict.status import ExitCode
 
 NAME = "scimcert replay"
+FOLDER_PREFIX = "replay-of-"  # the report folder's sub-folder holding the replayed scenario
 # The run options a replay of one recording against one server takes; the others are fixed
 # (its scenario, the `rfc` profile) or make no sense for one scenario (workers, order, listing).
 OPTIONS = (
@@ -117,8 +118,11 @@ def main(args: argparse.Namespace) -> int:
         print(f"{NAME}: {error}", file=sys.stderr)
         return ExitCode.USAGE
     if kept is not None:
+        # An earlier replay's scenario goes with its reports.
+        for earlier in sorted(args.report_dir.glob(f"{FOLDER_PREFIX}*")):
+            earlier.rename(kept / earlier.name)
         print(f"{NAME}: {args.report_dir} held an earlier run's reports; moved them to {kept}")
-    folder = args.report_dir / f"replay-of-{derived.scenario_id.split('/', 1)[1]}"
+    folder = args.report_dir / f"{FOLDER_PREFIX}{derived.scenario_id.split('/', 1)[1]}"
     written = write_scenario(derived, folder)
     code = execute(_run_args(args, folder), args.url, {"replay": counts(derived, name)})
     print(f"{NAME}: {derived.summary(name)}; the replayed scenario: {written}")

@@ -173,8 +173,14 @@ def test_a_recording_cut_short_is_replayed_and_says_so(
     kept = [lines[0], *errors]  # RunStarted, the exchanges, no RunFinished
     cut = tmp_path / "cut.jsonl"
     cut.write_text("".join(kept), "utf-8")
+    # The folder holds an earlier replay: its reports and scenario are moved away together.
+    (tmp_path / "replay" / "replay-of-old").mkdir(parents=True)
+    (tmp_path / "replay" / "replay-of-old" / "old.yaml").write_text("id: x\n", "utf-8")
+    (tmp_path / "replay" / "results.jsonl").write_text('{"run_id": "r0"}\n', "utf-8")
     replayed = replay(cut, servers(), tmp_path / "replay")
     assert replayed.code == 0, replayed.output
+    assert (tmp_path / "replay.r0" / "replay-of-old" / "old.yaml").is_file()
+    assert sorted(p.name for p in (tmp_path / "replay").glob("replay-of-*")) == ["replay-of-cut"]
     said = f"scimcert replay: a replay of {cut}: 3 exchanges, 3 replayed, 0 not replayable; "
     said += "the recording was cut short (no closing line): what followed is missing"
     assert replayed.output.splitlines()[0] == said

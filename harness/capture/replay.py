@@ -25,6 +25,7 @@ from harness.capture.recording import Recording, Take
 from harness.capture.replay_base import DISCOVERY, Base, endpoint, recorded_base
 from harness.capture.replay_compare import Answer, expected
 from harness.capture.replay_ids import Learned, assigned_ids, cursors_in
+from harness.capture.replay_secrets import still_redacted, with_placeholders
 from harness.transport.exchange import Exchange
 from harness.transport.redaction import REDACTED
 
@@ -204,8 +205,15 @@ class _Builder:
             return f"not a request to the recorded SCIM base {self.base}"
         if request.method.upper() not in METHODS:
             return f"method {request.method} is not one a scenario sends"
-        if request.body is not None and REDACTED in request.body:
-            return f"its body was redacted when recorded ({REDACTED} stands where a secret was)"
+        if (
+            request.body is not None
+            and REDACTED in request.body
+            and not _passwords_only(request.body)
+        ):
+            return (
+                f"its body was redacted when recorded ({REDACTED} stands where a secret other "
+                "than a password was)"
+            )
         answer = exchange.response.body
         lost = self.learned.lost_in(f"{_request_text(exchange)} {answer}")
         if lost is not None:
@@ -294,7 +302,7 @@ class _Builder:
         if body:
             parsed = _parsed(body)
             if parsed is not None:
-                request["body"] = self.learned.value(parsed)
+                request["body"] = with_placeholders(self.learned.value(parsed))
             else:
                 request["raw"] = self.learned.text(body)
         if "authorization" not in by_name:
@@ -321,6 +329,12 @@ def _parsed(body: str) -> Any:
         return json.loads(body)
     except ValueError:
         return None
+
+
+def _passwords_only(body: str) -> bool:
+    """A JSON body whose only redacted values are passwords: the replay sends its own."""
+    parsed = _parsed(body)
+    return parsed is not None and not still_redacted(with_placeholders(parsed))
 
 
 def _token_request(exchange: Exchange) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.capture.replay_base import Base
-from harness.capture.replay_ids import Learned, literal, pointer
+from harness.capture.replay_ids import CURSOR_POINTERS, Learned, literal, pointer
 from harness.transport.exchange import RecordedResponse
 
 # A date with a time of day (RFC 3339 and its common variants); a bare date is data.
@@ -24,11 +24,11 @@ _TIMESTAMP = re.compile(TIMESTAMP)
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 # The schema file (harness/checks/schemas/) an answer is validated against, by the URN it names.
+# Not Error: error bodies get the always-on error-body-is-scim, and RFC 9865 adds scimTypes.
 SCHEMAS = {
     "urn:ietf:params:scim:schemas:core:2.0:User": "User",
     "urn:ietf:params:scim:schemas:core:2.0:Group": "Group",
     LIST_RESPONSE: "ListResponse",
-    ERROR: "Error",
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig": "ServiceProviderConfig",
 }
 URL_KEYS = frozenset({"$ref", "location"})
@@ -141,6 +141,8 @@ def _leaf(key: str, value: Any, where: str, answer: Answer) -> Any:
         return value
     if key in URL_KEYS:
         return _url(value, answer)
+    if where in CURSOR_POINTERS:
+        return NOT_EMPTY  # sealed by the server, with a time in it
     if where == "/meta/version" or _TIMESTAMP.match(value):
         return NOT_EMPTY if where == "/meta/version" else {"matches": TIMESTAMP}
     if _fresh(value, answer):

@@ -142,3 +142,12 @@ def test_an_errors_wording_may_change_its_status_may_not(tmp_path: Path) -> None
     assert judged(steps[0], 404, {**reworded, "status": "400"})["replay-body-matches"] == [
         '/status: expected "404", got "400"'
     ]
+
+
+def test_a_cursor_is_the_servers_own_and_only_its_presence_is_compared(tmp_path: Path) -> None:
+    page = {"schemas": [LIST_URN], "Resources": [], "nextCursor": "VZUTiy.aa", "startIndex": 1}
+    _, steps = derived_steps(tmp_path, take("GET", "/Users?cursor=&count=1", 200, page))
+    assert judged(steps[0], 200, {**page, "nextCursor": "Qx9.bb"})["replay-body-matches"] == []
+    assert judged(steps[0], 200, {**page, "nextCursor": ""})["replay-body-matches"] == [
+        '/nextCursor: expected a non-empty value, got ""'
+    ]

@@ -128,7 +128,7 @@ def test_what_cannot_be_replayed_is_kept_with_its_reason(tmp_path: Path) -> None
     derived, steps = derived_steps(
         tmp_path,
         take("POST", "/oauth/token", 200, {"access_token": "x"}, url=f"{HOST}/oauth/token"),
-        take("POST", "/Users", 201, USER, sent={"userName": "ann", "password": "[REDACTED]"}),
+        take("POST", "/Users", 201, USER, sent={"userName": "ann", "secret": "[REDACTED]"}),
         take("GET", f"/Users/{ANN}", 200, USER),
         Take(exchange=broken, label="a timeout"),
         take("GET", "/app/members", 200, {}, url=f"{HOST}/t/acme/app/members"),
@@ -137,7 +137,8 @@ def test_what_cannot_be_replayed_is_kept_with_its_reason(tmp_path: Path) -> None
     reasons = {one.number: one.reason for one in derived.skipped}
     assert reasons == {
         1: "a token endpoint request: a replay authenticates with its own options (--auth)",
-        2: "its body was redacted when recorded ([REDACTED] stands where a secret was)",
+        2: "its body was redacted when recorded ([REDACTED] stands where a secret other than a "
+        "password was)",
         3: f"it names id {ANN}, which exchange 2 assigned and was not replayed",
         4: "no recorded answer to compare with (timeout: no answer in 30 s)",
         5: "not a request to the recorded SCIM base 10.0.0.9:8443/t/acme/scim/v2",
@@ -159,3 +160,19 @@ def test_a_recording_cut_short_says_so_in_its_title() -> None:
     assert derived.summary("cut.jsonl").endswith(
         "; the recording was cut short (no closing line): what followed is missing"
     )
+
+
+def test_a_redacted_password_is_replaced_by_the_replays_own_placeholder(tmp_path: Path) -> None:
+    patch = {"Operations": [{"op": "replace", "path": "password", "value": "[REDACTED]"}]}
+    derived, steps = derived_steps(
+        tmp_path,
+        take("POST", "/Users", 201, USER, sent={"userName": "ann", "password": "[REDACTED]"}),
+        take("PATCH", f"/Users/{ANN}", 200, USER, sent=patch),
+        take("PATCH", f"/Users/{ANN}", 200, USER, sent={"Operations": [{"value": "[REDACTED]"}]}),
+    )
+    created, changed = (step.request for step in steps)
+    assert created is not None and changed is not None
+    assert created.body == {"userName": "ann", "password": "Replay-${run.item}-${run.id}!"}
+    assert changed.body["Operations"][0]["value"] == "Replay-${run.item}-${run.id}!"
+    # A redacted value that names no password cannot be sent as it was.
+    assert [one.number for one in derived.skipped] == [3]

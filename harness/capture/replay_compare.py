@@ -81,7 +81,7 @@ def _headers(response: RecordedResponse, answer: Answer) -> dict[str, Any]:
     found: dict[str, Any] = {}
     media = response.headers.get("content-type", "").split(";")[0].strip()
     if media:
-        found["Content-Type"] = {"matches": f"(?i)^{re.escape(literal(media))}\\s*(;|$)"}
+        found["Content-Type"] = {"matches": literal(f"(?i)^{re.escape(media)}\\s*(;|$)")}
     if "etag" in response.headers:
         found["ETag"] = PRESENT
     if "location" in response.headers:

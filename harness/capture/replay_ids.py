@@ -117,7 +117,8 @@ class Learned:
 
 
 def pointer(*parts: object) -> str:
-    return "".join(f"/{escape(part)}" for part in parts)
+    """A JSON pointer as a scenario writes it: `~` and `/` escaped, and `${` as `$${`."""
+    return "".join(f"/{escape(literal(str(part)))}" for part in parts)
 
 
 def assigned_ids(body: Any, endpoint: str) -> list[tuple[str, str]]:

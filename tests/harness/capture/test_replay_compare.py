@@ -151,3 +151,18 @@ def test_a_cursor_is_the_servers_own_and_only_its_presence_is_compared(tmp_path:
     assert judged(steps[0], 200, {**page, "nextCursor": ""})["replay-body-matches"] == [
         '/nextCursor: expected a non-empty value, got ""'
     ]
+
+
+def test_recorded_text_that_looks_like_a_variable_stays_data(tmp_path: Path) -> None:
+    odd = {"schemas": [USER_URN], "id": ANN, "title": "${run.id}", "${key}": {"a/b~": "$${x}"}}
+    _, steps = derived_steps(
+        tmp_path, take("POST", "/Users?x=${y}", 201, odd, sent={"title": "${run.id}"})
+    )
+    request = steps[0].request
+    assert request is not None and request.path == "/Users?x=$${y}"
+    assert request.body == {"title": "$${run.id}"}
+    assert judged(steps[0], 201, {**odd, "id": "new"})["replay-body-matches"] == []
+    changed = {**odd, "id": "new", "${key}": {"a/b~": "x"}}
+    assert judged(steps[0], 201, changed)["replay-body-matches"] == [
+        '/${key}/a~1b~0: expected "$${x}", got "x"'
+    ]

@@ -210,31 +210,37 @@ def _like(expected: Any, actual: Any) -> bool:
     return json_equal(expected, actual)
 
 
-def _paired(expected: list[Any], actual: list[Any]) -> bool:
-    """As many items, each expected one matched by its own actual one, in any order."""
-    if len(expected) != len(actual):
-        return False
-    unused = list(actual)
+def _unpaired(expected: list[Any], actual: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The expected items no actual one matched, and the actual items left over."""
+    unused, missing = list(actual), []
     for part in expected:
         match = next((i for i, item in enumerate(unused) if _like(part, item)), None)
         if match is None:
-            return False
-        unused.pop(match)
-    return True
+            missing.append(part)
+        else:
+            unused.pop(match)
+    return missing, unused
+
+
+def _paired(expected: list[Any], actual: list[Any]) -> bool:
+    """As many items, each expected one matched by its own actual one, in any order."""
+    return len(expected) == len(actual) and _unpaired(expected, actual) == ([], [])
 
 
 def same_items(actual: Any, present: bool, expected: Any) -> str | None:
     """An array of as many items as expected, each found once, in any order (a mapping as a
     subset of an item): the values of a multi-valued attribute have no order a client may rely
-    on, so a replay compares them as a collection (docs/replay.md)."""
+    on, so a replay compares them as a collection (docs/replay.md). A mismatch names the first
+    item missing, or the first one too many, rather than quoting both arrays."""
     if present and isinstance(actual, list) and _paired(list(expected), actual):
         return None
-    message = _wanted("same_items", expected, actual, present)
     if not isinstance(actual, list):
-        return message
-    if len(actual) != len(expected):
-        return f"{message} ({len(actual)} items, not {len(expected)})"
-    return f"{message} (an expected item is missing or differs)"
+        return _wanted("same_items", expected, actual, present)
+    missing, extra = _unpaired(list(expected), actual)
+    counted = f"expected {len(expected)} item(s) in any order, got {len(actual)}"
+    if missing:
+        return f"{counted}: none like {show(missing[0])}"
+    return f"{counted}: {show(extra[0])} is one too many"
 
 
 def if_present(actual: Any, present: bool, expected: Any) -> str | None:

@@ -126,14 +126,17 @@ FAILURES = [
     (
         {"same_items": [{"v": "a"}, {"v": "b"}]},
         [{"v": "a"}],
-        'expected these items in any order: [{"v": "a"}, {"v": "b"}], got [{"v": "a"}] '
-        "(1 items, not 2)",
+        'expected 2 item(s) in any order, got 1: none like {"v": "b"}',
     ),
     (
         {"same_items": [{"v": "a"}, {"v": "a"}]},
         [{"v": "a"}, {"v": "b"}],
-        'expected these items in any order: [{"v": "a"}, {"v": "a"}], got [{"v": "a"}, '
-        '{"v": "b"}] (an expected item is missing or differs)',
+        'expected 2 item(s) in any order, got 2: none like {"v": "a"}',
+    ),
+    (
+        {"same_items": ["x"]},
+        ["x", "y"],
+        'expected 1 item(s) in any order, got 2: "y" is one too many',
     ),
     ({"same_items": [1]}, MISSING, "expected these items in any order: [1], got nothing (missing)"),
 ]

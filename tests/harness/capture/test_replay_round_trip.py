@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness.capture.recording import Recording, read_recording
+from harness.capture.recording import Recording, RecordingHeader, read_recording, write_recording
 from tests.support.fault_runs import Bite, bite
 from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
 
@@ -171,12 +171,15 @@ def _names(text: str, ids: set[str]) -> bool:
 def test_a_recording_cut_short_is_replayed_and_says_so(
     recorded: Path, servers: Callable[..., RunningServer], tmp_path: Path
 ) -> None:
-    """The requests that change nothing (core/errors), their closing line lost."""
-    lines = recorded.read_text("utf-8").splitlines(keepends=True)
-    errors = [line for line in lines if '"ExchangeRecorded"' in line and "core/errors[rfc]" in line]
-    kept = [lines[0], *errors]  # RunStarted, the exchanges, no RunFinished
+    """The requests that change nothing (core/errors), in a recorder's file whose closing line
+    was lost (the recorder was killed)."""
+    takes = tuple(t for t in read_recording(recorded).takes if t.label == "core/errors[rfc]")
     cut = tmp_path / "cut.jsonl"
-    cut.write_text("".join(kept), "utf-8")
+    header = RecordingHeader(source="proxy", origin="http://127.0.0.1:9", idp="okta")
+    write_recording(cut, Recording(header=header, takes=takes))
+    lines = cut.read_text("utf-8").splitlines(keepends=True)
+    assert json.loads(lines[-1])["event"] == "RecordingFinished"
+    cut.write_text("".join(lines[:-1]), "utf-8")
     # The folder holds an earlier replay: its reports and scenario are moved away together.
     (tmp_path / "replay" / "replay-of-old").mkdir(parents=True)
     (tmp_path / "replay" / "replay-of-old" / "old.yaml").write_text("id: x\n", "utf-8")

@@ -28,8 +28,10 @@ IPSIE_DRAFT_URL = "https://openid.github.io/ipsie-scim-al1/draft-ipsie-scim-al1-
 IPSIE_REVISION = "editor's copy of 12 December 2025"
 APP = "app"
 ROBUSTNESS = "robustness"
+# A server's own earlier answers, recorded (docs/replay.md): neither an RFC nor an IdP.
+REPLAY = "replay"
 IDPS = ("okta", "entra", "onelogin", "ping")
-QUESTIONS = (RFC, INTEROP, IPSIE, *IDPS, APP, ROBUSTNESS)
+QUESTIONS = (RFC, INTEROP, IPSIE, *IDPS, APP, ROBUSTNESS, REPLAY)
 ASKED = {
     RFC: "RFC 7643/7644 conformance",
     INTEROP: "conformance to the SCIM interoperability profile draft (-01)",
@@ -40,6 +42,7 @@ ASKED = {
     "ping": "compatibility with Ping Identity",
     APP: "the app's own contract (docs/domain.md)",
     ROBUSTNESS: "robustness against what IdPs send (docs/robustness.md)",
+    REPLAY: "agreement with a recording of the server's own answers (docs/replay.md)",
 }
 _IDP_DOC = re.compile(r"docs/idp/([a-z]+)\.md")
 
@@ -58,6 +61,8 @@ def question_of(ref: str) -> str:
         return found.group(1)
     if first.startswith("docs/domain.md"):
         return APP
+    if first.startswith("docs/replay.md"):
+        return REPLAY
     return ROBUSTNESS
 
 

@@ -18,7 +18,7 @@ from harness.cli.config import ConfigError, defaults
 from harness.load import command as load_command
 from verdict.status import ExitCode
 
-from . import checks, demo, idp, record, recording, report, run, scan, sweep
+from . import checks, demo, idp, record, recording, replay, report, run, scan, sweep
 
 SERVER_COMMANDS = ("serve", "team", "token", "purge")
 
@@ -39,6 +39,7 @@ def _parser(settings: dict[str, object]) -> argparse.ArgumentParser:
     idp.add_parser(commands)
     record.add_parser(commands)
     recording.add_parser(commands)
+    replay.add_parser(commands)
     report.add_parser(commands)
     scan.add_parser(commands)
     checks.add_parser(commands)

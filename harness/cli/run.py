@@ -211,9 +211,12 @@ def pytest_args(args: argparse.Namespace, chosen: Plan) -> list[str]:
     return argv
 
 
-def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None:
+def _summary(
+    args: argparse.Namespace, settings: RunSettings, code: int, extra: dict[str, Any]
+) -> None:
     """One JSON line: the exit code, the counts, and the verdict and status of the run and of
-    each profile, as the run recorded them."""
+    each profile, as the run recorded them; `extra` adds what a command knows besides (a
+    replay's counts)."""
     results = args.report_dir / "results.jsonl"
     end: dict[str, Any] = {}
     judged: dict[str, Any] = {}
@@ -240,7 +243,7 @@ def _summary(args: argparse.Namespace, settings: RunSettings, code: int) -> None
     }
     if judged:
         summary["suite"] = suite_summary(judged)
-    print(json.dumps(summary))
+    print(json.dumps({**summary, **extra}))
 
 
 def _print_summary(report_dir: Path) -> None:
@@ -258,7 +261,9 @@ def _progress_bar(total: int, report_dir: Path) -> ProgressBar:
     return ProgressBar(total, report_dir)
 
 
-def execute(args: argparse.Namespace, url: str | None) -> int:
+def execute(
+    args: argparse.Namespace, url: str | None, summary: dict[str, Any] | None = None
+) -> int:
     try:
         chosen = plan(args, url)
     except (UsageError, ScenarioError, ProfileError, AuthError, BaselineError, SuiteError) as error:
@@ -312,7 +317,7 @@ def execute(args: argparse.Namespace, url: str | None) -> int:
     if code not in set(ExitCode) or code == ExitCode.USAGE:
         code = ExitCode.ERROR  # pytest's own failure (internal error, usage): the harness broke
     if args.json:
-        _summary(args, chosen.settings, code)
+        _summary(args, chosen.settings, code, summary or {})
     return code
 
 

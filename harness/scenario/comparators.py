@@ -95,6 +95,7 @@ WORDS: dict[str, Callable[[Any], str]] = {
     "matches": lambda expected: f"a string matching {expected}",
     "one_of": lambda expected: f"one of {_listed(expected)}",
     "length": lambda expected: f"a value of length {expected}",
+    "same_items": lambda expected: f"these items in any order: {show(expected)}",
 }
 
 
@@ -199,6 +200,49 @@ def not_contains(actual: Any, present: bool, expected: Any) -> str | None:
     return _wanted("not_contains", expected, actual, present)
 
 
+def _like(expected: Any, actual: Any) -> bool:
+    """`expected` found in `actual`: mappings by subset, arrays as `same_items` (order free),
+    anything else by equality."""
+    if isinstance(expected, Mapping) and isinstance(actual, Mapping):
+        return all(k in actual and _like(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        return _paired(expected, actual)
+    return json_equal(expected, actual)
+
+
+def _unpaired(expected: list[Any], actual: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The expected items no actual one matched, and the actual items left over."""
+    unused, missing = list(actual), []
+    for part in expected:
+        match = next((i for i, item in enumerate(unused) if _like(part, item)), None)
+        if match is None:
+            missing.append(part)
+        else:
+            unused.pop(match)
+    return missing, unused
+
+
+def _paired(expected: list[Any], actual: list[Any]) -> bool:
+    """As many items, each expected one matched by its own actual one, in any order."""
+    return len(expected) == len(actual) and _unpaired(expected, actual) == ([], [])
+
+
+def same_items(actual: Any, present: bool, expected: Any) -> str | None:
+    """An array of as many items as expected, each found once, in any order (a mapping as a
+    subset of an item): the values of a multi-valued attribute have no order a client may rely
+    on, so a replay compares them as a collection (docs/replay.md). A mismatch names the first
+    item missing, or the first one too many, rather than quoting both arrays."""
+    if present and isinstance(actual, list) and _paired(list(expected), actual):
+        return None
+    if not isinstance(actual, list):
+        return _wanted("same_items", expected, actual, present)
+    missing, extra = _unpaired(list(expected), actual)
+    counted = f"expected {len(expected)} item(s) in any order, got {len(actual)}"
+    if missing:
+        return f"{counted}: none like {show(missing[0])}"
+    return f"{counted}: {show(extra[0])} is one too many"
+
+
 def if_present(actual: Any, present: bool, expected: Any) -> str | None:
     """Nothing is fine; a value must satisfy the inner spec: an OPTIONAL member such as
     `scimType` (RFC 7644 3.12) may be left out, but when given must be the right one."""
@@ -256,6 +300,7 @@ COMPARATORS: dict[str, Comparator] = {
     "matches": matches,
     "one_of": one_of,
     "length": length,
+    "same_items": same_items,
 }
 
 
@@ -309,6 +354,7 @@ _ARGUMENTS: dict[str, Callable[[Any], str | None]] = {
     "if_present": _inner,
     "one_of": _typed(lambda e: isinstance(e, list) and bool(e), "a non-empty list"),
     "length": _typed(lambda e: _is_number(e) and isinstance(e, int) and e >= 0, "a count"),
+    "same_items": _typed(lambda e: isinstance(e, list), "a list"),
 }
 
 

@@ -22,6 +22,7 @@ from tests.faults.test_interop_faults import INTEROP_BITES
 from tests.faults.test_ipsie_faults import IPSIE_BITES
 from tests.faults.test_oauth_faults import OAUTH_BITES
 from tests.faults.test_okta_faults import OKTA_BITES
+from tests.harness.capture.test_replay_round_trip import REPLAY_BITES
 from tests.support.fault_runs import Bite
 
 MOST_CHECKS_PER_FAULT = 3
@@ -40,6 +41,7 @@ def rows() -> list[tuple[str, Bite]]:
         *INTEROP_BITES.items(),
         *IPSIE_BITES.items(),
         *OAUTH_BITES.items(),  # the token endpoint's
+        *REPLAY_BITES.items(),  # a recording replayed against the fault
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),
     ]

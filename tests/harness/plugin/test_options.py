@@ -39,7 +39,12 @@ def plugin_parser() -> pytest.Parser:
 
 
 def flags(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
-    return {a.option_strings[0]: a for a in parser._actions if a.option_strings[0] != "-h"}
+    # Positionals (`replay`'s recording) are no options.
+    return {
+        a.option_strings[0]: a
+        for a in parser._actions
+        if a.option_strings and a.option_strings[0] != "-h"
+    }
 
 
 def sample(entry: RunOption) -> tuple[Any, str]:
@@ -77,7 +82,11 @@ def test_every_flag_of_run_and_demo_is_an_entry_as_the_table_says() -> None:
 def test_the_commands_sharing_a_few_options_take_them_from_the_table() -> None:
     """`idp replay` and `sweep` may require a flag or word its help their way, not change it."""
     commands = subcommands(main._parser({}))
-    shared = {"sweep": commands["sweep"], "idp replay": subcommands(commands["idp"])["replay"]}
+    shared = {
+        "sweep": commands["sweep"],
+        "idp replay": subcommands(commands["idp"])["replay"],
+        "replay": commands["replay"],
+    }
     by_flag = {entry.flag: entry for entry in RUN_OPTIONS}
     for name, parser in shared.items():
         taken = {f: a for f, a in flags(parser).items() if f in by_flag}
@@ -88,7 +97,8 @@ def test_the_commands_sharing_a_few_options_take_them_from_the_table() -> None:
             entry = by_flag[flag]
             assert action.dest == entry.name, flag
             assert action.type is (None if entry.kind is str else entry.kind), flag
-            assert action.required or action.default == entry.default, flag
+            default = False if entry.switch else entry.default  # store_true's own default
+            assert action.required or action.default == default, flag
 
 
 def test_every_plugin_option_is_an_entry_as_the_table_says() -> None:

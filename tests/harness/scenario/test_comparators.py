@@ -62,6 +62,10 @@ PASSES = [
     ({"length": 1}, {"a": 1}),
     ({"value": "x"}, {"value": "x"}),  # not a comparator name: a literal for equals
     ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+    # Order free, items matched one each, a mapping as a subset, nested arrays order free too.
+    ({"same_items": [{"v": "b"}, {"v": "a"}]}, [{"v": "a", "$ref": "x"}, {"v": "b"}]),
+    ({"same_items": [{"t": ["y", "x"]}]}, [{"t": ["x", "y"]}]),
+    ({"same_items": []}, []),
 ]
 
 # (comparator spec, actual value, the exact message)
@@ -119,6 +123,22 @@ FAILURES = [
     ({"one_of": [200, 204]}, 404, "expected one of 200, 204, got 404"),
     ({"length": 1}, [1, 2], "expected a value of length 1, got [1, 2] (length 2)"),
     ({"length": 1}, 5, "expected a value of length 1, got 5"),
+    (
+        {"same_items": [{"v": "a"}, {"v": "b"}]},
+        [{"v": "a"}],
+        'expected 2 item(s) in any order, got 1: none like {"v": "b"}',
+    ),
+    (
+        {"same_items": [{"v": "a"}, {"v": "a"}]},
+        [{"v": "a"}, {"v": "b"}],
+        'expected 2 item(s) in any order, got 2: none like {"v": "a"}',
+    ),
+    (
+        {"same_items": ["x"]},
+        ["x", "y"],
+        'expected 1 item(s) in any order, got 2: "y" is one too many',
+    ),
+    ({"same_items": [1]}, MISSING, "expected these items in any order: [1], got nothing (missing)"),
 ]
 
 
@@ -167,6 +187,7 @@ WORDS = [
     ({"matches": "^x"}, "a string matching ^x"),
     ({"one_of": [200, 204]}, "one of 200, 204"),
     ({"length": 2}, "a value of length 2"),
+    ({"same_items": [1, 2]}, "these items in any order: [1, 2]"),
 ]
 
 
@@ -210,6 +231,7 @@ def test_json_equality_keeps_booleans_apart_from_numbers() -> None:
         ("contains_matching", {}, "expects a mapping of member names to regular expressions"),
         ("if_present", {"one_of": 1}, "expects a valid spec: 'one_of' expects a non-empty list"),
         ("if_present", {"bogus": 1}, "expects a comparator spec; unknown comparator 'bogus'"),
+        ("same_items", {"a": 1}, "expects a list"),
     ],
 )
 def test_bad_arguments_are_named(name: str, expected: Any, problem: str) -> None:

@@ -17,7 +17,14 @@ from harness.capture.har import read_har
 from harness.capture.recording import RecordingError, read_recording, write_recording
 from harness.capture.scrub import scrub_recording
 from harness.transport.redaction import REDACTED, secret_forms
-from tests.support.reference import CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, RunningServer
+from tests.support.reference import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SCIM_TOKEN,
+    RunningServer,
+    start_server,
+)
+from tests.support.replaying import replay
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
@@ -348,3 +355,21 @@ def test_a_missing_file_or_a_folder_is_one_sentence(tmp_path: Path) -> None:
         read_har(tmp_path / "absent.har")
     with pytest.raises(RecordingError, match="cannot be read"):
         read_har(tmp_path)
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_chromium_session_replays_against_a_fresh_server(
+    session_har: Path, tmp_path: Path
+) -> None:
+    """Issue 19: a HAR from a real browser session imports and replays, with no difference."""
+    path = tmp_path / "session.jsonl"
+    write_recording(path, read_har(session_har))
+    fresh = start_server(tmp_path / "fresh.db")
+    try:
+        replayed = replay(path, fresh, tmp_path / "replay")
+    finally:
+        fresh.stop()
+    assert replayed.code == 0, replayed.output
+    assert replayed.summary["replay"]["replayed"] == 5
+    assert replayed.summary["verdict"] == "PASS"

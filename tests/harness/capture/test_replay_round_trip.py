@@ -5,11 +5,7 @@ exchange it changed (issue 19)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +13,8 @@ import pytest
 
 from harness.capture.recording import Recording, RecordingHeader, read_recording, write_recording
 from tests.support.fault_runs import Bite, bite
-from tests.support.reference import SCIM_TOKEN, RunningServer, start_server
+from tests.support.reference import RunningServer, start_server
+from tests.support.replaying import replay, scimcert
 
 # Group membership (ids travel into member values and PATCH filters), a user updated,
 # deactivated, reactivated and deleted, and requests without or with wrong credentials.
@@ -25,14 +22,6 @@ RECORDED = "core/groups,core/user-lifecycle,core/errors"
 # Okta sends a password on create, which the recording redacts: the replay sends its own.
 PROFILES = "rfc,okta-oin"
 TIMEOUT = 120
-
-
-@dataclass(frozen=True)
-class Replayed:
-    code: int
-    summary: dict[str, Any]
-    records: list[dict[str, Any]]
-    output: str
 
 
 # Fault -> the scenarios whose recording shows it and the replay checks it must trip: the
@@ -45,30 +34,6 @@ REPLAY_BITES: dict[str, Bite] = {
 }
 # Where each fault first shows: (method, path segment) of the recorded exchange that fails.
 FIRST_FAILURE = {"group-adds-ignored": ("PATCH", "/Groups/"), "delete-not-deleting": ("GET", "/")}
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "SCIM_TOKEN": SCIM_TOKEN}
-
-
-def scimcert(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=TIMEOUT,
-        check=False,
-    )
-
-
-def replay(recording: Path, server: RunningServer, report: Path) -> Replayed:
-    done = scimcert(
-        "replay", str(recording), "--url", server.url, "--report-dir", str(report), "--json"
-    )
-    lines = (report / "results.jsonl").read_text("utf-8").splitlines()
-    summary = json.loads(done.stdout.strip().splitlines()[-2])  # the last line names the file
-    return Replayed(done.returncode, summary, [json.loads(line) for line in lines], done.stdout)
 
 
 @pytest.fixture(scope="module")

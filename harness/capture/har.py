@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.capture.har_entry import HarEntry, entry_at
+from harness.capture.recognise import recognise
 from harness.capture.recording import Recording, RecordingError, RecordingHeader, Take
 from harness.transport.redaction import MIN_LEARNT_PASSWORD
 from harness.transport.redactor import Redactor
@@ -51,11 +52,13 @@ def read_har(path: Path, *, keep_all: bool = False) -> Recording:
         redactor.exchange(entry.exchange)
     takes = tuple(Take(exchange=redactor.exchange(e.exchange), label=e.label) for e in kept)
     notes += _body_notes(kept)
+    recognised = recognise(takes)
     header = RecordingHeader(
         source="har",
         origin=path.name,
+        idp=recognised.idp,
         recorded_at=_first_started(kept),
-        notes=tuple(notes),
+        notes=(*notes, recognised.evidence),
     )
     return Recording(header=header, takes=takes)
 

@@ -373,3 +373,13 @@ def test_a_chromium_session_replays_against_a_fresh_server(
     assert replayed.code == 0, replayed.output
     assert replayed.summary["replay"]["replayed"] == 5
     assert replayed.summary["verdict"] == "PASS"
+
+
+def test_the_idp_is_recognised_from_what_the_har_holds(tmp_path: Path) -> None:
+    okta = [{"name": "User-Agent", "value": "Okta SCIM Client 1.0.0"}]
+    recording = read_har(_har(tmp_path, _entry(headers=okta)))
+    assert recording.header.idp == "okta"
+    assert "okta" in recording.header.notes[-1]
+    unknown = read_har(_har(tmp_path, _entry()))
+    assert unknown.header.idp == ""
+    assert unknown.header.notes[-1].startswith("not recognised")

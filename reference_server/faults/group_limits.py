@@ -1,25 +1,16 @@
 """Faults in how a server takes large membership changes and the limits it declares
-(docs/group-limits.md): members beyond the first hundred dropped without a word, and a bulk
-endpoint that advertises its limits and does not hold them.
-
-The reference server does not support /Bulk (its /ServiceProviderConfig says so), so the two bulk
-faults stand in for a server that does, as the cursor and filter faults rewrite the
-advertisement: /ServiceProviderConfig declares bulk with small limits, and POST /Bulk is
-answered by the fault, holding one of the two limits and ignoring the other. The operations the
-harness sends there name no resource, so a 200 answers each with the 404 any server would give.
-"""
+(docs/group-limits.md): members beyond the first hundred dropped without a word, and a /Bulk
+endpoint that lets one of its declared limits pass; and the allowed variant of a server without
+/Bulk, which SCIM makes optional."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .exchange import Exchange
-from .registry import fault
+from .registry import fault, hook
 
 TRUNCATED_TO = 100  # FusionAuth kept 100 (docs/group-limits.md#large-membership-changes)
-MAX_OPERATIONS = 10
-MAX_PAYLOAD = 4096
-BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
 
 
 def _cut(values: Any) -> Any:
@@ -43,53 +34,26 @@ def _truncate_members(x: Exchange) -> None:
             operation["value"] = _cut(operation.get("value"))
 
 
-def _advertise(x: Exchange) -> None:
-    if x.on("ServiceProviderConfig", "GET") and isinstance(x.json, dict):
-        limits = {"maxOperations": MAX_OPERATIONS, "maxPayloadSize": MAX_PAYLOAD}
-        x.json["bulk"] = {"supported": True, **limits}
-
-
-def _payload_size(x: Exchange) -> int:
-    try:
-        return int(x.request_headers.get("content-length", "0"))
-    except ValueError:
-        return 0
-
-
-def _bulk(x: Exchange, *, holds_operations: bool, holds_payload: bool) -> None:
-    """POST /Bulk as a server with the advertised limits, holding only those it is told to."""
-    _advertise(x)
-    if not x.on("Bulk", "POST"):
-        return
-    operations = x.body.get("Operations") if isinstance(x.body, dict) else None
-    operations = [op for op in operations or [] if isinstance(op, dict)]
-    size = _payload_size(x)
-    if holds_payload and size > MAX_PAYLOAD:
-        x.answer_error(
-            413, f"The bulk request's {size} bytes exceed maxPayloadSize ({MAX_PAYLOAD})"
-        )
-    elif holds_operations and len(operations) > MAX_OPERATIONS:
-        detail = f"The bulk request's {len(operations)} operations exceed maxOperations"
-        x.answer_error(413, f"{detail} ({MAX_OPERATIONS})")
-    else:
-        results = [{"method": op.get("method"), "status": "404"} for op in operations]
-        x.answer(200, {"schemas": [BULK_RESPONSE], "Operations": results})
-        x.headers["content-type"] = "application/scim+json"
-
-
-@fault(
+# RFC 7644 3.7.4: "If either limit is exceeded, the service provider MUST return HTTP response
+# code 413". Each fault lets one limit pass and holds the other.
+BULK_OPERATIONS_IGNORED = hook(
     "bulk-max-operations-ignored",
-    f"Advertises bulk (maxOperations {MAX_OPERATIONS}, maxPayloadSize {MAX_PAYLOAD}) and takes a "
-    "bulk request of more operations than it declares",
+    "/Bulk serves a request of more operations than bulk.maxOperations declares",
 )
-def _bulk_max_operations_ignored(x: Exchange) -> None:
-    _bulk(x, holds_operations=False, holds_payload=True)
+BULK_PAYLOAD_IGNORED = hook(
+    "bulk-max-payload-ignored",
+    "/Bulk serves a request larger than bulk.maxPayloadSize declares (up to the 1 MiB body limit)",
+)
 
 
 @fault(
-    "bulk-max-payload-ignored",
-    f"Advertises bulk (maxOperations {MAX_OPERATIONS}, maxPayloadSize {MAX_PAYLOAD}) and takes a "
-    "bulk request larger than it declares",
+    "bulk-unsupported",
+    "/ServiceProviderConfig says bulk.supported false and /Bulk answers 501 (RFC 7644 3.7: "
+    "bulk is optional)",
+    allowed=True,
 )
-def _bulk_max_payload_ignored(x: Exchange) -> None:
-    _bulk(x, holds_operations=True, holds_payload=False)
+def _bulk_unsupported(x: Exchange) -> None:
+    if x.on("ServiceProviderConfig", "GET") and isinstance(x.json, dict):
+        x.json["bulk"] = {"supported": False, "maxOperations": 0, "maxPayloadSize": 0}
+    elif x.on("Bulk"):
+        x.answer_error(501, "Bulk operations are not supported")

@@ -34,6 +34,8 @@ METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # What an operation's path may name: a resource type (POST) or one resource (the others).
 _COLLECTION = re.compile(r"/(Users|Groups)/?")
 _RESOURCE = re.compile(r"/(Users|Groups)/[^/]+")
+# An entity tag (RFC 9110 8.8.3), as an operation's `version` is sent: as If-Match.
+_ETAG = re.compile(r'(W/)?"[\x21\x23-\x7e]*"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,9 @@ def _problem(entry: dict[str, Any]) -> str | None:
         return "A POST operation needs a bulkId (RFC 7644 3.7)"
     if method.upper() != "DELETE" and "data" not in entry:
         return f"A {method.upper()} operation needs data"
+    version = entry.get("version")
+    if version is not None and not (isinstance(version, str) and _ETAG.fullmatch(version)):
+        return 'An operation\'s version is an ETag, such as W/"3"'
     return None
 
 
@@ -178,6 +183,27 @@ async def _serve(request: Request, job: Job, op: Operation) -> None:
     job.answer(op, answer.status, answer.headers, answer.body)
 
 
+def _taken(job: Job, entries: list[Any]) -> list[Operation]:
+    """The operations the server can serve; each other one is answered 400 in its place."""
+    taken: list[Operation] = []
+    used: set[str] = set()  # the bulkIds of the operations taken so far
+    for index, entry in enumerate(entries):
+        problem = _problem(entry) if isinstance(entry, dict) else "An operation is a JSON object"
+        if problem is None and entry.get("bulkId") in used:
+            # RFC 7644 3.7: a bulkId is "unique within a bulk request"; a second one is refused
+            # rather than let a reference name either resource.
+            problem = f"bulkId {entry['bulkId']!r} is used by an earlier operation"
+        if problem is None:
+            operation = _operation(index, entry)
+            taken.append(operation)
+            if operation.bulk_id is not None:
+                used.add(operation.bulk_id)
+            continue
+        method = str(entry.get("method", "")).upper() if isinstance(entry, dict) else ""
+        job.refuse(Operation(index, method, "", None, None, None), problem, status=400)
+    return taken
+
+
 async def bulk(request: Request) -> Response:
     ctx = context(request)
     limits = ctx.limits
@@ -189,16 +215,8 @@ async def bulk(request: Request) -> Response:
         cap = (max_payload, f"The bulk request is larger than maxPayloadSize ({max_payload} bytes)")
     body = await read_json(request, limits, cap=cap)
     entries = _entries(body, max_operations)
-    base_path = request.url.path.rstrip("/").removesuffix("/Bulk")
+    base_path = str(request.scope["path"]).rstrip("/").removesuffix("/Bulk")
     job = Job(ctx, base_path, _fail_on_errors(body), {}, set(), {})
-    pending: list[Operation] = []
-    for index, entry in enumerate(entries):
-        problem = _problem(entry) if isinstance(entry, dict) else "An operation is a JSON object"
-        if problem is None:
-            pending.append(_operation(index, entry))
-            continue
-        method = str(entry.get("method", "")).upper() if isinstance(entry, dict) else ""
-        job.refuse(Operation(index, method, "", None, None, None), problem, status=400)
-    await _run(request, job, pending)
+    await _run(request, job, _taken(job, entries))
     operations = [job.results[index] for index in sorted(job.results)]
     return ScimResponse({"schemas": [BULK_RESPONSE], "Operations": operations})

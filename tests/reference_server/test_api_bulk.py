@@ -100,6 +100,26 @@ def test_each_failure_is_answered_in_its_operation_and_the_rest_goes_on(
     assert "location" in answered[3]
 
 
+def test_a_version_is_an_if_match_and_a_stale_one_is_412(server: RunningServer) -> None:
+    created = results(bulk(server, user("v", unique())))[0]
+    path = "/Users/" + created["location"].rsplit("/", 1)[1]
+    answered = results(
+        bulk(
+            server,
+            {"method": "DELETE", "path": path, "version": 'W/"99"'},
+            {"method": "DELETE", "path": path, "version": "é"},
+            {"method": "DELETE", "path": path, "version": created["version"]},
+        )
+    )
+    assert [r["status"] for r in answered] == ["412", "400", "204"]
+
+
+def test_a_bulk_id_used_twice_is_refused_the_second_time(server: RunningServer) -> None:
+    answered = results(bulk(server, user("same", unique()), user("same", unique())))
+    assert [r["status"] for r in answered] == ["201", "400"]
+    assert "used by an earlier operation" in answered[1]["response"]["detail"]
+
+
 def test_fail_on_errors_stops_the_request_at_that_many_errors(server: RunningServer) -> None:
     taken = unique()
     answered = results(

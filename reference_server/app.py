@@ -22,6 +22,7 @@ from .behaviour import STANDARD, Behaviour, ServedAs
 from .limits import Limits
 from .probe.api import probe_routes
 from .scim import discovery, roles
+from .scim.bulk import bulk
 from .scim.endpoints import GROUPS, USERS, collection, item, search, search_all
 from .scim.errors import ScimError
 from .scim.http import error_response
@@ -62,6 +63,7 @@ def scim_routes() -> list[BaseRoute]:
     routes += _both(f"{p}/Roles", roles.collection, ["GET", "POST"])
     routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET", "PUT", "PATCH", "DELETE"])
     routes += _both(f"{p}/.search", search_all, ["POST"])
+    routes += _both(f"{p}/Bulk", bulk, ["POST"])
     return routes
 
 

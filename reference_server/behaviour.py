@@ -76,6 +76,11 @@ class Behaviour(Protocol):
         its value leaves out (or keeps them)."""
         ...
 
+    def held_bulk_limits(self, operations: int, payload: int) -> tuple[int | None, int | None]:
+        """The bulk limits /Bulk holds of those it declares (maxOperations, maxPayloadSize);
+        None for one it lets pass."""
+        ...
+
 
 class Standard:
     """The reference server's own behaviour: every decision is the domain's or the RFC's."""
@@ -121,6 +126,9 @@ class Standard:
     def replace_drops_omitted_sub_attributes(self) -> bool:
         # RFC 7644 3.5.2.3: "Sub-attributes that are not specified ... are left unchanged."
         return False
+
+    def held_bulk_limits(self, operations: int, payload: int) -> tuple[int | None, int | None]:
+        return operations, payload  # RFC 7644 3.7.4: exceeding either is 413
 
 
 class InteropProfile(Standard):

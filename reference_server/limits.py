@@ -18,6 +18,10 @@ class Limits:
     max_filter_depth: int = MAX_DEPTH
     max_string_length: int = MAX_STRING_LENGTH
     max_operations: int = 1000
+    # /Bulk (RFC 7644 3.7.4), advertised in /ServiceProviderConfig; below max_body_bytes, so that
+    # the bulk limit is what a larger bulk request meets.
+    max_bulk_operations: int = 1000
+    max_bulk_payload: int = 524_288
     # At least 100: Okta pages by 100 and advances startIndex by what it asked for
     # (docs/idp/okta.md#import).
     max_results: int = 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..crowd import aliases
 from ..moves import find_or_create, first_id, patch
 from ..options import choice
 from ..strategies import VerbCall, strategy
@@ -23,7 +24,7 @@ def _group_path(call: VerbCall) -> str:
 
 
 def _member_ids(call: VerbCall) -> list[str]:
-    return [call.directory.scim_id(str(alias)) for alias in call.args.get("members") or []]
+    return [call.directory.scim_id(alias) for alias in aliases(call.args.get("members"))]
 
 
 def _member_entries(call: VerbCall) -> list[dict[str, Any]]:

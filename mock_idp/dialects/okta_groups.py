@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..batches import MEMBER_BATCH, member_batches, send_batches
+from ..crowd import aliases
 from ..moves import find_or_create, first_id, patch
 from ..options import OP, flag
 from ..strategies import GROUP_SCHEMA, VerbCall, strategy
 from ..wire import Sent, status_of
 from .okta import answered
 from .okta_wire import FIRST_PAGE
-
-
-def _aliases(value: Any) -> list[str]:
-    return [str(alias) for alias in value or []]
 
 
 def pushed(call: VerbCall) -> dict[str, Any]:
@@ -50,6 +48,21 @@ def _patch(call: VerbCall, operations: list[dict[str, Any]]) -> Sent:
     return patch(call, f"/Groups/{call.group_id()}", operations)
 
 
+def _add(call: VerbCall, members: list[str]) -> dict[str, Any]:
+    value = [member_object(call, alias) for alias in members]
+    return {"op": "add", "path": "members", "value": value}
+
+
+def _patch_batches(call: VerbCall, removed: list[str], added: list[str]) -> Sent:
+    """docs/group-limits.md#how-idps-send-them: at most `member_batch` members to a PATCH."""
+    removals = [
+        {"op": "remove", "path": f'members[value eq "{call.directory.scim_id(alias)}"]'}
+        for alias in removed
+    ]
+    batches = member_batches(call, removals, added, lambda chunk: _add(call, chunk))
+    return send_batches(batches, lambda operations: _patch(call, operations))
+
+
 def _put(call: VerbCall, record: dict[str, Any]) -> Sent:
     """docs/idp/okta.md#group-push (AIW): the group's displayName and its whole member list."""
     body = {
@@ -65,7 +78,7 @@ def _create(call: VerbCall, name: str) -> Sent:
     return call.send("POST", "/Groups", json_body=body)
 
 
-@strategy("okta-push-group", flag("put"))
+@strategy("okta-push-group", flag("put"), MEMBER_BATCH)
 def push_group(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push: look the group up by displayName; link it, or POST it with
     `members: []`; then push its members (PATCH add after a create, Push Now's replace after a link;
@@ -82,24 +95,25 @@ def push_group(call: VerbCall) -> Sent:
     if not outcome.linked and status_of(result) != 201:
         return result
     record = pushed(call)
-    record["members"] = _aliases(call.args.get("members"))
+    record["members"] = aliases(call.args.get("members"))
     if found is None and not record["members"]:
         return result  # created empty: nothing to push
     if call.options.get("put"):
         _put(call, record)
-    else:
+    elif found is not None:
         members = [member_object(call, member) for member in record["members"]]
-        op = "replace" if found is not None else "add"
-        _patch(call, [{"op": op, "path": "members", "value": members}])
+        _patch(call, [{"op": "replace", "path": "members", "value": members}])
+    else:
+        _patch_batches(call, [], record["members"])
     return result
 
 
 def _changed(call: VerbCall) -> tuple[list[str], list[str]]:
     """(added, removed) aliases: `members` under the verb's op, or explicit `add` / `remove`."""
     op = call.options.get("op")
-    members = _aliases(call.args.get("members"))
-    added = _aliases(call.args.get("add")) + (members if op == "add" else [])
-    removed = _aliases(call.args.get("remove")) + (members if op == "remove" else [])
+    members = aliases(call.args.get("members"))
+    added = aliases(call.args.get("add")) + (members if op == "add" else [])
+    removed = aliases(call.args.get("remove")) + (members if op == "remove" else [])
     return added, removed
 
 
@@ -108,20 +122,13 @@ def _apply(record: dict[str, Any], added: list[str], removed: list[str]) -> None
     record["members"] = kept + [alias for alias in added if alias not in kept]
 
 
-@strategy("okta-patch-members", OP)
+@strategy("okta-patch-members", OP, MEMBER_BATCH)
 def patch_members(call: VerbCall) -> Sent:
     """docs/idp/okta.md#group-push (OIN): removals by `members[value eq "..."]`, then one add, in
-    one PATCH."""
+    one PATCH; a change of more than `member_batch` members in several (docs/group-limits.md)."""
     added, removed = _changed(call)
-    operations: list[dict[str, Any]] = [
-        {"op": "remove", "path": f'members[value eq "{call.directory.scim_id(alias)}"]'}
-        for alias in removed
-    ]
-    if added:
-        value = [member_object(call, alias) for alias in added]
-        operations.append({"op": "add", "path": "members", "value": value})
     _apply(pushed(call), added, removed)
-    return _patch(call, operations)
+    return _patch_batches(call, removed, added)
 
 
 @strategy("okta-push-now")
@@ -130,7 +137,7 @@ def push_now(call: VerbCall) -> Sent:
     group."""
     record = pushed(call)
     if "members" in call.args:
-        record["members"] = _aliases(call.args["members"])
+        record["members"] = aliases(call.args["members"])
     value = [member_object(call, alias) for alias in record["members"]]
     return _patch(call, [{"op": "replace", "path": "members", "value": value}])
 
@@ -160,7 +167,7 @@ def put_group(call: VerbCall) -> Sent:
         rename(call)
     record = pushed(call)
     if call.options.get("op") == "replace":
-        record["members"] = _aliases(call.args.get("members"))
+        record["members"] = aliases(call.args.get("members"))
     else:
         _apply(record, *_changed(call))
     return _put(call, record)

@@ -19,7 +19,8 @@ The registry is in `registry.py`, an exchange in `exchange.py`, the per-team nam
 and `robust_writes.py` (unusual input and writes), `cursors.py` (RFC 9865 cursor paging), one
 IdP's traffic: `idp.py`, `okta.py`, `entra_onelogin.py`, what Microsoft's gallery validation
 sends: `gallery.py`, the token endpoint's answers: `oauth.py`, and the SCIM interoperability
-profile draft's rules: `interop.py`; the OpenID IPSIE AL1 SCIM profile's: `ipsie.py`.
+profile draft's rules: `interop.py`; the OpenID IPSIE AL1 SCIM profile's: `ipsie.py`; large
+membership changes and declared bulk limits: `group_limits.py`.
 `variants.py` holds the allowed variants: what a server may rightly do otherwise, under which
 the checks must all hold.
 """
@@ -29,6 +30,7 @@ from . import (
     entra_onelogin,
     filters,
     gallery,
+    group_limits,
     idp,
     interop,
     ipsie,
@@ -53,6 +55,7 @@ __all__ = [
     "fault_layer",
     "filters",
     "gallery",
+    "group_limits",
     "hook",
     "idp",
     "interop",

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from ..behaviour import STANDARD, Behaviour, Standard
 from ..domain.members import MemberState, Role
+from .group_limits import BULK_OPERATIONS_IGNORED, BULK_PAYLOAD_IGNORED
 from .interop import COMPLEX_REPLACE_MERGES, PATHLESS_PATCH_ACCEPTED, UNKNOWN_ATTRIBUTE_IGNORED
 from .protocol import AUTH_NOT_ENFORCED
 from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
@@ -80,3 +81,9 @@ class FaultBehaviour(Standard):
     def replace_drops_omitted_sub_attributes(self) -> bool:
         drops = self.base.replace_drops_omitted_sub_attributes()
         return drops and COMPLEX_REPLACE_MERGES not in self.on
+
+    def held_bulk_limits(self, operations: int, payload: int) -> tuple[int | None, int | None]:
+        return (
+            None if BULK_OPERATIONS_IGNORED in self.on else operations,
+            None if BULK_PAYLOAD_IGNORED in self.on else payload,
+        )

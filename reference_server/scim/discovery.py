@@ -40,7 +40,12 @@ def _service_provider_config(base: str, limits: Limits) -> dict[str, Any]:
         "schemas": [SPC_SCHEMA],
         "documentationUri": "https://datatracker.ietf.org/doc/html/rfc7644",
         "patch": {"supported": True},
-        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        # RFC 7644 3.7.4: the limits /Bulk holds, each answered 413 when exceeded.
+        "bulk": {
+            "supported": True,
+            "maxOperations": limits.max_bulk_operations,
+            "maxPayloadSize": limits.max_bulk_payload,
+        },
         "filter": {"supported": True, "maxResults": limits.max_results},
         "changePassword": {"supported": False},
         "sort": {"supported": True},

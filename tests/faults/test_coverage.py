@@ -3,8 +3,9 @@
 The fault tables (`BITES` for the RFC profile, `OKTA_BITES` for Okta, `QUIRKS` for Entra ID,
 OneLogin and Ping, `GATES` for Microsoft's gallery validation, `CURSOR_BITES` for RFC 9865
 cursors, `INTEROP_BITES` for the SCIM interoperability profile draft, `IPSIE_BITES` for the
-OpenID IPSIE AL1 SCIM profile) each say which checks a
-fault must trip and which others it may. A check counts as covered when it is in the `must` set
+OpenID IPSIE AL1 SCIM profile, `GROUP_LIMIT_BITES` for large groups and declared bulk limits)
+each say which checks a fault must trip and which others it may. A check counts as covered when
+it is in the `must` set
 of a row that names at most three checks in all: a fault that breaks everything at once proves
 nothing about any one check.
 """
@@ -18,6 +19,7 @@ from tests.faults.test_checks_bite import BITES
 from tests.faults.test_cursor_faults import CURSOR_BITES
 from tests.faults.test_entra_gallery_faults import GATES
 from tests.faults.test_entra_onelogin_faults import QUIRKS
+from tests.faults.test_group_limits_faults import GROUP_LIMIT_BITES
 from tests.faults.test_interop_faults import INTEROP_BITES
 from tests.faults.test_ipsie_faults import IPSIE_BITES
 from tests.faults.test_oauth_faults import OAUTH_BITES
@@ -42,6 +44,7 @@ def rows() -> list[tuple[str, Bite]]:
         *IPSIE_BITES.items(),
         *OAUTH_BITES.items(),  # the token endpoint's
         *REPLAY_BITES.items(),  # a recording replayed against the fault
+        *GROUP_LIMIT_BITES.items(),  # large groups and declared bulk limits
         *((name, row.bite) for name, row in QUIRKS.items()),
         *((name, row.bite) for name, row in GATES.items()),
     ]

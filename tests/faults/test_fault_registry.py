@@ -110,6 +110,7 @@ def decisions(behaviour: Behaviour) -> tuple[Any, ...]:
         behaviour.refuses_unknown_attributes(),
         behaviour.requires_patch_path(),
         behaviour.replace_drops_omitted_sub_attributes(),
+        behaviour.held_bulk_limits(1000, 524_288),
     )
 
 

@@ -122,6 +122,11 @@ VARIANTS: dict[str, Variant] = {
     "value-path-replace-no-target": variant(
         "entra/attribute-update", {"entra-attribute-update"}, idp="entra"
     ),
+    # RFC 7644 3.7: bulk is optional; the bulk limits are graded only where it is declared
+    # (the SKIP itself: tests/faults/test_group_limits_faults.py).
+    "bulk-unsupported": variant(
+        "core/large-group,core/bulk-limits", {"group-membership-applied-whole"}
+    ),
     # A finding blames what it names: a server keeping no `title` fails OneLogin's template and
     # update (both map title), not the retry after a 429 nor the suspension beside them.
     "title-not-stored": variant(

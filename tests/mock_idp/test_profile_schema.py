@@ -52,9 +52,9 @@ def test_a_verb_option_typo_is_refused() -> None:
             "okta-oin.yaml",
             "spec_headers:",
             "spec_header:",
-            "okta-oin.yaml:18: /options/spec_header: unknown option 'spec_header'; "
-            "this profile's strategies read: booleans, locale, op, ops, path, put, spec_headers, "
-            "value",
+            "okta-oin.yaml:21: /options/spec_header: unknown option 'spec_header'; "
+            "this profile's strategies read: booleans, locale, member_batch, op, ops, path, put, "
+            "spec_headers, value",
         ),
         (
             "rfc.yaml",

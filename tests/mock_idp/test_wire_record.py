@@ -39,6 +39,8 @@ ARGS: dict[str, dict[str, Any]] = {
     "update_members": {"group": "team", "add": ["bob"], "remove": ["alice"]},
     "update_group": {"group": "team", "with": {"displayName": f"{PREFIX}-new"}},
     "pull_groups": {"groups": {"team": f"{PREFIX}-team", "other": "elsewhere"}},
+    "create_users": {"users": ["carol", "dave"]},
+    "bulk_over_limit": {"limit": "payload"},
 }
 GROUP_ARGS = {"group": "team", "members": ["alice", "bob"], "to": "renamed"}
 USER_ARGS = {"user": "alice", "with": WITH, "add": {"nickName": "Ally"}}
@@ -108,6 +110,8 @@ class World:
 
 def _document(route: str) -> dict[str, Any]:
     kind, _, scim_id = route.strip("/").partition("/")
+    if kind == "ServiceProviderConfig":
+        return {"bulk": {"supported": True, "maxOperations": 2, "maxPayloadSize": 300}}
     if kind == "Groups":
         return {"id": scim_id, "displayName": f"{PREFIX}-team", "members": []}
     return {

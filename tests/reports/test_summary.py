@@ -122,7 +122,7 @@ def test_expected_failures_are_shown_apart(page: Node) -> None:
     expected = page.by_id("expected").text()
     assert "report/known-gap" in expected and "unknown-id-404" in expected
     assert "report/warns" in page.by_id("warnings").text()
-    assert "/bulk/supported" in page.by_id("notes").text()
+    assert "/changePassword/supported" in page.by_id("notes").text()
 
 
 def test_long_bodies_are_elided_in_html_but_whole_in_the_records() -> None:

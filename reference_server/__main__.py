@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         "attributes and path-less PATCH operations refused with 400 (Okta and Entra send both; "
         "docs/interop-profile.md)",
     )
+    serve_cmd.add_argument(
+        "--entitlements",
+        action="store_true",
+        help="serve the team's roles as Okta's entitlement resource type, read-only at /Roles "
+        "(docs/domain.md#roles; Okta's Entitlements test pages it)",
+    )
     team_cmd = commands.add_parser("team", help="manage teams")
     team_actions = team_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = team_actions.add_parser("add", help="create a team with its own URL and tokens")
@@ -115,6 +121,8 @@ def _serve(args: argparse.Namespace) -> None:
     teams.ensure_team(open_engine(args.db), args.team, teams.TokenSource.from_env(os.environ), _say)
     if args.interop_profile:
         _say("Interop profile: draft-zollner-scim-interop-profile-01 claimed and enforced")
+    if args.entitlements:
+        _say("Entitlements: the team's roles served read-only at /Roles (Okta's Role schema)")
     if on:
         _say(f"Deliberate faults on for every team: {', '.join(sorted(on))}")
     elif on is not None:
@@ -130,6 +138,7 @@ def _serve(args: argparse.Namespace) -> None:
         cursor_timeout=args.cursor_timeout,
         token_lifetime=args.token_lifetime,
         interop_profile=args.interop_profile,
+        entitlements=args.entitlements,
     )
     serve(options, sock)
 

@@ -47,7 +47,7 @@ def _both(path: str, endpoint: Any, methods: list[str]) -> list[Route]:
     return [Route(path, endpoint, methods=methods), Route(path + "/", endpoint, methods=methods)]
 
 
-def scim_routes() -> list[BaseRoute]:
+def scim_routes(entitlements: bool = False) -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     p = SCIM_PREFIX
     routes += _both(f"{p}/ServiceProviderConfig", discovery.service_provider_config, ["GET"])
@@ -59,9 +59,10 @@ def scim_routes() -> list[BaseRoute]:
         routes += _both(f"{p}/{name}", collection(kind), ["GET", "POST"])
         routes += _both(f"{p}/{name}/.search", search(kind), ["POST"])
         routes += _both(f"{p}/{name}/{{id}}", item(kind), ["GET", "PUT", "PATCH", "DELETE"])
-    # The team's roles, read-only: a write is a 405 SCIM Error saying so, with Allow.
-    routes += _both(f"{p}/Roles", roles.collection, ["GET", "POST"])
-    routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET", "PUT", "PATCH", "DELETE"])
+    if entitlements:
+        # The team's roles, read-only: a write is a 405 SCIM Error saying so, with Allow.
+        routes += _both(f"{p}/Roles", roles.collection, ["GET", "POST"])
+        routes += _both(f"{p}/Roles/{{id}}", roles.item, ["GET", "PUT", "PATCH", "DELETE"])
     routes += _both(f"{p}/.search", search_all, ["POST"])
     routes += _both(f"{p}/Bulk", bulk, ["POST"])
     return routes
@@ -142,12 +143,15 @@ def create_app(
     layer: Layer | None = None,
     token_lifetime_s: int = DEFAULT_LIFETIME_MINUTES * 60,
     behaviour: Behaviour = STANDARD,
+    entitlements: bool = False,
 ) -> ASGIApp:
     """The application, with `layer` plugged into its seams when given, serving every request
-    as `behaviour` decides (`STANDARD`, or `INTEROP_PROFILE` for `serve --interop-profile`)."""
+    as `behaviour` decides (`STANDARD`, or `INTEROP_PROFILE` for `serve --interop-profile`).
+    `entitlements` serves the team's roles as Okta's entitlement resource type (`/Roles`,
+    `serve --entitlements`, docs/domain.md#roles)."""
     extra = layer.routes(APP_PREFIX) if layer is not None else []
     app = Starlette(
-        routes=[*scim_routes(), *probe_routes(APP_PREFIX), *token_routes(), *extra],
+        routes=[*scim_routes(entitlements), *probe_routes(APP_PREFIX), *token_routes(), *extra],
         exception_handlers={
             ScimError: _scim_error,
             HTTPException: _http_error,
@@ -157,6 +161,7 @@ def create_app(
     app.router.redirect_slashes = False
     app.state.engine = engine
     app.state.limits = limits or Limits()
+    app.state.entitlements = entitlements  # /ResourceTypes and /Schemas list Role only then
     app.state.token_lifetime_s = token_lifetime_s  # of the tokens `token_endpoint.py` issues
     # The layer's faults act from the server's own behaviour, so they are inside it.
     inner = app if layer is None else layer.middleware(app)

@@ -25,6 +25,7 @@ FAULTS_ENV = "SCIMCERT_SERVER_FAULTS"  # set (maybe empty) only when built with 
 CURSOR_TIMEOUT_ENV = "SCIMCERT_SERVER_CURSOR_TIMEOUT"
 LIFETIME_ENV = "SCIMCERT_SERVER_TOKEN_LIFETIME"  # minutes, for the worker processes
 INTEROP_ENV = "SCIMCERT_SERVER_INTEROP_PROFILE"  # "1" when serving the interop profile
+ENTITLEMENTS_ENV = "SCIMCERT_SERVER_ENTITLEMENTS"  # "1" when serving /Roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class ServeOptions:
     # Serve the strict behaviour of the SCIM interoperability profile draft and claim it
     # (docs/interop-profile.md); off by default, as it refuses what Okta and Entra send.
     interop_profile: bool = False
+    # Serve the team's roles as Okta's entitlement resource type, /Roles (docs/domain.md#roles);
+    # off by default: a read-only type is one a generic tester would try to write to.
+    entitlements: bool = False
 
 
 def _layer(engine: Engine, faults: Iterable[str] | None) -> Layer | None:
@@ -60,12 +64,14 @@ def build_app(
     cursor_timeout: int | None = None,
     token_lifetime: int = DEFAULT_LIFETIME_MINUTES,
     interop_profile: bool = False,
+    entitlements: bool = False,
 ) -> object:
     """The application on the database `db`, with the fault layer when `faults` is a set."""
     engine = open_engine(db)
     limits = Limits() if cursor_timeout is None else Limits(cursor_timeout=cursor_timeout)
     behaviour = INTEROP_PROFILE if interop_profile else STANDARD
-    return create_app(engine, limits, _layer(engine, faults), token_lifetime * 60, behaviour)
+    layer = _layer(engine, faults)
+    return create_app(engine, limits, layer, token_lifetime * 60, behaviour, entitlements)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -101,7 +107,8 @@ def app_from_env() -> object:
     lifetime = int(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_MINUTES)
     timeout_s = None if timeout is None else int(timeout)
     interop = os.environ.get(INTEROP_ENV) == "1"
-    return build_app(os.environ[DB_ENV], names, timeout_s, lifetime, interop)
+    entitlements = os.environ.get(ENTITLEMENTS_ENV) == "1"
+    return build_app(os.environ[DB_ENV], names, timeout_s, lifetime, interop, entitlements)
 
 
 def serve(options: ServeOptions, sock: socket.socket) -> None:
@@ -115,6 +122,7 @@ def serve(options: ServeOptions, sock: socket.socket) -> None:
         options.cursor_timeout,
         options.token_lifetime,
         options.interop_profile,
+        options.entitlements,
     )
     uvicorn.Server(_config(app)).run(sockets=[sock])
 
@@ -141,6 +149,7 @@ def _serve_workers(options: ServeOptions, sock: socket.socket) -> None:
     os.environ[DB_ENV] = options.db
     os.environ[LIFETIME_ENV] = str(options.token_lifetime)
     os.environ[INTEROP_ENV] = "1" if options.interop_profile else "0"
+    os.environ[ENTITLEMENTS_ENV] = "1" if options.entitlements else "0"
     if options.log_file:
         os.environ["SCIMCERT_SERVER_LOG"] = options.log_file
     if options.faults is None:

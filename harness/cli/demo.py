@@ -78,6 +78,8 @@ def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, s
         # Short enough for core/cursor-expiry to wait one out, so the demo leaves nothing skipped.
         "--cursor-timeout",
         str(DEMO_CURSOR_TIMEOUT_S),
+        # The team's roles as Okta's entitlement type, so Okta's Entitlements test runs too.
+        "--entitlements",
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

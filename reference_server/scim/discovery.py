@@ -80,7 +80,7 @@ def _pagination(limits: Limits) -> dict[str, Any]:
     }
 
 
-def _resource_types(base: str) -> list[dict[str, Any]]:
+def _resource_types(base: str, entitlements: bool) -> list[dict[str, Any]]:
     user = {
         "schemas": [RESOURCE_TYPE_SCHEMA],
         "id": "User",
@@ -101,7 +101,7 @@ def _resource_types(base: str) -> list[dict[str, Any]]:
         "schemaExtensions": [],
         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/Group"},
     }
-    return [user, group, _role(base)]
+    return [user, group, _role(base)] if entitlements else [user, group]
 
 
 def _role(base: str) -> dict[str, Any]:
@@ -119,9 +119,11 @@ def _role(base: str) -> dict[str, Any]:
     }
 
 
-def _schemas(base: str) -> list[dict[str, Any]]:
+def _schemas(base: str, entitlements: bool) -> list[dict[str, Any]]:
     documents = []
     for schema in served_schemas():
+        if schema.id == ROLE_SCHEMA and not entitlements:
+            continue
         document = dict(schema.document)
         document["meta"] = {"resourceType": "Schema", "location": f"{base}/Schemas/{schema.id}"}
         documents.append(document)
@@ -149,12 +151,12 @@ async def service_provider_config(request: Request) -> Response:
 
 
 async def resource_types(request: Request) -> Response:
-    items = _resource_types(_base(request))
+    items = _resource_types(_base(request), request.app.state.entitlements)
     wanted = request.path_params.get("name")
     return _everything(items) if wanted is None else _one(items, wanted, "ResourceType")
 
 
 async def schemas(request: Request) -> Response:
-    items = _schemas(_base(request))
+    items = _schemas(_base(request), request.app.state.entitlements)
     wanted = request.path_params.get("urn")
     return _everything(items) if wanted is None else _one(items, wanted, "Schema")

@@ -85,7 +85,7 @@ def test_installed_wheel_serves(tmp_path: Path) -> None:
         url = banner.removeprefix("SCIM API URL: ").strip()
         assert url.startswith("http://127.0.0.1:"), url
         schemas = requests.get(f"{url}/Schemas", timeout=10).json()
-        assert schemas["totalResults"] == 4  # User, EnterpriseUser, Group, Role
+        assert schemas["totalResults"] == 3  # User, EnterpriseUser, Group (Role: --entitlements)
         origin = subprocess.run(
             [
                 str(bin_dir / "python"),

@@ -3,12 +3,13 @@ and advertised, paged with `count` honoured exactly, read by id, and never writt
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.support.reference import RunningServer
+from tests.support.reference import RunningServer, start_server
 
 ROLE = "urn:okta:scim:schemas:core:1.0:Role"
 LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -135,3 +136,17 @@ def test_a_members_roles_name_a_listed_role(server: RunningServer) -> None:
     held = [entry["value"] for entry in created.json()["roles"]]
     assert held == ["member"]
     assert get(server, f"/Roles/{held[0]}").status_code == 200
+
+
+def test_without_entitlements_the_server_has_no_roles_to_discover(tmp_path: Path) -> None:
+    """`/Roles` is served only with `serve --entitlements`: a generic tester that writes to every
+    resource type it discovers finds none that is read-only on a plain server."""
+    plain = start_server(tmp_path / "plain.db", entitlements=False)
+    try:
+        types = get(plain, "/ResourceTypes").json()["Resources"]
+        assert [t["name"] for t in types] == ["User", "Group"]
+        assert ROLE not in {s["id"] for s in get(plain, "/Schemas").json()["Resources"]}
+        assert get(plain, "/Roles").status_code == 404
+        assert get(plain, "/ResourceTypes/Role").status_code == 404
+    finally:
+        plain.stop()

@@ -94,7 +94,11 @@ def run_argv(server: RunningServer, report: Path, *args: str) -> list[str]:
     ]
 
 
-def start_server(db_path: Path, *args: str, env: dict[str, str] | None = None) -> RunningServer:
+def start_server(
+    db_path: Path, *args: str, env: dict[str, str] | None = None, entitlements: bool = True
+) -> RunningServer:
+    """`scimcert serve` on a free port; with `/Roles` (`--entitlements`) unless told otherwise,
+    so that Okta's Entitlements test has an endpoint to page."""
     environment = {
         **os.environ,
         "SCIM_TOKEN": SCIM_TOKEN,
@@ -105,7 +109,18 @@ def start_server(db_path: Path, *args: str, env: dict[str, str] | None = None) -
     environment.update(env or {})
     db = f"sqlite:///{db_path}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "reference_server", "serve", "--port", "0", "--db", db, *args],
+        [
+            sys.executable,
+            "-m",
+            "reference_server",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            db,
+            *(["--entitlements"] if entitlements else []),
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -9,19 +9,16 @@ the transport's error kinds, and the proxy answers the IdP 502 or 504.
 
 from __future__ import annotations
 
-import socket
-import ssl
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
 from urllib3.util import SKIP_HEADER
 
-from harness.transport.client import CHUNK_BYTES, TransportOptions, join_url
+from harness.transport.client import CHUNK_BYTES, TransportOptions, classify_failure, join_url
 from harness.transport.exchange import RecordedRequest, RecordedResponse, TransportError
 
 Headers = Sequence[tuple[str, str]]
@@ -106,7 +103,7 @@ class Forwarder:
                 timeout=(timeout, timeout),
             )
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            return Forwarded(recorded, None, classify(exc, url, timeout), _since(started))
+            return Forwarded(recorded, None, classify_failure(exc, url, timeout), _since(started))
         with response:
             return self._read(response, recorded, started)
 
@@ -127,7 +124,7 @@ class Forwarder:
                     cut = _recorded_response(response, bytes(body[:limit]), truncated=True)
                     return Forwarded(request, None, error, _since(started), cut)
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            error = classify(exc, request.url, self.options.timeout)
+            error = classify_failure(exc, request.url, self.options.timeout)
             cut = _recorded_response(response, bytes(body), truncated=True)
             return Forwarded(request, None, error, _since(started), cut)
         recorded = _recorded_response(response, bytes(body), truncated=False)
@@ -206,52 +203,3 @@ def _returned(response: requests.Response, method: str, length: int) -> list[tup
 
 def _since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-# --- What went wrong ----------------------------------------------------------------------------
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and what it wraps: requests nests urllib3, which nests the socket's."""
-    seen: set[int] = set()
-    pending = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        inner = [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        pending += [e for e in [*inner, *current.args] if isinstance(e, BaseException)]
-
-
-def _has(exc: BaseException, *kinds: type[BaseException]) -> bool:
-    return any(isinstance(cause, kinds) for cause in _causes(exc))
-
-
-def classify(exc: BaseException, url: str, timeout: float) -> TransportError:
-    """The transport's error kind for a failed forward (docs/results.md's `error.kind`)."""
-    origin = urlunsplit((*urlsplit(url)[:2], "", "", ""))
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        detail = f"no connection to {origin} could be opened within {timeout} s"
-        return TransportError(kind="unreachable", detail=detail)
-    if _has(exc, requests.exceptions.SSLError, ssl.SSLError):
-        return TransportError(kind="tls", detail=f"TLS with {origin} failed: {_short(exc)}")
-    if _has(exc, requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
-        return TransportError(kind="timeout", detail=f"no answer from {origin} within {timeout} s")
-    unreachable = (
-        ConnectionRefusedError,
-        socket.gaierror,
-        urllib3.exceptions.NewConnectionError,
-        urllib3.exceptions.NameResolutionError,
-    )
-    if _has(exc, *unreachable):
-        detail = f"no connection to {origin} could be opened: {_short(exc)}"
-        return TransportError(kind="unreachable", detail=detail)
-    detail = f"{origin} closed or broke the connection before a complete answer: {_short(exc)}"
-    return TransportError(kind="connection-reset", detail=detail)
-
-
-def _short(exc: BaseException) -> str:
-    innermost = list(_causes(exc))[-1]
-    return f"{type(innermost).__name__}: {innermost}"[:200]

@@ -362,12 +362,20 @@ def _timed_out(timeout: float) -> TransportError:
 
 
 def _classify(exc: BaseException, deadline: _Deadline, url: str, timeout: float) -> TransportError:
+    return classify_failure(exc, url, timeout, expired=deadline.expired)
+
+
+def classify_failure(
+    exc: BaseException, url: str, timeout: float, *, expired: bool = False
+) -> TransportError:
+    """The error kind and a sentence for a request to `url` that raised `exc` (the recording
+    proxy's forwards are judged by it too); `expired`: the request's own deadline passed."""
     origin = urlunsplit((*urlsplit(url)[:2], "", "", ""))
     unreachable = _unreachable_detail(exc, origin)
     if unreachable is not None:
         return TransportError(kind="unreachable", detail=unreachable)
     timed_out = (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)
-    if deadline.expired or _find(exc, *timed_out):
+    if expired or _find(exc, *timed_out):
         return _timed_out(timeout)
     if _find(exc, ssl.SSLError, requests.exceptions.SSLError):
         return TransportError(kind="tls", detail=f"TLS with {origin} failed: {_short(exc)}")

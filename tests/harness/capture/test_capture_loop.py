@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,26 +19,13 @@ import pytest
 from harness.capture.recording import read_recording
 from mock_idp.profile import all_profiles
 from tests.support.recorder import start_recorder
-from tests.support.reference import SCIM_TOKEN, RunningServer, run_argv, start_server
+from tests.support.reference import SCIM_TOKEN, RunningServer, run_argv
 from tests.support.replaying import replay
 
 # Users deactivated, reactivated and replaced, and groups with members, under every profile: ids
 # travel into paths and member values.
 SCENARIOS = "checks/deactivated-user,core/user-put,core/groups,onelogin/groups"
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
-    started: list[RunningServer] = []
-
-    def fresh(*args: str) -> RunningServer:
-        started.append(start_server(tmp_path_factory.mktemp("server") / "scim.db", *args))
-        return started[-1]
-
-    yield fresh
-    for server in started:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

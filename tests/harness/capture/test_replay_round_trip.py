@@ -5,7 +5,7 @@ exchange it changed (issue 19)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 
 from harness.capture.recording import Recording, RecordingHeader, read_recording, write_recording
 from tests.support.fault_runs import Bite, bite
-from tests.support.reference import RunningServer, start_server
+from tests.support.reference import RunningServer
 from tests.support.replaying import replay, scimcert
 
 # Group membership (ids travel into member values and PATCH filters), a user updated,
@@ -34,20 +34,6 @@ REPLAY_BITES: dict[str, Bite] = {
 }
 # Where each fault first shows: (method, path segment) of the recorded exchange that fails.
 FIRST_FAILURE = {"group-adds-ignored": ("PATCH", "/Groups/"), "delete-not-deleting": ("GET", "/")}
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
-    started: list[RunningServer] = []
-
-    def fresh(*args: str) -> RunningServer:
-        folder = tmp_path_factory.mktemp("server")
-        started.append(start_server(folder / "scim.db", *args))
-        return started[-1]
-
-    yield fresh
-    for server in started:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ only has to answer as a SCIM server does: the IdP reads its answers to choose th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from harness.transport.auth import Auth
 from harness.transport.client import Transport
 from harness.transport.exchange import Exchange
+from harness.transport.recording import RecordingTransport
 from mock_idp.directory import Directory
 from mock_idp.profile_model import Profile, ProfileError
 from mock_idp.strategies import run_verb
@@ -71,29 +71,6 @@ def _steps(profile: Profile) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-@dataclass
-class KeepingWire:
-    """The mock IdP's wire: a transport whose every exchange is kept, in order."""
-
-    transport: Transport
-    exchanges: list[Exchange] = field(default_factory=list)
-
-    def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        params: Mapping[str, str] | None = None,
-    ) -> Exchange:
-        exchange = self.transport.send(
-            method, path, headers=headers, json_body=json_body, params=params
-        )
-        self.exchanges.append(exchange)
-        return exchange
-
-
 @dataclass(frozen=True, slots=True)
 class Emission:
     exchanges: tuple[tuple[str, Exchange], ...]  # (the verb that sent it, the exchange)
@@ -107,16 +84,17 @@ def emit(profile: Profile, url: str, auth: Auth, *, seed: int = 0) -> Emission:
     kept: list[tuple[str, Exchange]] = []
     skipped: list[str] = []
     failed: list[str] = []
+    sent: list[Exchange] = []
     with Transport(url, auth) as transport:
-        wire = KeepingWire(transport)
+        wire = RecordingTransport(transport, lambda exchange, _judged: sent.append(exchange))
         for verb, args in _steps(profile):
             if verb not in profile.verbs:
                 skipped.append(verb)
                 continue
-            before = len(wire.exchanges)
+            before = len(sent)
             try:
                 run_verb(wire, directory, profile, verb, args)
             except (KeyError, ProfileError) as error:
                 failed.append(f"{verb}: {error}")
-            kept += [(verb, exchange) for exchange in wire.exchanges[before:]]
+            kept += [(verb, exchange) for exchange in sent[before:]]
     return Emission(tuple(kept), tuple(dict.fromkeys(skipped)), tuple(failed))

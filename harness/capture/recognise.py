@@ -11,7 +11,6 @@ nothing at all, is "" (unknown), and the evidence says which.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from harness.capture.recording import Take
 from harness.transport.exchange import RecordedRequest
+from harness.transport.redaction import parse_json
 from mock_idp.profile import all_profiles
 
 UNKNOWN = ""
@@ -126,21 +126,12 @@ Shape = Callable[[RecordedRequest, Any, dict[str, str]], Iterator[tuple[str, str
 
 def _shapes(request: RecordedRequest) -> set[tuple[str, str]]:
     """The (family, shape) pairs one request shows, each counted once per request."""
-    body = _json(request.body)
+    body = parse_json(request.body)
     query = dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True))
     found: set[tuple[str, str]] = set()
     for shape in SHAPES:
         found.update(shape(request, body, query))
     return found
-
-
-def _json(text: str | None) -> Any:
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _operations(request: RecordedRequest, body: Any) -> list[dict[str, Any]]:

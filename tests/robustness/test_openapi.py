@@ -26,7 +26,8 @@ def _described() -> set[tuple[str, str]]:
 
 def _served() -> set[tuple[str, str]]:
     served: set[tuple[str, str]] = set()
-    for route in [*scim_routes(), *probe_routes(APP_PREFIX)]:
+    # Everything the server can serve: /Roles too, which `serve --entitlements` adds.
+    for route in [*scim_routes(entitlements=True), *probe_routes(APP_PREFIX)]:
         assert isinstance(route, Route)
         # Every SCIM route is also served with a trailing slash; the description lists it once.
         path = route.path.removesuffix("/") or "/"

@@ -181,7 +181,18 @@ def test_a_run_against_a_hanging_list_ends_with_the_reason(
     records = _records(report)
     exchanges = [r["exchange"] for r in records if r["event"] == "ExchangeRecorded"]
     errors = [e["error"] for e in exchanges if isinstance(e, dict) and e["error"]]
-    assert sum(1 for e in errors if e["kind"] == "timeout") <= 2
+    # The hanging list timed out at most twice; another request may still pass the 1 s limit
+    # on a loaded machine (a 300-member group's PATCH), which is not what this test is about.
+    list_timeouts = [
+        e
+        for e in exchanges
+        if isinstance(e, dict)
+        and e["error"]
+        and e["error"]["kind"] == "timeout"
+        and e["request"]["method"] == "GET"
+        and urlsplit(e["request"]["url"]).path.endswith("/Users")
+    ]
+    assert len(list_timeouts) <= 2
     assert sum(1 for e in errors if e["kind"] == "not-sent") > 10
     # A request held back is the always-on transport check's FAIL, saying it was not sent.
     findings = [

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .exchange import Exchange
-from .registry import fault
+from .registry import fault, hook
 from .writes import drop_operations
 
 # The two filters of section 3.2.2.7 the profile adds to `userName eq`, as a server that does not
@@ -59,3 +59,16 @@ def _removes_all_members(operation: Any) -> bool:
 )
 def _remove_all_members_ignored(x: Exchange) -> None:
     drop_operations(x, "Groups", _removes_all_members)
+
+
+# Section 3.1's JWT client authentication (RFC 7523): a token endpoint that takes an assertion
+# without holding it to one rule of RFC 7523 3 (`token_endpoint.py` asks `checks_assertion`).
+JWT_SIGNATURE_UNCHECKED = hook(
+    "jwt-signature-unchecked",
+    "The token endpoint accepts a client assertion whose signature is not the client's key's",
+)
+JWT_EXPIRY_UNCHECKED = hook(
+    "jwt-expiry-unchecked",
+    "The token endpoint accepts a client assertion whose exp has passed",
+)
+UNCHECKED_ASSERTION_RULES = {JWT_SIGNATURE_UNCHECKED: "signature", JWT_EXPIRY_UNCHECKED: "expiry"}

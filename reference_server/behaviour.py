@@ -60,8 +60,8 @@ class Behaviour(Protocol):
         ...
 
     def checks_assertion(self, rule: str) -> bool:
-        """Whether the token endpoint holds a client assertion to `rule` ("signature" or
-        "expiry", RFC 7523 3)."""
+        """Whether the token endpoint holds a client assertion to `rule` of RFC 7523 3
+        ("signature", "expiry", "audience"); "accepted": whether it takes assertions at all."""
         ...
 
     def claims_interop_profile(self) -> bool:

@@ -146,7 +146,7 @@ def _number(claims: Mapping[str, Any], name: str) -> float | None:
     return float(value)
 
 
-def _check_claims(claims: Mapping[str, Any], client_id: str, audience: str) -> None:
+def _check_claims(claims: Mapping[str, Any], client_id: str, audience: str | None) -> None:
     # RFC 7523 3 items 1 and 2: for client authentication iss and sub are the client_id.
     for name in ("iss", "sub"):
         if claims.get(name) != client_id:
@@ -155,7 +155,7 @@ def _check_claims(claims: Mapping[str, Any], client_id: str, audience: str) -> N
     audiences = aud if isinstance(aud, list) else [aud]
     # Item 3: the server "MUST reject any JWT that does not contain its own identity as the
     # intended audience"; its identity here is its token endpoint URL, compared as a string.
-    if audience not in audiences:
+    if audience is not None and audience not in audiences:
         raise AssertionRefusedError(f'The client assertion\'s "aud" does not name {audience}')
 
 
@@ -175,14 +175,14 @@ def verify(
     assertion: str,
     keys: KeySet,
     client_id: str,
-    audience: str,
+    audience: str | None,
     now: float,
     *,
     signature: bool = True,
     expiry: bool = True,
 ) -> Claims:
     """The assertion's claims when it authenticates `client_id` at `audience`; `signature` and
-    `expiry` off are the faults that skip those rules (`faults/ipsie.py`)."""
+    `expiry` off, or no `audience`, are the faults that skip those rules (`faults/ipsie.py`)."""
     header, claims, signed, sig = _segments(assertion)
     alg = header.get("alg")
     if alg not in ("RS256", "ES256"):

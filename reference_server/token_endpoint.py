@@ -151,12 +151,14 @@ def _authenticate_assertion(engine: Engine, slug: str, asserted: Asserted, audie
     if asserted.client_id is not None and asserted.client_id != client.client_id:
         raise OAuthError("invalid_client", "Client authentication failed", 401)
     behaviour = current()
+    if not behaviour.checks_assertion("accepted"):
+        raise OAuthError("invalid_client", "Client assertions are not accepted here", 401)
     try:
         claims = verify(
             asserted.assertion,
             KeySet.parse(jwks),
             client.client_id,
-            audience,
+            audience if behaviour.checks_assertion("audience") else None,
             time.time(),
             signature=behaviour.checks_assertion("signature"),
             expiry=behaviour.checks_assertion("expiry"),

@@ -79,6 +79,12 @@ class ClientKey:
     kid: str | None = None
 
     @property
+    def secrets(self) -> tuple[str, ...]:
+        """The key's PEM lines, for the redactor (the header and footer lines are no secret)."""
+        lines = (line.strip() for line in self.pem.splitlines())
+        return tuple(line for line in lines if line and not line.startswith("-----"))
+
+    @property
     def alg(self) -> str:
         return "RS256" if isinstance(self.key, rsa.RSAPrivateKey) else "ES256"
 

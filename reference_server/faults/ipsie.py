@@ -1,7 +1,8 @@
 """Faults that break a rule of the OpenID IPSIE AL1 SCIM 2.0 Profile (docs/ipsie-profile.md) the
 RFCs leave open, one rule each: a filter the profile names refused, a whole-members removal
-ignored (and, in `oauth.py` with the token endpoint's faults, a token answer whose scope leaves out
-"scim"). The profile's other rules are bitten by faults other tables already hold
+ignored, a rule of JWT client authentication (RFC 7523 3) skipped or assertions refused (and, in
+`oauth.py` with the token endpoint's faults, a token answer whose scope leaves out "scim"). The
+profile's other rules are bitten by faults other tables already hold
 (`tests/faults/test_ipsie_faults.py` names them).
 """
 
@@ -71,4 +72,17 @@ JWT_EXPIRY_UNCHECKED = hook(
     "jwt-expiry-unchecked",
     "The token endpoint accepts a client assertion whose exp has passed",
 )
-UNCHECKED_ASSERTION_RULES = {JWT_SIGNATURE_UNCHECKED: "signature", JWT_EXPIRY_UNCHECKED: "expiry"}
+JWT_AUDIENCE_UNCHECKED = hook(
+    "jwt-audience-unchecked",
+    "The token endpoint accepts a client assertion whose aud names another server",
+)
+JWT_CLIENT_AUTH_UNSUPPORTED = hook(
+    "jwt-client-auth-unsupported",
+    "The token endpoint refuses every client assertion, as a server of client secrets only would",
+)
+UNCHECKED_ASSERTION_RULES = {
+    JWT_SIGNATURE_UNCHECKED: "signature",
+    JWT_EXPIRY_UNCHECKED: "expiry",
+    JWT_AUDIENCE_UNCHECKED: "audience",
+    JWT_CLIENT_AUTH_UNSUPPORTED: "accepted",
+}

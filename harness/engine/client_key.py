@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from harness.transport.auth import AuthError
+
 CLIENT_KEY_ENV = "SCIM_CLIENT_KEY"
 CLIENT_KEY_ID_ENV = "SCIM_CLIENT_KEY_ID"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -115,9 +117,17 @@ def client_key(env: Mapping[str, str]) -> ClientKey | None:
     given = env.get(CLIENT_KEY_ENV, "").strip()
     if not given:
         return None
-    pem = given if given.startswith("-----BEGIN") else Path(given).read_text(encoding="ascii")
+    try:
+        pem = given if given.startswith("-----BEGIN") else Path(given).read_text(encoding="ascii")
+        key = load_private_key(pem)
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+        # The message names the variable, never its value: it may be the key itself.
+        raise AuthError(
+            f"{CLIENT_KEY_ENV} is not an unencrypted RSA or P-256 private key in PEM, "
+            "nor the path of a readable file holding one"
+        ) from None
     kid = env.get(CLIENT_KEY_ID_ENV, "").strip() or None
-    return ClientKey(load_private_key(pem), pem.strip(), kid)
+    return ClientKey(key, pem.strip(), kid)
 
 
 def public_jwk(key: PrivateKey, kid: str | None = None) -> dict[str, str]:

@@ -60,9 +60,11 @@ def token_client(
 ) -> TokenClient | None:
     """The client, when the run names an endpoint, a client id and (in the environment) a secret
     or a signing key."""
+    if not (token_url and client_id):
+        return None
     secret = env.get(CLIENT_SECRET_ENV, "").strip()
     key = client_key(env)
-    if not (token_url and client_id and (secret or key)):
+    if not (secret or key):
         return None
     return TokenClient(token_url, client_id, secret, key)
 

@@ -11,7 +11,9 @@ import pytest
 
 from harness.checks import load_all
 from harness.engine.session import RunSettings, RunState
+from harness.engine.token_step import token_client
 from harness.scenario.model import load_scenarios
+from harness.transport.auth import AuthError
 from harness.transport.redaction import MIN_TEXT_SECRET, literal_pattern, redact_text
 from mock_idp.profile import select_profiles
 from tests.support.paths import ROOT
@@ -79,3 +81,11 @@ def test_a_secret_as_long_as_an_assertion_is_scrubbed_whole() -> None:
     long = "a" * 3000 + "b"
     assert redact_text(f"x {long} y", [long, "a" * 2999 + "c"]) == "x [REDACTED] y"
     assert literal_pattern(["ab" * 2000]).fullmatch("ab" * 2000)
+
+
+@pytest.mark.parametrize("given", ["/nonexistent/key.pem", "-----BEGIN PRIVATE KEY-----\nx\n"])
+def test_an_unusable_key_is_an_auth_error_naming_the_variable_not_the_value(given: str) -> None:
+    with pytest.raises(AuthError, match="SCIM_CLIENT_KEY is not") as raised:
+        token_client("http://127.0.0.1/token", CLIENT_ID, {"SCIM_CLIENT_KEY": given})
+    assert given.strip() not in str(raised.value)
+    assert token_client(None, CLIENT_ID, {"SCIM_CLIENT_KEY": given}) is None  # no endpoint named

@@ -59,6 +59,11 @@ class Behaviour(Protocol):
         """Whether the app lets go of a deactivated member (their team seat and sign-in)."""
         ...
 
+    def checks_assertion(self, rule: str) -> bool:
+        """Whether the token endpoint holds a client assertion to `rule` of RFC 7523 3
+        ("signature", "expiry", "audience"); "accepted": whether it takes assertions at all."""
+        ...
+
     def claims_interop_profile(self) -> bool:
         """Whether /ServiceProviderConfig claims the interop profile (interopProfileConformant)."""
         ...
@@ -110,6 +115,9 @@ class Standard:
         return True
 
     def deactivation_releases_access(self) -> bool:
+        return True
+
+    def checks_assertion(self, rule: str) -> bool:
         return True
 
     def claims_interop_profile(self) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from .client_assertion import KeySet, KeySetError
 from .storage import oauth, teams
 from .storage.engine import writing
 from .storage.tables import grants, group_members, groups, users
@@ -26,6 +28,8 @@ class TokenSource:
     # The team's OAuth client (docs/oauth.md): its id is no secret, its secret is one.
     client_id: str | None = None
     client_secret: str | None = None
+    # The client's public JWK Set for JWT client authentication (RFC 7523): no secret.
+    client_jwks: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TokenSource:
@@ -34,7 +38,25 @@ class TokenSource:
             app=env.get("SCIM_APP_TOKEN") or None,
             client_id=env.get("SCIM_CLIENT_ID") or None,
             client_secret=env.get("SCIM_CLIENT_SECRET") or None,
+            client_jwks=client_jwks(env.get(CLIENT_JWKS_ENV, "")),
         )
+
+
+CLIENT_JWKS_ENV = "SCIM_CLIENT_JWKS"
+
+
+def client_jwks(given: str) -> str | None:
+    """The JWK Set `SCIM_CLIENT_JWKS` gives: its JSON text, or the path of a file holding it;
+    checked here, so a bad set stops the command rather than every later token request."""
+    given = given.strip()
+    if not given:
+        return None
+    text = given if given.startswith("{") else Path(given).read_text(encoding="utf-8")
+    try:
+        KeySet.parse(text)
+    except KeySetError as error:
+        raise ValueError(f"{CLIENT_JWKS_ENV}: {error}") from None
+    return text
 
 
 def check_slug(slug: str) -> str:
@@ -82,6 +104,7 @@ def _ensure_client(conn: Connection, team: teams.Team, tokens: TokenSource, say:
     found = oauth.find_client(conn, team.id)
     if found is not None and tokens.client_id is None and tokens.client_secret is None:
         say(f"OAuth client id: {found.client_id}")
+        _register_keys(conn, team, tokens, say)
         return
     client_id = tokens.client_id or (found.client_id if found else new_client_id(team.slug))
     if found is None or tokens.client_secret is not None:
@@ -90,6 +113,14 @@ def _ensure_client(conn: Connection, team: teams.Team, tokens: TokenSource, say:
         secret_hash = found.secret_hash
     oauth.set_client(conn, team.id, client_id, secret_hash)
     say(f"OAuth client id: {client_id}")
+    _register_keys(conn, team, tokens, say)
+
+
+def _register_keys(conn: Connection, team: teams.Team, tokens: TokenSource, say: Say) -> None:
+    if tokens.client_jwks is not None:
+        oauth.set_client_keys(conn, team.id, tokens.client_jwks)
+        count = len(KeySet.parse(tokens.client_jwks).keys)
+        say(f"OAuth client keys: {count} public key(s) registered for JWT client authentication")
 
 
 def add_team(engine: Engine, slug: str, tokens: TokenSource, say: Say) -> teams.Team:

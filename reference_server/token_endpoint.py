@@ -2,7 +2,9 @@
 
 `POST /t/{team}/oauth/token`, a form (`application/x-www-form-urlencoded`) with
 `grant_type=client_credentials`; the client authenticates with HTTP Basic (RFC 6749 2.3.1, which
-every authorization server MUST support) or with `client_id` and `client_secret` in the body.
+every authorization server MUST support), with `client_id` and `client_secret` in the body, or
+with a JWT it signed (`client_assertion`, RFC 7523 2.2; `client_assertion.py`) when it registered
+public keys.
 Tokens are random, stored as hashes and accepted by the team's SCIM API until they expire
 (`scim/context.py`). The contract, with every refusal, is docs/oauth.md.
 """
@@ -21,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .behaviour import current
+from .client_assertion import ASSERTION_TYPE, AssertionRefusedError, KeySet, verify
 from .storage import oauth
 from .storage.engine import snapshot, writing
 from .storage.teams import find_team
@@ -54,6 +58,14 @@ class Presented:
     secret: str = field(repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Asserted:
+    """A client assertion (RFC 7523 2.2); `client_id` is optional beside it (RFC 7521 4.2)."""
+
+    assertion: str = field(repr=False)
+    client_id: str | None = None
+
+
 def _form(raw: bytes) -> dict[str, str]:
     try:
         text = raw.decode("ascii")
@@ -85,10 +97,23 @@ def _basic(header: str) -> Presented | None:
     return Presented(unquote_plus(user), unquote_plus(password))
 
 
-def _presented(request: Request, form: dict[str, str]) -> Presented:
+def _asserted(form: dict[str, str]) -> Asserted:
+    if form.get("client_assertion_type") != ASSERTION_TYPE:
+        raise OAuthError("invalid_client", f"client_assertion_type must be {ASSERTION_TYPE}", 401)
+    if not form.get("client_assertion"):
+        raise OAuthError("invalid_client", "client_assertion is required", 401)
+    return Asserted(form["client_assertion"], form.get("client_id") or None)
+
+
+def _presented(request: Request, form: dict[str, str]) -> Presented | Asserted:
     header = request.headers.get("authorization")
     from_header = _basic(header) if header else None
     in_body = "client_secret" in form
+    asserting = "client_assertion" in form or "client_assertion_type" in form
+    if asserting and (from_header is not None or in_body):
+        raise OAuthError("invalid_request", "Authenticate with one method, not several")
+    if asserting:
+        return _asserted(form)
     if from_header is not None and in_body:
         # RFC 6749 2.3: "The client MUST NOT use more than one authentication method".
         raise OAuthError("invalid_request", "Authenticate with Basic or the body, not both")
@@ -111,6 +136,40 @@ def _authenticate(engine: Engine, slug: str, presented: Presented) -> str:
         or not token_matches(presented.secret, client.secret_hash)
     ):
         raise OAuthError("invalid_client", "Client authentication failed", 401)
+    return client.team_id
+
+
+def _authenticate_assertion(engine: Engine, slug: str, asserted: Asserted, audience: str) -> str:
+    """The team's id, when the assertion is signed by a key the team's client registered and
+    meets RFC 7523 3; a replayed `jti` is refused (item 7 lets the server keep the used ones)."""
+    with snapshot(engine) as conn:
+        team = find_team(conn, slug)
+        client = oauth.find_client(conn, team.id) if team is not None else None
+        jwks = oauth.client_keys(conn, team.id) if team is not None else None
+    if client is None or jwks is None:
+        raise OAuthError("invalid_client", "Client authentication failed", 401)
+    if asserted.client_id is not None and asserted.client_id != client.client_id:
+        raise OAuthError("invalid_client", "Client authentication failed", 401)
+    behaviour = current()
+    if not behaviour.checks_assertion("accepted"):
+        raise OAuthError("invalid_client", "Client assertions are not accepted here", 401)
+    try:
+        claims = verify(
+            asserted.assertion,
+            KeySet.parse(jwks),
+            client.client_id,
+            audience if behaviour.checks_assertion("audience") else None,
+            time.time(),
+            signature=behaviour.checks_assertion("signature"),
+            expiry=behaviour.checks_assertion("expiry"),
+        )
+    except AssertionRefusedError as refused:
+        raise OAuthError("invalid_client", str(refused), 401) from None
+    if claims.jti is not None:
+        with writing(engine) as conn:
+            fresh = oauth.first_use(conn, client.team_id, claims.jti, time.time(), claims.exp)
+        if not fresh:
+            raise OAuthError("invalid_client", "The client assertion's jti was used before", 401)
     return client.team_id
 
 
@@ -144,7 +203,13 @@ async def _grant(request: Request) -> dict[str, object]:
     if not grant_type:
         raise OAuthError("invalid_request", "grant_type is required")
     engine: Engine = request.app.state.engine
-    team_id = _authenticate(engine, request.path_params["team"], presented)
+    slug = request.path_params["team"]
+    if isinstance(presented, Asserted):
+        # RFC 7523 3 item 3: the token endpoint's URL identifies this server as the audience.
+        audience = str(request.url.replace(query=""))
+        team_id = _authenticate_assertion(engine, slug, presented, audience)
+    else:
+        team_id = _authenticate(engine, slug, presented)
     if grant_type != GRANT:
         # Every client here may use the one grant the server has; any other is unsupported.
         raise OAuthError("unsupported_grant_type", f"Only {GRANT} is supported")

@@ -3,7 +3,9 @@
 The server is started as `python -m reference_server` on a free loopback port with a temporary
 SQLite file and fresh tokens, exactly as a vendor's server would be met: over HTTP only. Its OAuth
 token endpoint and client (docs/oauth.md) are named to the run, so the token scenarios run too,
-and `scimcert demo --auth oauth` authenticates every request with a token from it.
+and `scimcert demo --auth oauth` authenticates every request with a token from it. A key pair made
+at start gives the server the client's public JWK Set and the run its private key, so the IPSIE
+pack's JWT client authentication (RFC 7523) runs when the pack is asked.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.engine.client_key import CLIENT_KEY_ENV, CLIENT_KEY_ID_ENV, new_key_pair
 from harness.plugin.options import add_arguments
 
 from . import run
@@ -95,6 +98,18 @@ def reference_server(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, s
             process.stdout.close()
 
 
+def _client_keys() -> dict[str, str]:
+    """The client's public JWK Set for the server; its private key goes to the run through the
+    environment, never printed. A key already in the environment is used with the JWK Set given
+    beside it (`SCIM_CLIENT_JWKS`)."""
+    if os.environ.get(CLIENT_KEY_ENV):
+        given = os.environ.get("SCIM_CLIENT_JWKS")
+        return {"SCIM_CLIENT_JWKS": given} if given else {}
+    pair = new_key_pair(DEMO_CLIENT_ID)
+    os.environ.update({CLIENT_KEY_ENV: pair.pem, CLIENT_KEY_ID_ENV: pair.kid})
+    return {"SCIM_CLIENT_JWKS": pair.jwks}
+
+
 def main(args: argparse.Namespace) -> int:
     # Tokens already in the environment are used (so `scimcert scan` can look for them in the
     # demo's reports); otherwise fresh ones, which nobody sees.
@@ -104,6 +119,7 @@ def main(args: argparse.Namespace) -> int:
     }
     os.environ.update(tokens)
     client = {"SCIM_CLIENT_ID": args.client_id or DEMO_CLIENT_ID}  # the server's; no secret
+    client |= _client_keys()
     with tempfile.TemporaryDirectory(prefix="scimcert-demo-") as folder:
         try:
             with reference_server(Path(folder), {**os.environ, **tokens, **client}) as (

@@ -151,6 +151,7 @@ def plan(args: argparse.Namespace, url: str | None) -> Plan:
     profiles = settings.profiles()
     if not args.list:  # listing sends nothing, so it needs no credentials
         settings.auth()
+        settings.token_client()  # a bad SCIM_CLIENT_KEY is a usage error, before any request
     if args.app_url:
         _check_url(args.app_url)
         if not args.list:

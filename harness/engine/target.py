@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.engine.token_step import NOT_KNOWN, TokenClient
+from harness.engine.token_step import NO_KEY, NOT_KNOWN, TokenClient
 from harness.transport.client import Transport
 from harness.transport.exchange import Exchange, json_answer
 
@@ -132,10 +132,15 @@ def discover(
     else:
         reasons["app-probe"] = "no app probe configured (--app-url)"
     if token_client is not None:
-        supported.add("oauth")
         scim.redactor.trust(token_client)
+    if token_client is not None and token_client.client_secret:
+        supported.add("oauth")
     else:
         reasons["oauth"] = NOT_KNOWN
+    if token_client is not None and token_client.key is not None:
+        supported.add("oauth-jwt")
+    else:
+        reasons["oauth-jwt"] = NO_KEY
     if IPSIE in asked:
         supported.add(IPSIE)
     else:

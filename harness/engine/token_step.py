@@ -4,6 +4,8 @@ credentials"), and the access token it issues, which later steps send with `auth
 
 The endpoint is known only when the run names it (`--token-url`, `--client-id`, the secret in
 `SCIM_CLIENT_SECRET`); without it the scenarios that need it are skipped (capability `oauth`).
+`client_auth: jwt` authenticates with a client assertion (RFC 7523 2.2) signed by the key in
+`SCIM_CLIENT_KEY` (`client_key.py`); without a key those scenarios are skipped (`oauth-jwt`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+from harness.engine.client_key import (
+    ASSERTION_TYPE,
+    CLIENT_KEY_ENV,
+    ClientKey,
+    client_key,
+)
 from harness.transport.auth import no_auth
 from harness.transport.client import Transport
 from harness.transport.exchange import Exchange
@@ -33,11 +41,13 @@ class TokenClient:
 
     token_url: str
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str = field(repr=False)  # "" when the run gives only a key
+    key: ClientKey | None = None  # signs client assertions (`client_auth: jwt`)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return (self.client_secret, self.basic_credential(self.client_secret))
+        given = (self.client_secret, self.basic_credential(self.client_secret))
+        return (given if self.client_secret else ()) + (self.key.secrets if self.key else ())
 
     def basic_credential(self, secret: str) -> str:
         # RFC 6749 2.3.1: id and secret are form-encoded before Basic joins them.
@@ -48,16 +58,25 @@ class TokenClient:
 def token_client(
     token_url: str | None, client_id: str | None, env: Mapping[str, str]
 ) -> TokenClient | None:
-    """The client, when the run names an endpoint, a client id and (in the environment) a secret."""
-    secret = env.get(CLIENT_SECRET_ENV, "").strip()
-    if not (token_url and client_id and secret):
+    """The client, when the run names an endpoint, a client id and (in the environment) a secret
+    or a signing key."""
+    if not (token_url and client_id):
         return None
-    return TokenClient(token_url, client_id, secret)
+    secret = env.get(CLIENT_SECRET_ENV, "").strip()
+    key = client_key(env)
+    if not (secret or key):
+        return None
+    return TokenClient(token_url, client_id, secret, key)
 
 
 NOT_KNOWN = (
     "no OAuth token endpoint known: run with --auth oauth --token-url URL --client-id ID "
     f"and the client secret in {CLIENT_SECRET_ENV}"
+)
+
+NO_KEY = (
+    f"no client key for JWT client authentication (RFC 7523): give its PEM in {CLIENT_KEY_ENV} "
+    "beside --token-url URL --client-id ID"
 )
 
 
@@ -72,6 +91,11 @@ class _KeepingRedactor(Redactor):
 
     def trust(self, credentials: Credentials) -> None:
         self._run.trust(credentials)
+
+    def learn_assertion(self, assertion: str) -> None:
+        """An assertion is a credential until it expires: scrubbed wherever it shows up, from
+        before it is sent."""
+        self._run.learn([assertion], MIN_TEXT_SECRET)
 
     def exchange(self, exchange: Exchange) -> Exchange:
         self.kept = _access_token(exchange)
@@ -107,12 +131,17 @@ class TokenSteps:
         self.step: int = -1  # the step that asked for the token the later steps send
 
     def request(self, index: int, args: Mapping[str, Any]) -> Exchange:
-        """`client_auth: body` (Microsoft's way, the default) or `basic`; `secret: wrong` sends
-        a wrong secret; `grant_type` and `scope` override the form's."""
+        """`client_auth: body` (Microsoft's way, the default), `basic` or `jwt`; `secret: wrong`
+        sends a wrong secret, `assertion: forged|expired|wrong-aud` an assertion breaking that
+        rule of RFC 7523 3; `grant_type` and `scope` override the form's."""
         secret = WRONG_SECRET if args.get("secret") == "wrong" else self.client.client_secret
+        variant = str(args.get("assertion", "valid"))
         form = {"grant_type": str(args.get("grant_type", "client_credentials"))}
         headers = {"Content-Type": FORM, "Accept": "application/json"}
-        if args.get("client_auth", "body") == "basic":
+        how = args.get("client_auth", "body")
+        if how == "jwt":
+            form |= self._assertion(variant)
+        elif how == "basic":
             headers["Authorization"] = f"Basic {self.client.basic_credential(secret)}"
         else:
             form |= {"client_id": self.client.client_id, "client_secret": secret}
@@ -124,6 +153,17 @@ class TokenSteps:
         exchange = self._transport.send("POST", "", data=urlencode(form), headers=headers)
         # Not a SCIM answer: recorded, but only the step's own expectations grade it.
         self._record(exchange, False)
-        if secret == self.client.client_secret:
+        if (how == "jwt" and variant == "valid") or (
+            how != "jwt" and secret == self.client.client_secret
+        ):
             self.issued, self.step = self._keeper.kept, index
         return exchange
+
+    def _assertion(self, variant: str) -> dict[str, str]:
+        key = self.client.key
+        if key is None:
+            raise ValueError(NO_KEY)  # the scenario's `requires: [oauth-jwt]` keeps it from here
+        # RFC 7523 3 item 3: the token endpoint's URL names the server as the audience.
+        assertion = key.assertion(self.client.client_id, self.client.token_url, variant)
+        self._keeper.learn_assertion(assertion)
+        return {"client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion}

@@ -135,7 +135,10 @@ RUN_OPTIONS = (
     RunOption("app_url", "app-probe URL (token in $SCIM_APP_TOKEN)"),
     RunOption("auth", "bearer, header, basic, oauth, none", default="bearer"),
     RunOption("token_url", "OAuth token endpoint (--auth oauth)"),
-    RunOption("client_id", "OAuth client id; the secret is $SCIM_CLIENT_SECRET"),
+    RunOption(
+        "client_id",
+        "OAuth client id; the secret is $SCIM_CLIENT_SECRET, a JWT signing key $SCIM_CLIENT_KEY",
+    ),
     RunOption("insecure", "skip TLS checks (recorded)", switch=True),
     RunOption("ca_bundle", "CA bundle to verify the target's certificate"),
     RunOption(

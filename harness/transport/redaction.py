@@ -99,8 +99,21 @@ def literal_pattern(words: Iterable[str]) -> re.Pattern[str]:
             node = node.setdefault(char, {})
         node[""] = {}
 
+    def chain(node: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        # A run of single-child nodes is walked, not recursed into: a secret as long as a client
+        # assertion (RFC 7523, hundreds of characters) would otherwise pass the recursion limit.
+        text = ""
+        while len(node) == 1 and "" not in node:
+            ((char, node),) = node.items()
+            text += re.escape(char)
+        return text, node
+
     def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches = []
+        for char, child in sorted(node.items()):
+            if char:
+                text, rest = chain(child)
+                branches.append(re.escape(char) + text + emit(rest))
         if not branches:
             return ""
         if len(branches) == 1 and "" not in node:

@@ -16,6 +16,7 @@ from ..behaviour import STANDARD, Behaviour, Standard
 from ..domain.members import MemberState, Role
 from .group_limits import BULK_OPERATIONS_IGNORED, BULK_PAYLOAD_IGNORED
 from .interop import COMPLEX_REPLACE_MERGES, PATHLESS_PATCH_ACCEPTED, UNKNOWN_ATTRIBUTE_IGNORED
+from .ipsie import UNCHECKED_ASSERTION_RULES
 from .protocol import AUTH_NOT_ENFORCED
 from .robust_writes import ASCII_ONLY_CASE_FOLDING, nocase
 from .variants import VALUE_PATH_REPLACE_NO_TARGET
@@ -67,6 +68,11 @@ class FaultBehaviour(Standard):
 
     def deactivation_releases_access(self) -> bool:
         return DEACTIVATION_IGNORED not in self.on
+
+    def checks_assertion(self, rule: str) -> bool:
+        unchecked = self.on & UNCHECKED_ASSERTION_RULES.keys()
+        skipped = {UNCHECKED_ASSERTION_RULES[name] for name in unchecked}
+        return rule not in skipped and self.base.checks_assertion(rule)
 
     def claims_interop_profile(self) -> bool:
         return self.base.claims_interop_profile()

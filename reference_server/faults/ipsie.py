@@ -1,7 +1,8 @@
 """Faults that break a rule of the OpenID IPSIE AL1 SCIM 2.0 Profile (docs/ipsie-profile.md) the
 RFCs leave open, one rule each: a filter the profile names refused, a whole-members removal
-ignored (and, in `oauth.py` with the token endpoint's faults, a token answer whose scope leaves out
-"scim"). The profile's other rules are bitten by faults other tables already hold
+ignored, a rule of JWT client authentication (RFC 7523 3) skipped or assertions refused (and, in
+`oauth.py` with the token endpoint's faults, a token answer whose scope leaves out "scim"). The
+profile's other rules are bitten by faults other tables already hold
 (`tests/faults/test_ipsie_faults.py` names them).
 """
 
@@ -11,7 +12,7 @@ import re
 from typing import Any
 
 from .exchange import Exchange
-from .registry import fault
+from .registry import fault, hook
 from .writes import drop_operations
 
 # The two filters of section 3.2.2.7 the profile adds to `userName eq`, as a server that does not
@@ -59,3 +60,29 @@ def _removes_all_members(operation: Any) -> bool:
 )
 def _remove_all_members_ignored(x: Exchange) -> None:
     drop_operations(x, "Groups", _removes_all_members)
+
+
+# Section 3.1's JWT client authentication (RFC 7523): a token endpoint that takes an assertion
+# without holding it to one rule of RFC 7523 3 (`token_endpoint.py` asks `checks_assertion`).
+JWT_SIGNATURE_UNCHECKED = hook(
+    "jwt-signature-unchecked",
+    "The token endpoint accepts a client assertion whose signature is not the client's key's",
+)
+JWT_EXPIRY_UNCHECKED = hook(
+    "jwt-expiry-unchecked",
+    "The token endpoint accepts a client assertion whose exp has passed",
+)
+JWT_AUDIENCE_UNCHECKED = hook(
+    "jwt-audience-unchecked",
+    "The token endpoint accepts a client assertion whose aud names another server",
+)
+JWT_CLIENT_AUTH_UNSUPPORTED = hook(
+    "jwt-client-auth-unsupported",
+    "The token endpoint refuses every client assertion, as a server of client secrets only would",
+)
+UNCHECKED_ASSERTION_RULES = {
+    JWT_SIGNATURE_UNCHECKED: "signature",
+    JWT_EXPIRY_UNCHECKED: "expiry",
+    JWT_AUDIENCE_UNCHECKED: "audience",
+    JWT_CLIENT_AUTH_UNSUPPORTED: "accepted",
+}

@@ -1,4 +1,5 @@
-"""A team's OAuth 2.0 client and the access tokens its token endpoint issued, by hash only."""
+"""A team's OAuth 2.0 client, its public keys, and the access tokens its token endpoint issued
+(by hash only)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from .prepared import Prepared, Reader
-from .tables import access_tokens, oauth_clients
+from .tables import access_tokens, assertion_ids, oauth_client_keys, oauth_clients
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,11 @@ _ISSUED = Prepared.of(
         (access_tokens.c.token_hash == bindparam("token_hash"))
         & (access_tokens.c.team_id == bindparam("team_id"))
     )
+)
+
+
+_KEYS = Prepared.of(
+    select(oauth_client_keys.c.jwks).where(oauth_client_keys.c.team_id == bindparam("team_id"))
 )
 
 
@@ -71,3 +77,30 @@ def token_expiry(conn: Reader, team_id: str, token_hash: str) -> float | None:
     """When the team's issued token with this hash expires; None if it issued no such token."""
     rows = _ISSUED.rows(conn, token_hash=token_hash, team_id=team_id)
     return float(rows[0][0]) if rows else None
+
+
+def client_keys(conn: Reader, team_id: str) -> str | None:
+    """The public JWK Set the team's client registered (RFC 7523 2.2), as text; None if none."""
+    rows = _KEYS.rows(conn, team_id=team_id)
+    return str(rows[0][0]) if rows else None
+
+
+def set_client_keys(conn: Connection, team_id: str, jwks: str) -> None:
+    """Register the client's public keys, replacing those registered before."""
+    conn.execute(delete(oauth_client_keys).where(oauth_client_keys.c.team_id == team_id))
+    conn.execute(insert(oauth_client_keys).values(team_id=team_id, jwks=jwks))
+
+
+def first_use(conn: Connection, team_id: str, jti: str, now: float, expires_at: float) -> bool:
+    """Record an assertion's `jti`; False when the team's client used it before (a replay).
+    Ids of expired assertions are dropped: an expired assertion is refused anyway."""
+    conn.execute(delete(assertion_ids).where(assertion_ids.c.expires_at <= now))
+    seen = conn.scalar(
+        select(assertion_ids.c.jti).where(
+            (assertion_ids.c.team_id == team_id) & (assertion_ids.c.jti == jti)
+        )
+    )
+    if seen is not None:
+        return False
+    conn.execute(insert(assertion_ids).values(team_id=team_id, jti=jti, expires_at=expires_at))
+    return True

@@ -171,6 +171,25 @@ oauth_clients = Table(
     Column("secret_hash", String, nullable=False),
 )
 
+# The public JWK Set (RFC 7517 5) a team's client signs its assertions with (RFC 7523 2.2):
+# public keys, no secret, stored as given. A table of its own, like `oauth_clients`.
+oauth_client_keys = Table(
+    "oauth_client_keys",
+    metadata,
+    Column("team_id", String, ForeignKey("teams.id"), primary_key=True),
+    Column("jwks", Text, nullable=False),
+)
+
+# The `jti` of client assertions already used (RFC 7523 3 item 7), kept until they expire, so a
+# replayed assertion is refused.
+assertion_ids = Table(
+    "assertion_ids",
+    metadata,
+    Column("team_id", String, ForeignKey("teams.id"), primary_key=True),
+    Column("jti", String, primary_key=True),
+    Column("expires_at", Float, nullable=False),  # seconds since the epoch
+)
+
 # Access tokens the token endpoint issued (RFC 6749 4.4.3), by hash, until they expire.
 access_tokens = Table(
     "access_tokens",

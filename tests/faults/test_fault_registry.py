@@ -111,6 +111,8 @@ def decisions(behaviour: Behaviour) -> tuple[Any, ...]:
         behaviour.requires_patch_path(),
         behaviour.replace_drops_omitted_sub_attributes(),
         behaviour.held_bulk_limits(1000, 524_288),
+        [behaviour.checks_assertion(rule) for rule in ("signature", "expiry", "audience")],
+        behaviour.checks_assertion("accepted"),
     )
 
 

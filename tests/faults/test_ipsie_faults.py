@@ -44,7 +44,8 @@ ACCESS = "ipsie/deactivation-access"
 GROUPS = "ipsie/groups"
 PAGING = "ipsie/group-paging"
 TOKEN = "ipsie/token-scope"
-PACK = ",".join((DISCOVERY, FILTERS, LIFECYCLE, ACCESS, GROUPS, PAGING, TOKEN))
+JWT = "ipsie/jwt-client-auth"
+PACK = ",".join((DISCOVERY, FILTERS, LIFECYCLE, ACCESS, GROUPS, PAGING, TOKEN, JWT))
 CLEAN = "ipsie-clean"  # a team with no fault on
 
 IPSIE_BITES: dict[str, Bite] = {
@@ -75,6 +76,11 @@ IPSIE_BITES: dict[str, Bite] = {
     "ipsie-remove-all-members-ignored": bite(GROUPS, {"ipsie-group-members-remove-all"}),
     "paging-ignored": bite(PAGING, {"ipsie-groups-paginated"}),
     "token-scope-without-scim": bite(TOKEN, {"ipsie-token-scope-scim"}),
+    # JWT client authentication (RFC 7523): one rule of its section 3 skipped, or none taken.
+    "jwt-signature-unchecked": bite(JWT, {"ipsie-jwt-forged-refused"}),
+    "jwt-expiry-unchecked": bite(JWT, {"ipsie-jwt-expired-refused"}),
+    "jwt-audience-unchecked": bite(JWT, {"ipsie-jwt-audience-refused"}),
+    "jwt-client-auth-unsupported": bite(JWT, {"ipsie-jwt-client-auth"}),
 }
 
 

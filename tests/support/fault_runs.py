@@ -24,6 +24,7 @@ from reference_server.storage.engine import open_engine
 from reference_server.teams import TokenSource, add_team
 from tests.support.reference import (
     APP_TOKEN,
+    CLIENT_KEYS,
     CLIENT_SECRET,
     SCIM_TOKEN,
     RunningServer,
@@ -187,7 +188,9 @@ def fault_server(
     db = folder / "scimcert.db"
     engine = open_engine(f"sqlite:///{db}")
     for team in faults_of:
-        tokens = TokenSource(SCIM_TOKEN, APP_TOKEN, client_id(team), CLIENT_SECRET)
+        tokens = TokenSource(
+            SCIM_TOKEN, APP_TOKEN, client_id(team), CLIENT_SECRET, CLIENT_KEYS.jwks
+        )
         add_team(engine, team, tokens, lambda _: None)
     engine.dispose()
     load_all()
@@ -197,6 +200,9 @@ def fault_server(
         patch.setenv("SCIM_TOKEN", SCIM_TOKEN)
         patch.setenv("SCIM_APP_TOKEN", APP_TOKEN)
         patch.setenv("SCIM_CLIENT_SECRET", CLIENT_SECRET)
+        # The key the teams' public JWK Set matches, for JWT client authentication (RFC 7523).
+        patch.setenv("SCIM_CLIENT_KEY", CLIENT_KEYS.pem)
+        patch.setenv("SCIM_CLIENT_KEY_ID", CLIENT_KEYS.kid)
         try:
             for team, names in faults_of.items():
                 if names:

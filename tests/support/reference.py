@@ -12,11 +12,16 @@ from pathlib import Path
 
 import requests
 
+from harness.engine.client_key import new_key_pair
+
 SCIM_TOKEN = 'test-scim-token-a+b/c"d<e%'
 APP_TOKEN = "test-app-token"
 # The OAuth client `serve` makes for a team (docs/oauth.md); the id is no secret.
 CLIENT_ID = "test-client"
 CLIENT_SECRET = "test-client-secret+/=%"
+# The client's key pair for JWT client authentication (RFC 7523): made afresh by each test
+# process, never stored; the server registers its public JWK Set.
+CLIENT_KEYS = new_key_pair("test-key")
 STARTUP_SECONDS = 30
 
 
@@ -105,6 +110,7 @@ def start_server(
         "SCIM_APP_TOKEN": APP_TOKEN,
         "SCIM_CLIENT_ID": CLIENT_ID,
         "SCIM_CLIENT_SECRET": CLIENT_SECRET,
+        "SCIM_CLIENT_JWKS": CLIENT_KEYS.jwks,
     }
     environment.update(env or {})
     db = f"sqlite:///{db_path}"

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from harness.engine.client_key import CLIENT_KEY_ENV, client_key
+from harness.transport.auth import AuthError
 from harness.transport.redaction import (
     MIN_TEXT_SECRET,
     REDACTED,
@@ -138,7 +140,20 @@ def folder_texts(folder: Path) -> dict[str, str]:
 
 def known_secrets(env: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
     chosen = {name: env.get(name, "").strip() for name in (*SECRET_ENVS, *names)}
-    return {name: value for name, value in chosen.items() if len(value) >= MIN_TEXT_SECRET}
+    found = {name: value for name, value in chosen.items() if len(value) >= MIN_TEXT_SECRET}
+    return found | _private_key_lines(env)
+
+
+def _private_key_lines(env: Mapping[str, str]) -> dict[str, str]:
+    """The lines of the private key `SCIM_CLIENT_KEY` names (a path or the PEM itself): the
+    secret is the key's text, not the variable's value."""
+    try:
+        key = client_key(env)
+    except AuthError:
+        return {}  # not a key scimcert could have used, so none it could have leaked
+    if key is None:
+        return {}
+    return {f"{CLIENT_KEY_ENV} (line {n})": line for n, line in enumerate(key.secrets, 1)}
 
 
 def add_parser(commands: Any) -> None:

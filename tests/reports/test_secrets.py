@@ -28,6 +28,7 @@ import pytest
 
 from harness.cli import main as cli
 from harness.cli import scan
+from harness.engine.client_key import new_key_pair
 from harness.transport.redaction import REDACTED
 from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from tests.support.report_runs import failing_run
@@ -240,6 +241,27 @@ def test_scimcert_scan_names_each_leak_and_never_the_secret(
     assert "x[rfc] exchange 3: request header Authorization is not redacted" in out
     assert "x[rfc] exchange 3: response body holds a password or secret in clear" in out
     assert leaks(CLIENT_SECRET, {"out": out}) == [] and "hunter22" not in out
+
+
+def test_scimcert_scan_looks_for_the_private_key_the_run_signed_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SCIM_CLIENT_KEY names a PEM file: the secret is the key's text, sought line by line."""
+    pair = new_key_pair()
+    key_file = tmp_path / "client.pem"
+    key_file.write_text(pair.pem, encoding="ascii")
+    monkeypatch.setenv("SCIM_CLIENT_KEY", str(key_file))
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "index.html").write_text("<p>fine</p>", encoding="utf-8")
+    assert cli.main(["scan", str(report)]) == 0
+    capsys.readouterr()
+    line = pair.pem.splitlines()[3]
+    (report / "index.html").write_text(f"<pre>{line}</pre>", encoding="utf-8")
+    assert cli.main(["scan", str(report)]) == 1
+    out = capsys.readouterr().out
+    assert "LEAK index.html (as stored): SCIM_CLIENT_KEY (line 3)" in out
+    assert line not in out
 
 
 @pytest.mark.slow

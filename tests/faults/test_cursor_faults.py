@@ -24,10 +24,10 @@ from tests.support.fault_runs import (
     assert_well_formed,
     bite,
     fault_server,
+    finished,
     run_all,
     run_row,
 )
-from verdict.events import ItemFinished
 from verdict.outcomes import Outcome
 
 PAGING = "core/cursor-paging"
@@ -76,10 +76,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
 @pytest.mark.parametrize("fault", sorted(CURSOR_BITES))
 def test_the_fault_fails_its_cursor_check(runs: dict[str, Run], fault: str) -> None:
     assert_bites(CURSOR_BITES[fault], runs[fault])
-
-
-def finished(run: Run) -> dict[str, ItemFinished]:
-    return {e.scenario: e for e in run.events if isinstance(e, ItemFinished)}
 
 
 @pytest.mark.slow

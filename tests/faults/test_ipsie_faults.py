@@ -24,15 +24,16 @@ from tests.support.fault_runs import (
     Bite,
     Run,
     assert_bites,
+    assert_pack_passes,
     assert_well_formed,
     bite,
     fault_server,
+    finished,
     run_all,
     run_items,
     run_row,
     scenarios,
 )
-from verdict.events import ItemFinished
 from verdict.outcomes import Outcome
 from verdict.questions import IPSIE as IPSIE_QUESTION
 from verdict.questions import IPSIE_DRAFT_URL, Graded, answers, question_of
@@ -84,10 +85,6 @@ IPSIE_BITES: dict[str, Bite] = {
 }
 
 
-def finished(run: Run) -> dict[str, ItemFinished]:
-    return {e.scenario: e for e in run.events if isinstance(e, ItemFinished)}
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     teams = {f: [f] for f in IPSIE_BITES} | {CLEAN: []}
@@ -105,11 +102,7 @@ def test_the_fault_fails_its_ipsie_check(runs: dict[str, Run], fault: str) -> No
 
 @pytest.mark.slow
 def test_the_reference_server_passes_the_pack(runs: dict[str, Run]) -> None:
-    run = runs[CLEAN]
-    assert (run.code, run.tripped, run.failed) == (0, frozenset(), frozenset()), run.output
-    assert {s: e.outcome for s, e in finished(run).items()} == dict.fromkeys(
-        PACK.split(","), Outcome.PASS
-    )
+    assert_pack_passes(runs[CLEAN], PACK)
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ from tests.support.reference import (
     RunningServer,
     start_server,
 )
-from verdict.events import CheckEvaluated, Event
+from verdict.events import CheckEvaluated, Event, ItemFinished
 from verdict.outcomes import Outcome, combine
 from verdict.status import RunVerdict, Status, exit_code
 
@@ -83,6 +83,18 @@ def assert_bites(row: Bite, run: Run) -> None:
     assert row.must <= run.tripped, f"not tripped: {sorted(row.must - run.tripped)}\n{run.output}"
     unexpected = run.tripped - row.must - row.may
     assert not unexpected, f"also tripped: {sorted(unexpected)}\n{run.output}"
+
+
+def finished(run: Run) -> dict[str, ItemFinished]:
+    """Each scenario of the run with how its item ended."""
+    return {e.scenario: e for e in run.events if isinstance(e, ItemFinished)}
+
+
+def assert_pack_passes(run: Run, pack: str) -> None:
+    """The clean server passes every scenario of `pack` (comma-separated ids), nothing tripped."""
+    assert (run.code, run.tripped, run.failed) == (0, frozenset(), frozenset()), run.output
+    outcomes = {scenario: item.outcome for scenario, item in finished(run).items()}
+    assert outcomes == dict.fromkeys(pack.split(","), Outcome.PASS)
 
 
 def urls(server: RunningServer, team: str) -> tuple[str, str]:

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.engine.client_key import CLIENT_KEY_ENV, CLIENT_KEY_ID_ENV, new_key_pair
 from harness.plugin.options import add_arguments
+from harness.transport.client_key import CLIENT_KEY_ENV, CLIENT_KEY_ID_ENV, new_key_pair
 
 from . import run
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from harness.engine.client_key import CLIENT_KEY_ENV, client_key
 from harness.transport.auth import AuthError
+from harness.transport.client_key import CLIENT_KEY_ENV, client_key
 from harness.transport.redaction import (
     MIN_TEXT_SECRET,
     REDACTED,

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from harness.engine.client_key import (
+from harness.transport.auth import no_auth
+from harness.transport.client import Transport
+from harness.transport.client_key import (
     ASSERTION_TYPE,
     CLIENT_KEY_ENV,
     ClientKey,
     client_key,
 )
-from harness.transport.auth import no_auth
-from harness.transport.client import Transport
 from harness.transport.exchange import Exchange
 from harness.transport.redaction import MIN_TEXT_SECRET
 from harness.transport.redactor import Credentials, Redactor

@@ -133,7 +133,7 @@ RUN_OPTIONS = (
         plugin_help="seconds the whole run may take; then it stops, INCOMPLETE",
     ),
     RunOption("app_url", "app-probe URL (token in $SCIM_APP_TOKEN)"),
-    RunOption("auth", "bearer, header, basic, oauth, none", default="bearer"),
+    RunOption("auth", "bearer, header, basic, oauth, oauth-jwt, none", default="bearer"),
     RunOption("token_url", "OAuth token endpoint (--auth oauth)"),
     RunOption(
         "client_id",

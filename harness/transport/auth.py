@@ -21,18 +21,16 @@ from urllib.parse import quote_plus
 import requests
 import urllib3
 
+from harness.transport.auth_error import AuthError as AuthError
+from harness.transport.client_key import ASSERTION_TYPE, ClientKey, client_key
 from harness.transport.redaction import redact_text
 
-MODES = ("basic", "bearer", "header", "none", "oauth")
+MODES = ("basic", "bearer", "header", "none", "oauth", "oauth-jwt")
 OPTIONS = ("client_id", "scope", "token_env", "token_url")
 TOKEN_MARGIN_S = 30.0  # refresh this long before expiry, so a token never dies mid-request
 DEFAULT_LIFETIME_S = 300.0  # RFC 6749 5.1 leaves `expires_in` optional; refetching is cheap
 TOKEN_TIMEOUT_S = 10.0
 MAX_TOKEN_RESPONSE = 64 * 1024
-
-
-class AuthError(Exception):
-    """Credentials are missing, malformed, or could not be obtained; the message names no secret."""
 
 
 class Auth(Protocol):
@@ -87,12 +85,15 @@ def no_auth() -> Auth:
 
 @dataclass
 class _ClientCredentials:
-    """OAuth 2.0 client credentials grant (RFC 6749 4.4), the access token cached until expiry."""
+    """OAuth 2.0 client credentials grant (RFC 6749 4.4), the access token cached until expiry.
+    The client authenticates with its secret (HTTP Basic, RFC 6749 2.3.1) or, given a `key`,
+    with a JWT it signs (RFC 7523 2.2), a fresh one for each token request."""
 
     token_url: str
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str = field(default="", repr=False)
     scope: str | None = None
+    key: ClientKey | None = field(default=None, repr=False)
     clock: Callable[[], float] = time.monotonic
     _token: str | None = field(default=None, repr=False)
     _expires_at: float = 0.0
@@ -103,6 +104,8 @@ class _ClientCredentials:
 
     @property
     def secrets(self) -> tuple[str, ...]:
+        if self.key is not None:
+            return (*self.key.secrets, *self._issued)
         return (self.client_secret, self._client_credential(), *self._issued)
 
     def headers(self, session: requests.Session) -> dict[str, str]:
@@ -124,10 +127,14 @@ class _ClientCredentials:
         form = {"grant_type": "client_credentials"}
         if self.scope:
             form["scope"] = self.scope
-        headers = {
-            "Authorization": f"Basic {self._client_credential()}",
-            "Accept": "application/json",
-        }
+        headers = {"Accept": "application/json"}
+        if self.key is None:
+            headers["Authorization"] = f"Basic {self._client_credential()}"
+        else:
+            form["client_assertion_type"] = ASSERTION_TYPE
+            form["client_assertion"] = self.key.assertion(self.client_id, self.token_url)
+            # The assertion is a bearer credential while it lives: scrubbed like a token.
+            self._issued.append(form["client_assertion"])
         try:
             with session.post(
                 self.token_url,
@@ -192,6 +199,17 @@ def client_credentials(
     )
 
 
+def client_assertion_credentials(
+    token_url: str, client_id: str, key: ClientKey, scope: str | None = None
+) -> Auth:
+    return _ClientCredentials(
+        token_url=_checked(token_url, "token URL"),
+        client_id=_checked(client_id, "client id"),
+        scope=scope,
+        key=key,
+    )
+
+
 def _from_env(env: Mapping[str, str], name: str, what: str) -> str:
     value = env.get(name, "").strip()  # a trailing newline from `cat token.txt` is never meant
     if not value:
@@ -214,14 +232,20 @@ def auth_from_env(mode: str, env: Mapping[str, str], **options: str) -> Auth:
         return basic(
             user, _from_env(env, "SCIM_BASIC_PASSWORD", "the target's basic-auth password")
         )
-    if mode == "oauth":
+    if mode in ("oauth", "oauth-jwt"):
         missing = [name for name in ("token_url", "client_id") if not options.get(name)]
         if missing:
-            raise AuthError(f"oauth mode needs the option(s): {', '.join(missing)}")
+            raise AuthError(f"{mode} mode needs the option(s): {', '.join(missing)}")
+        token_url, client_id = options["token_url"], options["client_id"]
+        if mode == "oauth-jwt":
+            key = client_key(env)
+            if key is None:
+                raise AuthError("set SCIM_CLIENT_KEY to the client's private key (PEM) or its path")
+            return client_assertion_credentials(
+                token_url, client_id, key, options.get("scope") or None
+            )
         secret = _from_env(env, "SCIM_CLIENT_SECRET", "the OAuth client secret")
-        return client_credentials(
-            options["token_url"], options["client_id"], secret, options.get("scope") or None
-        )
+        return client_credentials(token_url, client_id, secret, options.get("scope") or None)
     if mode == "none":
         return no_auth()
     raise AuthError(f"unknown auth mode {mode!r}; choose one of: {', '.join(MODES)}")

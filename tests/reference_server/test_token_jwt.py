@@ -16,7 +16,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from harness.engine.client_key import (
+from harness.transport.client_key import (
     ASSERTION_TYPE,
     ClientKey,
     load_private_key,

@@ -28,7 +28,7 @@ import pytest
 
 from harness.cli import main as cli
 from harness.cli import scan
-from harness.engine.client_key import new_key_pair
+from harness.transport.client_key import new_key_pair
 from harness.transport.redaction import REDACTED
 from tests.support.reference import APP_TOKEN, SCIM_TOKEN, RunningServer, start_server
 from tests.support.report_runs import failing_run

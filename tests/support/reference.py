@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from harness.engine.client_key import new_key_pair
+from harness.transport.client_key import new_key_pair
 
 SCIM_TOKEN = 'test-scim-token-a+b/c"d<e%'
 APP_TOKEN = "test-app-token"

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from harness.transport.auth import AuthError
+from harness.transport.auth_error import AuthError
 
 CLIENT_KEY_ENV = "SCIM_CLIENT_KEY"
 CLIENT_KEY_ID_ENV = "SCIM_CLIENT_KEY_ID"

@@ -130,6 +130,8 @@ def _credentials(settings: RunSettings) -> str:
         return "check SCIM_BASIC_USER and SCIM_BASIC_PASSWORD (--auth basic)"
     if mode == "oauth":
         return "check the OAuth client (--client-id, SCIM_CLIENT_SECRET) and its --token-url"
+    if mode == "oauth-jwt":
+        return "check the OAuth client (--client-id, the key in SCIM_CLIENT_KEY), its --token-url"
     return "--auth none sent no credentials: set SCIM_TOKEN and use --auth bearer"
 
 

@@ -31,7 +31,7 @@ def _body(shape: Shape) -> str | None:
         return None
     try:
         text = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile depth is no JSON to read
         text = " ".join(body.split())
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "…"
 

@@ -168,6 +168,9 @@ def _records(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, A
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise RecordingError(f"{name}:{number}: not a JSON line ({error.msg})") from None
+        except RecursionError:
+            # A hostile line nested a million levels deep is bad input, not a crash.
+            raise RecordingError(f"{name}:{number}: JSON nested too deeply to read") from None
         if not isinstance(record, dict):
             raise RecordingError(f"{name}:{number}: a line must be a JSON object")
         if record.get("v") != FORMAT_VERSION:

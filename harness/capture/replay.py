@@ -327,7 +327,7 @@ def _parsed(body: str) -> Any:
     """A JSON body as a value, or None to send it as recorded (not JSON, or JSON `null`)."""
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile depth is no JSON to read
         return None
 
 

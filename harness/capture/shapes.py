@@ -51,7 +51,7 @@ def _json(body: str | None) -> Any:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile depth is no JSON to read
         return None
 
 

@@ -92,6 +92,7 @@ def test_a_runs_results_file_reads_as_a_recording(tmp_path: Path) -> None:
     [
         ("", "empty"),
         ("not json\n", ":1: not a JSON line"),
+        ("[" * 100_000 + "]" * 100_000 + "\n", ":1: JSON nested too deeply"),
         ('{"event": "RecordingStarted", "v": 7}\n', "format version 7"),
         ('{"event": "ItemStarted", "v": 1}\n', "starts with 'ItemStarted'"),
         (

@@ -171,3 +171,11 @@ def test_a_create_reports_its_schemas_and_attributes() -> None:
     shape = shape_of(_request("POST", "/Groups", {"schemas": ["b", "a"], "displayName": "g"}))
     assert shape.features["schemas"] == ("a", "b")
     assert shape.features["attributes"] == ("displayName", "schemas")
+
+
+def test_a_body_nested_beyond_reading_is_no_json_not_a_crash() -> None:
+    """A hostile capture may nest a body past Python's recursion limit: it is read as no JSON."""
+    deep = "[" * 100_000 + "]" * 100_000
+    request = RecordedRequest(method="POST", url="http://h/scim/v2/Users", headers={}, body=deep)
+    assert kind_of(request) == "create user"
+    assert shape_of(request).request is request

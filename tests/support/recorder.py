@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from harness.capture.proxy import ProxySettings, RecordingProxy
 from harness.transport.exchange import Exchange
+from tests.support.reference import read_until
 
-STARTUP_SECONDS = 30
 LISTENING = re.compile(r"Recording on (http://127\.0\.0\.1:\d+) ")
 
 
@@ -72,22 +71,17 @@ def start_recorder(upstream: str, out: Path, *args: str) -> RunningRecorder:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"recorder exited: {''.join(lines)}")
-        lines.append(line.rstrip("\n"))
-        found = LISTENING.search(line)
-        if found:
-            recorder = RunningRecorder(process, found.group(1), out, lines)
-            recorder.reader = threading.Thread(target=_drain, args=(process, lines), daemon=True)
-            recorder.reader.start()
-            return recorder
-    process.kill()
-    raise RuntimeError(f"recorder did not start: {lines}")
+    try:
+        lines = read_until(process, lambda line: LISTENING.search(line) is not None, "recorder")
+    except RuntimeError:
+        process.kill()
+        raise
+    found = LISTENING.search(lines[-1])
+    assert found is not None
+    recorder = RunningRecorder(process, found.group(1), out, lines)
+    recorder.reader = threading.Thread(target=_drain, args=(process, lines), daemon=True)
+    recorder.reader.start()
+    return recorder
 
 
 def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:

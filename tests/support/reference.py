@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,18 +67,20 @@ def _session(token: str, media_type: str) -> requests.Session:
     return session
 
 
-def _read_banner(process: subprocess.Popen[str]) -> list[str]:
+def read_until(process: subprocess.Popen[str], done: Callable[[str], bool], what: str) -> list[str]:
+    """The lines `process` printed up to and including the first one `done` accepts; a process
+    that exits first, or takes longer than STARTUP_SECONDS, is a RuntimeError naming `what`."""
     assert process.stdout is not None
     lines: list[str] = []
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError(f"server exited: {''.join(lines)}")
+            raise RuntimeError(f"{what} exited: {''.join(lines)}")
         lines.append(line.rstrip("\n"))
-        if line.startswith("App probe URL:"):
+        if done(line):
             return lines
-    raise RuntimeError(f"server did not start: {lines}")
+    raise RuntimeError(f"{what} did not start: {lines}")
 
 
 def run_argv(server: RunningServer, report: Path, *args: str) -> list[str]:
@@ -132,7 +135,7 @@ def start_server(
         text=True,
         env=environment,
     )
-    banner = _read_banner(process)
+    banner = read_until(process, lambda line: line.startswith("App probe URL:"), "server")
     text = "\n".join(banner)
     url = re.search(r"SCIM API URL: (\S+)", text)
     app_url = re.search(r"App probe URL: (\S+)", text)

@@ -11,8 +11,7 @@ both are SKIPped with the reason, not failed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable
 
 import pytest
 
@@ -23,10 +22,8 @@ from tests.support.fault_runs import (
     assert_bites,
     assert_well_formed,
     bite,
-    fault_server,
     finished,
-    run_all,
-    run_row,
+    run_table,
 )
 from verdict.outcomes import Outcome
 
@@ -62,14 +59,13 @@ CURSOR_BITES: dict[str, Bite] = {
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    teams = {f: [f] for f in CURSOR_BITES} | {CLEAN: [], NOT_ADVERTISED: [NOT_ADVERTISED]}
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    controls = {
+        CLEAN: ((), bite(BOTH, {"none"})),
+        NOT_ADVERTISED: ([NOT_ADVERTISED], bite(BOTH, {"none"})),
+    }
     folder = tmp_path_factory.mktemp("cursor-bite")
-    with fault_server(folder, teams, "--cursor-timeout", "2") as server:
-        jobs = {f: partial(run_row, server, f, row) for f, row in CURSOR_BITES.items()}
-        jobs[CLEAN] = partial(run_row, server, CLEAN, bite(BOTH, {"none"}))
-        jobs[NOT_ADVERTISED] = partial(run_row, server, NOT_ADVERTISED, bite(BOTH, {"none"}))
-        yield run_all(jobs)
+    return run_table(folder, CURSOR_BITES, controls, "--cursor-timeout", "2")
 
 
 @pytest.mark.slow

@@ -9,9 +9,6 @@ the bulk checks are SKIPped with the reason, never failed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import partial
-
 import pytest
 
 from reference_server import faults
@@ -21,9 +18,7 @@ from tests.support.fault_runs import (
     assert_bites,
     assert_well_formed,
     bite,
-    fault_server,
-    run_all,
-    run_row,
+    run_table,
 )
 from verdict.events import CheckEvaluated, ItemFinished
 from verdict.outcomes import Outcome
@@ -44,13 +39,12 @@ GROUP_LIMIT_BITES: dict[str, Bite] = {
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    teams = {f: [f] for f in GROUP_LIMIT_BITES} | {CLEAN: [], NO_BULK: [NO_BULK]}
-    with fault_server(tmp_path_factory.mktemp("group-limits-bite"), teams) as server:
-        jobs = {f: partial(run_row, server, f, row) for f, row in GROUP_LIMIT_BITES.items()}
-        jobs[CLEAN] = partial(run_row, server, CLEAN, bite(f"{LARGE},{BULK}", {"none"}, idp=IDPS))
-        jobs[NO_BULK] = partial(run_row, server, NO_BULK, bite(BULK, {"none"}))
-        yield run_all(jobs)
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    controls = {
+        CLEAN: ((), bite(f"{LARGE},{BULK}", {"none"}, idp=IDPS)),
+        NO_BULK: ([NO_BULK], bite(BULK, {"none"})),
+    }
+    return run_table(tmp_path_factory.mktemp("group-limits-bite"), GROUP_LIMIT_BITES, controls)
 
 
 def outcomes(run: Run) -> dict[str, Outcome]:

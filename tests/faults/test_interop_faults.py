@@ -12,8 +12,6 @@ default tolerance of what Okta and Entra send is untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -28,8 +26,8 @@ from tests.support.fault_runs import (
     bite,
     fault_server,
     finished,
-    run_all,
     run_row,
+    run_table,
 )
 from verdict.outcomes import Outcome
 from verdict.questions import INTEROP, Graded, answers, question_of
@@ -80,14 +78,13 @@ INTEROP_BITES: dict[str, Bite] = {
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    teams = {f: [f] for f in INTEROP_BITES} | {CLEAN: [], NOT_CLAIMED: [NOT_CLAIMED]}
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    controls = {
+        CLEAN: ((), bite(PACK, {"none"})),
+        NOT_CLAIMED: ([NOT_CLAIMED], bite(PACK, {"none"})),
+    }
     folder = tmp_path_factory.mktemp("interop-bite")
-    with fault_server(folder, teams, "--interop-profile") as server:
-        jobs = {f: partial(run_row, server, f, row) for f, row in INTEROP_BITES.items()}
-        jobs[CLEAN] = partial(run_row, server, CLEAN, bite(PACK, {"none"}))
-        jobs[NOT_CLAIMED] = partial(run_row, server, NOT_CLAIMED, bite(PACK, {"none"}))
-        yield run_all(jobs)
+    return run_table(folder, INTEROP_BITES, controls, "--interop-profile")
 
 
 @pytest.mark.slow

@@ -11,8 +11,6 @@ that does not ask for the profile SKIPs the pack with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -29,9 +27,8 @@ from tests.support.fault_runs import (
     bite,
     fault_server,
     finished,
-    run_all,
     run_items,
-    run_row,
+    run_table,
     scenarios,
 )
 from verdict.outcomes import Outcome
@@ -86,12 +83,9 @@ IPSIE_BITES: dict[str, Bite] = {
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    teams = {f: [f] for f in IPSIE_BITES} | {CLEAN: []}
-    with fault_server(tmp_path_factory.mktemp("ipsie-bite"), teams) as server:
-        jobs = {CLEAN: partial(run_row, server, CLEAN, bite(PACK, {"none"}))}
-        jobs |= {f: partial(run_row, server, f, row) for f, row in IPSIE_BITES.items()}
-        yield run_all(jobs)
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    controls = {CLEAN: ((), bite(PACK, {"none"}))}
+    return run_table(tmp_path_factory.mktemp("ipsie-bite"), IPSIE_BITES, controls)
 
 
 @pytest.mark.slow

@@ -7,11 +7,11 @@ process costs seconds of start-up, and the tables hold about a hundred faults.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -229,3 +229,20 @@ def run_all(jobs: Mapping[str, Callable[[], Run]]) -> dict[str, Run]:
     with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
+
+
+def run_table(
+    folder: Path,
+    table: Mapping[str, Bite],
+    controls: Mapping[str, tuple[Sequence[str], Bite]],
+    *serve_args: str,
+) -> dict[str, Run]:
+    """Each fault of `table` on a team of its own, run as its row says, beside the `controls`
+    (team -> the faults on it, maybe none, and its row): the clean server, a server that does not
+    claim a feature. The controls go first: they run a whole pack, the slowest rows."""
+    teams = {team: list(faults) for team, (faults, _) in controls.items()}
+    teams |= {fault: [fault] for fault in table}
+    with fault_server(folder, teams, *serve_args) as server:
+        jobs = {team: partial(run_row, server, team, row) for team, (_, row) in controls.items()}
+        jobs |= {fault: partial(run_row, server, fault, row) for fault, row in table.items()}
+        return run_all(jobs)

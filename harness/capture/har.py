@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from harness.capture.endpoints import RESOURCES, SEARCH
 from harness.capture.har_entry import HarEntry, entry_at
 from harness.capture.recognise import recognise
 from harness.capture.recording import Recording, RecordingError, RecordingHeader, Take
@@ -26,10 +27,10 @@ from harness.transport.redactor import Redactor
 
 # A HAR with bodies of a long session runs to tens of megabytes; past this it is not one.
 MAX_HAR_BYTES = 256 * 1024 * 1024
-# The SCIM endpoints of RFC 7644 3.2 (and /.search, 3.4.3), as path segments.
-_SCIM_PATH = re.compile(
-    r"/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfigs?|Bulk|Me)(?:/|$)|/\.search$"
-)
+# The SCIM endpoints of RFC 7644 3.2 (and /.search, 3.4.3), as path segments, with
+# "ServiceProviderConfigs", the plural some servers still serve.
+_SCIM_NAMES = "|".join([*RESOURCES, "ServiceProviderConfigs"])
+_SCIM_PATH = re.compile(rf"/(?:{_SCIM_NAMES})(?:/|$)|/{re.escape(SEARCH)}$")
 _TOKEN_PATH = re.compile(r"/(?:oauth2?/)?(?:v\d+(?:\.\d+)?/)?token/?$", re.IGNORECASE)
 
 

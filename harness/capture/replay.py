@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from harness.capture.endpoints import DISCOVERY
 from harness.capture.recording import Recording, Take
-from harness.capture.replay_base import DISCOVERY, Base, endpoint, recorded_base
+from harness.capture.replay_base import Base, endpoint, recorded_base
 from harness.capture.replay_compare import Answer, expected
 from harness.capture.replay_ids import Learned, assigned_ids, cursors_in
 from harness.capture.replay_secrets import still_redacted, with_placeholders

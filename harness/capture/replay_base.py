@@ -13,20 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-ENDPOINTS = frozenset(
-    {
-        "Users",
-        "Groups",
-        "Me",
-        "Bulk",
-        ".search",
-        "Schemas",
-        "ResourceTypes",
-        "ServiceProviderConfig",
-    }
-)
-# Their `id`s are fixed names (a schema URN, "User"), not ids the server assigns.
-DISCOVERY = frozenset({"Schemas", "ResourceTypes", "ServiceProviderConfig"})
+from harness.capture.endpoints import RESOURCES, SEARCH
+
+ENDPOINTS = frozenset({*RESOURCES, SEARCH})
 
 
 @dataclass(frozen=True, slots=True)

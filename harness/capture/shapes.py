@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness.capture.endpoints import DISCOVERY
 from harness.capture.recording import Recording
 from harness.capture.shapes_patch import group_patch_kind, patch_features, user_patch_kind
 from harness.capture.shapes_url import endpoint, flags, parameters, query_features
@@ -31,7 +32,6 @@ INFORMATIONAL = frozenset({"user agent"})
 # Described but never compared: they follow from what was asked (how many attributes changed, how
 # many members joined), not from how the IdP writes a request.
 DESCRIPTIVE = frozenset({"ops per request", "members per op"})
-DISCOVERY = ("Schemas", "ServiceProviderConfig", "ResourceTypes")
 
 
 @dataclass(frozen=True, slots=True)

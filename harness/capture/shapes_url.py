@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-RESOURCES = ("Users", "Groups", "Schemas", "ServiceProviderConfig", "ResourceTypes", "Bulk", "Me")
+from harness.capture.endpoints import RESOURCES
+
 PAGING = ("startIndex", "count")
 # `userName eq "x"`: attribute, operator, and the value with or without its quotes.
 COMPARISON = re.compile(r"^\s*(?P<attribute>\S+)\s+(?P<operator>[A-Za-z]+)\s+(?P<value>.*?)\s*$")
